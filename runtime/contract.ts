@@ -1,0 +1,95 @@
+/**
+ * The contract between compile time and run time.
+ *
+ * The transformer emits exactly these calls into instrumented modules, and nothing else from the runtime:
+ *
+ *   import * as __observatory from "ts-observatory/runtime";
+ *   var __observatory_f = __observatory.register(CONTRACT_VERSION, { ...FunctionMeta });   // once per module
+ *
+ *   function f(a, b) {
+ *     const __call = __observatory.enter(__observatory_f, [a, b]);   // timestamp, no push
+ *     try {
+ *       ...
+ *       return __observatory.exit(__call, value);                     // timestamp + one queue push
+ *     } catch (__error) {
+ *       throw __observatory.fail(__call, __error);                    // timestamp + one queue push
+ *     }
+ *   }
+ *
+ * Async functions and generators additionally wrap every `await`/`yield` operand so the runtime can keep the
+ * "current call" pointer right while the function is suspended:
+ *
+ *   __observatory.resume(__call, await __observatory.suspend(__call, operand))
+ *
+ * Any change to the shape of FunctionMeta or to the meaning of these calls bumps CONTRACT_VERSION; `register`
+ * refuses code compiled against a version it does not know, with a message that names both versions.
+ */
+export const CONTRACT_VERSION = 1;
+
+/** How the transformer wants an output value split into rows. */
+export type OutputShape =
+  /** No output rows: the function returns `void` or `never`. */
+  | 'none'
+  /** One row named `outputs[0]` holding the whole value. */
+  | 'single'
+  /** One row per element: `value[i]` is named `outputs[i]`. */
+  | 'tuple'
+  /** One row per property: `value[outputs[i]]` is named `outputs[i]`. */
+  | 'object';
+
+/** Static facts about one instrumented function, computed at compile time and registered once per module. */
+export interface FunctionMeta {
+  /** Display name: `divmod`, `Portfolio.value`, `Portfolio#constructor`, or the tag's `name=`. */
+  name: string;
+  /** Group of the function: the tag's `group=`, else the source file path relative to the project root without extension. */
+  group: string;
+  /** Source file path relative to the project root (the directory of tsconfig.json), with forward slashes. */
+  file: string;
+  /** 1-based line and column of the function's name (or of its first token) in the original source. */
+  line: number;
+  column: number;
+  /** What kind of function this is, for readers: `function`, `arrow`, `method`, `getter`, `constructor`, ... */
+  kind: string;
+  /** True for async functions and async generators; their duration runs until the promise settles. */
+  async: boolean;
+  /** True for generator functions. */
+  generator: boolean;
+  /**
+   * Names of the values passed to `enter`, in order. Simple parameters give their own name; destructuring
+   * patterns contribute one name per binding. When `rest` is true the last entry is a rest parameter and is
+   * expanded to `name[0]`, `name[1]`, ... at run time.
+   */
+  params: string[];
+  /** Declared type text of each entry of `params` (as written, or as printed by the checker). */
+  paramTypes: string[];
+  rest: boolean;
+  /** How the return value is split; see OutputShape. */
+  outputShape: OutputShape;
+  /** Output row names, in order (empty for `none`). */
+  outputs: string[];
+  /** Declared type text of each output row. */
+  outputTypes: string[];
+  /** Return type as written, or as printed by the checker when inferred. */
+  returnType: string;
+  /** Fraction of traces to record, 0..1 (tag option `sample=`); 1 when absent. */
+  sample: number;
+  /** Which values to record (tag option `capture=`). */
+  capture: 'all' | 'args' | 'result' | 'none';
+  /** Extra names to redact for this function (tag option `redact=`), lower case. */
+  redact: string[];
+  /** Copy object arguments at entry instead of capturing them by reference (tag option `snapshot`). */
+  snapshot: boolean;
+}
+
+/** Names of the runtime functions that emitted code calls; the transformer imports this list. */
+export const RUNTIME_CALLS = {
+  register: 'register',
+  enter: 'enter',
+  exit: 'exit',
+  fail: 'fail',
+  suspend: 'suspend',
+  resume: 'resume',
+} as const;
+
+/** The module specifier emitted code imports the runtime from, unless the plugin option `runtime` says otherwise. */
+export const DEFAULT_RUNTIME_SPECIFIER = 'ts-observatory/runtime';

@@ -1,0 +1,142 @@
+/**
+ * The SQLite data model, shared by the writer (runtime/) and every reader (viewer/).
+ *
+ * One row per instrumented function, one row per call, one row per recorded variable. Times are integers in
+ * microseconds since the Unix epoch, so they sort, subtract and index cheaply; the views turn them into text.
+ * The schema version lives in `PRAGMA user_version`; `migrate` upgrades older files step by step and refuses
+ * files written by a newer version instead of guessing.
+ */
+import type { Database } from 'better-sqlite3';
+
+export const SCHEMA_VERSION = 1;
+
+const MIGRATIONS: readonly string[] = [
+  // Version 1.
+  `
+  CREATE TABLE functions (
+    id           INTEGER PRIMARY KEY,
+    group_name   TEXT    NOT NULL,
+    name         TEXT    NOT NULL,
+    file         TEXT    NOT NULL,
+    line         INTEGER NOT NULL,
+    column       INTEGER NOT NULL,
+    kind         TEXT    NOT NULL,
+    params_json  TEXT    NOT NULL,   -- JSON array of {name, type}
+    return_type  TEXT    NOT NULL,
+    first_seen_us INTEGER NOT NULL,
+    UNIQUE (group_name, name, file, line)
+  );
+
+  CREATE TABLE calls (
+    id             INTEGER PRIMARY KEY,
+    function_id    INTEGER NOT NULL REFERENCES functions(id),
+    trace_id       TEXT    NOT NULL,   -- 32 hex digits, shared by every call of one call tree
+    span_id        TEXT    NOT NULL UNIQUE,   -- 16 hex digits
+    parent_span_id TEXT,               -- NULL for a root call
+    depth          INTEGER NOT NULL,   -- 0 for a root call
+    start_us       INTEGER NOT NULL,   -- microseconds since the Unix epoch
+    duration_us    REAL    NOT NULL,
+    status         TEXT    NOT NULL CHECK (status IN ('OK', 'ERR')),
+    error_type     TEXT,
+    error_message  TEXT,
+    error_stack    TEXT,
+    pid            INTEGER NOT NULL,
+    thread_id      INTEGER NOT NULL
+  );
+  CREATE INDEX calls_by_function_time ON calls (function_id, start_us);
+  CREATE INDEX calls_by_time ON calls (start_us);
+  CREATE INDEX calls_by_trace ON calls (trace_id);
+  CREATE INDEX calls_by_parent ON calls (parent_span_id);
+
+  CREATE TABLE call_values (
+    id            INTEGER PRIMARY KEY,
+    call_id       INTEGER NOT NULL REFERENCES calls(id) ON DELETE CASCADE,
+    name          TEXT    NOT NULL,
+    direction     TEXT    NOT NULL CHECK (direction IN ('INPUT', 'OUTPUT')),
+    position      INTEGER NOT NULL,
+    declared_type TEXT    NOT NULL,
+    value_json    TEXT    NOT NULL
+  );
+  CREATE INDEX call_values_by_call ON call_values (call_id, direction, position);
+
+  -- Records the runtime chose not to write, per function and process: the queue was full, or a batch was lost.
+  CREATE TABLE drops (
+    function_id INTEGER NOT NULL REFERENCES functions(id),
+    pid         INTEGER NOT NULL,
+    reason      TEXT    NOT NULL CHECK (reason IN ('queue_full', 'batch_lost')),
+    count       INTEGER NOT NULL,
+    updated_us  INTEGER NOT NULL,
+    PRIMARY KEY (function_id, pid, reason)
+  );
+
+  -- One row per recording process: what it was and how hard its queue was pushed.
+  CREATE TABLE processes (
+    pid              INTEGER NOT NULL,
+    started_us       INTEGER NOT NULL,
+    argv_json        TEXT    NOT NULL,
+    queue_capacity   INTEGER NOT NULL,
+    queue_high_water INTEGER NOT NULL,
+    updated_us       INTEGER NOT NULL,
+    PRIMARY KEY (pid, started_us)
+  );
+
+  CREATE VIEW process_trace AS
+  SELECT
+    strftime('%Y-%m-%dT%H:%M:%fZ', c.start_us / 1e6, 'unixepoch') AS ts,
+    f.group_name || '.' || f.name                                AS process,
+    f.group_name                                                 AS process_group,
+    c.status                                                     AS status,
+    c.duration_us / 1000.0                                       AS duration_ms,
+    CASE WHEN c.status = 'ERR' THEN c.error_type || ': ' || c.error_message END AS exception,
+    c.thread_id                                                  AS thread_id,
+    c.depth                                                      AS call_depth,
+    c.start_us                                                   AS start_ts_us,
+    c.id                                                         AS call_id
+  FROM calls c JOIN functions f ON f.id = c.function_id;
+
+  CREATE VIEW data_trace AS
+  SELECT
+    strftime('%Y-%m-%dT%H:%M:%fZ', c.start_us / 1e6, 'unixepoch') AS ts,
+    f.group_name || '.' || f.name                                AS process,
+    v.name                                                       AS data,
+    v.declared_type                                              AS data_type,
+    v.value_json                                                 AS data_value,
+    v.direction                                                  AS direction,
+    c.status                                                     AS status,
+    CASE WHEN c.status = 'ERR' THEN c.error_type || ': ' || c.error_message END AS exception,
+    c.id                                                         AS call_id
+  FROM call_values v JOIN calls c ON c.id = v.call_id JOIN functions f ON f.id = c.function_id;
+  `,
+];
+
+/** Settings every connection wants: WAL so readers never block the writer, and a patient busy timeout. */
+export function configureConnection(db: Database): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 10000');
+  db.pragma('foreign_keys = ON');
+}
+
+/** Brings the file up to SCHEMA_VERSION. Safe to call from several processes at once. */
+export function migrate(db: Database): void {
+  const version = readSchemaVersion(db);
+  if (version === SCHEMA_VERSION) return;
+  // IMMEDIATE takes the write lock first, so two processes opening a new file cannot both create the tables.
+  db.transaction(() => {
+    const current = readSchemaVersion(db);
+    for (let next = current; next < SCHEMA_VERSION; next++) db.exec(MIGRATIONS[next]!);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}
+
+/** Reads the schema version, and refuses a file written by a newer ts-observatory. */
+export function readSchemaVersion(db: Database): number {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    throw new Error(
+      `ts-observatory: ${db.name} has schema version ${version}, but this version of ts-observatory ` +
+        `understands schema versions up to ${SCHEMA_VERSION}. Upgrade ts-observatory to read or write it.`,
+    );
+  }
+  return version;
+}
