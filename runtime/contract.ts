@@ -20,6 +20,10 @@
  * "current call" pointer right while the function is suspended:
  *
  *   __observatory.resume(__call, await __observatory.suspend(__call, operand))
+ *   __observatory.resume(__call, yield __observatory.pause(__call, operand))    // counts one yielded value
+ *
+ * Generators also get `finally { __observatory.exit(__call, undefined) }`, so a generator closed early by
+ * `.return()` completes its record; `exit` on an already completed call changes nothing.
  *
  * Any change to the shape of FunctionMeta or to the meaning of these calls bumps CONTRACT_VERSION; `register`
  * refuses code compiled against a version it does not know, with a message that names both versions.
@@ -88,6 +92,7 @@ export const RUNTIME_CALLS = {
   exit: 'exit',
   fail: 'fail',
   suspend: 'suspend',
+  pause: 'pause',
   resume: 'resume',
 } as const;
 

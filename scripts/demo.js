@@ -1,0 +1,50 @@
+// The main job: build examples/ with the plugin through ts-patch, run it, and print what it recorded, read
+// back from the SQLite file (OBSERVATORY_DB, or .observatory/traces.db under this directory).
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
+const Database = require('better-sqlite3');
+const { linkSelf } = require('./link-self');
+const { defaultDatabasePath } = require('../dist/runtime/config');
+
+const root = path.join(__dirname, '..');
+
+function run(command, args) {
+  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8' });
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  if (result.status !== 0) {
+    console.error(`\n${path.basename(command)} ${args.join(' ')} failed with exit code ${result.status}.`);
+    process.exit(1);
+  }
+  return result;
+}
+
+linkSelf();
+console.log('$ tspc -p examples');
+run(process.execPath, [require.resolve('ts-patch/bin/tspc'), '-p', 'examples']);
+console.log('$ node --enable-source-maps examples/dist/main.js');
+const { pid } = run(process.execPath, ['--enable-source-maps', 'examples/dist/main.js']);
+
+const databasePath = process.env.OBSERVATORY_DB ? path.resolve(process.env.OBSERVATORY_DB) : defaultDatabasePath(root);
+const db = new Database(databasePath, { readonly: true });
+const rows = db
+  .prepare(
+    `SELECT d.process AS Process, d.data AS Data, d.data_type AS "Data Type", d.data_value AS "Data Value",
+            d.status AS Status
+       FROM data_trace d JOIN calls c ON c.id = d.call_id
+      WHERE c.pid = ?
+      ORDER BY c.start_us, c.id, d.direction DESC`,
+  )
+  .all(pid);
+db.close();
+
+console.log(`\n${rows.length} values recorded in ${path.relative(process.cwd(), databasePath)}:\n`);
+printTable(rows, ['Process', 'Data', 'Data Type', 'Data Value', 'Status']);
+
+function printTable(records, columns) {
+  const widths = columns.map(column => Math.min(48, Math.max(column.length, ...records.map(r => String(r[column]).length))));
+  const line = cells => cells.map((cell, i) => String(cell).slice(0, widths[i]).padEnd(widths[i])).join(' | ');
+  console.log(line(columns));
+  console.log(widths.map(width => '-'.repeat(width)).join('-+-'));
+  for (const record of records) console.log(line(columns.map(column => record[column])));
+}

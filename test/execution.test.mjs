@@ -1,0 +1,144 @@
+// Each fixture is compiled through ts-patch, run, and the rows it wrote to SQLite compared with what the
+// function was called with and returned. Every runnable fixture is also compiled with the plugin disabled
+// and run again: instrumented or not, the program must print the same thing.
+import test from 'ava';
+import { fixtureNames } from './helpers/compile.mjs';
+import { runFixture, summarize } from './helpers/fixture-run.mjs';
+
+const undef = { $type: 'undefined' };
+const ok = (fn, values, parent = null) => ({ fn, status: 'OK', error: null, parent, values });
+const err = (fn, error, values, parent = null) => ({ fn, status: 'ERR', error, parent, values });
+const input = (name, type, value) => [name, 'INPUT', type, value];
+const output = (name, type, value) => [name, 'OUTPUT', type, value];
+
+/** What each fixture's own driver code records, in call order. */
+const expectations = {
+  'function-declaration': [
+    ok('divmod', [input('dividend', 'number', 17), input('divisor', 'number', 5), output('quotient', 'number', 3), output('remainder', 'number', 2)]),
+  ],
+  'arrow-expression-body': [ok('add', [input('x', 'number', 2), input('y', 'number', 3), output('result', 'number', 5)])],
+  'arrow-block-body': [ok('greet', [input('name', 'string', 'Ada'), output('result', 'string', 'Hello, Ada!')])],
+  'function-expression': [ok('square', [input('n', 'number', 7), output('result', 'number', 49)])],
+  'async-function': [
+    ok('fetchUser', [input('id', 'number', 2), output('id', 'number', 2), output('name', 'string', 'Grace')]),
+    err('fetchUser', 'RangeError: no user 9', [input('id', 'number', 9)]),
+  ],
+  'throwing-function': [
+    ok('parseAmount', [input('text', 'string', '12.5'), output('result', 'number', 12.5)]),
+    err('parseAmount', 'TypeError: not a number: abc', [input('text', 'string', 'abc')]),
+  ],
+  'void-function': [ok('remember', [input('entry', 'string', 'first')])],
+  'inferred-object-return': [
+    ok('analyzeTrade', [
+      input('symbol', 'string', 'ACME'),
+      input('quantity', 'number', 200),
+      input('price', 'number', 61.5),
+      output('symbol', 'string', 'ACME'),
+      output('notional', 'number', 12300),
+      output('large', 'boolean', true),
+    ]),
+  ],
+  'this-parameter': [ok('describePoint', [input('label', 'string', 'P'), output('result', 'string', 'P(1, 2)')])],
+  'nested-calls': [
+    ok('outer', [input('value', 'number', 10), output('result', 'number', 62)]),
+    ok('inner', [input('value', 'number', 10), output('result', 'number', 20)], 'outer'),
+    ok('inner', [input('value', 'number', 11), output('result', 'number', 22)], 'outer'),
+  ],
+  'esm-output': [
+    ok('clamp', [input('value', 'number', 15), input('min', 'number', 0), input('max', 'number', 10), output('result', 'number', 10)]),
+  ],
+  'destructured-parameters': [
+    ok('connect', [
+      input('host', 'string', 'example.test'),
+      input('portNumber', 'number', 8080),
+      input('enabled', 'boolean', false),
+      input('first', 'string', 'a'),
+      input('third', 'string', 'c'),
+      output('result', 'string', 'http://example.test:8080/a/c'),
+    ]),
+  ],
+  'rest-parameters': [
+    ok('sum', [
+      input('label', 'string', 'three'),
+      input('numbers[0]', 'number', 1),
+      input('numbers[1]', 'number', 2),
+      input('numbers[2]', 'number', 3),
+      output('result', 'number', 6),
+    ]),
+  ],
+  'default-and-optional-parameters': [
+    ok('greet', [input('name', 'string', 'Ada'), input('greeting', 'string', 'Hello'), input('suffix', 'string', undef), output('result', 'string', 'Hello, Ada')]),
+    ok('greet', [input('name', 'string', 'Grace'), input('greeting', 'string', 'Hi'), input('suffix', 'string', '!'), output('result', 'string', 'Hi, Grace!')]),
+  ],
+  'unlabeled-tuple': [
+    ok('minMax', [input('values', 'number[]', [3, 1, 4, 1, 5]), output('return_0', 'number', 1), output('return_1', 'number', 5)]),
+  ],
+  'interface-return': [
+    ok('quote', [input('mid', 'number', 100), input('spread', 'number', 2), output('bid', 'number', 99), output('ask', 'number', 101)]),
+  ],
+  'class-tag': [
+    ok('Counter.increment', [input('by', 'number', 2), output('result', 'number', 2)]),
+    ok('Counter.value', [input('next', 'number', 10)]),
+    ok('Counter.value', [output('result', 'number', 10)]),
+  ],
+  'constructor-parameter-properties': [ok('Circle.constructor', [input('radius', 'number', 3), input('unit', 'string', 'cm')])],
+  'private-and-computed-methods': [
+    ok('Vault.#open', [input('code', 'number', 1234), output('result', 'boolean', true)]),
+    ok('Vault[key]', [input('times', 'number', 3), output('result', 'string', 'xxx')]),
+  ],
+  overloads: [
+    ok('format', [input('value', 'number | string', 3.14159), output('result', 'string', '3.14')]),
+    ok('format', [input('value', 'number | string', '  padded  '), output('result', 'string', 'padded')]),
+  ],
+  recursion: [
+    ok('factorial', [input('n', 'number', 4), output('result', 'number', 24)]),
+    ok('factorial', [input('n', 'number', 3), output('result', 'number', 6)], 'factorial'),
+    ok('factorial', [input('n', 'number', 2), output('result', 'number', 2)], 'factorial'),
+    ok('factorial', [input('n', 'number', 1), output('result', 'number', 1)], 'factorial'),
+  ],
+  'this-super-arguments-new-target': [
+    ok('Derived.constructor', [input('tag', 'string', '!')]),
+    ok('Derived.greet', [input('name', 'string', 'ada'), output('result', 'string', 'HELLO ADA !')]),
+    ok('countArguments', [input('a', 'number', 1), input('b', 'number', undef), output('result', 'number', 2)]),
+    ok('countArguments', [input('a', 'number', 1), input('b', 'number', 2), output('result', 'number', 5)]),
+  ],
+  'object-literal-methods': [
+    ok('api.get', [input('path', 'string', '/users'), output('result', 'string', 'GET /users')]),
+    ok('api.post', [input('path', 'string', '/users'), input('body', 'unknown', { name: 'Ada' }), output('result', 'string', 'POST /users {"name":"Ada"}')]),
+  ],
+  'class-property-arrow': [
+    ok('Button.onClick', [input('times', 'number', 2), output('result', 'number', 2)]),
+    ok('Button.onClick', [input('times', 'number', 3), output('result', 'number', 5)]),
+  ],
+  'use-strict-prologue': [ok('strictThis', [output('result', 'string', 'undefined')])],
+  'async-arrow': [
+    ok('relay', [input('n', 'number', 21), output('result', 'number', 42)]),
+    ok('double', [input('n', 'number', 21), output('result', 'number', 42)], 'relay'),
+  ],
+  'return-in-finally': [
+    ok('withCleanup', [input('value', 'number', 1), output('result', 'number', 2)]),
+    ok('overridden', [input('value', 'number', 5), output('result', 'number', -1)]),
+  ],
+  'name-collision': [
+    ok('shadow', [input('__call', 'number', 1), input('__observatory', 'string', 'kept'), output('result', 'string', 'kept:1')]),
+  ],
+};
+
+for (const [name, expected] of Object.entries(expectations)) {
+  test(`execution ${name}: rows and program output`, t => {
+    const traced = runFixture(name);
+    t.is(traced.status, 0, traced.stderr);
+    t.deepEqual(summarize(traced.calls), expected);
+
+    const plain = runFixture(name, { plugin: { enabled: false } });
+    t.is(plain.status, 0, plain.stderr);
+    t.is(traced.stdout, plain.stdout, 'the instrumented program prints what the plain one prints');
+    t.deepEqual(plain.calls, [], 'the program compiled with enabled: false records nothing');
+  });
+}
+
+test('every runnable fixture has an execution test', t => {
+  const notRunnable = new Set(['invalid-tag-options', 'misplaced-tags', 'export-default-anonymous', 'generators', 'class-methods']);
+  const missing = fixtureNames().filter(name => !notRunnable.has(name) && !(name in expectations));
+  t.deepEqual(missing, []);
+});

@@ -1,0 +1,42 @@
+// Compiling a fixture into a scratch directory and running it, instrumented or not.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { compile, fixturesDir, readFixtureOptions, scratchDir } from './compile.mjs';
+import { readCalls, runNode } from './trace.mjs';
+
+/**
+ * Compiles fixtures/<name>/input.ts with the plugin (and its options.json), runs the output with recording
+ * into a fresh database, and returns the process result and every recorded call.
+ */
+export function runFixture(name, { plugin = {}, env = {}, nodeArgs = [] } = {}) {
+  const dir = path.join(fixturesDir, name);
+  const fixtureOptions = readFixtureOptions(name);
+  const outDir = scratchDir(name);
+  const input = fs.readdirSync(dir).find(file => /^input\.[cm]?ts$/.test(file));
+  const { diagnostics } = compile({
+    rootDir: dir,
+    files: [path.join(dir, input)],
+    outDir,
+    compilerOptions: fixtureOptions.compilerOptions,
+    plugin: { ...fixtureOptions.plugin, ...plugin },
+  });
+  if (diagnostics) throw new Error(`fixture ${name} did not compile:\n${diagnostics}`);
+  const module = fixtureOptions.compilerOptions?.module ?? 'commonjs';
+  if (/^es|^preserve/i.test(module)) fs.writeFileSync(path.join(outDir, 'package.json'), '{ "type": "module" }\n');
+  const dbPath = path.join(outDir, 'traces.db');
+  const file = path.join(outDir, input.replace(/\.ts$/, '.js').replace(/\.mts$/, '.mjs').replace(/\.cts$/, '.cjs'));
+  const result = runNode(file, { dbPath, env, nodeArgs });
+  const calls = fs.existsSync(dbPath) ? readCalls(dbPath) : [];
+  return { ...result, calls, dbPath, outDir };
+}
+
+/** The parts of a call the execution tests compare: function, status, error, parent and values. */
+export function summarize(calls) {
+  return calls.map(call => ({
+    fn: call.fn,
+    status: call.status,
+    error: call.error,
+    parent: call.parent,
+    values: call.values,
+  }));
+}

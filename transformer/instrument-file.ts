@@ -1,0 +1,120 @@
+/**
+ * Instrumenting one source file: find the monitored functions, rewrite their bodies, and put the runtime
+ * import and the registrations at the top of the module.
+ */
+import * as path from 'node:path';
+import type * as ts from 'typescript';
+import type { FunctionMeta } from '../runtime/contract';
+import { instrumentFunction, isPrologueDirective, type FileIdentifiers, type InstrumentationPlan } from './instrument';
+import type { PluginOptions } from './options';
+import { describeOutputs } from './outputs';
+import { collectParameterNames } from './parameters';
+import { createRegistration, createRuntimeImport } from './registration';
+import { FileTags, findMonitorTarget, type MonitorTarget, type TagProblem } from './targets';
+
+export interface FileContext {
+  tsInstance: typeof ts;
+  program: ts.Program;
+  options: PluginOptions;
+  /** Directory that file paths in the metadata are relative to. */
+  root: string;
+  report: (sourceFile: ts.SourceFile, problem: TagProblem) => void;
+}
+
+export function instrumentFile(
+  file: FileContext,
+  context: ts.TransformationContext,
+  sourceFile: ts.SourceFile,
+  tags: FileTags,
+): ts.SourceFile {
+  const { tsInstance, program, options } = file;
+  const factory = context.factory;
+  const checker = program.getTypeChecker();
+  const relativeFile = toProjectPath(file.root, sourceFile.fileName);
+  // The plain name unless the file already uses it, then name_1, name_2, ...
+  const uniqueName = (text: string) => factory.createUniqueName(text, tsInstance.GeneratedIdentifierFlags.Optimistic);
+  const ids: FileIdentifiers = {
+    runtime: uniqueName('__observatory'),
+    call: uniqueName('__call'),
+    error: uniqueName('__error'),
+  };
+  const registrations: ts.Statement[] = [];
+  const report = (problem: TagProblem) => file.report(sourceFile, problem);
+
+  /** Adds the function's registration and returns how its body is to be instrumented. */
+  const plan = (target: MonitorTarget): InstrumentationPlan => {
+    const { fn, options: tag } = target;
+    const parameters = collectParameterNames(tsInstance, checker, fn);
+    const outputs = describeOutputs(tsInstance, program, fn);
+    const anchor = fn.name ?? fn;
+    const position = sourceFile.getLineAndCharacterOfPosition(anchor.getStart(sourceFile));
+    const generator = 'asteriskToken' in fn && fn.asteriskToken !== undefined;
+    const meta: FunctionMeta = {
+      name: tag.name ?? target.name,
+      group: tag.group ?? relativeFile.replace(/\.[cm]?[tj]sx?$/, ''),
+      file: relativeFile,
+      line: position.line + 1,
+      column: position.character + 1,
+      kind: target.kind,
+      async: isAsync(tsInstance, fn),
+      generator,
+      params: parameters.names,
+      paramTypes: parameters.types,
+      rest: parameters.rest,
+      outputShape: outputs.shape,
+      outputs: outputs.names,
+      outputTypes: outputs.types,
+      returnType: outputs.returnType,
+      sample: tag.sample,
+      capture: tag.capture,
+      redact: tag.redact,
+      snapshot: tag.snapshot,
+    };
+    const handle = uniqueName(`__observatory_${meta.name.replace(/[^\w$]/g, '_')}`);
+    registrations.push(createRegistration(tsInstance, factory, ids.runtime, handle, meta));
+    return { meta: handle, inputs: parameters.names, suspends: meta.async || generator, generator };
+  };
+
+  const visit = (node: ts.Node): ts.Node => {
+    // Plan on the original node, which still has its parents, positions and types.
+    const target = findMonitorTarget(tsInstance, node, tags, options, report);
+    const instrumentation = target && plan(target);
+    const visited = tsInstance.visitEachChild(node, visit, context);
+    if (!instrumentation) return visited;
+    return instrumentFunction(tsInstance, context, visited as ts.FunctionLikeDeclaration, instrumentation, ids);
+  };
+
+  const visited = tsInstance.visitEachChild(sourceFile, visit, context);
+  for (const problem of tags.problems()) report(problem);
+  if (registrations.length === 0) return visited;
+
+  const commonJs = emitModuleFormatOf(program, sourceFile) === tsInstance.ModuleKind.CommonJS;
+  const statements = [...visited.statements];
+  let insertAt = 0;
+  while (
+    insertAt < statements.length &&
+    (isPrologueDirective(tsInstance, statements[insertAt]!) ||
+      tsInstance.isImportDeclaration(statements[insertAt]!) ||
+      tsInstance.isImportEqualsDeclaration(statements[insertAt]!))
+  ) {
+    insertAt++;
+  }
+  statements.splice(insertAt, 0, createRuntimeImport(factory, ids.runtime, options.runtime, commonJs), ...registrations);
+  return factory.updateSourceFile(visited, statements);
+}
+
+/** The module format a file is emitted in (public on Program in 5.9 and 6.0, missing from 5.9's typings). */
+function emitModuleFormatOf(program: ts.Program, sourceFile: ts.SourceFile): ts.ModuleKind {
+  return (program as ts.Program & { getEmitModuleFormatOfFile(file: ts.SourceFile): ts.ModuleKind }).getEmitModuleFormatOfFile(
+    sourceFile,
+  );
+}
+
+function isAsync(tsInstance: typeof ts, fn: ts.FunctionLikeDeclaration): boolean {
+  return (tsInstance.getCombinedModifierFlags(fn) & tsInstance.ModifierFlags.Async) !== 0;
+}
+
+/** A file's path relative to the project root, with forward slashes, as stored in the database. */
+export function toProjectPath(root: string, fileName: string): string {
+  return path.relative(root, fileName).split(path.sep).join('/');
+}
