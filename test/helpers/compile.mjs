@@ -10,6 +10,8 @@ export const fixturesDir = path.join(repoRoot, 'fixtures');
 
 /** The TypeScript compiler patched in memory by ts-patch's live compiler. */
 export const tsp = require('ts-patch/compiler');
+/** The same TypeScript, unpatched: what plain `tsc` emits. */
+export const plainTypeScript = require('typescript');
 
 // ts-patch resolves `ts-observatory/transformer` from node_modules, as in a user's project.
 require('../../scripts/link-self.js').linkSelf();
@@ -30,18 +32,18 @@ const defaultCompilerOptions = {
  * Compiles `files` (absolute paths) with the plugin and returns the emitted text by output file name, the
  * diagnostics formatted as tsc prints them, and the output directory.
  */
-export function compile({ rootDir, files, outDir, compilerOptions = {}, plugin = {} }) {
+export function compile({ rootDir, files, outDir, compilerOptions = {}, plugin = {}, compiler = tsp }) {
   const json = {
     ...defaultCompilerOptions,
-    ...compilerOptions,
     rootDir,
     outDir,
-    plugins: [{ transform: 'ts-observatory/transformer', ...plugin }],
+    ...compilerOptions,
+    plugins: compiler === tsp ? [{ transform: 'ts-observatory/transformer', ...plugin }] : [],
   };
-  const { options, errors } = tsp.convertCompilerOptionsFromJson(json, rootDir);
+  const { options, errors } = compiler.convertCompilerOptionsFromJson(json, rootDir);
   if (errors.length) throw new Error(formatDiagnostics(errors));
   options.configFilePath = path.join(rootDir, 'tsconfig.json');
-  const program = tsp.createProgram({ rootNames: files, options });
+  const program = compiler.createProgram({ rootNames: files, options, host: cachingHost(compiler, options) });
   const emitted = new Map();
   const result = program.emit(undefined, (fileName, text) => {
     emitted.set(fileName, text);
@@ -50,8 +52,24 @@ export function compile({ rootDir, files, outDir, compilerOptions = {}, plugin =
       fs.writeFileSync(fileName, text);
     }
   });
-  const diagnostics = [...tsp.getPreEmitDiagnostics(program), ...result.diagnostics];
+  const diagnostics = [...compiler.getPreEmitDiagnostics(program), ...result.diagnostics];
   return { emitted, diagnostics: formatDiagnostics(diagnostics), outDir };
+}
+
+// Parsing the standard library and @types/node takes most of a small compile; they never change during a
+// test run, so each compiler instance parses them once.
+const parsedLibraries = new Map();
+
+function cachingHost(compiler, options) {
+  const host = compiler.createCompilerHost(options);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (fileName, languageVersion, ...rest) => {
+    if (!fileName.includes('/node_modules/')) return getSourceFile(fileName, languageVersion, ...rest);
+    const key = `${compiler === tsp ? 'patched' : 'plain'}:${JSON.stringify(languageVersion)}:${fileName}`;
+    if (!parsedLibraries.has(key)) parsedLibraries.set(key, getSourceFile(fileName, languageVersion, ...rest));
+    return parsedLibraries.get(key);
+  };
+  return host;
 }
 
 export function formatDiagnostics(diagnostics) {

@@ -1,0 +1,91 @@
+// Plugin options, declaration output and the `tspc` command line.
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { compile, fixtureNames, fixturesDir, plainTypeScript, readFixtureOptions, repoRoot, scratchDir } from './helpers/compile.mjs';
+
+function compileFixture(name, { plugin = {}, compilerOptions = {}, compiler } = {}) {
+  const dir = path.join(fixturesDir, name);
+  const input = fs.readdirSync(dir).find(file => /^input\.[cm]?ts$/.test(file));
+  const options = readFixtureOptions(name);
+  return compile({
+    rootDir: dir,
+    files: [path.join(dir, input)],
+    compilerOptions: { ...options.compilerOptions, ...compilerOptions },
+    plugin: { ...options.plugin, ...plugin },
+    compiler,
+  });
+}
+
+const emittedText = ({ emitted }) => Object.fromEntries([...emitted].map(([file, text]) => [path.basename(file), text]));
+
+test('enabled: false emits byte for byte what plain tsc emits, for every fixture', t => {
+  for (const name of fixtureNames()) {
+    const disabled = compileFixture(name, { plugin: { enabled: false } });
+    const plain = compileFixture(name, { compiler: plainTypeScript });
+    t.deepEqual(emittedText(disabled), emittedText(plain), name);
+  }
+});
+
+test('declaration files are the same with and without instrumentation', t => {
+  for (const name of fixtureNames()) {
+    if (name === 'invalid-tag-options' || name === 'misplaced-tags') continue;
+    const declarations = result =>
+      Object.fromEntries(Object.entries(emittedText(result)).filter(([file]) => /\.d\.[cm]?ts$/.test(file)));
+    const instrumented = declarations(compileFixture(name, { compilerOptions: { declaration: true } }));
+    const plain = declarations(compileFixture(name, { compilerOptions: { declaration: true }, compiler: plainTypeScript }));
+    t.true(Object.keys(instrumented).length > 0, name);
+    t.deepEqual(instrumented, plain, name);
+  }
+});
+
+test('include and exclude globs choose the instrumented files', t => {
+  const name = 'function-declaration';
+  const instrumented = result => Object.values(emittedText(result)).some(text => text.includes('__observatory.enter'));
+  t.true(instrumented(compileFixture(name, { plugin: { include: ['*.ts'] } })));
+  t.false(instrumented(compileFixture(name, { plugin: { include: ['src/**/*.ts'] } })));
+  t.false(instrumented(compileFixture(name, { plugin: { exclude: ['input.ts'] } })));
+});
+
+test('a bad plugin option is a clear error naming the option', t => {
+  const error = t.throws(() => compileFixture('function-declaration', { plugin: { select: 'everything' } }));
+  t.regex(error.message, /ts-observatory plugin option 'select' must be one of tagged, exported, all/);
+  const unknown = t.throws(() => compileFixture('function-declaration', { plugin: { colour: 'blue' } }));
+  t.regex(unknown.message, /'colour' is unknown/);
+});
+
+/** A small project on disk, built with the real `tspc` command as a user would. */
+function tspcProject(source) {
+  const dir = scratchDir('tspc');
+  fs.mkdirSync(path.join(dir, 'src'));
+  fs.writeFileSync(path.join(dir, 'src', 'index.ts'), source);
+  fs.writeFileSync(
+    path.join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'es2022',
+        module: 'node16',
+        strict: true,
+        types: ['node'],
+        outDir: 'dist',
+        rootDir: 'src',
+        plugins: [{ transform: 'ts-observatory/transformer' }],
+      },
+    }),
+  );
+  const tspc = path.join(repoRoot, 'node_modules', 'ts-patch', 'bin', 'tspc.js');
+  return { dir, result: spawnSync(process.execPath, [tspc, '-p', dir], { cwd: dir, encoding: 'utf8' }) };
+}
+
+test('tspc fails the build on a malformed tag and names file, line and column', t => {
+  const { result } = tspcProject('export const x = 1;\n\n/** @monitor sample=5 */\nexport function f(a: number) {\n  return a;\n}\n');
+  t.not(result.status, 0);
+  t.regex(result.stdout, /src\/index\.ts\(3,14\): error TS990001: 'sample' needs a number from 0 to 1/);
+});
+
+test('tspc builds a tagged project without diagnostics', t => {
+  const { dir, result } = tspcProject('/** @monitor */\nexport function f(a: number) {\n  return a;\n}\n');
+  t.is(result.status, 0, result.stdout);
+  t.regex(fs.readFileSync(path.join(dir, 'dist', 'index.js'), 'utf8'), /__observatory\.enter\(__observatory_f, \[a\]\)/);
+});
