@@ -3,15 +3,14 @@ import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { compile, fixtureNames, fixturesDir, plainTypeScript, readFixtureOptions, repoRoot, scratchDir } from './helpers/compile.mjs';
+import { compile, fixtureFiles, fixtureNames, plainTypeScript, readFixtureOptions, repoRoot, scratchDir } from './helpers/compile.mjs';
 
 function compileFixture(name, { plugin = {}, compilerOptions = {}, compiler } = {}) {
-  const dir = path.join(fixturesDir, name);
-  const input = fs.readdirSync(dir).find(file => /^input\.[cm]?ts$/.test(file));
+  const { dir, files } = fixtureFiles(name);
   const options = readFixtureOptions(name);
   return compile({
     rootDir: dir,
-    files: [path.join(dir, input)],
+    files,
     compilerOptions: { ...options.compilerOptions, ...compilerOptions },
     plugin: { ...options.plugin, ...plugin },
     compiler,

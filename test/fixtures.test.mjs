@@ -4,18 +4,16 @@
 import test from 'ava';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { compile, fixtureNames, fixturesDir, readFixtureOptions } from './helpers/compile.mjs';
+import { compile, fixtureFiles, fixtureNames, readFixtureOptions } from './helpers/compile.mjs';
 
 const update = process.env.UPDATE_FIXTURES === '1';
 
 for (const name of fixtureNames()) {
   test(`fixture ${name}`, t => {
-    const dir = path.join(fixturesDir, name);
-    const input = fs.readdirSync(dir).find(file => /^input\.[cm]?tsx?$/.test(file));
-    const { emitted, diagnostics } = compile({ rootDir: dir, files: [path.join(dir, input)], ...readFixtureOptions(name) });
-    const outputName = input.replace(/\.ts$/, '.js').replace(/\.mts$/, '.mjs').replace(/\.cts$/, '.cjs');
-    const actual = emitted.get(path.join(dir, outputName));
-    const expectedOutput = path.join(dir, outputName.replace(/^input/, 'output'));
+    const { dir, files, output } = fixtureFiles(name);
+    const { emitted, diagnostics } = compile({ rootDir: dir, files, ...readFixtureOptions(name) });
+    const actual = emitted.get(path.join(dir, output));
+    const expectedOutput = path.join(dir, output.replace(/^input/, 'output'));
     const expectedDiagnostics = path.join(dir, 'diagnostics.txt');
     if (update) {
       fs.writeFileSync(expectedOutput, actual);

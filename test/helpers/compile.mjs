@@ -86,6 +86,23 @@ export function readFixtureOptions(name) {
   return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
 }
 
+/**
+ * A fixture's files: `input.ts` (or .mts/.cts), and an optional `driver.ts` that imports it and makes the calls
+ * when the input cannot call itself (an anonymous default export). `entry` is the emitted file to run.
+ */
+export function fixtureFiles(name) {
+  const dir = path.join(fixturesDir, name);
+  const input = fs.readdirSync(dir).find(file => /^input\.[cm]?ts$/.test(file));
+  const emittedName = file => file.replace(/\.ts$/, '.js').replace(/\.mts$/, '.mjs').replace(/\.cts$/, '.cjs');
+  const hasDriver = fs.existsSync(path.join(dir, 'driver.ts'));
+  return {
+    dir,
+    files: [path.join(dir, input), ...(hasDriver ? [path.join(dir, 'driver.ts')] : [])],
+    output: emittedName(input),
+    entry: emittedName(hasDriver ? 'driver.ts' : input),
+  };
+}
+
 export function fixtureNames() {
   return fs
     .readdirSync(fixturesDir, { withFileTypes: true })

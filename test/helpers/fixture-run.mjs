@@ -1,7 +1,7 @@
 // Compiling a fixture into a scratch directory and running it, instrumented or not.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { compile, fixturesDir, readFixtureOptions, scratchDir } from './compile.mjs';
+import { compile, fixtureFiles, readFixtureOptions, scratchDir } from './compile.mjs';
 import { readCalls, runNode } from './trace.mjs';
 
 /**
@@ -9,13 +9,12 @@ import { readCalls, runNode } from './trace.mjs';
  * into a fresh database, and returns the process result and every recorded call.
  */
 export function runFixture(name, { plugin = {}, env = {}, nodeArgs = [] } = {}) {
-  const dir = path.join(fixturesDir, name);
+  const { dir, files, entry } = fixtureFiles(name);
   const fixtureOptions = readFixtureOptions(name);
   const outDir = scratchDir(name);
-  const input = fs.readdirSync(dir).find(file => /^input\.[cm]?ts$/.test(file));
   const { diagnostics } = compile({
     rootDir: dir,
-    files: [path.join(dir, input)],
+    files,
     outDir,
     compilerOptions: fixtureOptions.compilerOptions,
     plugin: { ...fixtureOptions.plugin, ...plugin },
@@ -24,8 +23,7 @@ export function runFixture(name, { plugin = {}, env = {}, nodeArgs = [] } = {}) 
   const module = fixtureOptions.compilerOptions?.module ?? 'commonjs';
   if (/^es|^preserve/i.test(module)) fs.writeFileSync(path.join(outDir, 'package.json'), '{ "type": "module" }\n');
   const dbPath = path.join(outDir, 'traces.db');
-  const file = path.join(outDir, input.replace(/\.ts$/, '.js').replace(/\.mts$/, '.mjs').replace(/\.cts$/, '.cjs'));
-  const result = runNode(file, { dbPath, env, nodeArgs });
+  const result = runNode(path.join(outDir, entry), { dbPath, env, nodeArgs });
   const calls = fs.existsSync(dbPath) ? readCalls(dbPath) : [];
   return { ...result, calls, dbPath, outDir };
 }
