@@ -293,9 +293,10 @@ function nameOf(tsInstance: typeof ts, fn: ts.FunctionLikeDeclaration, host: ts.
     return `${prefix}.${host.name.getText()}`;
   }
   if (own) return own;
-  // `export default function () {}` and other anonymous functions: named after their file.
+  if (!tsInstance.isExportAssignment(host) && !tsInstance.isFunctionDeclaration(fn)) return '<anonymous>';
+  // `export default function () {}` and `export default () => ...`: named after their file.
   const fileName = fn.getSourceFile().fileName;
-  return fileName.slice(fileName.lastIndexOf('/') + 1).replace(/\.[cm]?[tj]sx?$/, '').replace(/\.d$/, '');
+  return fileName.slice(fileName.lastIndexOf('/') + 1).replace(/\.[cm]?[tj]sx?$/, '');
 }
 
 function classNameFromContext(tsInstance: typeof ts, node: ts.ClassLikeDeclaration): string | undefined {

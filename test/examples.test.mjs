@@ -1,0 +1,41 @@
+// The project's own examples/, and the demo that is the README's main job.
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import Database from 'better-sqlite3';
+import { repoRoot, scratchDir } from './helpers/compile.mjs';
+import { recordExamples } from './helpers/pipeline.mjs';
+import { readCalls } from './helpers/trace.mjs';
+
+test('select: "all" monitors every function of examples/ and the program prints the same', t => {
+  const dir = scratchDir('select-all');
+  const everything = recordExamples(path.join(dir, 'all.db'), { plugin: { select: 'all' } });
+  const plain = recordExamples(path.join(dir, 'plain.db'), { plugin: { enabled: false } });
+  t.is(everything.stdout, plain.stdout);
+
+  const db = new Database(path.join(dir, 'all.db'), { readonly: true });
+  const names = db.prepare('SELECT DISTINCT name FROM functions ORDER BY name').pluck().all();
+  db.close();
+  for (const name of ['main', 'calculatePrice', 'analyzeTrade', 'divmod', 'validateOrder', 'Portfolio.add', 'Portfolio.value', 'fetchQuote', '<anonymous>']) {
+    t.true(names.includes(name), `${name} is monitored`);
+  }
+  const tagged = readCalls(path.join(dir, 'all.db')).filter(call => call.fn === 'validateOrder');
+  t.deepEqual(tagged.map(call => call.status), ['ERR']);
+});
+
+test('npm run demo prints the rows it read back from SQLite', t => {
+  const dbPath = path.join(scratchDir('demo'), 'traces.db');
+  const demo = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'demo.js')], {
+    cwd: repoRoot,
+    env: { ...process.env, OBSERVATORY_DB: dbPath },
+    encoding: 'utf8',
+  });
+  t.is(demo.status, 0, demo.stderr);
+  const rows = readCalls(dbPath).flatMap(call => call.values.map(([name, direction, type, value]) => ({ fn: call.fn, name, direction, type, value })));
+  const divmodRows = rows.filter(row => row.fn === 'divmod').map(row => `${row.name} ${row.direction} ${row.value}`);
+  t.deepEqual(divmodRows, ['dividend INPUT 17', 'divisor INPUT 5', 'quotient OUTPUT 3', 'remainder OUTPUT 2']);
+  // Every recorded value is printed, as `Process | Data | Data Type | Data Value | Status`.
+  t.regex(demo.stdout, /^Process\s+\| Data\s+\| Data Type\s+\| Data Value\s+\| Status/m);
+  t.regex(demo.stdout, /^src\/pricing\.divmod\s+\| quotient\s+\| number\s+\| 3\s+\| OK/m);
+  t.regex(demo.stdout, new RegExp(`^${rows.length} values recorded`, 'm'));
+});
