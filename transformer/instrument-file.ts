@@ -99,7 +99,7 @@ export function instrumentFile(
   ) {
     insertAt++;
   }
-  statements.splice(insertAt, 0, createRuntimeImport(factory, ids.runtime, options.runtime, commonJs), ...registrations);
+  statements.splice(insertAt, 0, createRuntimeImport(tsInstance, factory, ids.runtime, options.runtime, commonJs, tsInstance.isExternalModule(sourceFile)), ...registrations);
   return factory.updateSourceFile(visited, statements);
 }
 

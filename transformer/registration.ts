@@ -4,6 +4,7 @@
  *
  *   import * as __observatory from "ts-observatory/runtime";          (ES module output)
  *   import __observatory = require("ts-observatory/runtime");         (CommonJS output: a plain require)
+ *   const __observatory = require("ts-observatory/runtime");          (CommonJS script without imports/exports)
  *   var __observatory_divmod = __observatory.register(1, { name: "divmod", ... });
  *
  * The handles are `var`s so that a function called before the module body has run (a hoisted function
@@ -14,12 +15,22 @@ import type * as ts from 'typescript';
 import { CONTRACT_VERSION, RUNTIME_CALLS, type FunctionMeta } from '../runtime/contract';
 
 export function createRuntimeImport(
+  tsInstance: typeof ts,
   factory: ts.NodeFactory,
   runtime: ts.Identifier,
   specifier: string,
   commonJs: boolean,
+  isModule: boolean,
 ): ts.Statement {
   const moduleName = factory.createStringLiteral(specifier);
+  if (commonJs && !isModule) {
+    // A script (no import or export) is not run through the module transform, so write the require itself.
+    const require = factory.createCallExpression(factory.createIdentifier('require'), undefined, [moduleName]);
+    return factory.createVariableStatement(
+      undefined,
+      factory.createVariableDeclarationList([factory.createVariableDeclaration(runtime, undefined, undefined, require)], tsInstance.NodeFlags.Const),
+    );
+  }
   if (commonJs) {
     return factory.createImportEqualsDeclaration(undefined, false, runtime, factory.createExternalModuleReference(moduleName));
   }
