@@ -1,0 +1,275 @@
+// The `observatory` command line against a database recorded by running the real instrumented examples.
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Database from 'better-sqlite3';
+import { recordExamples } from './helpers/pipeline.mjs';
+import { readCalls } from './helpers/trace.mjs';
+
+const cli = path.resolve(import.meta.dirname, '..', 'dist', 'viewer', 'cli.js');
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'observatory-cli-'));
+const dbPath = path.join(scratch, 'traces.db');
+let calls;
+
+test.before(async () => {
+  // Two runs, so every function has more than one call and the percentiles have something to rank.
+  await recordExamples(dbPath, { times: 2 });
+  calls = readCalls(dbPath);
+});
+
+test.after.always(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+function observatory(args, { cwd = scratch, env = {} } = {}) {
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    cwd,
+    env: { ...process.env, OBSERVATORY_DB: '', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function json(args) {
+  const result = observatory([...args, '--json', '--db', dbPath]);
+  if (result.status !== 0) throw new Error(`observatory ${args.join(' ')} failed: ${result.stderr}`);
+  return JSON.parse(result.stdout);
+}
+
+/** A copy of the recorded database, for the commands that change it. */
+function copyDatabase(name) {
+  const copy = path.join(scratch, `${name}.db`);
+  const source = new Database(dbPath, { readonly: true });
+  return source.backup(copy).then(() => {
+    source.close();
+    return copy;
+  });
+}
+
+function count(file, table) {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare(`SELECT count(*) AS n FROM ${table}`).get().n;
+  } finally {
+    db.close();
+  }
+}
+
+/** Distinct values in a stable order, for comparing collections whose order is not the point. */
+const unique = values => [...new Set(values)].sort();
+
+const newestFirst = list => [...list].sort((a, b) => b.startUs - a.startUs || b.id - a.id);
+
+function callStarts(file) {
+  const db = new Database(file, { readonly: true });
+  try {
+    return new Map(db.prepare('SELECT id, start_us AS startUs FROM calls').all().map(row => [row.id, row.startUs]));
+  } finally {
+    db.close();
+  }
+}
+
+test('the compiled command line starts with a node shebang, for the package bin', t => {
+  t.is(fs.readFileSync(cli, 'utf8').split('\n')[0], '#!/usr/bin/env node');
+});
+
+test('calls prints one row per variable under the documented header, newest call first', t => {
+  const result = observatory(['calls', '--limit', '3', '--db', dbPath]);
+  t.is(result.status, 0, result.stderr);
+  const lines = result.stdout.trimEnd().split('\n');
+  t.deepEqual(lines[0].split('|').map(cell => cell.trim()), ['Time', 'Process', 'Data', 'Data Type', 'Data Value', 'Status']);
+  const starts = callStarts(dbPath);
+  const newest = newestFirst(calls.map(call => ({ ...call, startUs: starts.get(call.id) }))).slice(0, 3);
+  const expected = newest.flatMap(call => (call.values.length ? call.values.map(([name]) => [call, name]) : [[call, '']]));
+  const rows = lines.slice(2).map(line => line.split('|').map(cell => cell.trim()));
+  t.deepEqual(rows.map(row => [row[1], row[2], row[5]]), expected.map(([call, name]) => [`${call.group}.${call.fn}`, name, call.status]));
+});
+
+test('calls --fn shows the recorded inputs and outputs of that function', t => {
+  const rows = json(['calls', '--fn', 'divmod']);
+  t.true(rows.length > 0);
+  t.true(rows.every(row => row.process.endsWith('.divmod')));
+  const firstCall = rows.filter(row => row.callId === rows[0].callId);
+  const byName = Object.fromEntries(firstCall.map(row => [row.data, [row.direction, row.dataType, row.dataValue]]));
+  t.deepEqual(byName, {
+    dividend: ['INPUT', 'number', 17],
+    divisor: ['INPUT', 'number', 5],
+    quotient: ['OUTPUT', 'number', 3],
+    remainder: ['OUTPUT', 'number', 2],
+  });
+});
+
+test('calls --status ERR lists only failed calls, with their error', t => {
+  const rows = json(['calls', '--status', 'ERR', '--limit', '100']);
+  const failed = calls.filter(call => call.status === 'ERR');
+  t.deepEqual(unique(rows.map(row => row.callId)), unique(failed.map(call => call.id)));
+  t.true(rows.every(row => row.status === 'ERR' && row.error.startsWith('RangeError: quantity must be positive')));
+});
+
+test('calls --since and --limit narrow the rows; --csv carries the same rows as --json', t => {
+  const all = json(['calls', '--limit', '1000']);
+  t.is(new Set(all.map(row => row.callId)).size, calls.length);
+  t.deepEqual(json(['calls', '--since', '1h', '--limit', '1000']), all);
+  t.deepEqual(json(['calls', '--since', '2099-01-01T00:00:00Z']), []);
+  const two = json(['calls', '--limit', '2']);
+  t.is(new Set(two.map(row => row.callId)).size, 2);
+
+  const csv = observatory(['calls', '--limit', '1000', '--csv', '--db', dbPath]);
+  t.is(csv.status, 0, csv.stderr);
+  const records = csv.stdout.trimEnd().split('\r\n');
+  t.is(records[0], 'Time,Process,Data,Data Type,Data Value,Direction,Status,Error,Call');
+  t.is(records.length - 1, all.length);
+  t.deepEqual(records.slice(1).map(record => Number(record.split(',').at(-1))), all.map(row => row.callId));
+});
+
+test('stats counts calls and errors per function and orders its percentiles', t => {
+  const stats = json(['stats']);
+  const expected = new Map();
+  for (const call of calls) {
+    const key = `${call.group}.${call.fn}`;
+    const entry = expected.get(key) ?? { calls: 0, errors: 0, max: 0 };
+    entry.calls++;
+    if (call.status === 'ERR') entry.errors++;
+    entry.max = Math.max(entry.max, call.durationUs);
+    expected.set(key, entry);
+  }
+  t.deepEqual(unique(stats.map(s => s.process)), unique(expected.keys()));
+  for (const s of stats) {
+    const e = expected.get(s.process);
+    t.is(s.calls, e.calls, s.process);
+    t.is(s.errors, e.errors, s.process);
+    t.is(s.errorRate, e.errors / e.calls);
+    t.is(s.maxUs, e.max);
+    t.true(s.p50Us <= s.p95Us && s.p95Us <= s.p99Us && s.p99Us <= s.maxUs, s.process);
+  }
+  const table = observatory(['stats', '--db', dbPath]);
+  t.is(table.status, 0, table.stderr);
+  t.regex(table.stdout, /^Function\s+\| Calls \| Errors \| Error rate \| p50\s+\| p95\s+\| p99\s+\| Max\s+\| Last seen/);
+});
+
+test('tree shows the call tree with durations and status, from a call id, a span id or a trace id', t => {
+  const child = calls.find(call => call.fn === 'calculatePrice' && call.parent === 'fetchQuote');
+  t.truthy(child, 'fetchQuote calls calculatePrice in the examples');
+  const inTrace = calls.filter(call => call.traceId === child.traceId);
+  const byId = observatory(['tree', String(child.id), '--db', dbPath]);
+  t.is(byId.status, 0, byId.stderr);
+  const lines = byId.stdout.trimEnd().split('\n');
+  t.is(lines[0], `trace ${child.traceId}: ${inTrace.length} calls`);
+  t.is(lines.length, 1 + inTrace.length);
+  const parentLine = lines.findIndex(line => line.includes('.fetchQuote '));
+  const childLine = lines[parentLine + 1];
+  t.regex(childLine, /[└├]─ src\/pricing\.calculatePrice {2}[\d.]+ (µs|ms|s) {2}OK {2}\[call \d+\]$/);
+  t.true(childLine.indexOf('src/pricing') > lines[parentLine].indexOf('src/portfolio'), 'a child is indented under its parent');
+  t.is(observatory(['tree', child.spanId, '--db', dbPath]).stdout, byId.stdout);
+  t.is(observatory(['tree', child.traceId, '--db', dbPath]).stdout, byId.stdout);
+});
+
+test('errors shows each failure with type, message and stack', t => {
+  const failed = calls.filter(call => call.status === 'ERR');
+  t.true(failed.length > 0);
+  const result = observatory(['errors', '--db', dbPath]);
+  t.is(result.status, 0, result.stderr);
+  const blocks = result.stdout.trimEnd().split('\n\n');
+  t.is(blocks.length, failed.length);
+  for (const block of blocks) {
+    const [head, message, ...frames] = block.split('\n');
+    t.regex(head, /src\/pricing\.validateOrder {2}\[call \d+, /);
+    t.is(message, '  RangeError: quantity must be positive, got -5 for ACME');
+    t.true(frames.length > 0 && frames.every(frame => frame.startsWith('    at ')));
+  }
+  const recent = json(['errors', '--since', '1h']);
+  t.deepEqual(unique(recent.map(call => call.id)), unique(failed.map(call => call.id)));
+});
+
+test('prune deletes the calls older than the cutoff with their values, and vacuum shrinks the file', async t => {
+  const copy = await copyDatabase('prune');
+  const keep = observatory(['prune', '--older-than', '6h', '--db', copy]);
+  t.is(keep.status, 0, keep.stderr);
+  t.regex(keep.stdout, /^Deleted 0 calls started before /);
+  t.is(count(copy, 'calls'), calls.length);
+
+  const all = observatory(['prune', '--older-than', '0s', '--db', copy]);
+  t.is(all.status, 0, all.stderr);
+  t.regex(all.stdout, new RegExp(`^Deleted ${calls.length} calls`));
+  t.is(count(copy, 'calls'), 0);
+  t.is(count(copy, 'call_values'), 0);
+
+  const before = fs.statSync(copy).size + (fs.existsSync(`${copy}-wal`) ? fs.statSync(`${copy}-wal`).size : 0);
+  const vacuum = observatory(['vacuum', '--db', copy]);
+  t.is(vacuum.status, 0, vacuum.stderr);
+  t.true(fs.statSync(copy).size <= before);
+  t.is(observatory(['stats', '--db', copy]).stdout, 'No calls recorded.\n');
+});
+
+test('report writes one self-contained HTML file with the stats table and SVG charts', t => {
+  const output = path.join(scratch, 'report.html');
+  const result = observatory(['report', '-o', output, '--db', dbPath]);
+  t.is(result.status, 0, result.stderr);
+  const html = fs.readFileSync(output, 'utf8');
+  t.true(html.startsWith('<!doctype html>'));
+  for (const call of calls) t.true(html.includes(`${call.group}.${call.fn}`), call.fn);
+  t.is(html.match(/<svg /g)?.length, 2);
+  t.true(html.includes('<h2>Calls and errors over time</h2>') && html.includes('<h2>Latency percentiles per function</h2>'));
+  t.false(/<script|<link|src=|https?:\/\/(?!www\.w3\.org\/2000\/svg)/.test(html), 'nothing is loaded from elsewhere');
+});
+
+test('reading works while a writer holds an open transaction', t => {
+  const writer = new Database(dbPath);
+  writer.pragma('busy_timeout = 10000');
+  t.is(writer.pragma('journal_mode', { simple: true }), 'wal');
+  writer.exec('BEGIN IMMEDIATE');
+  try {
+    writer.prepare("UPDATE functions SET kind = kind WHERE id = 1").run();
+    const result = observatory(['stats', '--db', dbPath]);
+    t.is(result.status, 0, result.stderr);
+    t.true(result.stdout.includes('.divmod'));
+  } finally {
+    writer.exec('ROLLBACK');
+    writer.close();
+  }
+});
+
+test('--db defaults to .observatory/traces.db under the working directory, or OBSERVATORY_DB', t => {
+  const project = path.join(scratch, 'project');
+  fs.mkdirSync(path.join(project, '.observatory'), { recursive: true });
+  fs.copyFileSync(dbPath, path.join(project, '.observatory', 'traces.db'));
+  const fromCwd = observatory(['stats'], { cwd: project });
+  t.is(fromCwd.status, 0, fromCwd.stderr);
+  t.true(fromCwd.stdout.includes('.divmod'));
+  const fromEnv = observatory(['stats'], { env: { OBSERVATORY_DB: dbPath } });
+  t.is(fromEnv.stdout, fromCwd.stdout);
+});
+
+const mistakes = [
+  ['a missing database', ['stats', '--db', '/nonexistent/traces.db'], /^observatory: no trace database at \/nonexistent\/traces\.db/],
+  ['a bad duration', ['calls', '--since', '10 parsecs'], /^observatory: bad duration "10 parsecs"/],
+  ['a bad prune duration', ['prune', '--older-than', '6 hours'], /^observatory: bad duration "6 hours"/],
+  ['an unknown function', ['calls', '--fn', 'noSuchFunction'], /^observatory: unknown function "noSuchFunction" \(known: .*divmod/],
+  ['an unknown command', ['frobnicate'], /^observatory: unknown command "frobnicate"/],
+  ['an unknown option', ['stats', '--colour'], /^observatory: stats: Unknown option '--colour'/],
+  ['a bad status', ['calls', '--status', 'MAYBE'], /^observatory: status must be one of OK, ERR/],
+  ['a bad limit', ['calls', '--limit', 'ten'], /^observatory: --limit must be a whole number/],
+  ['an unknown call', ['tree', '999999999'], /^observatory: no call or trace "999999999"/],
+  ['a malformed trace id', ['tree', 'xyz'], /is not a call id, a span id/],
+  ['prune without a cutoff', ['prune'], /^observatory: prune needs --older-than/],
+];
+
+for (const [what, args, message] of mistakes) {
+  test(`${what} gets one line on stderr and a non-zero exit`, t => {
+    const withDb = args.includes('--db') ? args : [...args, '--db', dbPath];
+    const result = observatory(withDb);
+    t.not(result.status, 0);
+    t.regex(result.stderr, message);
+    t.is(result.stderr.trimEnd().split('\n').length, 1, result.stderr);
+    t.is(result.stdout, '');
+  });
+}
+
+test('a file that is not a trace database is refused in one line', t => {
+  const other = path.join(scratch, 'other.db');
+  new Database(other).close();
+  const result = observatory(['calls', '--db', other]);
+  t.not(result.status, 0);
+  t.is(result.stderr, `observatory: ${other} is not a ts-observatory trace database\n`);
+});

@@ -1,0 +1,142 @@
+/**
+ * SVG charts drawn by hand, for the HTML report (in Node) and the dashboard (in the browser).
+ *
+ * Each exported function is self-contained, referring to nothing outside its own body, because the dashboard
+ * receives it as source text (`Function.prototype.toString`) rather than a second copy that could drift.
+ */
+
+export interface ChartSeries {
+  name: string;
+  color: string;
+  kind: 'bar' | 'line';
+  values: (number | null)[];
+}
+
+export interface TimeChartSpec {
+  /** Bucket start times, microseconds since the epoch; all buckets have the same width. */
+  times: number[];
+  series: ChartSeries[];
+  /** `duration` values are microseconds and get µs/ms/s tick labels; `count` values get plain numbers. */
+  unit: 'count' | 'duration';
+  width: number;
+  height: number;
+  /** Label times in UTC instead of the local zone. */
+  utc: boolean;
+}
+
+/** A time-series chart: bars and lines over a shared time axis, with a y grid and a legend. */
+export function renderTimeChart(spec: TimeChartSpec): string {
+  const escapeXml = (text: string) =>
+    text.replace(/[&<>"']/g, char => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
+  const formatDuration = (us: number) =>
+    us >= 1e6 ? +(us / 1e6).toPrecision(3) + ' s' : us >= 1e3 ? +(us / 1e3).toPrecision(3) + ' ms' : +us.toPrecision(3) + ' µs';
+  const formatCount = (n: number) => (n >= 1e6 ? +(n / 1e6).toPrecision(3) + 'M' : n >= 1e3 ? +(n / 1e3).toPrecision(3) + 'k' : String(n));
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const { times, series, width, height } = spec;
+  const left = 64;
+  const right = 12;
+  const top = 28;
+  const bottom = 26;
+  const plotWidth = width - left - right;
+  const plotHeight = height - top - bottom;
+  const all = series.flatMap(s => s.values.filter((v): v is number => v !== null));
+  const rawMax = Math.max(0, ...all);
+  // A "nice" top: 1, 2 or 5 times a power of ten, so the grid lines fall on round numbers.
+  const magnitude = rawMax > 0 ? Math.pow(10, Math.floor(Math.log10(rawMax))) : 1;
+  const max = rawMax > 0 ? ([1, 2, 5, 10].map(m => m * magnitude).find(m => m >= rawMax) ?? rawMax) : 1;
+  const slot = plotWidth / Math.max(1, times.length);
+  const x = (index: number) => left + index * slot;
+  const y = (value: number) => top + plotHeight - (value / max) * plotHeight;
+  const parts: string[] = [];
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img">`);
+  for (let tick = 0; tick <= 4; tick++) {
+    const value = (max * tick) / 4;
+    const ty = y(value);
+    const label = spec.unit === 'duration' ? formatDuration(value) : formatCount(value);
+    parts.push(`<line x1="${left}" x2="${width - right}" y1="${ty}" y2="${ty}" stroke="#e5e7eb"/>`);
+    parts.push(`<text x="${left - 6}" y="${ty + 4}" text-anchor="end" font-size="11" fill="#6b7280">${escapeXml(label)}</text>`);
+  }
+  const labelEvery = Math.max(1, Math.ceil(times.length / 6));
+  const spanUs = times.length > 1 ? times[times.length - 1]! - times[0]! : 0;
+  times.forEach((time, index) => {
+    if (index % labelEvery !== 0) return;
+    const date = new Date(time / 1000);
+    const [month, day, hours, minutes] = spec.utc
+      ? [date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes()]
+      : [date.getMonth() + 1, date.getDate(), date.getHours(), date.getMinutes()];
+    const label = spanUs > 86_400e6 ? `${pad(month)}-${pad(day)} ${pad(hours)}:${pad(minutes)}` : `${pad(hours)}:${pad(minutes)}`;
+    parts.push(`<text x="${x(index)}" y="${height - 8}" font-size="11" fill="#6b7280">${label}</text>`);
+  });
+  const bars = series.filter(s => s.kind === 'bar');
+  bars.forEach((s, barIndex) => {
+    const barWidth = Math.max(1, (slot * 0.8) / bars.length);
+    s.values.forEach((value, index) => {
+      if (value === null || value <= 0) return;
+      const bx = x(index) + slot * 0.1 + barIndex * barWidth;
+      parts.push(`<rect x="${bx.toFixed(1)}" y="${y(value).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${(top + plotHeight - y(value)).toFixed(1)}" fill="${s.color}"><title>${escapeXml(s.name)}: ${value}</title></rect>`);
+    });
+  });
+  for (const s of series.filter(s => s.kind === 'line')) {
+    let path = '';
+    s.values.forEach((value, index) => {
+      if (value === null) return;
+      const px = (x(index) + slot / 2).toFixed(1);
+      // A gap in the data starts a new segment rather than drawing a line through empty buckets.
+      path += `${path && s.values[index - 1] !== null ? 'L' : 'M'}${px},${y(value).toFixed(1)}`;
+      parts.push(`<circle cx="${px}" cy="${y(value).toFixed(1)}" r="2" fill="${s.color}"><title>${escapeXml(s.name)}: ${escapeXml(spec.unit === 'duration' ? formatDuration(value) : String(value))}</title></circle>`);
+    });
+    if (path) parts.push(`<path d="${path}" fill="none" stroke="${s.color}" stroke-width="1.5"/>`);
+  }
+  parts.push(`<line x1="${left}" x2="${width - right}" y1="${top + plotHeight}" y2="${top + plotHeight}" stroke="#9ca3af"/>`);
+  let legendX = left;
+  for (const s of series) {
+    parts.push(`<rect x="${legendX}" y="8" width="10" height="10" fill="${s.color}"/>`);
+    parts.push(`<text x="${legendX + 14}" y="17" font-size="12" fill="#374151">${escapeXml(s.name)}</text>`);
+    legendX += 24 + s.name.length * 7;
+  }
+  parts.push('</svg>');
+  return parts.join('');
+}
+
+export interface PercentileRow {
+  label: string;
+  p50Us: number;
+  p95Us: number;
+  p99Us: number;
+}
+
+/** Horizontal bars of p50, p95 and p99 per function, on one shared (square-root) latency scale. */
+export function renderPercentileBars(rows: PercentileRow[], width: number): string {
+  const escapeXml = (text: string) =>
+    text.replace(/[&<>"']/g, char => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
+  const formatDuration = (us: number) =>
+    us >= 1e6 ? +(us / 1e6).toPrecision(3) + ' s' : us >= 1e3 ? +(us / 1e3).toPrecision(3) + ' ms' : +us.toPrecision(3) + ' µs';
+  const labelWidth = 220;
+  const rowHeight = 42;
+  const top = 28;
+  const height = top + rows.length * rowHeight + 8;
+  const plotWidth = width - labelWidth - 90;
+  const max = Math.max(1, ...rows.map(row => row.p99Us));
+  // Square root keeps a 10 µs function visible next to a 1 s one without a log scale's zero problem.
+  const scale = (us: number) => Math.max(1, (Math.sqrt(us) / Math.sqrt(max)) * plotWidth);
+  const colors = { p50: '#60a5fa', p95: '#2563eb', p99: '#1e3a8a' };
+  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img">`];
+  let legendX = labelWidth;
+  for (const [name, color] of Object.entries(colors)) {
+    parts.push(`<rect x="${legendX}" y="8" width="10" height="10" fill="${color}"/><text x="${legendX + 14}" y="17" font-size="12" fill="#374151">${name}</text>`);
+    legendX += 56;
+  }
+  rows.forEach((row, index) => {
+    const y0 = top + index * rowHeight;
+    const label = row.label.length > 32 ? '…' + row.label.slice(-31) : row.label;
+    parts.push(`<text x="${labelWidth - 8}" y="${y0 + 20}" text-anchor="end" font-size="12" fill="#111827">${escapeXml(label)}<title>${escapeXml(row.label)}</title></text>`);
+    (['p50', 'p95', 'p99'] as const).forEach((name, bar) => {
+      const value = row[`${name}Us`];
+      const by = y0 + 4 + bar * 11;
+      parts.push(`<rect x="${labelWidth}" y="${by}" width="${scale(value).toFixed(1)}" height="9" fill="${colors[name]}"><title>${name}: ${escapeXml(formatDuration(value))}</title></rect>`);
+      parts.push(`<text x="${labelWidth + scale(value) + 4}" y="${by + 8}" font-size="10" fill="#4b5563">${escapeXml(formatDuration(value))}</text>`);
+    });
+  });
+  parts.push('</svg>');
+  return parts.join('');
+}

@@ -1,0 +1,35 @@
+import { openReadWrite } from '../database';
+import { parseDuration } from '../duration';
+import { UsageError } from '../errors';
+import { formatTimestamp } from '../format';
+import { type Command, option } from './command';
+
+/** Calls deleted per transaction: small enough that a running program's writer never waits long for the lock. */
+const BATCH = 5000;
+
+export const pruneCommand: Command = {
+  name: 'prune',
+  usage: '--older-than 6h',
+  summary: 'delete calls (and their values) that started longer ago than the given duration',
+  positionals: 0,
+  options: { 'older-than': { type: 'string' } },
+  run({ values, databasePath, out }) {
+    const olderThan = option(values, 'older-than');
+    if (olderThan === undefined) throw new UsageError('prune needs --older-than, as in --older-than 6h');
+    const cutoffUs = Date.now() * 1000 - parseDuration(olderThan);
+    const db = openReadWrite(databasePath);
+    try {
+      // call_values rows go with their call through ON DELETE CASCADE (foreign_keys is on for this connection).
+      const deleteBatch = db.prepare('DELETE FROM calls WHERE id IN (SELECT id FROM calls WHERE start_us < ? LIMIT ?)');
+      let deleted = 0;
+      for (;;) {
+        const { changes } = deleteBatch.run(cutoffUs, BATCH);
+        deleted += changes;
+        if (changes < BATCH) break;
+      }
+      out.write(`Deleted ${deleted} call${deleted === 1 ? '' : 's'} started before ${formatTimestamp(cutoffUs)} UTC.\n`);
+    } finally {
+      db.close();
+    }
+  },
+};

@@ -1,0 +1,56 @@
+import * as path from 'node:path';
+import { openReadOnly } from '../database';
+import { UsageError } from '../errors';
+import { readInteger } from '../filter';
+import { TraceQueries } from '../queries';
+import { createDashboardServer } from '../server';
+import { type Command, option } from './command';
+
+const DEFAULT_PORT = 7421;
+
+export const serveCommand: Command = {
+  name: 'serve',
+  usage: '[--port 7421] [--host 127.0.0.1] [--root DIR]',
+  summary: 'the web dashboard (read-only); --root is where functions.file paths start, for source excerpts',
+  positionals: 0,
+  options: { port: { type: 'string' }, host: { type: 'string' }, root: { type: 'string' } },
+  run({ values, databasePath, out }) {
+    const port = readInteger(option(values, 'port'), '--port', DEFAULT_PORT, 0, 65535);
+    const host = option(values, 'host') ?? '127.0.0.1';
+    const sourceRoot = path.resolve(option(values, 'root') ?? defaultSourceRoot(databasePath));
+    const db = openReadOnly(databasePath);
+    const server = createDashboardServer({ queries: new TraceQueries(db), sourceRoot, databasePath });
+    return new Promise<void>((resolve, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) => {
+        db.close();
+        reject(error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL'
+          ? new UsageError(`cannot listen on ${host}:${port}: ${error.code}`)
+          : error);
+      });
+      server.listen(port, host, () => {
+        const address = server.address();
+        const actual = typeof address === 'object' && address ? address.port : port;
+        const shown = host.includes(':') ? `[${host}]` : host;
+        out.write(`ts-observatory dashboard on http://${shown}:${actual}/ (database ${databasePath}, sources under ${sourceRoot}); Ctrl+C stops it\n`);
+      });
+      const stop = () => {
+        server.close(() => {
+          db.close();
+          resolve();
+        });
+        server.closeAllConnections();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+  },
+};
+
+/**
+ * Source paths are relative to the traced project's root. A database in the default place,
+ * `<project>/.observatory/traces.db`, names its project; anywhere else the working directory is the best guess.
+ */
+function defaultSourceRoot(databasePath: string): string {
+  const dir = path.dirname(databasePath);
+  return path.basename(dir) === '.observatory' ? path.dirname(dir) : process.cwd();
+}

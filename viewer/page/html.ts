@@ -1,0 +1,31 @@
+/** The dashboard's HTML shell; script.ts fills `<main>` from the JSON API. */
+export const PAGE_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>ts-observatory</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/assets/style.css">
+</head>
+<body>
+<header class="top">
+  <span class="brand">ts-observatory</span>
+  <nav>
+    <a href="#/calls" data-view="calls">Calls</a>
+    <a href="#/functions" data-view="functions">Functions</a>
+  </nav>
+  <span class="db" id="db-path"></span>
+  <div class="refresh">
+    <label><input type="checkbox" id="auto-refresh"> Auto-refresh (5 s)</label>
+    <div>
+      <button id="refresh" class="primary">Refresh</button>
+      <span class="stamp" id="last-updated">Not loaded yet</span>
+    </div>
+  </div>
+</header>
+<main id="view" aria-live="polite"></main>
+<script src="/assets/app.js"></script>
+</body>
+</html>
+`;

@@ -1,0 +1,509 @@
+/**
+ * The dashboard's browser code: a small hash-routed page (calls, call detail, trace timeline, functions) that
+ * builds its DOM from the JSON API with textContent only, so no recorded value is ever parsed as HTML.
+ *
+ * It is plain ES2020 served as one file; the chart function is the same one the HTML report uses, inserted as
+ * source text (see charts.ts).
+ */
+import { renderTimeChart } from '../charts';
+
+const APP = String.raw`
+(function () {
+  'use strict';
+
+  var REFRESH_MS = 5000;
+  var PAGE_SIZE = 50;
+  var INLINE_LIMIT = 120;
+  var PREVIEW_LINES = 30;
+  var RANGES = [['', 'All time'], ['5m', 'Last 5 minutes'], ['15m', 'Last 15 minutes'], ['1h', 'Last hour'],
+    ['6h', 'Last 6 hours'], ['24h', 'Last 24 hours'], ['7d', 'Last 7 days']];
+
+  var view = document.getElementById('view');
+  var stamp = document.getElementById('last-updated');
+  var autoRefresh = document.getElementById('auto-refresh');
+  var state = { load: null, lastUpdated: null, timer: null, functions: [], pager: { key: '', stack: [], after: '' } };
+
+  // ---- DOM and formatting helpers ----
+
+  function h(tag, attrs) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      var value = attrs[key];
+      if (value === undefined || value === null || value === false) return;
+      if (key === 'text') node.textContent = value;
+      else if (key === 'class') node.className = value;
+      // Through the CSSOM, which the page's Content-Security-Policy allows, unlike style attributes.
+      else if (key === 'style') node.style.cssText = value;
+      else if (key.slice(0, 2) === 'on') node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value === true ? '' : value);
+    });
+    append.apply(null, [node].concat(Array.prototype.slice.call(arguments, 2)));
+    return node;
+  }
+
+  /** Appends each argument after the first: nodes, text, arrays of them; null and false are skipped. */
+  function append(node) {
+    for (var i = 1; i < arguments.length; i++) {
+      var child = arguments[i];
+      if (child === undefined || child === null || child === false) continue;
+      if (Array.isArray(child)) child.forEach(function (c) { append(node, c); });
+      else node.appendChild(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child);
+    }
+  }
+
+  function pad(n, width) { return String(n).padStart(width || 2, '0'); }
+
+  function fmtTime(us) {
+    var d = new Date(us / 1000);
+    return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + ' ' + fmtClock(d) + '.' + pad(d.getMilliseconds(), 3);
+  }
+
+  function fmtClock(d) { return pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds()); }
+
+  function fmtDuration(us) {
+    if (us === null || us === undefined) return '–';
+    if (us < 1000) return us.toFixed(us < 10 ? 2 : us < 100 ? 1 : 0) + ' µs';
+    if (us < 1e6) return (us / 1000).toFixed(us < 1e4 ? 2 : us < 1e5 ? 1 : 0) + ' ms';
+    return (us / 1e6).toFixed(2) + ' s';
+  }
+
+  function fmtCount(n) { return Number(n).toLocaleString('en-US'); }
+
+  function badge(status) { return h('span', { class: 'badge ' + status, text: status }); }
+
+  function query(params) {
+    var parts = [];
+    Object.keys(params).forEach(function (key) {
+      if (params[key] !== '' && params[key] !== undefined && params[key] !== null) parts.push(encodeURIComponent(key) + '=' + encodeURIComponent(params[key]));
+    });
+    return parts.length ? '?' + parts.join('&') : '';
+  }
+
+  function api(path, params) {
+    return fetch('/api/' + path + query(params || {}), { headers: { accept: 'application/json' } }).then(function (response) {
+      return response.json().then(function (body) {
+        if (!response.ok) throw new Error(body.error || ('HTTP ' + response.status));
+        return body;
+      });
+    });
+  }
+
+  function svg(markup) {
+    // Chart markup comes from renderTimeChart/renderPercentileBars, which escape every text they draw.
+    var holder = h('div');
+    holder.innerHTML = markup;
+    return holder;
+  }
+
+  // ---- Values: pretty JSON, expand/collapse, show more, copy ----
+
+  function isSpecial(value) { return value !== null && typeof value === 'object' && !Array.isArray(value) && typeof value.$type === 'string'; }
+
+  function specialNode(value) {
+    var rest = Object.assign({}, value);
+    delete rest.$type;
+    var keys = Object.keys(rest);
+    if (value.$type === 'undefined') return h('span', { class: 'j-special', text: 'undefined' });
+    if (value.$type === 'redacted') return h('span', { class: 'j-special redacted', text: '[redacted]' });
+    if (keys.length === 1 && keys[0] === 'value') return h('span', { class: 'j-special', text: value.$type + '(' + JSON.stringify(rest.value) + ')' });
+    return h('span', { class: 'j-special', text: '[' + value.$type + (keys.length ? ' ' + JSON.stringify(rest) : '') + ']' });
+  }
+
+  function highlight(text) {
+    var nodes = [];
+    var token = /("(?:[^"\\]|\\.)*")(\s*:)?|\b(true|false|null)\b|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+    var last = 0;
+    var match;
+    while ((match = token.exec(text))) {
+      if (match.index > last) nodes.push(text.slice(last, match.index));
+      var cls = match[1] ? (match[2] ? 'j-key' : 'j-str') : match[3] ? (match[3] === 'null' ? 'j-null' : 'j-bool') : 'j-num';
+      nodes.push(h('span', { class: cls, text: match[0] }));
+      last = token.lastIndex;
+    }
+    nodes.push(text.slice(last));
+    return nodes;
+  }
+
+  function copyButton(text) {
+    var button = h('button', { type: 'button', title: 'Copy to clipboard', text: 'Copy' });
+    button.addEventListener('click', function (event) {
+      event.stopPropagation();
+      var done = function () { button.textContent = 'Copied'; setTimeout(function () { button.textContent = 'Copy'; }, 1200); };
+      if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text); done(); });
+      else { fallbackCopy(text); done(); }
+    });
+    return button;
+  }
+
+  function fallbackCopy(text) {
+    var area = h('textarea', { style: 'position:fixed;opacity:0' });
+    area.value = text;
+    document.body.appendChild(area);
+    area.select();
+    document.execCommand('copy');
+    area.remove();
+  }
+
+  function renderValue(valueJson, expanded) {
+    var value;
+    try { value = JSON.parse(valueJson); } catch (e) { value = valueJson; }
+    var box = h('div', { class: 'value' });
+    if (isSpecial(value)) {
+      box.appendChild(specialNode(value));
+      return box;
+    }
+    var compact = typeof value === 'string' && value === valueJson ? value : JSON.stringify(value);
+    var simple = value === null || typeof value !== 'object';
+    if (simple && compact.length <= INLINE_LIMIT) {
+      append(box, h('span', { class: 'line' }, highlight(compact)));
+      append(box, h('span', { class: 'actions' }, copyButton(compact)));
+      return box;
+    }
+    var pretty = simple ? compact : JSON.stringify(value, null, 2);
+    var line = h('span', { class: 'line' }, highlight(compact.length > INLINE_LIMIT ? compact.slice(0, INLINE_LIMIT - 1) + '…' : compact));
+    var pre = h('pre', { class: 'pretty' });
+    var lines = pretty.split('\n');
+    var long = lines.length > PREVIEW_LINES;
+    var fill = function (all) {
+      pre.textContent = '';
+      append(pre, highlight(all ? pretty : lines.slice(0, PREVIEW_LINES).join('\n')));
+      if (!all) {
+        pre.appendChild(document.createTextNode('\n'));
+        pre.appendChild(h('button', { type: 'button', class: 'show-more', text: 'show more (' + (lines.length - PREVIEW_LINES) + ' more lines)', onclick: function (event) { event.stopPropagation(); fill(true); } }));
+      }
+    };
+    fill(!long);
+    var toggle = h('button', { type: 'button', class: 'toggle' });
+    var setOpen = function (open) {
+      pre.hidden = !open;
+      line.hidden = open;
+      toggle.textContent = open ? 'Collapse' : 'Expand';
+    };
+    toggle.addEventListener('click', function (event) { event.stopPropagation(); setOpen(pre.hidden); });
+    setOpen(!!expanded);
+    append(box, line, h('span', { class: 'actions' }, toggle, copyButton(pretty)), pre);
+    return box;
+  }
+
+  // ---- Routing and refresh ----
+
+  function parseHash() {
+    var hash = location.hash.replace(/^#\/?/, '');
+    var queryAt = hash.indexOf('?');
+    var path = queryAt < 0 ? hash : hash.slice(0, queryAt);
+    var params = new URLSearchParams(queryAt < 0 ? '' : hash.slice(queryAt + 1));
+    var parts = path.split('/');
+    return { name: parts[0] || 'calls', arg: parts.slice(1).map(decodeURIComponent).join('/'), params: params };
+  }
+
+  function route() {
+    var route = parseHash();
+    document.querySelectorAll('header nav a').forEach(function (link) {
+      var active = link.getAttribute('data-view') === route.name || (route.name !== 'functions' && link.getAttribute('data-view') === 'calls');
+      link.classList.toggle('active', active);
+    });
+    var views = { calls: callsView, call: callView, trace: traceView, functions: functionsView };
+    view.textContent = '';
+    state.load = (views[route.name] || callsView)(route);
+    refresh();
+  }
+
+  function refresh() {
+    if (!state.load) return;
+    state.load().then(function () {
+      state.lastUpdated = new Date();
+      updateStamp();
+    }, showError);
+  }
+
+  function showError(error) {
+    var old = view.querySelector('.error-banner');
+    if (old) old.remove();
+    view.insertBefore(h('div', { class: 'error-banner', role: 'alert', text: error.message }), view.firstChild);
+  }
+
+  function clearError() {
+    var old = view.querySelector('.error-banner');
+    if (old) old.remove();
+  }
+
+  function updateStamp() {
+    if (!state.lastUpdated) return;
+    var seconds = Math.max(0, Math.round((Date.now() - state.lastUpdated.getTime()) / 1000));
+    stamp.textContent = 'Last updated ' + fmtClock(state.lastUpdated) + ' (' + seconds + (seconds === 1 ? ' second' : ' seconds') + ' ago)';
+  }
+
+  function rangeSelect(id, selected) {
+    var select = h('select', { id: id });
+    RANGES.forEach(function (range) { select.appendChild(h('option', { value: range[0], text: range[1], selected: range[0] === selected })); });
+    return select;
+  }
+
+  function functionSelect(selected) {
+    var select = h('select', { id: 'filter-fn' }, h('option', { value: '', text: 'All functions' }));
+    state.functions.forEach(function (fn) { select.appendChild(h('option', { value: fn.process, text: fn.process, selected: fn.process === selected })); });
+    return select;
+  }
+
+  function loadFunctions() {
+    return api('functions').then(function (body) { state.functions = body.functions; });
+  }
+
+  function setHash(name, params) { location.hash = '#/' + name + query(params); }
+
+  // ---- Calls: one row per variable ----
+
+  function callsView(route) {
+    var p = route.params;
+    var filter = { fn: p.get('fn') || '', status: p.get('status') || '', direction: p.get('direction') || '', since: p.get('since') || '' };
+    var key = JSON.stringify(filter);
+    if (state.pager.key !== key) state.pager = { key: key, stack: [], after: '' };
+
+    var fnSlot = h('label', null, 'Function', functionSelect(filter.fn));
+    var status = h('select', { id: 'filter-status' }, [['', 'Any'], ['OK', 'OK'], ['ERR', 'ERR']].map(function (o) { return h('option', { value: o[0], text: o[1], selected: o[0] === filter.status }); }));
+    var direction = h('select', { id: 'filter-direction' }, [['', 'Inputs and outputs'], ['INPUT', 'INPUT'], ['OUTPUT', 'OUTPUT']].map(function (o) { return h('option', { value: o[0], text: o[1], selected: o[0] === filter.direction }); }));
+    var since = rangeSelect('filter-since', filter.since);
+    var apply = function () {
+      setHash('calls', { fn: fnSlot.querySelector('select').value, status: status.value, direction: direction.value, since: since.value });
+    };
+    [status, direction, since].forEach(function (select) { select.addEventListener('change', apply); });
+    fnSlot.addEventListener('change', apply);
+    var csv = h('a', { class: 'button', id: 'export-csv', href: '/api/calls.csv' + query(filter), download: 'calls.csv', text: 'Export CSV' });
+    var filters = h('div', { class: 'panel filters' }, fnSlot, h('label', null, 'Status', status), h('label', null, 'Direction', direction), h('label', null, 'Time range', since), h('span', { class: 'spacer', style: 'flex:1' }), csv);
+
+    var summary = h('span', { id: 'calls-summary' });
+    var prev = h('button', { type: 'button', id: 'prev-page', text: '← Newer' });
+    var next = h('button', { type: 'button', id: 'next-page', text: 'Older →' });
+    var body = h('tbody');
+    var table = h('table', { class: 'grid', id: 'calls-table' },
+      h('thead', null, h('tr', null, ['Time', 'Process', 'Data', 'Data Type', 'Data Value', 'Direction', 'Status', 'Duration'].map(function (t) { return h('th', { text: t, class: t === 'Duration' ? 'num' : null }); }))),
+      body);
+    append(view, filters, h('div', { class: 'toolbar' }, summary, h('span', { class: 'spacer' }), prev, next), h('div', { class: 'panel' }, table));
+
+    var nextCursor = null;
+    prev.addEventListener('click', function () { state.pager.after = state.pager.stack.pop() || ''; refresh(); });
+    next.addEventListener('click', function () { state.pager.stack.push(state.pager.after); state.pager.after = nextCursor; refresh(); });
+
+    return function load() {
+      var functionsReady = state.functions.length ? Promise.resolve() : loadFunctions().then(function () {
+        fnSlot.replaceChild(functionSelect(filter.fn), fnSlot.querySelector('select'));
+      });
+      return functionsReady.then(function () {
+        return api('calls', Object.assign({ limit: PAGE_SIZE, after: state.pager.after }, filter));
+      }).then(function (page) {
+        clearError();
+        nextCursor = page.next;
+        prev.disabled = state.pager.stack.length === 0;
+        next.disabled = !page.next;
+        var first = state.pager.stack.length * PAGE_SIZE;
+        summary.textContent = page.calls.length === 0 ? 'No calls match.'
+          : 'Calls ' + fmtCount(first + 1) + '–' + fmtCount(first + page.calls.length) + ' of ' + fmtCount(page.total.count) + (page.total.capped ? '+' : '');
+        body.textContent = '';
+        if (page.calls.length === 0) body.appendChild(h('tr', null, h('td', { colspan: 8, class: 'empty', text: 'No calls recorded for this filter.' })));
+        page.calls.forEach(function (call) { append(body, callRows(call)); });
+      });
+    };
+  }
+
+  function callRows(call) {
+    var values = call.values.length ? call.values : [null];
+    return values.map(function (value, index) {
+      var firstRow = index === 0;
+      var err = call.status === 'ERR';
+      return h('tr', { class: (firstRow ? 'first ' : '') + (err ? 'err' : ''), 'data-call': call.id },
+        h('td', { class: 'time' }, firstRow ? h('a', { class: 'call-link', href: '#/call/' + call.id, text: fmtTime(call.startUs) }) : null),
+        h('td', { class: 'proc' }, firstRow ? [call.process, err ? h('div', { class: 'mono', style: 'color:var(--err);white-space:normal', text: call.errorType + ': ' + call.errorMessage }) : null] : null),
+        h('td', { class: 'mono', text: value ? value.name : '' }),
+        h('td', { class: 'type', text: value ? value.declaredType : '' }),
+        h('td', null, value ? renderValue(value.valueJson, false) : h('span', { class: 'muted', text: 'no values' })),
+        h('td', null, value ? h('span', { class: 'badge dir', text: value.direction }) : null),
+        h('td', null, badge(call.status)),
+        h('td', { class: 'num', text: firstRow ? fmtDuration(call.durationUs) : '' }));
+    });
+  }
+
+  // ---- One call ----
+
+  function callView(route) {
+    return function load() {
+      return Promise.all([api('calls/' + encodeURIComponent(route.arg)), state.functions.length ? null : loadFunctions()]).then(function (results) {
+        var d = results[0];
+        var call = d.call;
+        var fn = d.function || { name: '?', params: [], returnType: '?', file: '?', line: 0, kind: '?' };
+        view.textContent = '';
+        var fact = function (label, value) { return h('div', null, h('span', { text: label }), h('b', { text: value })); };
+        append(view,
+          h('div', { class: 'detail-head', id: 'call-detail' },
+            h('h1', { text: call.process }), badge(call.status),
+            h('span', { class: 'muted', text: fmtDuration(call.durationUs) }),
+            h('span', { class: 'spacer', style: 'flex:1' }),
+            h('a', { class: 'button', id: 'trace-link', href: '#/trace/' + call.traceId + '?call=' + call.id, text: 'Trace timeline' }),
+            h('a', { class: 'button', href: '#/calls?fn=' + encodeURIComponent(call.process), text: 'All calls of this function' })),
+          h('div', { class: 'panel facts' },
+            fact('Started', fmtTime(call.startUs)), fact('Duration', fmtDuration(call.durationUs)), fact('Call id', String(call.id)),
+            fact('Span', call.spanId), fact('Trace', call.traceId), fact('Depth', String(call.depth)),
+            fact('Process / thread', call.pid + ' / ' + call.threadId), fact('Kind', fn.kind)),
+          call.status === 'ERR' ? h('div', { class: 'errorbox', id: 'call-error' },
+            h('div', { class: 'msg', text: call.errorType + ': ' + call.errorMessage }),
+            call.errorStack ? h('pre', { text: call.errorStack }) : null) : null);
+
+        var valuesTable = function (direction, id) {
+          var rows = call.values.filter(function (v) { return v.direction === direction; });
+          if (rows.length === 0) return h('div', { class: 'panel empty', text: direction === 'INPUT' ? 'No inputs recorded.' : 'No outputs recorded.' });
+          return h('div', { class: 'panel' }, h('table', { class: 'grid values-table', id: id },
+            h('thead', null, h('tr', null, h('th', { text: 'Name' }), h('th', { text: 'Declared type' }), h('th', { text: 'Value' }))),
+            h('tbody', null, rows.map(function (v) {
+              return h('tr', null, h('td', { class: 'mono', text: v.name }), h('td', { class: 'type', text: v.declaredType }), h('td', null, renderValue(v.valueJson, true)));
+            }))));
+        };
+
+        var parent = d.parent
+          ? h('ul', { class: 'links' }, h('li', null, h('a', { id: 'parent-link', href: '#/call/' + d.parent.id, text: d.parent.process }), badge(d.parent.status), h('span', { class: 'muted', text: fmtDuration(d.parent.durationUs) })))
+          : h('div', { class: 'empty', id: 'parent-none', text: call.parentSpanId ? 'Parent call was not recorded.' : 'None: this is a root call.' });
+        var children = d.children.length
+          ? h('ul', { class: 'links', id: 'children' }, d.children.slice(0, d.childrenLimit).map(function (c) {
+            return h('li', null, h('a', { href: '#/call/' + c.id, text: c.process }), badge(c.status), h('span', { class: 'muted', text: fmtDuration(c.durationUs) }));
+          }), d.children.length > d.childrenLimit ? h('li', { class: 'muted', text: 'More children in the trace timeline.' }) : null)
+          : h('div', { class: 'empty', text: 'No child calls.' });
+
+        var signature = fn.name + '(' + fn.params.map(function (p) { return p.name + ': ' + p.type; }).join(', ') + '): ' + fn.returnType;
+        var source = d.source && d.source.available
+          ? h('div', { class: 'source', id: 'source' }, d.source.lines.map(function (text, i) {
+            var number = d.source.startLine + i;
+            return h('div', { class: number === d.source.functionLine ? 'here' : null }, h('span', { class: 'ln', text: String(number) }), text);
+          }))
+          : h('div', { class: 'panel empty', id: 'source', text: 'Source not available' + (d.source ? ' (' + d.source.file + ': ' + d.source.reason + ')' : '') + '.' });
+
+        append(view, h('div', { class: 'columns' },
+          h('div', null, h('h2', { text: 'Inputs' }), valuesTable('INPUT', 'inputs'), h('h2', { text: 'Outputs' }), valuesTable('OUTPUT', 'outputs'),
+            h('h2', { text: 'Source' }), h('div', { class: 'muted mono', style: 'margin-bottom:6px', text: fn.file + ':' + fn.line }), source),
+          h('div', null, h('h2', { text: 'Function' }), h('div', { class: 'panel mono', style: 'padding:10px 12px', text: signature }),
+            h('h2', { text: 'Parent' }), h('div', { class: 'panel' }, parent),
+            h('h2', { text: 'Children (' + d.children.length + (d.children.length > d.childrenLimit ? '+' : '') + ')' }), h('div', { class: 'panel' }, children))));
+      });
+    };
+  }
+
+  // ---- A trace as a timeline ----
+
+  function traceView(route) {
+    var current = route.params.get('call');
+    return function load() {
+      return api('traces/' + encodeURIComponent(route.arg)).then(function (trace) {
+        view.textContent = '';
+        var bySpan = {};
+        var kids = {};
+        trace.calls.forEach(function (c) { bySpan[c.spanId] = c; });
+        var roots = [];
+        trace.calls.forEach(function (c) {
+          if (c.parentSpanId && bySpan[c.parentSpanId]) (kids[c.parentSpanId] = kids[c.parentSpanId] || []).push(c);
+          else roots.push(c);
+        });
+        var ordered = [];
+        var walk = function (c, level) { ordered.push({ call: c, level: level }); (kids[c.spanId] || []).forEach(function (k) { walk(k, level + 1); }); };
+        roots.forEach(function (r) { walk(r, 0); });
+        var start = Math.min.apply(null, trace.calls.map(function (c) { return c.startUs; }));
+        var end = Math.max.apply(null, trace.calls.map(function (c) { return c.startUs + c.durationUs; }));
+        var total = Math.max(1, end - start);
+        var pct = function (us) { return (us / total * 100).toFixed(3) + '%'; };
+        var errors = trace.calls.filter(function (c) { return c.status === 'ERR'; }).length;
+        append(view,
+          h('div', { class: 'detail-head' }, h('h1', { text: 'Trace ' + trace.traceId }),
+            h('span', { class: 'muted', text: trace.calls.length + ' calls, ' + fmtDuration(total) + (errors ? ', ' + errors + ' failed' : '') + (trace.truncated ? ' (first calls only)' : '') })),
+          h('div', { class: 'panel gantt', id: 'trace-timeline' },
+            h('div', { class: 'axis' }, h('span', { style: 'padding-left:12px', text: 'Call' }),
+              h('div', { class: 'ticks' }, [0, 0.25, 0.5, 0.75, 1].map(function (f) {
+                // The end labels align inward so they stay inside the track.
+                var shift = f === 0 ? '0' : f === 1 ? '-100%' : '-50%';
+                return h('span', { style: 'left:' + (f * 100) + '%;transform:translateX(' + shift + ')', text: f === 0 ? '0' : fmtDuration(total * f) });
+              })),
+              h('span', { style: 'text-align:right;padding-right:12px', text: 'Duration' })),
+            ordered.map(function (item) {
+              var c = item.call;
+              return h('div', { class: 'row' + (String(c.id) === current ? ' current' : ''), 'data-call': c.id, title: c.process + (c.errorType ? ' — ' + c.errorType + ': ' + c.errorMessage : ''), onclick: function () { location.hash = '#/call/' + c.id; } },
+                h('div', { class: 'label', style: 'padding-left:' + (12 + item.level * 16) + 'px' }, c.process),
+                h('div', { class: 'track' }, h('div', { class: 'bar ' + c.status, style: 'left:' + pct(c.startUs - start) + ';width:' + pct(c.durationUs) })),
+                h('div', { class: 'dur', text: fmtDuration(c.durationUs) }));
+            })));
+      });
+    };
+  }
+
+  // ---- Functions: stats and latency over time ----
+
+  function functionsView(route) {
+    var since = route.params.get('since') || '';
+    var selected = route.params.get('fn') || '';
+    var range = rangeSelect('stats-since', since);
+    range.addEventListener('change', function () { setHash('functions', { since: range.value, fn: selected }); });
+    var body = h('tbody');
+    var overall = h('div');
+    var latency = h('div');
+    var latencyTitle = h('h2');
+    append(view,
+      h('div', { class: 'panel filters' }, h('label', null, 'Time range', range)),
+      h('div', { class: 'panel' }, h('table', { class: 'grid', id: 'stats-table' },
+        h('thead', null, h('tr', null, ['Function', 'Calls', 'Errors', 'Error rate', 'p50', 'p95', 'p99', 'Max', 'Last seen'].map(function (t, i) { return h('th', { text: t, class: i > 0 && i < 8 ? 'num' : null }); }))),
+        body)),
+      h('div', { class: 'charts', style: 'margin-top:16px' },
+        h('div', { class: 'panel' }, h('h2', { text: 'Calls and errors over time' }), overall),
+        h('div', { class: 'panel', id: 'latency-chart' }, latencyTitle, latency)));
+    return function load() {
+      return api('stats', { since: since }).then(function (result) {
+        clearError();
+        var stats = result.stats;
+        if (!selected && stats.length) selected = stats[0].process;
+        body.textContent = '';
+        if (!stats.length) body.appendChild(h('tr', null, h('td', { colspan: 9, class: 'empty', text: 'No calls in this time range.' })));
+        stats.forEach(function (s) {
+          body.appendChild(h('tr', { class: 'clickable' + (s.process === selected ? ' selected' : '') + (s.errors ? ' has-errors' : ''), onclick: function () { setHash('functions', { since: since, fn: s.process }); } },
+            h('td', { class: 'proc' }, h('a', { href: '#/calls?fn=' + encodeURIComponent(s.process), text: s.process, onclick: function (e) { e.stopPropagation(); } })),
+            h('td', { class: 'num', text: fmtCount(s.calls) }),
+            h('td', { class: 'num', style: s.errors ? 'color:var(--err);font-weight:600' : null, text: fmtCount(s.errors) }),
+            h('td', { class: 'num', text: (s.errorRate * 100).toFixed(1) + '%' }),
+            h('td', { class: 'num', text: fmtDuration(s.p50Us) }), h('td', { class: 'num', text: fmtDuration(s.p95Us) }),
+            h('td', { class: 'num', text: fmtDuration(s.p99Us) }), h('td', { class: 'num', text: fmtDuration(s.maxUs) }),
+            h('td', { class: 'time', text: fmtTime(s.lastSeenUs) })));
+        });
+        var width = Math.max(420, Math.floor((view.clientWidth - 60) / 2));
+        return Promise.all([
+          api('timeseries', { since: since, buckets: 48 }),
+          selected ? api('timeseries', { since: since, buckets: 48, fn: selected }) : null,
+        ]).then(function (series) {
+          var chart = function (buckets, list, unit) {
+            return renderTimeChart({ times: buckets.map(function (b) { return b.startUs; }), series: list, unit: unit, width: width, height: 240, utc: false });
+          };
+          var all = series[0].buckets;
+          overall.textContent = '';
+          overall.appendChild(all.length ? svg(chart(all, [
+            { name: 'calls', color: '#93c5fd', kind: 'bar', values: all.map(function (b) { return b.calls; }) },
+            { name: 'errors', color: '#dc2626', kind: 'bar', values: all.map(function (b) { return b.errors; }) }], 'count')) : h('div', { class: 'empty', text: 'No data.' }));
+          latencyTitle.textContent = 'Latency over time' + (selected ? ': ' + selected : '');
+          latency.textContent = '';
+          var own = series[1] ? series[1].buckets : [];
+          latency.appendChild(own.length ? svg(chart(own, [
+            { name: 'p50', color: '#60a5fa', kind: 'line', values: own.map(function (b) { return b.p50Us; }) },
+            { name: 'p95', color: '#2563eb', kind: 'line', values: own.map(function (b) { return b.p95Us; }) },
+            { name: 'p99', color: '#1e3a8a', kind: 'line', values: own.map(function (b) { return b.p99Us; }) }], 'duration')) : h('div', { class: 'empty', text: 'No data.' }));
+        });
+      });
+    };
+  }
+
+  // ---- Start ----
+
+  document.getElementById('refresh').addEventListener('click', refresh);
+  autoRefresh.addEventListener('change', function () {
+    clearInterval(state.timer);
+    state.timer = autoRefresh.checked ? setInterval(refresh, REFRESH_MS) : null;
+  });
+  setInterval(updateStamp, 1000);
+  window.addEventListener('hashchange', route);
+  api('info').then(function (info) { document.getElementById('db-path').textContent = info.databasePath; document.getElementById('db-path').title = info.databasePath; });
+  if (!location.hash) location.replace('#/calls');
+  route();
+})();
+`;
+
+/** The chart function is declared first so the page code can call it as soon as it runs. */
+export const PAGE_SCRIPT = `var renderTimeChart = ${renderTimeChart.toString()};\n${APP}`;

@@ -1,0 +1,102 @@
+/**
+ * The self-contained HTML report: the per-function stats table and hand-drawn SVG charts in one file, with no
+ * script and no external resource, so it can be mailed, archived or attached to a CI run and still open.
+ */
+import { renderPercentileBars, renderTimeChart } from './charts';
+import { formatDuration, formatPercent, formatTimestamp } from './format';
+import type { TraceQueries } from './queries';
+
+const BUCKETS = 60;
+const STATS_HEADERS = ['Function', 'Calls', 'Errors', 'Error rate', 'p50', 'p95', 'p99', 'Max', 'Last seen (UTC)'];
+
+export interface ReportOptions {
+  databasePath: string;
+  sinceUs?: number;
+  /** When the report was made, microseconds since the epoch. */
+  nowUs: number;
+}
+
+export function buildReport(queries: TraceQueries, options: ReportOptions): string {
+  const stats = queries.stats(options.sinceUs);
+  const range = queries.timeRange();
+  const fromUs = range && options.sinceUs !== undefined ? Math.max(range.fromUs, options.sinceUs) : range?.fromUs;
+  const buckets = range && fromUs !== undefined ? queries.timeSeries(fromUs, Math.max(fromUs, range.toUs), BUCKETS, undefined, false) : [];
+  const totalCalls = stats.reduce((sum, s) => sum + s.calls, 0);
+  const totalErrors = stats.reduce((sum, s) => sum + s.errors, 0);
+
+  const timeline =
+    buckets.length === 0
+      ? '<p class="empty">No calls recorded.</p>'
+      : renderTimeChart({
+          times: buckets.map(b => b.startUs),
+          series: [
+            { name: 'calls', color: '#93c5fd', kind: 'bar', values: buckets.map(b => b.calls) },
+            { name: 'errors', color: '#dc2626', kind: 'bar', values: buckets.map(b => b.errors) },
+          ],
+          unit: 'count',
+          width: 960,
+          height: 260,
+          utc: true,
+        });
+  const percentiles =
+    stats.length === 0
+      ? '<p class="empty">No calls recorded.</p>'
+      : renderPercentileBars(
+          stats.map(s => ({ label: s.process, p50Us: s.p50Us, p95Us: s.p95Us, p99Us: s.p99Us })),
+          960,
+        );
+  const rows = stats
+    .map(
+      s => `<tr${s.errors > 0 ? ' class="err"' : ''}>
+  <td class="proc">${escapeHtml(s.process)}</td><td>${s.calls}</td><td>${s.errors}</td><td>${formatPercent(s.errorRate)}</td>
+  <td>${formatDuration(s.p50Us)}</td><td>${formatDuration(s.p95Us)}</td><td>${formatDuration(s.p99Us)}</td>
+  <td>${formatDuration(s.maxUs)}</td><td>${formatTimestamp(s.lastSeenUs)}</td></tr>`,
+    )
+    .join('\n');
+  const period =
+    range && fromUs !== undefined ? `${formatTimestamp(fromUs)} to ${formatTimestamp(range.toUs)} UTC` : 'no calls recorded';
+
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>ts-observatory report</title>
+<style>
+body { margin: 0 auto; max-width: 1000px; padding: 24px; font: 13px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #111827; }
+h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 15px; margin: 28px 0 8px; }
+.meta { color: #6b7280; } .meta code { font-family: ui-monospace, Menlo, Consolas, monospace; }
+.totals { display: flex; gap: 32px; margin: 16px 0; } .totals b { display: block; font-size: 20px; }
+table { border-collapse: collapse; width: 100%; }
+th { text-align: right; font-size: 11px; text-transform: uppercase; color: #6b7280; background: #f3f4f6; padding: 6px 8px; }
+td { text-align: right; padding: 4px 8px; border-bottom: 1px solid #f3f4f6; font-variant-numeric: tabular-nums; }
+th:first-child, td:first-child { text-align: left; }
+td.proc { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; }
+tr.err td { background: #fef2f2; }
+.empty { color: #6b7280; }
+svg { max-width: 100%; height: auto; }
+</style>
+</head>
+<body>
+<h1>ts-observatory report</h1>
+<div class="meta">Database <code>${escapeHtml(options.databasePath)}</code>; generated ${formatTimestamp(options.nowUs)} UTC; calls from ${period}.</div>
+<div class="totals"><div><b>${totalCalls}</b>calls</div><div><b>${totalErrors}</b>errors</div><div><b>${stats.length}</b>functions</div></div>
+<h2>Functions</h2>
+<table id="stats">
+<thead><tr>${STATS_HEADERS.map(h => `<th>${h}</th>`).join('')}</tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>
+<h2>Calls and errors over time</h2>
+${timeline}
+<h2>Latency percentiles per function</h2>
+${percentiles}
+</body>
+</html>
+`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, char => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
+}
