@@ -29,11 +29,11 @@ const databasePath = process.env.OBSERVATORY_DB ? path.resolve(process.env.OBSER
 const db = new Database(databasePath, { readonly: true });
 const rows = db
   .prepare(
-    `SELECT d.process AS Process, d.data AS Data, d.data_type AS "Data Type", d.data_value AS "Data Value",
-            d.status AS Status
-       FROM data_trace d JOIN calls c ON c.id = d.call_id
+    `SELECT f.group_name || '.' || f.name AS Process, v.name AS Data, v.declared_type AS "Data Type",
+            v.value_json AS "Data Value", c.status AS Status
+       FROM call_values v JOIN calls c ON c.id = v.call_id JOIN functions f ON f.id = c.function_id
       WHERE c.pid = ?
-      ORDER BY c.start_us, c.id, d.direction DESC`,
+      ORDER BY c.start_us, c.id, v.direction = 'OUTPUT', v.position`,
   )
   .all(pid);
 db.close();
