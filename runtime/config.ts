@@ -28,6 +28,21 @@ export interface RuntimeConfig {
   sample: number;
   /** Rows older than this are pruned by the worker; 0 keeps everything. */
   retentionHours: number;
+  /** Extra names whose values are never stored, lower case (OBSERVATORY_REDACT, comma-separated). */
+  redact: string[];
+  /** Bounds on one captured value; see runtime/capture.ts. */
+  capture: CaptureLimits;
+}
+
+export interface CaptureLimits {
+  /** Nesting depth below which containers are replaced by a `truncated` marker. */
+  maxDepth: number;
+  /** Entries kept per array, object, Map, Set or typed array. */
+  maxEntries: number;
+  /** Characters kept per string. */
+  maxStringLength: number;
+  /** Rough size budget of one captured value, in characters of its JSON text. */
+  maxValueSize: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
@@ -40,6 +55,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     threads: readNumber(env, 'OBSERVATORY_THREADS', 1, 1),
     sample: readNumber(env, 'OBSERVATORY_SAMPLE', 1, 0, 1),
     retentionHours: readNumber(env, 'OBSERVATORY_RETENTION_HOURS', 6, 0),
+    redact: (env.OBSERVATORY_REDACT ?? '')
+      .split(',')
+      .map(name => name.trim().toLowerCase())
+      .filter(name => name !== ''),
+    capture: {
+      maxDepth: readNumber(env, 'OBSERVATORY_MAX_DEPTH', 5, 1),
+      maxEntries: readNumber(env, 'OBSERVATORY_MAX_ENTRIES', 100, 1),
+      maxStringLength: readNumber(env, 'OBSERVATORY_MAX_STRING', 4096, 1),
+      maxValueSize: readNumber(env, 'OBSERVATORY_MAX_VALUE_SIZE', 16384, 64),
+    },
   };
 }
 

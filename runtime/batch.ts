@@ -1,0 +1,231 @@
+/**
+ * Batch messages: what the main thread sends the writer, and how completed records become one.
+ *
+ * A message is plain data that survives structured clone: the records' values are copied by capture.ts, and
+ * everything the writer derives (row names, span ids, JSON text, redaction) is left to the worker, so the
+ * main thread spends as little as possible per record. Functions are sent by meta with each batch that
+ * refers to them (by registry index); the writer caches their database ids.
+ */
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { threadId } from 'node:worker_threads';
+import { CallState, CallStatus, type Call } from './call';
+import { describeThrown, ValueCapture, type ThrownDescription } from './capture';
+import type { FunctionMeta } from './contract';
+import { registeredFunctions, type FunctionHandle } from './function-handle';
+import { captureInputs } from './inputs';
+import { captureOutputs, fitsOutputShape } from './outputs';
+import type { RecordQueue } from './queue';
+import { settings } from './settings';
+
+export interface BatchMessage {
+  databasePath: string;
+  process: ProcessInfo;
+  functions: FunctionInfo[];
+  calls: CallColumns;
+  drops: DropCount[];
+}
+
+/** The recording thread. `token` is random per runtime instance; span and trace ids are derived from it. */
+export interface ProcessInfo {
+  pid: number;
+  threadId: number;
+  /** performance.timeOrigin of the recording thread; record times are relative to it. */
+  timeOrigin: number;
+  token: string;
+  startedUs: number;
+  argv: string[];
+  queueCapacity: number;
+  queueHighWater: number;
+  retentionHours: number;
+  /** OBSERVATORY_REDACT: names redacted in every function, lower case. */
+  redact: string[];
+}
+
+export interface FunctionInfo {
+  index: number;
+  meta: FunctionMeta;
+}
+
+/**
+ * The calls of a batch, by column: structured clone copies one typed array and one flat array of values far
+ * faster than thousands of small objects (measured: ~25x less time for a 4096-call batch), and the clone
+ * runs on the user's thread.
+ */
+export interface CallColumns {
+  count: number;
+  /** CallField.Size numbers per call. */
+  numbers: Float64Array;
+  /** The captured inputs, then the captured outputs, of each call in turn. */
+  values: unknown[];
+  /** One description per failed call, in call order. */
+  errors: ThrownDescription[];
+}
+
+/** Offsets of a call's numbers in CallColumns.numbers. */
+export const enum CallField {
+  /** Registry index of the function. */
+  Fn,
+  Id,
+  /** 0 for a root call. */
+  ParentId,
+  RootId,
+  Depth,
+  /** performance.now() of the recording thread at entry and completion, in milliseconds. */
+  Start,
+  End,
+  /** 1 when the call failed; its description is next in CallColumns.errors. */
+  Failed,
+  /** Inputs in the order of meta.params, rest expanded; -1 when the tag says not to capture them. */
+  InputCount,
+  /** Outputs in the order of meta.outputs (or one `result` when OutputFallback is 1); -1 when not captured. */
+  OutputCount,
+  OutputFallback,
+  /** Values a generator yielded; -1 for other functions or when outputs are not captured. */
+  Yielded,
+  Size,
+}
+
+export interface DropCount {
+  fn: number;
+  reason: 'queue_full' | 'batch_lost';
+  count: number;
+}
+
+/** Builds batch messages on the recording thread. */
+export class BatchBuilder {
+  private readonly queue: RecordQueue;
+  private readonly capture = new ValueCapture(settings.capture);
+  private readonly process: Omit<ProcessInfo, 'queueHighWater'>;
+  private batches = 0;
+  /** Some function has batch_lost drops not yet reported. */
+  private lostPending = false;
+
+  constructor(queue: RecordQueue) {
+    this.queue = queue;
+    this.process = {
+      pid: process.pid,
+      threadId,
+      timeOrigin: performance.timeOrigin,
+      token: randomBytes(16).toString('hex'),
+      startedUs: Math.round(performance.timeOrigin * 1000),
+      argv: process.argv.slice(),
+      queueCapacity: queue.capacity,
+      retentionHours: settings.retentionHours,
+      redact: settings.redact,
+    };
+  }
+
+  /** Whether there are drop counts the database has not been sent yet. */
+  get hasDrops(): boolean {
+    return this.queue.dropsPending || this.lostPending;
+  }
+
+  /** Takes up to one batch of records from the queue and builds its message. */
+  next(): BatchMessage {
+    this.batches++;
+    const records = this.queue.take(this.queue.batchSize);
+    const functions: FunctionInfo[] = [];
+    const calls: CallColumns = {
+      count: records.length,
+      numbers: new Float64Array(records.length * CallField.Size),
+      values: [],
+      errors: [],
+    };
+    for (let i = 0; i < records.length; i++) {
+      const call = records[i]!;
+      call.state = CallState.Taken;
+      this.listFunction(call.fn, functions);
+      this.addCall(call, calls, i * CallField.Size);
+      // The record is done; let the user's values go.
+      call.args = [];
+      call.value = undefined;
+      call.saved = null;
+    }
+    return {
+      databasePath: settings.databasePath,
+      process: { ...this.process, queueHighWater: this.queue.highWater },
+      functions,
+      calls,
+      drops: this.takeDrops(functions),
+    };
+  }
+
+  /** Counts the records of a message the pool could not write as lost, to be reported with the next batch. */
+  noteLost(message: BatchMessage): void {
+    const { numbers, count } = message.calls;
+    for (let i = 0; i < count; i++) registeredFunctions[numbers[i * CallField.Size + CallField.Fn]!]!.batchLostDrops++;
+    // The drop counts the message carried were taken from the counters; put them back.
+    for (const drop of message.drops) {
+      const fn = registeredFunctions[drop.fn]!;
+      if (drop.reason === 'queue_full') {
+        fn.queueFullDrops += drop.count;
+        this.queue.dropsPending = true;
+      } else {
+        fn.batchLostDrops += drop.count;
+      }
+    }
+    this.lostPending = true;
+  }
+
+  private addCall(call: Call, calls: CallColumns, at: number): void {
+    const fn = call.fn;
+    const meta = fn.meta;
+    const failed = call.status === CallStatus.Err;
+    const numbers = calls.numbers;
+    numbers[at + CallField.Fn] = fn.index;
+    numbers[at + CallField.Id] = call.id;
+    numbers[at + CallField.ParentId] = call.parentId;
+    numbers[at + CallField.RootId] = call.rootId;
+    numbers[at + CallField.Depth] = call.depth;
+    numbers[at + CallField.Start] = call.start;
+    numbers[at + CallField.End] = call.end;
+    numbers[at + CallField.Failed] = failed ? 1 : 0;
+    if (failed) calls.errors.push(describeThrown(call.value));
+    let inputCount = -1;
+    if (fn.captureArgs) {
+      if (fn.snapshot) {
+        for (const input of call.args) calls.values.push(input);
+        inputCount = call.args.length;
+      } else {
+        inputCount = captureInputs(fn, call.args, this.capture, calls.values);
+      }
+    }
+    numbers[at + CallField.InputCount] = inputCount;
+    let outputCount = -1;
+    let outputFallback = false;
+    if (!failed && fn.captureResult) {
+      outputFallback = !fitsOutputShape(meta, call.value);
+      if (outputFallback) {
+        calls.values.push(this.capture.capture(call.value));
+        outputCount = 1;
+      } else {
+        outputCount = captureOutputs(meta, call.value, this.capture, calls.values);
+      }
+    }
+    numbers[at + CallField.OutputCount] = outputCount;
+    numbers[at + CallField.OutputFallback] = outputFallback ? 1 : 0;
+    numbers[at + CallField.Yielded] = fn.generator && fn.captureResult ? call.yielded : -1;
+  }
+
+  private listFunction(fn: FunctionHandle, functions: FunctionInfo[]): void {
+    if (fn.lastBatch === this.batches) return;
+    fn.lastBatch = this.batches;
+    functions.push({ index: fn.index, meta: fn.meta });
+  }
+
+  private takeDrops(functions: FunctionInfo[]): DropCount[] {
+    const drops: DropCount[] = [];
+    if (!this.queue.dropsPending && !this.lostPending) return drops;
+    this.queue.dropsPending = false;
+    this.lostPending = false;
+    for (const fn of registeredFunctions) {
+      if (fn.queueFullDrops !== 0) drops.push({ fn: fn.index, reason: 'queue_full', count: fn.queueFullDrops });
+      if (fn.batchLostDrops !== 0) drops.push({ fn: fn.index, reason: 'batch_lost', count: fn.batchLostDrops });
+      if (fn.queueFullDrops !== 0 || fn.batchLostDrops !== 0) this.listFunction(fn, functions);
+      fn.queueFullDrops = 0;
+      fn.batchLostDrops = 0;
+    }
+    return drops;
+  }
+}

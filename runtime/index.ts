@@ -1,0 +1,51 @@
+/**
+ * ts-observatory/runtime: what instrumented code imports.
+ *
+ * Data flow: `enter`/`exit`/`fail` (recorder.ts) keep a fixed-shape record per call and push it onto a bounded
+ * queue (queue.ts). Off the user's call, the flusher (flusher.ts) takes batches from the queue, copies their
+ * values into clone-safe trees (batch.ts, capture.ts) and hands them to a piscina pool (pool.ts), whose
+ * worker (worker.ts, writer.ts) derives names, ids and JSON text (json.ts), redacts (redaction.ts) and writes
+ * each batch to SQLite in one transaction. lifecycle.ts makes sure pending records are written however the
+ * process ends. Settings come from the environment (config.ts).
+ */
+import { CONTRACT_VERSION, type FunctionMeta } from './contract';
+import { BatchBuilder } from './batch';
+import { Flusher } from './flusher';
+import { registerFunction, type FunctionHandle } from './function-handle';
+import { installLifecycle } from './lifecycle';
+import { WriterPool } from './pool';
+import { queue } from './recorder';
+import { settings } from './settings';
+
+export { CONTRACT_VERSION };
+export { enter, exit, fail, suspend, pause, resume } from './recorder';
+
+/** Batches with the pool at once, per thread: one being written and one ready behind it. */
+const BATCHES_IN_FLIGHT_PER_THREAD = 2;
+
+const pool = new WriterPool(settings.threads);
+const flusher = new Flusher(queue, new BatchBuilder(queue), pool, settings.threads * BATCHES_IN_FLIGHT_PER_THREAD);
+if (settings.enabled) installLifecycle(flusher, pool, settings.databasePath);
+
+/** Called once per instrumented function when its module loads; returns the handle emitted code passes to `enter`. */
+export function register(version: number, meta: FunctionMeta): FunctionHandle {
+  if (version !== CONTRACT_VERSION) {
+    throw new Error(
+      `ts-observatory: ${meta?.file ?? 'a module'} was compiled against runtime contract version ${version}, but ` +
+        `this runtime implements contract version ${CONTRACT_VERSION}. Rebuild it with the ts-observatory ` +
+        `transformer of the same version as the installed runtime.`,
+    );
+  }
+  return registerFunction(meta, settings.sample);
+}
+
+/** Resolves when every call completed so far has been written (or counted as dropped). */
+export function flush(): Promise<void> {
+  return flusher.flush();
+}
+
+/** Flushes and stops the pool's threads; for servers and tests that end on their own terms. */
+export async function shutdown(): Promise<void> {
+  await flusher.flush();
+  await pool.destroy();
+}

@@ -1,0 +1,273 @@
+/**
+ * Writes batch messages into the SQLite file: one transaction per batch.
+ *
+ * Used by the pool's worker threads (worker.ts), and synchronously on the main thread when the process is
+ * exiting and the pool can no longer be waited for (lifecycle.ts); better-sqlite3 is synchronous, so the same
+ * code serves both.
+ *
+ * Writing a batch is idempotent: calls are inserted with OR IGNORE on their unique span_id, a call that is
+ * already there keeps its values, and a batch whose calls were all there already (a retry of a batch whose
+ * first attempt committed before its worker died, or a batch re-written at exit) does not add its drop
+ * counts again.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Database from 'better-sqlite3';
+import { CallField, type BatchMessage, type FunctionInfo, type ProcessInfo } from './batch';
+import type { ThrownDescription } from './capture';
+import type { FunctionMeta } from './contract';
+import { REDACTED_JSON, valueToJson } from './json';
+import { Redactor } from './redaction';
+import { configureConnection, migrate } from './schema';
+import { TraceIds } from './trace-ids';
+
+/** What a batch write did, reported back to the main thread. */
+export interface WriteResult {
+  written: number;
+  /** Calls that were in the database already. */
+  skipped: number;
+}
+
+const PRUNE_INTERVAL_MS = 60_000;
+
+/** What the writer derives once per function of a process. */
+interface WriterFunction {
+  id: number;
+  meta: FunctionMeta;
+  redactor: Redactor;
+  /** Declared type of each element of the rest parameter. */
+  restElementType: string;
+  /** Declared type of the `result` row written when a value does not fit its output shape. */
+  fallbackType: string;
+}
+
+export class TraceWriter {
+  private readonly db: Database.Database;
+  private readonly upsertFunction: Database.Statement;
+  private readonly insertCall: Database.Statement;
+  private readonly insertValue: Database.Statement;
+  private readonly upsertDrop: Database.Statement;
+  private readonly upsertProcess: Database.Statement;
+  private readonly pruneStatements: Database.Statement[];
+  private readonly writeTransaction: (batch: BatchMessage) => WriteResult;
+  /** By `group|name|file|line` and the redaction words. */
+  private readonly functions = new Map<string, WriterFunction>();
+  private readonly traceIds = new Map<string, TraceIds>();
+  private lastPruneMs = 0;
+
+  constructor(databasePath: string) {
+    fs.mkdirSync(path.dirname(databasePath), { recursive: true });
+    this.db = new Database(databasePath);
+    try {
+      configureConnection(this.db);
+      migrate(this.db);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+    const db = this.db;
+    this.upsertFunction = db.prepare(
+      `INSERT INTO functions (group_name, name, file, line, column, kind, params_json, return_type, first_seen_us)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (group_name, name, file, line) DO UPDATE SET
+         column = excluded.column, kind = excluded.kind, params_json = excluded.params_json, return_type = excluded.return_type
+       RETURNING id`,
+    );
+    this.insertCall = db.prepare(
+      `INSERT OR IGNORE INTO calls (function_id, trace_id, span_id, parent_span_id, depth, start_us, duration_us, status,
+                                    error_type, error_message, error_stack, pid, thread_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertValue = db.prepare(
+      `INSERT INTO call_values (call_id, name, direction, position, declared_type, value_json) VALUES (?, ?, ?, ?, ?, ?)`,
+    );
+    this.upsertDrop = db.prepare(
+      `INSERT INTO drops (function_id, pid, reason, count, updated_us) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (function_id, pid, reason) DO UPDATE SET count = count + excluded.count, updated_us = excluded.updated_us`,
+    );
+    this.upsertProcess = db.prepare(
+      `INSERT INTO processes (pid, started_us, argv_json, queue_capacity, queue_high_water, updated_us) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (pid, started_us) DO UPDATE SET
+         queue_high_water = max(queue_high_water, excluded.queue_high_water), updated_us = excluded.updated_us`,
+    );
+    this.pruneStatements = [
+      db.prepare('DELETE FROM call_values WHERE call_id IN (SELECT id FROM calls WHERE start_us < ?)'),
+      db.prepare('DELETE FROM calls WHERE start_us < ?'),
+      db.prepare('DELETE FROM drops WHERE updated_us < ?'),
+      db.prepare('DELETE FROM processes WHERE updated_us < ?'),
+    ];
+    // IMMEDIATE takes the write lock up front, so several processes writing one file wait for each other
+    // (busy_timeout) instead of failing when a read snapshot turns out to be stale.
+    const transaction = db.transaction((batch: BatchMessage) => this.writeBatch(batch));
+    this.writeTransaction = batch => transaction.immediate(batch);
+  }
+
+  write(batch: BatchMessage): WriteResult {
+    let result: WriteResult;
+    try {
+      result = this.writeTransaction(batch);
+    } catch (error) {
+      // Function rows inserted by the rolled-back transaction are gone; so must be their cached ids.
+      this.functions.clear();
+      throw error;
+    }
+    this.pruneNowAndThen(batch.process.retentionHours);
+    return result;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private writeBatch(batch: BatchMessage): WriteResult {
+    const nowUs = Date.now() * 1000;
+    const { process: info } = batch;
+    const functions = new Map<number, WriterFunction>();
+    for (const fn of batch.functions) functions.set(fn.index, this.writerFunction(fn, info.redact, nowUs));
+    let ids = this.traceIds.get(info.token);
+    if (ids === undefined) {
+      ids = new TraceIds(info.token);
+      this.traceIds.set(info.token, ids);
+    }
+    const { count, numbers, values, errors } = batch.calls;
+    let written = 0;
+    let valueIndex = 0;
+    let errorIndex = 0;
+    for (let at = 0; at < count * CallField.Size; at += CallField.Size) {
+      const error = numbers[at + CallField.Failed] === 1 ? errors[errorIndex++]! : null;
+      const fn = functions.get(numbers[at + CallField.Fn]!)!;
+      if (this.writeCall(numbers, at, error, values, valueIndex, fn, info, ids)) written++;
+      valueIndex += Math.max(0, numbers[at + CallField.InputCount]!) + Math.max(0, numbers[at + CallField.OutputCount]!);
+    }
+    const skipped = count - written;
+    // A batch that found every call already written was committed before: its counts are in too.
+    if (written > 0 || count === 0) {
+      for (const drop of batch.drops) {
+        this.upsertDrop.run(functions.get(drop.fn)!.id, info.pid, drop.reason, drop.count, nowUs);
+      }
+    }
+    this.upsertProcess.run(info.pid, info.startedUs, JSON.stringify(info.argv), info.queueCapacity, info.queueHighWater, nowUs);
+    return { written, skipped };
+  }
+
+  /** Writes the call at offset `at` of the batch's numbers, whose values start at `values[first]`. */
+  private writeCall(
+    numbers: Float64Array,
+    at: number,
+    error: ThrownDescription | null,
+    values: unknown[],
+    first: number,
+    fn: WriterFunction,
+    info: ProcessInfo,
+    ids: TraceIds,
+  ): boolean {
+    const parentId = numbers[at + CallField.ParentId]!;
+    const start = numbers[at + CallField.Start]!;
+    const inserted = this.insertCall.run(
+      fn.id,
+      ids.traceId(numbers[at + CallField.RootId]!),
+      ids.spanId(numbers[at + CallField.Id]!),
+      parentId === 0 ? null : ids.spanId(parentId),
+      numbers[at + CallField.Depth],
+      Math.round((info.timeOrigin + start) * 1000),
+      Math.round((numbers[at + CallField.End]! - start) * 1e6) / 1000,
+      error === null ? 'OK' : 'ERR',
+      error?.type ?? null,
+      error?.message ?? null,
+      error?.stack ?? null,
+      info.pid,
+      info.threadId,
+    );
+    if (inserted.changes === 0) return false;
+    const callId = inserted.lastInsertRowid;
+    const meta = fn.meta;
+    const inputCount = numbers[at + CallField.InputCount]!;
+    const restIndex = meta.rest ? meta.params.length - 1 : -1;
+    for (let i = 0; i < inputCount; i++) {
+      const isRest = restIndex >= 0 && i >= restIndex;
+      const baseName = isRest ? meta.params[restIndex]! : (meta.params[i] ?? `arguments[${i}]`);
+      const name = isRest ? `${baseName}[${i - restIndex}]` : baseName;
+      const type = isRest ? fn.restElementType : (meta.paramTypes[i] ?? 'unknown');
+      this.writeValue(callId, name, baseName, 'INPUT', i, type, values[first + i], fn.redactor);
+    }
+    const outputCount = numbers[at + CallField.OutputCount]!;
+    const fallback = numbers[at + CallField.OutputFallback] === 1;
+    const outputsAt = first + Math.max(0, inputCount);
+    for (let i = 0; i < outputCount; i++) {
+      const name = fallback ? 'result' : (meta.outputs[i] ?? `return_${i}`);
+      const type = fallback ? fn.fallbackType : (meta.outputTypes[i] ?? 'unknown');
+      this.writeValue(callId, name, name, 'OUTPUT', i, type, values[outputsAt + i], fn.redactor);
+    }
+    const yielded = numbers[at + CallField.Yielded]!;
+    if (yielded >= 0) {
+      this.writeValue(callId, 'yielded', 'yielded', 'OUTPUT', Math.max(0, outputCount), 'number', yielded, fn.redactor);
+    }
+    return true;
+  }
+
+  private writeValue(
+    callId: number | bigint,
+    name: string,
+    redactionName: string,
+    direction: 'INPUT' | 'OUTPUT',
+    position: number,
+    type: string,
+    value: unknown,
+    redactor: Redactor,
+  ): void {
+    const json = redactor.matches(redactionName) ? REDACTED_JSON : valueToJson(value, redactor);
+    this.insertValue.run(callId, name, direction, position, type, json);
+  }
+
+  private writerFunction(info: FunctionInfo, globalRedact: string[], nowUs: number): WriterFunction {
+    const { meta } = info;
+    const redact = [...globalRedact, ...(meta.redact ?? [])];
+    const key = `${meta.group}|${meta.name}|${meta.file}|${meta.line}|${redact.join(',')}`;
+    let fn = this.functions.get(key);
+    if (fn === undefined) {
+      const params = meta.params.map((name, i) => ({ name, type: meta.paramTypes[i] ?? 'unknown' }));
+      const row = this.upsertFunction.get(
+        meta.group, meta.name, meta.file, meta.line, meta.column, meta.kind, JSON.stringify(params), meta.returnType, nowUs,
+      ) as { id: number };
+      fn = {
+        id: row.id,
+        meta,
+        redactor: new Redactor(redact),
+        restElementType: meta.rest ? elementType(meta.paramTypes[meta.params.length - 1] ?? 'unknown') : 'unknown',
+        fallbackType: meta.async ? unwrapPromise(meta.returnType) : meta.returnType,
+      };
+      this.functions.set(key, fn);
+    }
+    return fn;
+  }
+
+  /** Deletes rows older than the retention period, at most once a minute per writer. */
+  private pruneNowAndThen(retentionHours: number): void {
+    if (retentionHours <= 0) return;
+    const now = Date.now();
+    if (now - this.lastPruneMs < PRUNE_INTERVAL_MS) return;
+    this.lastPruneMs = now;
+    const cutoffUs = Math.round((now - retentionHours * 3_600_000) * 1000);
+    this.db.transaction(() => {
+      for (const statement of this.pruneStatements) statement.run(cutoffUs);
+    }).immediate();
+  }
+}
+
+/** `number[]` -> `number`, `Array<T>` / `readonly T[]` -> `T`; anything else is kept as written. */
+function elementType(arrayType: string): string {
+  const text = arrayType.trim().replace(/^readonly\s+/, '');
+  const generic = /^(?:Readonly)?Array<(.*)>$/s.exec(text);
+  if (generic) return generic[1]!.trim();
+  if (text.endsWith('[]')) {
+    const element = text.slice(0, -2).trim();
+    return /^\(.*\)$/s.test(element) ? element.slice(1, -1).trim() : element;
+  }
+  return text;
+}
+
+/** An async function's `result` row holds the settled value: `Promise<T>` -> `T`. */
+function unwrapPromise(type: string): string {
+  const match = /^Promise<(.*)>$/s.exec(type.trim());
+  return match ? match[1]!.trim() : type;
+}

@@ -1,0 +1,421 @@
+// The runtime records what emitted code tells it: one calls row per call with the right parent, status and
+// error, and one call_values row per input and output. Each test runs a small program written the way the
+// transformer emits code (see runtime/contract.ts) and reads the database it wrote.
+import test from 'ava';
+import * as fs from 'node:fs';
+import { program, query, readCalls, removePrograms, run } from './runtime-harness.mjs';
+
+test.after(removePrograms);
+
+test('calls, values, parent links and process rows of a synchronous call tree', async t => {
+  const prog = program(`
+const __add = __observatory.register(1, meta('add', { params: ['a', 'b'], paramTypes: ['number', 'number'], outputTypes: ['number'] }));
+const __divmod = __observatory.register(1, meta('divmod', {
+  params: ['dividend', 'divisor'], paramTypes: ['number', 'number'],
+  outputShape: 'tuple', outputs: ['quotient', 'remainder'], outputTypes: ['number', 'number'],
+}));
+const __outer = __observatory.register(1, meta('outer', { params: ['x'], paramTypes: ['number'], outputShape: 'object', outputs: ['sum', 'parts'], outputTypes: ['number', 'number[]'] }));
+const __log = __observatory.register(1, meta('log', { params: ['label', 'numbers'], paramTypes: ['string', 'number[]'], rest: true, outputShape: 'none', outputs: [], outputTypes: [] }));
+function add(a, b) {
+  const __call = __observatory.enter(__add, [a, b]);
+  try { return __observatory.exit(__call, a + b); } catch (__error) { throw __observatory.fail(__call, __error); }
+}
+function divmod(dividend, divisor) {
+  const __call = __observatory.enter(__divmod, [dividend, divisor]);
+  try { return __observatory.exit(__call, [Math.floor(dividend / divisor), dividend % divisor]); } catch (__error) { throw __observatory.fail(__call, __error); }
+}
+function outer(x) {
+  const __call = __observatory.enter(__outer, [x]);
+  try {
+    const parts = [add(x, 1), divmod(x, 3)[0]];
+    return __observatory.exit(__call, { sum: parts[0] + parts[1], parts });
+  } catch (__error) { throw __observatory.fail(__call, __error); }
+}
+function log(label, ...numbers) {
+  const __call = __observatory.enter(__log, [label, numbers]);
+  try { __observatory.exit(__call, undefined); } catch (__error) { throw __observatory.fail(__call, __error); }
+}
+console.log(JSON.stringify(outer(10)));
+log('three', 1, 2, 3);
+console.log(process.pid);
+`);
+  const result = await run(prog);
+  t.is(result.status, 0, result.stderr);
+  t.is(result.stdout.split('\n')[0], '{"sum":14,"parts":[11,3]}');
+  const calls = readCalls(prog.dbPath);
+  t.deepEqual(
+    calls.map(call => [call.fn, call.parent, call.depth, call.status]),
+    [
+      ['add', 'outer', 1, 'OK'],
+      ['divmod', 'outer', 1, 'OK'],
+      ['outer', null, 0, 'OK'],
+      ['log', null, 0, 'OK'],
+    ],
+  );
+  t.deepEqual(calls[0].values, [
+    ['a', 'INPUT', 'number', 10],
+    ['b', 'INPUT', 'number', 1],
+    ['result', 'OUTPUT', 'number', 11],
+  ]);
+  t.deepEqual(calls[1].values, [
+    ['dividend', 'INPUT', 'number', 10],
+    ['divisor', 'INPUT', 'number', 3],
+    ['quotient', 'OUTPUT', 'number', 3],
+    ['remainder', 'OUTPUT', 'number', 1],
+  ]);
+  t.deepEqual(calls[2].values, [
+    ['x', 'INPUT', 'number', 10],
+    ['sum', 'OUTPUT', 'number', 14],
+    ['parts', 'OUTPUT', 'number[]', [11, 3]],
+  ]);
+  t.deepEqual(calls[3].values, [
+    ['label', 'INPUT', 'string', 'three'],
+    ['numbers[0]', 'INPUT', 'number', 1],
+    ['numbers[1]', 'INPUT', 'number', 2],
+    ['numbers[2]', 'INPUT', 'number', 3],
+  ]);
+
+  const [add, divmod, outer, log] = calls;
+  for (const call of calls) {
+    t.regex(call.span_id, /^[0-9a-f]{16}$/);
+    t.regex(call.trace_id, /^[0-9a-f]{32}$/);
+    t.is(call.pid, Number(result.stdout.split('\n')[1]));
+    t.is(call.thread_id, 0);
+    t.true(call.duration_us >= 0);
+  }
+  t.is(add.parent_span_id, outer.span_id);
+  t.is(divmod.parent_span_id, outer.span_id);
+  t.is(add.trace_id, outer.trace_id);
+  t.not(log.trace_id, outer.trace_id);
+  t.true(outer.start_us <= add.start_us && add.start_us <= divmod.start_us);
+  t.true(outer.duration_us >= add.duration_us + divmod.duration_us);
+  t.true(Math.abs(outer.start_us / 1000 - Date.now()) < 10 * 60_000, 'start_us is microseconds since the epoch');
+
+  const [processRow] = query(prog.dbPath, 'SELECT * FROM processes');
+  t.is(processRow.pid, add.pid);
+  t.is(processRow.queue_capacity, 131072);
+  t.is(processRow.queue_high_water, 4);
+  t.deepEqual(JSON.parse(processRow.argv_json).slice(1), [prog.file]);
+  t.deepEqual(
+    query(prog.dbPath, 'SELECT name, params_json FROM functions ORDER BY id').map(row => [row.name, JSON.parse(row.params_json)]),
+    [
+      ['add', [{ name: 'a', type: 'number' }, { name: 'b', type: 'number' }]],
+      ['divmod', [{ name: 'dividend', type: 'number' }, { name: 'divisor', type: 'number' }]],
+      ['outer', [{ name: 'x', type: 'number' }]],
+      ['log', [{ name: 'label', type: 'string' }, { name: 'numbers', type: 'number[]' }]],
+    ],
+  );
+  t.deepEqual(query(prog.dbPath, 'SELECT * FROM drops'), []);
+});
+
+test('failed calls: error type, message and stack, the same object rethrown, thrown non-errors', async t => {
+  const prog = program(`
+class InsufficientFunds extends Error {}
+const __parse = __observatory.register(1, meta('parse', { params: ['text'], paramTypes: ['string'] }));
+const __withdraw = __observatory.register(1, meta('withdraw', { params: ['amount'], paramTypes: ['number'] }));
+const __raw = __observatory.register(1, meta('raw', { params: ['what'] }));
+const __caller = __observatory.register(1, meta('caller'));
+function parse(text) {
+  const __call = __observatory.enter(__parse, [text]);
+  try {
+    const n = Number(text);
+    if (Number.isNaN(n)) throw new TypeError('not a number: ' + text);
+    return __observatory.exit(__call, n);
+  } catch (__error) { throw __observatory.fail(__call, __error); }
+}
+function withdraw(amount) {
+  const __call = __observatory.enter(__withdraw, [amount]);
+  try { throw new InsufficientFunds('balance too low for ' + amount); } catch (__error) { throw __observatory.fail(__call, __error); }
+}
+function raw(what) {
+  const __call = __observatory.enter(__raw, [what]);
+  try { throw what; } catch (__error) { throw __observatory.fail(__call, __error); }
+}
+function caller() {
+  const __call = __observatory.enter(__caller, []);
+  try {
+    let caught;
+    try { withdraw(5); } catch (error) { caught = error; }
+    return __observatory.exit(__call, caught instanceof InsufficientFunds);
+  } catch (__error) { throw __observatory.fail(__call, __error); }
+}
+const original = new RangeError('kept');
+try { parse('abc'); } catch (error) { console.log(error.constructor.name, error.message); }
+try { raw(original); } catch (error) { console.log('same object', error === original); }
+try { raw('just a string'); } catch (error) { console.log(typeof error); }
+console.log(caller(), parse('12.5'));
+`);
+  const result = await run(prog);
+  t.is(result.status, 0, result.stderr);
+  t.is(result.stdout, 'TypeError not a number: abc\nsame object true\nstring\ntrue 12.5\n');
+  const calls = readCalls(prog.dbPath);
+  const summary = calls.map(call => [call.fn, call.parent, call.status, call.error_type, call.error_message]);
+  t.deepEqual(summary, [
+    ['parse', null, 'ERR', 'TypeError', 'not a number: abc'],
+    ['raw', null, 'ERR', 'RangeError', 'kept'],
+    ['raw', null, 'ERR', 'string', 'just a string'],
+    ['withdraw', 'caller', 'ERR', 'InsufficientFunds', 'balance too low for 5'],
+    ['caller', null, 'OK', null, null],
+    ['parse', null, 'OK', null, null],
+  ]);
+  t.regex(calls[0].error_stack, /^TypeError: not a number: abc\n\s+at parse \(.*prog\.js:\d+:\d+\)/);
+  t.is(calls[2].error_stack, null);
+  // A failed call records its inputs, never outputs.
+  t.deepEqual(calls[0].values, [['text', 'INPUT', 'string', 'abc']]);
+  t.deepEqual(calls[4].values, [['result', 'OUTPUT', 'unknown', true]]);
+});
+
+test('async functions keep parents across await, and are timed until their promise settles', async t => {
+  const prog = program(`
+const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+const __job = __observatory.register(1, meta('job', { async: true, kind: 'async function', params: ['name', 'delay'] }));
+const __step = __observatory.register(1, meta('step', { params: ['name'] }));
+const __relay = __observatory.register(1, meta('relay', { async: true, kind: 'async function', params: ['value'], returnType: 'Promise<number>' }));
+const __rejecting = __observatory.register(1, meta('rejecting', { async: true, kind: 'async function' }));
+function step(name) {
+  const __call = __observatory.enter(__step, [name]);
+  try { return __observatory.exit(__call, name + '!'); } catch (__error) { throw __observatory.fail(__call, __error); }
+}
+async function job(name, delay) {
+  const __call = __observatory.enter(__job, [name, delay]);
+  try {
+    step(name + ':before');
+    __observatory.resume(__call, await __observatory.suspend(__call, sleep(delay)));
+    return __observatory.exit(__call, step(name + ':after'));
+  } catch (__error) { throw __observatory.fail(__call, __error); }
+}
+async function relay(value) {
+  const __call = __observatory.enter(__relay, [value]);
+  try { return __observatory.exit(__call, sleep(30).then(() => value * 2)); } catch (__error) { throw __observatory.fail(__call, __error); }
+}
+async function rejecting() {
+  const __call = __observatory.enter(__rejecting, []);
+  try {
+    __observatory.resume(__call, await __observatory.suspend(__call, sleep(1)));
+    throw new Error('async failure');
+  } catch (__error) { throw __observatory.fail(__call, __error); }
+}
+(async () => {
+  // Two call trees interleave at their awaits; each step must still find its own job as parent.
+  console.log(await Promise.all([job('slow', 20), job('fast', 5)]));
+  console.log(await relay(21));
+  await rejecting().catch(error => console.log(error.message));
+  step('top');
+})();
+`);
+  const result = await run(prog);
+  t.is(result.status, 0, result.stderr);
+  t.is(result.stdout, "[ 'slow:after!', 'fast:after!' ]\n42\nasync failure\n");
+  const calls = readCalls(prog.dbPath);
+  const jobs = Object.fromEntries(calls.filter(call => call.fn === 'job').map(call => [call.values[0][3], call]));
+  for (const name of ['slow', 'fast']) {
+    const steps = calls.filter(call => call.fn === 'step' && call.values[0][3].startsWith(`${name}:`));
+    t.is(steps.length, 2);
+    for (const step of steps) {
+      t.is(step.parent_span_id, jobs[name].span_id, `${step.values[0][3]} belongs to job ${name}`);
+      t.is(step.trace_id, jobs[name].trace_id);
+      t.is(step.depth, 1);
+    }
+  }
+  t.true(jobs.slow.duration_us >= 20_000 * 0.9, 'an async call lasts until its promise settles');
+  t.is(calls.find(call => call.fn === 'step' && call.values[0][3] === 'top').parent, null);
+  const relay = calls.find(call => call.fn === 'relay');
+  t.true(relay.duration_us >= 30_000 * 0.9, 'a returned promise is timed until it settles');
+  t.deepEqual(relay.values, [
+    ['value', 'INPUT', 'unknown', 21],
+    ['result', 'OUTPUT', 'unknown', 42],
+  ]);
+  const rejecting = calls.find(call => call.fn === 'rejecting');
+  t.is(rejecting.status, 'ERR');
+  t.is(rejecting.error_message, 'async failure');
+});
+
+test('generators count yielded values; a generator closed early still completes its record', async t => {
+  const prog = program(`
+const __count = __observatory.register(1, meta('count', { generator: true, kind: 'generator function', params: ['to'] }));
+const __child = __observatory.register(1, meta('child'));
+function child() {
+  const __call = __observatory.enter(__child, []);
+  try { return __observatory.exit(__call, 'c'); } catch (__error) { throw __observatory.fail(__call, __error); }
+}
+function* count(to) {
+  const __call = __observatory.enter(__count, [to]);
+  try {
+    for (let i = 1; i <= to; i++) __observatory.resume(__call, yield __observatory.pause(__call, i));
+    return __observatory.exit(__call, 'done');
+  } catch (__error) { throw __observatory.fail(__call, __error); }
+  finally { __observatory.exit(__call, undefined); }
+}
+console.log([...count(3)]);
+const early = count(10);
+early.next();
+early.next();
+early.return('stop');
+child();
+`);
+  const result = await run(prog);
+  t.is(result.status, 0, result.stderr);
+  const calls = readCalls(prog.dbPath);
+  t.deepEqual(
+    calls.map(call => [call.fn, call.parent, call.values]),
+    [
+      ['count', null, [['to', 'INPUT', 'unknown', 3], ['result', 'OUTPUT', 'unknown', 'done'], ['yielded', 'OUTPUT', 'number', 3]]],
+      ['count', null, [['to', 'INPUT', 'unknown', 10], ['result', 'OUTPUT', 'unknown', { $type: 'undefined' }], ['yielded', 'OUTPUT', 'number', 2]]],
+      // The generator closed by .return() did not take over the call tree: child is a root call.
+      ['child', null, [['result', 'OUTPUT', 'unknown', 'c']]],
+    ],
+  );
+});
+
+test('a second exit or fail on one call amends its record instead of adding another', async t => {
+  const prog = program(`
+const __overridden = __observatory.register(1, meta('overridden', { params: ['value'] }));
+const __thrownInFinally = __observatory.register(1, meta('thrownInFinally'));
+function overridden(value) {
+  const __call = __observatory.enter(__overridden, [value]);
+  try {
+    try { return __observatory.exit(__call, value); }
+    finally { return __observatory.exit(__call, -1); }
+  } catch (__error) { throw __observatory.fail(__call, __error); }
+}
+function thrownInFinally() {
+  const __call = __observatory.enter(__thrownInFinally, []);
+  try {
+    try { return __observatory.exit(__call, 'ok'); }
+    finally { throw new Error('finally threw'); }
+  } catch (__error) { throw __observatory.fail(__call, __error); }
+}
+console.log(overridden(5));
+try { thrownInFinally(); } catch (error) { console.log(error.message); }
+`);
+  const result = await run(prog);
+  t.is(result.stdout, '-1\nfinally threw\n', result.stderr);
+  const calls = readCalls(prog.dbPath);
+  t.deepEqual(
+    calls.map(call => [call.fn, call.status, call.error_message, call.values]),
+    [
+      ['overridden', 'OK', null, [['value', 'INPUT', 'unknown', 5], ['result', 'OUTPUT', 'unknown', -1]]],
+      ['thrownInFinally', 'ERR', 'finally threw', []],
+    ],
+  );
+});
+
+test('capture=, sample= and snapshot tag options', async t => {
+  const prog = program(`
+const __argsOnly = __observatory.register(1, meta('argsOnly', { params: ['a'], capture: 'args' }));
+const __resultOnly = __observatory.register(1, meta('resultOnly', { params: ['a'], capture: 'result' }));
+const __nothing = __observatory.register(1, meta('nothing', { params: ['a'], capture: 'none' }));
+const __never = __observatory.register(1, meta('never', { params: ['a'], sample: 0 }));
+const __mutating = __observatory.register(1, meta('mutating', { params: ['card'], snapshot: true }));
+const __byReference = __observatory.register(1, meta('byReference', { params: ['card'] }));
+for (const [handle, value] of [[__argsOnly, 1], [__resultOnly, 2], [__nothing, 3], [__never, 4]]) {
+  const __call = __observatory.enter(handle, [value]);
+  __observatory.exit(__call, value * 10);
+}
+for (const handle of [__mutating, __byReference]) {
+  const card = { number: '4111' };
+  const __call = __observatory.enter(handle, [card]);
+  card.number = '****';
+  __observatory.exit(__call, undefined);
+}
+`);
+  const result = await run(prog);
+  t.is(result.status, 0, result.stderr);
+  const calls = readCalls(prog.dbPath);
+  t.deepEqual(
+    calls.map(call => [call.fn, call.values.map(([name, , , value]) => [name, value])]),
+    [
+      ['argsOnly', [['a', 1]]],
+      ['resultOnly', [['result', 20]]],
+      ['nothing', []],
+      ['mutating', [['card', { number: '4111' }], ['result', { $type: 'undefined' }]]],
+      ['byReference', [['card', { number: '****' }], ['result', { $type: 'undefined' }]]],
+    ],
+  );
+});
+
+test('register refuses code compiled against another contract version, naming both versions', async t => {
+  const prog = program(`
+try {
+  __observatory.register(2, meta('future'));
+} catch (error) {
+  console.log(error.message);
+}
+console.log(__observatory.CONTRACT_VERSION);
+`);
+  const result = await run(prog);
+  t.is(result.status, 0, result.stderr);
+  const [message, version] = result.stdout.trim().split('\n');
+  t.regex(message, /contract version 2/);
+  t.regex(message, /contract version 1\b/);
+  t.regex(message, /prog\.ts/);
+  t.is(version, '1');
+});
+
+test('OBSERVATORY=off records nothing and changes nothing', async t => {
+  const prog = program(`
+const __f = __observatory.register(1, meta('f', { params: ['a'] }));
+const __g = __observatory.register(1, meta('g', { async: true }));
+function f(a) {
+  const __call = __observatory.enter(__f, [a]);
+  try { if (a < 0) throw new Error('negative'); return __observatory.exit(__call, a * 2); } catch (__error) { throw __observatory.fail(__call, __error); }
+}
+async function g() {
+  const __call = __observatory.enter(__g, []);
+  try { return __observatory.exit(__call, __observatory.resume(__call, await __observatory.suspend(__call, 7))); } catch (__error) { throw __observatory.fail(__call, __error); }
+}
+const error = new Error('x');
+console.log(f(21), __observatory.fail(__observatory.enter(__f, [0]), error) === error);
+try { f(-1); } catch (e) { console.log(e.message); }
+g().then(async value => { console.log(value); await __observatory.flush(); await __observatory.shutdown(); });
+`);
+  const result = await run(prog, { env: { OBSERVATORY: 'off' } });
+  t.is(result.status, 0, result.stderr);
+  t.is(result.stdout, '42 true\nnegative\n7\n');
+  t.false(fs.existsSync(prog.dbPath));
+  t.false(fs.existsSync(`${prog.dbPath}-wal`));
+});
+
+test('calls in a worker_thread of the application carry that thread id', async t => {
+  const prog = program(
+    `
+const { Worker } = require('node:worker_threads');
+const __where = __observatory.register(1, meta('where', { params: ['thread'] }));
+function where(thread) {
+  const __call = __observatory.enter(__where, [thread]);
+  try { return __observatory.exit(__call, thread); } catch (__error) { throw __observatory.fail(__call, __error); }
+}
+where('main');
+const worker = new Worker(require('node:path').join(__dirname, 'thread.js'));
+const threadId = worker.threadId;
+worker.on('exit', code => console.log(threadId, code));
+`,
+    {
+      'thread.js': `const __observatory = require('ts-observatory/runtime');
+const __where = __observatory.register(1, { name: 'whereInThread', group: 'prog', file: 'thread.ts', line: 1, column: 1,
+  kind: 'function', async: false, generator: false, params: ['thread'], paramTypes: ['string'], rest: false,
+  outputShape: 'none', outputs: [], outputTypes: [], returnType: 'void', sample: 1, capture: 'all', redact: [], snapshot: false });
+for (let i = 0; i < 3; i++) {
+  const __call = __observatory.enter(__where, ['worker']);
+  __observatory.exit(__call, undefined);
+}
+`,
+    },
+  );
+  const result = await run(prog);
+  t.is(result.status, 0, result.stderr);
+  const [threadId, exitCode] = result.stdout.trim().split(' ').map(Number);
+  t.is(exitCode, 0);
+  t.true(threadId > 0);
+  const calls = readCalls(prog.dbPath);
+  t.deepEqual(
+    calls.map(call => [call.fn, call.thread_id, call.values[0][3]]).sort(),
+    [
+      ['where', 0, 'main'],
+      ['whereInThread', threadId, 'worker'],
+      ['whereInThread', threadId, 'worker'],
+      ['whereInThread', threadId, 'worker'],
+    ],
+  );
+  t.is(new Set(calls.map(call => call.span_id)).size, 4);
+});
