@@ -1,16 +1,15 @@
 // End to end: the dashboard in Debian's Chromium (never a downloaded browser), driven by playwright-core,
 // against a database recorded from the real examples. Screenshots go to .test-out/screenshots/.
 import test from 'ava';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 import { examplesDir, recordExamples } from './helpers/pipeline.mjs';
+import { startDashboard } from './helpers/serve.mjs';
 import { readCalls } from './helpers/trace.mjs';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
-const cli = path.join(repoRoot, 'dist', 'viewer', 'cli.js');
 const screenshots = path.join(repoRoot, '.test-out', 'screenshots');
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'observatory-browser-'));
 const dbPath = path.join(scratch, 'traces.db');
@@ -28,20 +27,11 @@ test.after.always(async () => {
   fs.rmSync(scratch, { recursive: true, force: true });
 });
 
-/** `observatory serve` on a free port (port 0: the system picks one), resolved with its URL. */
-function serve() {
-  server = spawn(process.execPath, [cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--db', dbPath, '--root', examplesDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    server.stdout.on('data', chunk => {
-      output += chunk;
-      const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(output);
-      if (match) resolve(match[0]);
-    });
-    server.once('exit', code => reject(new Error(`serve exited with ${code}: ${output}`)));
-  });
+/** `observatory serve` on a free port, resolved with its URL. */
+async function serve() {
+  const started = await startDashboard(dbPath, examplesDir);
+  server = started.server;
+  return started.url;
 }
 
 function launch() {

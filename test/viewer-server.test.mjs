@@ -1,13 +1,12 @@
 // `observatory serve`: the dashboard's JSON API over HTTP, against a database recorded from the real examples.
 import test from 'ava';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { recordExamples, examplesDir } from './helpers/pipeline.mjs';
+import { startDashboard } from './helpers/serve.mjs';
 import { readCalls } from './helpers/trace.mjs';
 
-const cli = path.resolve(import.meta.dirname, '..', 'dist', 'viewer', 'cli.js');
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'observatory-serve-'));
 const dbPath = path.join(scratch, 'traces.db');
 let calls;
@@ -17,16 +16,7 @@ let base;
 test.before(async () => {
   await recordExamples(dbPath, { times: 2 });
   calls = readCalls(dbPath);
-  server = spawn(process.execPath, [cli, 'serve', '--port', '0', '--db', dbPath, '--root', examplesDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  base = await new Promise((resolve, reject) => {
-    let output = '';
-    server.stdout.on('data', chunk => {
-      output += chunk;
-      const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(output);
-      if (match) resolve(match[0]);
-    });
-    server.once('exit', code => reject(new Error(`serve exited with ${code}: ${output}`)));
-  });
+  ({ server, url: base } = await startDashboard(dbPath, examplesDir));
 });
 
 test.after.always(() => {

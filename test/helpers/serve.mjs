@@ -1,0 +1,21 @@
+// Starting `observatory serve` for a test, the way a user would run it.
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+
+const cli = path.resolve(import.meta.dirname, '..', '..', 'dist', 'viewer', 'cli.js');
+
+/** Serves `dbPath` on a free loopback port (port 0: the system picks one); resolves with the process and its URL. */
+export function startDashboard(dbPath, root) {
+  const server = spawn(process.execPath, [cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--db', dbPath, '--root', root], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    server.stdout.on('data', chunk => {
+      output += chunk;
+      const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(output);
+      if (match) resolve({ server, url: match[0] });
+    });
+    server.once('exit', code => reject(new Error(`serve exited with ${code}: ${output}`)));
+  });
+}
