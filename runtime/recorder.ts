@@ -54,8 +54,12 @@ const INERT = new Call(
   0,
 );
 
-export function enter(fn: FunctionHandle, args: unknown[]): Call {
-  if (!enabled) return INERT;
+// INERT is never running, so exit and fail on it change nothing and it can never become `current`.
+INERT.state = CallState.Taken;
+
+export function enter(fn: FunctionHandle | undefined, args: unknown[]): Call {
+  // The handle is undefined when a hoisted function runs before its module's registrations did (ES module cycles).
+  if (!enabled || fn === undefined) return INERT;
   const parent = current;
   const sampled =
     parent === null
@@ -110,7 +114,7 @@ export function pause<T>(call: Call, value: T): T {
 
 /** After an `await` or `yield`: the call is current again and remembers what to hand back. */
 export function resume<T>(call: Call, value: T): T {
-  if (!enabled) return value;
+  if (!enabled || call === INERT) return value;
   call.saved = current;
   current = call;
   return value;
@@ -120,7 +124,8 @@ function complete(call: Call, end: number, value: unknown, status: CallStatus): 
   call.end = end;
   call.value = value;
   call.status = status;
-  call.state = call.sampled && queue.push(call) ? CallState.Queued : CallState.Unqueued;
+  // A failure is recorded even when its trace was not sampled.
+  call.state = (call.sampled || status === CallStatus.Err) && queue.push(call) ? CallState.Queued : CallState.Unqueued;
 }
 
 /** A second completion of the same call: the last one says how the call really ended. */

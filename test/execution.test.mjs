@@ -179,6 +179,15 @@ const expectations = {
     ]),
     ok('silent', []),
   ],
+  // CommonJS: the registrations run before the file's own requires, so the call made during the cycle counts.
+  'import-cycle': [
+    ok('double', [input('n', 'number', 1), output('result', 'number', 2)]),
+    ok('double', [input('n', 'number', 4), output('result', 'number', 8)]),
+  ],
+  // ES modules run their dependencies first: the early call runs unrecorded, and unharmed.
+  'import-cycle-esm': [ok('double', [input('n', 'number', 4), output('result', 'number', 8)])],
+  // Not sampled: only the failing call is recorded, and a sampled-out trace takes its children with it.
+  sampling: [err('risky', 'RangeError: negative: -1', [input('n', 'number', -1)])],
   'name-collision': [
     ok('shadow', [input('__call', 'number', 1), input('__observatory', 'string', 'kept'), output('result', 'string', 'kept:1')]),
   ],
@@ -209,6 +218,12 @@ for (const [name, line] of [['source-map', 4], ['inline-source-map', 3]]) {
     t.regex(call.stack, new RegExp(`input\\.ts:${line}:`));
   });
 }
+
+test('OBSERVATORY_SAMPLE=0 records only failures', t => {
+  const { calls, status } = runFixture('throwing-function', { env: { OBSERVATORY_SAMPLE: '0' } });
+  t.is(status, 0);
+  t.deepEqual(summarize(calls), [err('parseAmount', 'TypeError: not a number: abc', [input('text', 'string', 'abc')])]);
+});
 
 test('tag options name= and group= set the recorded process name', t => {
   const { calls } = runFixture('tag-options');

@@ -90,15 +90,10 @@ export function instrumentFile(
 
   const commonJs = emitModuleFormatOf(program, sourceFile) === tsInstance.ModuleKind.CommonJS;
   const statements = [...visited.statements];
+  // Before the file's own imports: a module that one of them loads may call back into this one (an import
+  // cycle) before this module's body runs, and the handles must be ready by then.
   let insertAt = 0;
-  while (
-    insertAt < statements.length &&
-    (isPrologueDirective(tsInstance, statements[insertAt]!) ||
-      tsInstance.isImportDeclaration(statements[insertAt]!) ||
-      tsInstance.isImportEqualsDeclaration(statements[insertAt]!))
-  ) {
-    insertAt++;
-  }
+  while (insertAt < statements.length && isPrologueDirective(tsInstance, statements[insertAt]!)) insertAt++;
   statements.splice(insertAt, 0, createRuntimeImport(tsInstance, factory, ids.runtime, options.runtime, commonJs, tsInstance.isExternalModule(sourceFile)), ...registrations);
   return factory.updateSourceFile(visited, statements);
 }

@@ -7,9 +7,10 @@
  *   const __observatory = require("ts-observatory/runtime");          (CommonJS script without imports/exports)
  *   var __observatory_divmod = __observatory.register(1, { name: "divmod", ... });
  *
- * The handles are `var`s so that a function called before the module body has run (a hoisted function
- * declaration called through an import cycle) sees `undefined` instead of a temporal-dead-zone error; the
- * runtime records nothing for such an early call.
+ * They stand before the file's own imports, so in CommonJS output a module that calls back into this one
+ * through an import cycle finds them ready. In ES module output dependencies run first; the handles are
+ * `var`s, so such an early call sees `undefined` instead of a temporal-dead-zone error, and the runtime
+ * records nothing for it.
  */
 import type * as ts from 'typescript';
 import { CONTRACT_VERSION, RUNTIME_CALLS, type FunctionMeta } from '../runtime/contract';

@@ -1,0 +1,59 @@
+// The hot path is read, not timed: every function that `enter`, `exit`, `fail`, `suspend`, `pause` and
+// `resume` can reach inside runtime/ is parsed with ts-morph and checked for the things it must never do.
+import test from 'ava';
+import * as path from 'node:path';
+import { Node, Project, SyntaxKind } from 'ts-morph';
+import { repoRoot } from './helpers/compile.mjs';
+
+const HOT_PATH = ['enter', 'exit', 'fail', 'suspend', 'pause', 'resume'];
+/**
+ * Reached only off the common path, and documented as such in recorder.ts: copying arguments at entry for
+ * functions tagged `snapshot`, and waiting for a promise returned by an async function.
+ */
+const OPT_IN = new Set(['snapshotInputs', 'settleLater']);
+const FORBIDDEN_NAMES = /^(JSON|Database|stringify|captureValue|captureInputs|structuredClone|arguments)$/;
+
+const project = new Project({ tsConfigFilePath: path.join(repoRoot, 'tsconfig.json'), skipAddingFilesFromTsConfig: false });
+const runtimeDir = path.join(repoRoot, 'runtime');
+const recorder = project.getSourceFileOrThrow(path.join(runtimeDir, 'recorder.ts'));
+
+/** Every function or method declared in runtime/ that `root` can call, `root` included. */
+function reachable(root) {
+  const found = new Map([[root.getName(), root]]);
+  const queue = [root];
+  while (queue.length > 0) {
+    const fn = queue.pop();
+    for (const call of fn.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+      const callee = call.getExpression();
+      const nameNode = Node.isPropertyAccessExpression(callee) ? callee.getNameNode() : callee;
+      for (const declaration of nameNode.getSymbol()?.getDeclarations() ?? []) {
+        const isFunction = Node.isFunctionDeclaration(declaration) || Node.isMethodDeclaration(declaration);
+        const inRuntime = declaration.getSourceFile().getFilePath().startsWith(runtimeDir);
+        const name = declaration.getName?.();
+        if (!isFunction || !inRuntime || OPT_IN.has(name) || found.has(name)) continue;
+        found.set(name, declaration);
+        queue.push(declaration);
+      }
+    }
+  }
+  return [...found.values()];
+}
+
+for (const name of HOT_PATH) {
+  test(`${name} serializes nothing, allocates no closure and touches no SQLite`, t => {
+    const functions = reachable(recorder.getFunctionOrThrow(name));
+    t.true(functions.length >= 1);
+    for (const fn of functions) {
+      const where = `${fn.getName()} (${path.relative(repoRoot, fn.getSourceFile().getFilePath())}:${fn.getStartLineNumber()})`;
+      t.deepEqual(fn.getDescendantsOfKind(SyntaxKind.ArrowFunction).map(node => node.getText()), [], `${where} allocates a closure`);
+      t.deepEqual(fn.getDescendantsOfKind(SyntaxKind.FunctionExpression).map(node => node.getText()), [], `${where} allocates a closure`);
+      t.deepEqual(fn.getDescendantsOfKind(SyntaxKind.SpreadElement).map(node => node.getText()), [], `${where} spreads`);
+      const forbidden = fn.getDescendantsOfKind(SyntaxKind.Identifier).filter(id => FORBIDDEN_NAMES.test(id.getText()));
+      t.deepEqual(forbidden.map(id => id.getText()), [], `${where} serializes or touches SQLite`);
+      const allocations = fn.getDescendantsOfKind(SyntaxKind.NewExpression).map(node => node.getExpression().getText());
+      t.true(allocations.every(constructor => constructor === 'Call'), `${where} allocates only the call record: ${allocations}`);
+    }
+    const imports = new Set(functions.flatMap(fn => fn.getSourceFile().getImportDeclarations().map(d => d.getModuleSpecifierValue())));
+    t.false([...imports].some(specifier => /better-sqlite3|piscina|worker/.test(specifier)), [...imports].join(', '));
+  });
+}
