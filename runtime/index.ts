@@ -18,6 +18,7 @@ import { queue } from './recorder';
 import { settings } from './settings';
 
 export { CONTRACT_VERSION };
+import { enter, fail } from './recorder';
 export { enter, exit, fail, suspend, pause, resume } from './recorder';
 
 /** Batches with the pool at once, per thread: one being written and one ready behind it. */
@@ -25,7 +26,10 @@ const BATCHES_IN_FLIGHT_PER_THREAD = 2;
 
 const pool = new WriterPool(settings.threads);
 const flusher = new Flusher(queue, new BatchBuilder(queue), pool, settings.threads * BATCHES_IN_FLIGHT_PER_THREAD);
-if (settings.enabled) installLifecycle(flusher, pool, settings.databasePath);
+if (settings.enabled) {
+  installLifecycle(flusher, pool, settings.databasePath);
+  recordUncaughtExceptions();
+}
 
 /** Called once per instrumented function when its module loads; returns the handle emitted code passes to `enter`. */
 export function register(version: number, meta: FunctionMeta): FunctionHandle {
@@ -48,4 +52,20 @@ export function flush(): Promise<void> {
 export async function shutdown(): Promise<void> {
   await flusher.flush();
   await pool.destroy();
+}
+
+/**
+ * An exception that ends the process is recorded as a failed call of the pseudo-function
+ * `process.uncaughtException`, even when it was thrown outside monitored code; the 'exit' hook then writes it.
+ */
+function recordUncaughtExceptions(): void {
+  const uncaught = registerFunction(
+    {
+      name: 'uncaughtException', group: 'process', file: '', line: 0, column: 0, kind: 'event', async: false,
+      generator: false, params: ['origin'], paramTypes: ['string'], rest: false, outputShape: 'none', outputs: [],
+      outputTypes: [], returnType: 'never', sample: 1, capture: 'all', redact: [], snapshot: false,
+    },
+    1,
+  );
+  process.on('uncaughtExceptionMonitor', (error, origin) => fail(enter(uncaught, [origin]), error));
 }
