@@ -86,6 +86,7 @@ export const enum CallField {
   Size,
 }
 
+/** A function's drop total for one reason, since the recording process started. */
 export interface DropCount {
   fn: number;
   reason: 'queue_full' | 'batch_lost';
@@ -98,8 +99,6 @@ export class BatchBuilder {
   private readonly capture = new ValueCapture(settings.capture);
   private readonly process: Omit<ProcessInfo, 'queueHighWater'>;
   private batches = 0;
-  /** Some function has batch_lost drops not yet reported. */
-  private lostPending = false;
 
   constructor(queue: RecordQueue) {
     this.queue = queue;
@@ -118,7 +117,7 @@ export class BatchBuilder {
 
   /** Whether there are drop counts the database has not been sent yet. */
   get hasDrops(): boolean {
-    return this.queue.dropsPending || this.lostPending;
+    return this.queue.dropsPending;
   }
 
   /** Takes up to one batch of records from the queue and builds its message. */
@@ -154,18 +153,14 @@ export class BatchBuilder {
   /** Counts the records of a message the pool could not write as lost, to be reported with the next batch. */
   noteLost(message: BatchMessage): void {
     const { numbers, count } = message.calls;
-    for (let i = 0; i < count; i++) registeredFunctions[numbers[i * CallField.Size + CallField.Fn]!]!.batchLostDrops++;
-    // The drop counts the message carried were taken from the counters; put them back.
-    for (const drop of message.drops) {
-      const fn = registeredFunctions[drop.fn]!;
-      if (drop.reason === 'queue_full') {
-        fn.queueFullDrops += drop.count;
-        this.queue.dropsPending = true;
-      } else {
-        fn.batchLostDrops += drop.count;
-      }
+    for (let i = 0; i < count; i++) {
+      const fn = registeredFunctions[numbers[i * CallField.Size + CallField.Fn]!]!;
+      fn.batchLostDrops++;
+      fn.dropsUnsent = true;
     }
-    this.lostPending = true;
+    // The totals the message carried never arrived; send them again.
+    for (const drop of message.drops) registeredFunctions[drop.fn]!.dropsUnsent = true;
+    this.queue.dropsPending = true;
   }
 
   private addCall(call: Call, calls: CallColumns, at: number): void {
@@ -214,17 +209,17 @@ export class BatchBuilder {
     functions.push({ index: fn.index, meta: fn.meta });
   }
 
+  /** The drop totals that changed since the last batch; the writer keeps the largest total it has seen. */
   private takeDrops(functions: FunctionInfo[]): DropCount[] {
     const drops: DropCount[] = [];
-    if (!this.queue.dropsPending && !this.lostPending) return drops;
+    if (!this.queue.dropsPending) return drops;
     this.queue.dropsPending = false;
-    this.lostPending = false;
     for (const fn of registeredFunctions) {
+      if (!fn.dropsUnsent) continue;
+      fn.dropsUnsent = false;
       if (fn.queueFullDrops !== 0) drops.push({ fn: fn.index, reason: 'queue_full', count: fn.queueFullDrops });
       if (fn.batchLostDrops !== 0) drops.push({ fn: fn.index, reason: 'batch_lost', count: fn.batchLostDrops });
-      if (fn.queueFullDrops !== 0 || fn.batchLostDrops !== 0) this.listFunction(fn, functions);
-      fn.queueFullDrops = 0;
-      fn.batchLostDrops = 0;
+      this.listFunction(fn, functions);
     }
     return drops;
   }

@@ -21,10 +21,12 @@ export class FunctionHandle {
   readonly captureResult: boolean;
   /** Copy the arguments at entry (tag option `snapshot`) instead of reading them at flush time. */
   readonly snapshot: boolean;
-  /** Records dropped because the queue was full, not yet reported to the database. */
+  /** Records dropped because the queue was full, since the process started (the database keeps the total). */
   queueFullDrops = 0;
-  /** Records of batches the worker pool failed to write twice, not yet reported to the database. */
+  /** Records of batches the worker pool failed to write twice, since the process started. */
   batchLostDrops = 0;
+  /** A drop total changed since it was last put into a batch. */
+  dropsUnsent = false;
   /** The last batch that listed this function's meta; lets a flush list each meta once per batch. */
   lastBatch = 0;
 

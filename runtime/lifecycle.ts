@@ -30,7 +30,7 @@ export function installLifecycle(flusher: Flusher, pool: WriterPool, databasePat
     if (flusher.idle) return;
     let writer: TraceWriter;
     try {
-      writer = new TraceWriter(databasePath);
+      writer = new TraceWriter(databasePath, { prune: false });
     } catch (error) {
       process.stderr.write(`(ts-observatory) could not open ${databasePath}: ${(error as Error).message}\n`);
       return;

@@ -15,7 +15,7 @@ export class RecordQueue {
   records: Call[] = [];
   /** Most records held at once since the process started. */
   highWater = 0;
-  /** True when some function has queue-full drops not yet reported. */
+  /** True when some function's drop totals changed since they were last put into a batch. */
   dropsPending = false;
   readonly capacity: number;
   /** Records per batch message. */
@@ -42,6 +42,7 @@ export class RecordQueue {
     const records = this.records;
     if (records.length >= this.capacity && call.status === CallStatus.Ok) {
       call.fn.queueFullDrops++;
+      call.fn.dropsUnsent = true;
       this.dropsPending = true;
       return false;
     }

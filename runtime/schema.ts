@@ -8,8 +8,9 @@
  */
 import type { Database } from 'better-sqlite3';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
+/** `MIGRATIONS[n]` takes a file from version n to version n + 1; a new file runs them all. */
 const MIGRATIONS: readonly string[] = [
   // Version 1.
   `
@@ -109,6 +110,89 @@ const MIGRATIONS: readonly string[] = [
     c.id                                                         AS call_id
   FROM call_values v JOIN calls c ON c.id = v.call_id JOIN functions f ON f.id = c.function_id;
   `,
+  // Version 2. Functions are told apart by column too: two callbacks on one line are two functions. Values
+  // are stored clustered by call (no rowid, no separate index: one B-tree insert per value instead of two).
+  // Children are found through the trace index, which now carries the parent span; a separate parent index
+  // cost every insert for a lookup that is always within one trace. Drop counts are per recording process
+  // (pid and start time, since pids are reused) and are running totals, so writing one twice changes nothing.
+  `
+  CREATE TABLE functions_v2 (
+    id           INTEGER PRIMARY KEY,
+    group_name   TEXT    NOT NULL,
+    name         TEXT    NOT NULL,
+    file         TEXT    NOT NULL,
+    line         INTEGER NOT NULL,
+    column       INTEGER NOT NULL,
+    kind         TEXT    NOT NULL,
+    params_json  TEXT    NOT NULL,   -- JSON array of {name, type}
+    return_type  TEXT    NOT NULL,
+    first_seen_us INTEGER NOT NULL,
+    UNIQUE (group_name, name, file, line, column)
+  );
+  INSERT INTO functions_v2 SELECT id, group_name, name, file, line, column, kind, params_json, return_type, first_seen_us FROM functions;
+
+  CREATE TABLE call_values_v2 (
+    call_id       INTEGER NOT NULL REFERENCES calls(id) ON DELETE CASCADE,
+    direction     TEXT    NOT NULL CHECK (direction IN ('INPUT', 'OUTPUT')),
+    position      INTEGER NOT NULL,
+    name          TEXT    NOT NULL,
+    declared_type TEXT    NOT NULL,
+    value_json    TEXT    NOT NULL,
+    PRIMARY KEY (call_id, direction, position)
+  ) WITHOUT ROWID;
+  INSERT INTO call_values_v2 SELECT call_id, direction, position, name, declared_type, value_json FROM call_values;
+
+  CREATE TABLE drops_v2 (
+    function_id INTEGER NOT NULL REFERENCES functions(id),
+    pid         INTEGER NOT NULL,
+    started_us  INTEGER NOT NULL,   -- with pid, the recording process (processes.started_us)
+    reason      TEXT    NOT NULL CHECK (reason IN ('queue_full', 'batch_lost')),
+    count       INTEGER NOT NULL,   -- running total for that process
+    updated_us  INTEGER NOT NULL,
+    PRIMARY KEY (function_id, pid, started_us, reason)
+  );
+  INSERT INTO drops_v2 SELECT function_id, pid, 0, reason, count, updated_us FROM drops;
+
+  DROP VIEW process_trace;
+  DROP VIEW data_trace;
+  DROP TABLE call_values;
+  DROP TABLE drops;
+  DROP TABLE functions;
+  ALTER TABLE functions_v2 RENAME TO functions;
+  ALTER TABLE call_values_v2 RENAME TO call_values;
+  ALTER TABLE drops_v2 RENAME TO drops;
+
+  DROP INDEX calls_by_parent;
+  DROP INDEX calls_by_trace;
+  CREATE INDEX calls_by_trace ON calls (trace_id, parent_span_id);
+
+  CREATE VIEW process_trace AS
+  SELECT
+    strftime('%Y-%m-%dT%H:%M:%fZ', c.start_us / 1e6, 'unixepoch') AS ts,
+    f.group_name || '.' || f.name                                AS process,
+    f.group_name                                                 AS process_group,
+    c.status                                                     AS status,
+    c.duration_us / 1000.0                                       AS duration_ms,
+    CASE WHEN c.status = 'ERR' THEN c.error_type || ': ' || c.error_message END AS exception,
+    c.thread_id                                                  AS thread_id,
+    c.depth                                                      AS call_depth,
+    c.start_us                                                   AS start_ts_us,
+    c.id                                                         AS call_id
+  FROM calls c JOIN functions f ON f.id = c.function_id;
+
+  CREATE VIEW data_trace AS
+  SELECT
+    strftime('%Y-%m-%dT%H:%M:%fZ', c.start_us / 1e6, 'unixepoch') AS ts,
+    f.group_name || '.' || f.name                                AS process,
+    v.name                                                       AS data,
+    v.declared_type                                              AS data_type,
+    v.value_json                                                 AS data_value,
+    v.direction                                                  AS direction,
+    c.status                                                     AS status,
+    CASE WHEN c.status = 'ERR' THEN c.error_type || ': ' || c.error_message END AS exception,
+    c.id                                                         AS call_id
+  FROM call_values v JOIN calls c ON c.id = v.call_id JOIN functions f ON f.id = c.function_id;
+  `,
 ];
 
 /** Settings every connection wants: WAL so readers never block the writer, and a patient busy timeout. */
@@ -119,16 +203,29 @@ export function configureConnection(db: Database): void {
   db.pragma('foreign_keys = ON');
 }
 
-/** Brings the file up to SCHEMA_VERSION. Safe to call from several processes at once. */
-export function migrate(db: Database): void {
+/**
+ * Brings the file up to `target` (SCHEMA_VERSION; the tests also build older files to upgrade). Safe to call
+ * from several processes at once.
+ */
+export function migrate(db: Database, target: number = SCHEMA_VERSION): void {
   const version = readSchemaVersion(db);
-  if (version === SCHEMA_VERSION) return;
-  // IMMEDIATE takes the write lock first, so two processes opening a new file cannot both create the tables.
-  db.transaction(() => {
-    const current = readSchemaVersion(db);
-    for (let next = current; next < SCHEMA_VERSION; next++) db.exec(MIGRATIONS[next]!);
-    db.pragma(`user_version = ${SCHEMA_VERSION}`);
-  }).immediate();
+  if (version >= target) return;
+  // Rebuilding a table drops the old one, which foreign keys would refuse while rows still point at it; the
+  // setting cannot change inside a transaction, so it is switched off around it and the result checked.
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
+  try {
+    // IMMEDIATE takes the write lock first, so two processes opening a new file cannot both create the tables.
+    db.transaction(() => {
+      const current = readSchemaVersion(db);
+      for (let next = current; next < target; next++) db.exec(MIGRATIONS[next]!);
+      if (current < target) db.pragma(`user_version = ${target}`);
+      const broken = db.pragma('foreign_key_check') as unknown[];
+      if (broken.length > 0) throw new Error(`ts-observatory: upgrading ${db.name} left ${broken.length} dangling references.`);
+    }).immediate();
+  } finally {
+    db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
+  }
 }
 
 /** Reads the schema version, and refuses a file written by a newer ts-observatory. */

@@ -6,9 +6,8 @@
  * code serves both.
  *
  * Writing a batch is idempotent: calls are inserted with OR IGNORE on their unique span_id, a call that is
- * already there keeps its values, and a batch whose calls were all there already (a retry of a batch whose
- * first attempt committed before its worker died, or a batch re-written at exit) does not add its drop
- * counts again.
+ * already there keeps its values (a retry of a batch whose first attempt committed before its worker died, or
+ * a batch re-written at exit), and drop counts are running totals that only ever grow.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -54,8 +53,11 @@ export class TraceWriter {
   private readonly functions = new Map<string, WriterFunction>();
   private readonly traceIds = new Map<string, TraceIds>();
   private lastPruneMs = 0;
+  /** False for the writer of last resort at exit, on the main thread: pruning can wait for the next run. */
+  private readonly prunes: boolean;
 
-  constructor(databasePath: string) {
+  constructor(databasePath: string, { prune = true }: { prune?: boolean } = {}) {
+    this.prunes = prune;
     fs.mkdirSync(path.dirname(databasePath), { recursive: true });
     this.db = new Database(databasePath);
     try {
@@ -69,8 +71,8 @@ export class TraceWriter {
     this.upsertFunction = db.prepare(
       `INSERT INTO functions (group_name, name, file, line, column, kind, params_json, return_type, first_seen_us)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (group_name, name, file, line) DO UPDATE SET
-         column = excluded.column, kind = excluded.kind, params_json = excluded.params_json, return_type = excluded.return_type
+       ON CONFLICT (group_name, name, file, line, column) DO UPDATE SET
+         kind = excluded.kind, params_json = excluded.params_json, return_type = excluded.return_type
        RETURNING id`,
     );
     this.insertCall = db.prepare(
@@ -79,11 +81,12 @@ export class TraceWriter {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertValue = db.prepare(
-      `INSERT INTO call_values (call_id, name, direction, position, declared_type, value_json) VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO call_values (call_id, direction, position, name, declared_type, value_json) VALUES (?, ?, ?, ?, ?, ?)`,
     );
     this.upsertDrop = db.prepare(
-      `INSERT INTO drops (function_id, pid, reason, count, updated_us) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (function_id, pid, reason) DO UPDATE SET count = count + excluded.count, updated_us = excluded.updated_us`,
+      `INSERT INTO drops (function_id, pid, started_us, reason, count, updated_us) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (function_id, pid, started_us, reason) DO UPDATE SET
+         count = max(count, excluded.count), updated_us = excluded.updated_us`,
     );
     this.upsertProcess = db.prepare(
       `INSERT INTO processes (pid, started_us, argv_json, queue_capacity, queue_high_water, updated_us) VALUES (?, ?, ?, ?, ?, ?)
@@ -140,11 +143,9 @@ export class TraceWriter {
       valueIndex += Math.max(0, numbers[at + CallField.InputCount]!) + Math.max(0, numbers[at + CallField.OutputCount]!);
     }
     const skipped = count - written;
-    // A batch that found every call already written was committed before: its counts are in too.
-    if (written > 0 || count === 0) {
-      for (const drop of batch.drops) {
-        this.upsertDrop.run(functions.get(drop.fn)!.id, info.pid, drop.reason, drop.count, nowUs);
-      }
+    // Drop counts are running totals, so a batch written twice (a retry, or again at exit) changes nothing.
+    for (const drop of batch.drops) {
+      this.upsertDrop.run(functions.get(drop.fn)!.id, info.pid, info.startedUs, drop.reason, drop.count, nowUs);
     }
     this.upsertProcess.run(info.pid, info.startedUs, JSON.stringify(info.argv), info.queueCapacity, info.queueHighWater, nowUs);
     return { written, skipped };
@@ -216,13 +217,13 @@ export class TraceWriter {
     redactor: Redactor,
   ): void {
     const json = redactor.matches(redactionName) ? REDACTED_JSON : valueToJson(value, redactor);
-    this.insertValue.run(callId, name, direction, position, type, json);
+    this.insertValue.run(callId, direction, position, name, type, json);
   }
 
   private writerFunction(info: FunctionInfo, globalRedact: string[], nowUs: number): WriterFunction {
     const { meta } = info;
     const redact = [...globalRedact, ...(meta.redact ?? [])];
-    const key = `${meta.group}|${meta.name}|${meta.file}|${meta.line}|${redact.join(',')}`;
+    const key = `${meta.group}|${meta.name}|${meta.file}|${meta.line}|${meta.column}|${redact.join(',')}`;
     let fn = this.functions.get(key);
     if (fn === undefined) {
       const params = meta.params.map((name, i) => ({ name, type: meta.paramTypes[i] ?? 'unknown' }));
@@ -243,7 +244,7 @@ export class TraceWriter {
 
   /** Deletes rows older than the retention period, at most once a minute per writer. */
   private pruneNowAndThen(retentionHours: number): void {
-    if (retentionHours <= 0) return;
+    if (!this.prunes || retentionHours <= 0) return;
     const now = Date.now();
     if (now - this.lastPruneMs < PRUNE_INTERVAL_MS) return;
     this.lastPruneMs = now;

@@ -4,7 +4,10 @@
 import test from 'ava';
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { program, query, readCalls, removePrograms, run } from './runtime-harness.mjs';
+
+const { migrate, SCHEMA_VERSION } = createRequire(import.meta.url)('../dist/runtime/schema.js');
 
 test.after(removePrograms);
 
@@ -197,8 +200,34 @@ console.log(ok(1) + ok(2));
   const result = await run(prog);
   t.is(result.status, 0, result.stderr);
   t.is(result.stdout, '3\n');
-  t.regex(result.stderr, /has schema version 99, but this version of ts-observatory understands schema versions up to 1/);
+  t.true(result.stderr.includes(`has schema version 99, but this version of ts-observatory understands schema versions up to ${SCHEMA_VERSION}`), result.stderr);
   t.deepEqual(query(prog.dbPath, "SELECT name FROM sqlite_master WHERE type = 'table'"), []);
+});
+
+test('a database of schema version 1 is upgraded in place, its rows kept, and recording goes on', async t => {
+  const prog = program(`${OK_AND_BAD}
+console.log(ok(7));
+`);
+  fs.mkdirSync(prog.dir, { recursive: true });
+  const db = new Database(prog.dbPath);
+  migrate(db, 1);
+  db.exec(`
+    INSERT INTO functions VALUES (1, 'old', 'legacy', 'old.ts', 3, 1, 'function', '[]', 'number', ${Date.now() * 1000});
+    INSERT INTO calls (id, function_id, trace_id, span_id, depth, start_us, duration_us, status, pid, thread_id)
+      VALUES (1, 1, '${'a'.repeat(32)}', '${'b'.repeat(16)}', 0, ${Date.now() * 1000}, 5, 'OK', 1, 0);
+    INSERT INTO call_values (call_id, name, direction, position, declared_type, value_json) VALUES (1, 'x', 'INPUT', 0, 'number', '41');
+    INSERT INTO drops VALUES (1, 1, 'queue_full', 3, ${Date.now() * 1000});
+  `);
+  db.close();
+  const result = await run(prog);
+  t.is(result.status, 0, result.stderr);
+  t.is(query(prog.dbPath, 'PRAGMA user_version')[0].user_version, SCHEMA_VERSION);
+  t.deepEqual(readCalls(prog.dbPath).map(call => [call.fn, call.values]), [
+    ['legacy', [['x', 'INPUT', 'number', 41]]],
+    ['ok', [['i', 'INPUT', 'number', 7], ['result', 'OUTPUT', 'unknown', 7]]],
+  ]);
+  t.deepEqual(drops(prog.dbPath), [{ name: 'legacy', reason: 'queue_full', count: 3 }]);
+  t.deepEqual(query(prog.dbPath, 'PRAGMA foreign_key_check'), []);
 });
 
 test('rows older than the retention period are pruned by the writer', async t => {

@@ -1,0 +1,45 @@
+// How much each mode measures. `quick` answers "did this change make things worse" in under two minutes;
+// `full` is what bench/README.md publishes.
+import { mainShapeNames } from './micro/drivers.mjs';
+import { variantNames } from './micro/variants.mjs';
+
+const quick = {
+  micro: {
+    shapes: mainShapeNames,
+    variants: variantNames,
+    rounds: 3,
+    sampling: { warmupSamples: 20, warmupMs: 150, samples: 12, sampleCalls: 4096, maxRecordedBytes: 32 << 20, settleMs: 100 },
+  },
+  scaling: {
+    shapes: ['params-0', 'params-1', 'params-4', 'params-16', 'string-8B', 'string-1KB', 'string-64KB', 'object-21B', 'object-1KB', 'object-64KB'],
+    variants: ['baseline', 'observatory'],
+    rounds: 1,
+  },
+  endToEnd: { calls: 500_000, chunk: 10_000, rounds: 1, threads: [1, 2] },
+  saturation: { rates: [100_000, 200_000, 400_000, 800_000, 1_600_000], durationMs: 1500, chunk: 10_000 },
+};
+
+const full = {
+  micro: {
+    ...quick.micro,
+    rounds: 7,
+    sampling: { ...quick.micro.sampling, warmupSamples: 40, warmupMs: 500, samples: 40 },
+  },
+  scaling: {
+    ...quick.scaling,
+    shapes: [
+      'params-0', 'params-1', 'params-4', 'params-16',
+      'string-8B', 'string-128B', 'string-1KB', 'string-8KB', 'string-64KB',
+      'object-21B', 'object-128B', 'object-1KB', 'object-8KB', 'object-64KB',
+    ],
+    rounds: 3,
+  },
+  endToEnd: { calls: 5_000_000, chunk: 10_000, rounds: 3, threads: [1, 2] },
+  saturation: {
+    rates: [100_000, 200_000, 300_000, 400_000, 600_000, 800_000, 1_200_000, 1_600_000, 2_400_000, 3_200_000],
+    durationMs: 5000,
+    chunk: 10_000,
+  },
+};
+
+export const modes = { quick, full };

@@ -1,0 +1,58 @@
+// `npm run bench` (quick, under two minutes) and `npm run bench:full` (the published table).
+// Compiles bench/src through the real transformer, measures, prints the report to stdout, writes
+// bench/results/<date>[-quick].json, and in full mode replaces the results section of bench/README.md.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { buildAll } from './build.mjs';
+import { measureEndToEnd, measureSaturation, measureThreads } from './e2e/measure.mjs';
+import { describeEnvironment } from './environment.mjs';
+import { measurePerCall } from './micro/measure.mjs';
+import { modes } from './modes.mjs';
+import { benchDir, repoRoot, resultsDir, scratchDir } from './paths.mjs';
+import { renderReport } from './report/tables.mjs';
+import { checkTargets } from './report/targets.mjs';
+
+const mode = process.argv.includes('--full') ? 'full' : 'quick';
+const settings = modes[mode];
+const log = message => process.stderr.write(`${message}\n`);
+
+if (!fs.existsSync(path.join(repoRoot, 'dist', 'runtime', 'index.js'))) {
+  throw new Error('dist/runtime/index.js is missing: run `npm run build` first (npm run bench does).');
+}
+
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
+log(`ts-observatory benchmark, ${mode} mode`);
+buildAll();
+fs.mkdirSync(scratchDir, { recursive: true });
+const environment = describeEnvironment();
+log(`${environment.node}, V8 ${environment.v8}, ${environment.cpu} x ${environment.cores}; ${JSON.stringify(environment.packages)}`);
+
+log(`per-call overhead (${elapsed()})`);
+const micro = measurePerCall(settings.micro, log);
+log(`growth with parameters and argument size (${elapsed()})`);
+const scaling = measurePerCall({ ...settings.scaling, sampling: settings.micro.sampling }, log);
+log(`end to end (${elapsed()})`);
+const endToEnd = measureEndToEnd(settings.endToEnd, log);
+log(`worker threads (${elapsed()})`);
+const threads = measureThreads(settings.endToEnd, log);
+log(`saturation (${elapsed()})`);
+const saturation = measureSaturation(settings.saturation, log);
+log(`done (${elapsed()})`);
+
+const date = new Date().toISOString().slice(0, 10);
+const results = { date, mode, durationSeconds: (Date.now() - started) / 1000, environment, settings, micro, scaling, endToEnd, threads, saturation };
+results.targets = checkTargets(results);
+
+fs.mkdirSync(resultsDir, { recursive: true });
+const resultsFile = path.join(resultsDir, `${date}${mode === 'full' ? '' : '-quick'}.json`);
+fs.writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+const report = renderReport(results);
+process.stdout.write(`${report}\n\nResults: ${path.relative(repoRoot, resultsFile)}\n`);
+
+if (mode === 'full') {
+  const readmeFile = path.join(benchDir, 'README.md');
+  const readme = fs.readFileSync(readmeFile, 'utf8');
+  const section = /(<!-- results:start -->\n)[\s\S]*(<!-- results:end -->)/;
+  fs.writeFileSync(readmeFile, readme.replace(section, (_, start, end) => `${start}${report}\n${end}`));
+}

@@ -1,0 +1,69 @@
+// A stand-in for ts-observatory/runtime that records every call as an OpenTelemetry span, with the arguments
+// and the result as span attributes. It implements the contract of runtime/contract.ts, so it runs behind the
+// very same emitted code as the real runtime. CommonJS because the emitted code `require`s it.
+//
+// The batch processor gets the real runtime's queue settings (capacity 2^17, batch 4096, 50 ms), so neither
+// side is cheaper for dropping more; the exporter discards, so only the cost of making spans is measured.
+const { BasicTracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
+
+const EXPORT_SUCCESS = 0; // ExportResultCode.SUCCESS of @opentelemetry/core
+
+const discardingExporter = {
+  export(spans, resultCallback) {
+    resultCallback({ code: EXPORT_SUCCESS });
+  },
+  shutdown() {
+    return Promise.resolve();
+  },
+};
+
+const provider = new BasicTracerProvider({
+  spanProcessors: [
+    new BatchSpanProcessor(discardingExporter, {
+      maxQueueSize: 1 << 17,
+      maxExportBatchSize: 4096,
+      scheduledDelayMillis: 50,
+    }),
+  ],
+});
+const tracer = provider.getTracer('ts-observatory-bench');
+
+// Span attributes take primitives and arrays of primitives; anything else is turned into JSON, as a user
+// recording an object argument on a span has to.
+function attributeValue(value) {
+  const type = typeof value;
+  return type === 'number' || type === 'string' || type === 'boolean' ? value : JSON.stringify(value);
+}
+
+function register(_contractVersion, meta) {
+  return { name: `${meta.group}.${meta.name}`, argumentKeys: meta.params.map(name => `arg.${name}`) };
+}
+
+function enter(fn, args) {
+  const attributes = {};
+  for (let i = 0; i < args.length; i++) attributes[fn.argumentKeys[i]] = attributeValue(args[i]);
+  return tracer.startSpan(fn.name, { attributes });
+}
+
+function exit(span, value) {
+  if (value !== undefined) span.setAttribute('result', attributeValue(value));
+  span.end();
+  return value;
+}
+
+function fail(span, error) {
+  span.recordException(error);
+  span.setStatus({ code: 2 }); // SpanStatusCode.ERROR
+  span.end();
+  return error;
+}
+
+function passThrough(_span, value) {
+  return value;
+}
+
+function shutdown() {
+  return provider.shutdown();
+}
+
+module.exports = { register, enter, exit, fail, suspend: passThrough, pause: passThrough, resume: passThrough, shutdown };
