@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { threadId } from 'node:worker_threads';
-import { CallState, CallStatus, type Call } from './call';
+import { CallStatus, type Call } from './call';
 import { describeThrown, ValueCapture, type ThrownDescription } from './capture';
 import type { FunctionMeta } from './contract';
 import { registeredFunctions, type FunctionHandle } from './function-handle';
@@ -133,7 +133,6 @@ export class BatchBuilder {
     };
     for (let i = 0; i < records.length; i++) {
       const call = records[i]!;
-      call.state = CallState.Taken;
       this.listFunction(call.fn, functions);
       this.addCall(call, calls, i * CallField.Size);
       // The record is done; let the user's values go.

@@ -1,5 +1,5 @@
 /**
- * The record of one call, allocated by `enter` and completed by `exit` or `fail`.
+ * The record of one call, allocated by `enter`, filled in by `exit` or `fail`, and completed by `done`.
  *
  * Every field is assigned in the constructor, in the same order, so V8 gives all records one hidden class and
  * the hot path stays monomorphic. The record keeps the arguments and the returned value by reference; they
@@ -7,22 +7,10 @@
  */
 import type { FunctionHandle } from './function-handle';
 
-/** Where a record is in its life. */
-export const enum CallState {
-  /** Entered, not yet completed. */
-  Running,
-  /** An async function returned a promise; the record completes when it settles. */
-  Settling,
-  /** Completed and waiting in the queue. A second exit or fail amends it. */
-  Queued,
-  /** Completed but not queued: not sampled, or dropped because the queue was full. */
-  Unqueued,
-  /** Handed to a flush; later completions cannot change what is written. */
-  Taken,
-}
-
 export const enum CallStatus {
+  /** Returned, or still running. */
   Ok,
+  /** Threw: `value` is the thrown value. */
   Err,
 }
 
@@ -37,28 +25,20 @@ export class Call {
   /** `id` of the root call of this call tree; the trace id is derived from it. */
   readonly rootId: number;
   readonly depth: number;
-  /** Whether this call is written; decided once per trace, inherited by every call below. */
+  /** Whether this call is written; decided once per trace, at its root, and inherited by every call below. */
   readonly sampled: boolean;
   /** The `current` call to restore when this call completes or suspends. */
   saved: Call | null;
   /** performance.now() at entry and at completion, in milliseconds. */
   readonly start: number;
   end: number;
-  state: CallState;
   status: CallStatus;
-  /** The returned value, or the thrown value when status is Err. */
+  /** The value of the last `return` (the one JavaScript returns), or the thrown value when status is Err. */
   value: unknown;
   /** Values yielded so far by a generator. */
   yielded: number;
 
-  constructor(
-    fn: FunctionHandle,
-    args: unknown[],
-    id: number,
-    parent: Call | null,
-    sampled: boolean,
-    start: number,
-  ) {
+  constructor(fn: FunctionHandle, args: unknown[], id: number, parent: Call | null, sampled: boolean, start: number) {
     this.fn = fn;
     this.args = args;
     this.id = id;
@@ -69,7 +49,6 @@ export class Call {
     this.saved = parent;
     this.start = start;
     this.end = start;
-    this.state = CallState.Running;
     this.status = CallStatus.Ok;
     this.value = undefined;
     this.yielded = 0;

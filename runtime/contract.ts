@@ -7,28 +7,38 @@
  *   var __observatory_f = __observatory.register(CONTRACT_VERSION, { ...FunctionMeta });   // once per module
  *
  *   function f(a, b) {
- *     const __call = __observatory.enter(__observatory_f, [a, b]);   // timestamp, no push
+ *     const __call = __observatory.enter(__observatory_f, [a, b]);   // timestamp + the call record
  *     try {
  *       ...
- *       return __observatory.exit(__call, value);                     // timestamp + one queue push
+ *       return __observatory.exit(__call, value);                     // remembers the value
  *     } catch (__error) {
- *       throw __observatory.fail(__call, __error);                    // timestamp + one queue push
+ *       throw __observatory.fail(__call, __error);                    // remembers the thrown value
+ *     } finally {
+ *       __observatory.done(__call);                                   // timestamp + one queue push
  *     }
  *   }
  *
+ * `exit` and `fail` may run more than once (a `return` in a user's `finally` replaces an earlier one, as in
+ * JavaScript); the last one says how the call ended. `done` runs exactly once, after the user's own `finally`
+ * blocks. A bare `return;` is `return __observatory.exit(__call);`.
+ *
  * Async functions and generators additionally wrap every `await`/`yield` operand so the runtime can keep the
- * "current call" pointer right while the function is suspended:
+ * "current call" pointer right while the function is suspended, and hand the iterators the engine drives on
+ * its own to wrappers that do the same (runtime/iteration.ts):
  *
  *   __observatory.resume(__call, await __observatory.suspend(__call, operand))
  *   __observatory.resume(__call, yield __observatory.pause(__call, operand))    // counts one yielded value
- *
- * Generators also get `finally { __observatory.exit(__call, undefined) }`, so a generator closed early by
- * `.return()` completes its record; `exit` on an already completed call changes nothing.
+ *   __observatory.resume(__call, yield* __observatory.delegate(__call, operand))          // generators
+ *   __observatory.resume(__call, yield* __observatory.delegateAsync(__call, operand))     // async generators
+ *   try { for await (const x of __observatory.iterate(__call, operand)) { __observatory.resume(__call); ... } }
+ *   finally { __observatory.resume(__call); }
  *
  * Any change to the shape of FunctionMeta or to the meaning of these calls bumps CONTRACT_VERSION; `register`
  * refuses code compiled against a version it does not know, with a message that names both versions.
+ * Version 2: `done` completes the call (version 1 completed it in `exit`/`fail`); `delegate`, `delegateAsync`
+ * and `iterate` are new.
  */
-export const CONTRACT_VERSION = 1;
+export const CONTRACT_VERSION = 2;
 
 /** How the transformer wants an output value split into rows. */
 export type OutputShape =
@@ -75,7 +85,7 @@ export interface FunctionMeta {
   outputTypes: string[];
   /** Return type as written, or as printed by the checker when inferred. */
   returnType: string;
-  /** Fraction of traces to record, 0..1 (tag option `sample=`); 1 when absent. */
+  /** Fraction of the traces this function starts that are recorded, 0..1 (tag option `sample=`); 1 when absent. */
   sample: number;
   /** Which values to record (tag option `capture=`). */
   capture: 'all' | 'args' | 'result' | 'none';
@@ -91,9 +101,13 @@ export const RUNTIME_CALLS = {
   enter: 'enter',
   exit: 'exit',
   fail: 'fail',
+  done: 'done',
   suspend: 'suspend',
   pause: 'pause',
   resume: 'resume',
+  delegate: 'delegate',
+  delegateAsync: 'delegateAsync',
+  iterate: 'iterate',
 } as const;
 
 /** The module specifier emitted code imports the runtime from, unless the plugin option `runtime` says otherwise. */

@@ -13,10 +13,11 @@ export class FunctionHandle {
   readonly meta: FunctionMeta;
   readonly async: boolean;
   readonly generator: boolean;
-  /** Probability that a call of this function starts a recorded trace (global rate times the tag's rate). */
+  /**
+   * Probability that a trace this function starts (a call with no monitored caller) is recorded: the global
+   * rate times the tag's rate. Calls inside a trace follow the trace's decision.
+   */
   readonly rootSampleRate: number;
-  /** Probability that a call inside a recorded trace is recorded with its subtree (the tag's rate). */
-  readonly nestedSampleRate: number;
   readonly captureArgs: boolean;
   readonly captureResult: boolean;
   /** Copy the arguments at entry (tag option `snapshot`) instead of reading them at flush time. */
@@ -37,7 +38,6 @@ export class FunctionHandle {
     this.generator = meta.generator === true;
     const sample = typeof meta.sample === 'number' && meta.sample >= 0 && meta.sample <= 1 ? meta.sample : 1;
     this.rootSampleRate = globalSampleRate * sample;
-    this.nestedSampleRate = sample;
     this.captureArgs = meta.capture === 'all' || meta.capture === 'args' || meta.capture === undefined;
     this.captureResult = meta.capture === 'all' || meta.capture === 'result' || meta.capture === undefined;
     this.snapshot = meta.snapshot === true && this.captureArgs;

@@ -188,6 +188,40 @@ const expectations = {
   'import-cycle-esm': [ok('double', [input('n', 'number', 4), output('result', 'number', 8)])],
   // Not sampled: only the failing call is recorded, and a sampled-out trace takes its children with it.
   sampling: [err('risky', 'RangeError: negative: -1', [input('n', 'number', -1)])],
+  // Each value passed through `yield*` counts as yielded by the delegating generator, whose child the
+  // delegate is; a generator that throws back what `.throw()` sent it fails with that error.
+  'generator-delegation': [
+    ok('sequence', [output('result', 'number', 11), output('yielded', 'number', 6)]),
+    ok('digits', [input('count', 'number', 3), output('result', 'string', 'digits done'), output('yielded', 'number', 3)], 'sequence'),
+    err('guarded', 'Error: stop', [output('yielded', 'number', 1)]),
+    ok('relay', [output('result', 'string', 'relayed'), output('yielded', 'number', 4)]),
+    ok('source', [input('count', 'number', 2), output('yielded', 'number', 2)], 'relay'),
+  ],
+  // Two `for await` loops and a bystander interleave at every await: each note belongs to its own caller, and
+  // a loop left by `break` closes its generator.
+  'for-await-loops': [
+    ok('spell', [input('word', 'string', 'ab'), output('result', 'string', 'AB')]),
+    ok('letters', [input('word', 'string', 'ab'), output('yielded', 'number', 2)], 'spell'),
+    ok('bystander', [output('result', 'string', 'BYSTANDER')]),
+    ok('spell', [input('word', 'string', 'xyz'), output('result', 'string', 'X')]),
+    ok('letters', [input('word', 'string', 'xyz'), output('yielded', 'number', 1)], 'spell'),
+    ok('note', [input('label', 'string', 'bystander'), output('result', 'string', 'BYSTANDER')], 'bystander'),
+    ok('note', [input('label', 'string', 'a'), output('result', 'string', 'A')], 'spell'),
+    ok('note', [input('label', 'string', 'x'), output('result', 'string', 'X')], 'spell'),
+    ok('note', [input('label', 'string', 'X'), output('result', 'string', 'X')], 'spell'),
+    ok('note', [input('label', 'string', 'b'), output('result', 'string', 'B')], 'spell'),
+    ok('note', [input('label', 'string', 'AB'), output('result', 'string', 'AB')], 'spell'),
+    ok('sum', [input('values', 'number[]', [1, 2, 3]), output('result', 'number', 6)]),
+  ],
+  // A call ends after its own finally blocks: what they call are its children, and what they return wins.
+  'async-finally': [
+    ok('withCleanup', [input('value', 'number', 4), output('result', 'number', 8)]),
+    ok('audit', [input('value', 'number', 4), output('result', 'number', 4)], 'withCleanup'),
+    ok('fallback', [output('result', 'string', 'fallback')]),
+    err('failing', 'Error: network', [], 'fallback'),
+    ok('work', [input('value', 'number', 1), output('result', 'number', 2)]),
+    ok('note', [input('value', 'number', 1)], 'work'),
+  ],
   'name-collision': [
     ok('shadow', [input('__call', 'number', 1), input('__observatory', 'string', 'kept'), output('result', 'string', 'kept:1')]),
   ],
@@ -218,6 +252,12 @@ for (const [name, line] of [['source-map', 4], ['inline-source-map', 3]]) {
     t.regex(call.stack, new RegExp(`input\\.ts:${line}:`));
   });
 }
+
+test('execution async-finally: a call lasts until its own finally blocks are done', t => {
+  const { calls } = runFixture('async-finally');
+  const byName = name => calls.find(call => call.fn === name);
+  t.true(byName('withCleanup').durationUs >= byName('audit').durationUs, 'the awaited cleanup is inside the call');
+});
 
 test('OBSERVATORY_SAMPLE=0 records only failures', t => {
   const { calls, status } = runFixture('throwing-function', { env: { OBSERVATORY_SAMPLE: '0' } });

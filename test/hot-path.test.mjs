@@ -1,11 +1,13 @@
-// The hot path is read, not timed: every function that `enter`, `exit`, `fail`, `suspend`, `pause` and
-// `resume` can reach inside runtime/ is parsed with ts-morph and checked for the things it must never do.
+// The hot path is read, not timed: every function that `enter`, `exit`, `fail`, `done`, `suspend`, `pause`
+// and `resume` can reach inside runtime/ is parsed with ts-morph and checked for the things it must never do.
+// (`delegate`, `delegateAsync` and `iterate` run once per `yield*` or `for await` loop, not per call, and
+// allocate their wrapper iterator by design.)
 import test from 'ava';
 import * as path from 'node:path';
 import { Node, Project, SyntaxKind } from 'ts-morph';
 import { repoRoot } from './helpers/compile.mjs';
 
-const HOT_PATH = ['enter', 'exit', 'fail', 'suspend', 'pause', 'resume'];
+const HOT_PATH = ['enter', 'exit', 'fail', 'done', 'suspend', 'pause', 'resume'];
 /**
  * Reached only off the common path, and documented as such in recorder.ts: copying arguments at entry for
  * functions tagged `snapshot`, and waiting for a promise returned by an async function.

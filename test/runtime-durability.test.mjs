@@ -13,15 +13,15 @@ test.after(removePrograms);
 
 /** `ok(i)` returns i, `bad(i)` throws; both in emitted form. */
 const OK_AND_BAD = `
-const __ok = __observatory.register(1, meta('ok', { params: ['i'], paramTypes: ['number'] }));
-const __bad = __observatory.register(1, meta('bad', { params: ['i'], paramTypes: ['number'] }));
+const __ok = __observatory.register(2, meta('ok', { params: ['i'], paramTypes: ['number'] }));
+const __bad = __observatory.register(2, meta('bad', { params: ['i'], paramTypes: ['number'] }));
 function ok(i) {
   const __call = __observatory.enter(__ok, [i]);
-  try { return __observatory.exit(__call, i); } catch (__error) { throw __observatory.fail(__call, __error); }
+  try { return __observatory.exit(__call, i); } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
 }
 function bad(i) {
   const __call = __observatory.enter(__bad, [i]);
-  try { throw new Error('bad ' + i); } catch (__error) { throw __observatory.fail(__call, __error); }
+  try { throw new Error('bad ' + i); } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
 }
 `;
 

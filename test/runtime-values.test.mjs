@@ -10,10 +10,10 @@ test.after(removePrograms);
 function showProgram(body, files) {
   return program(
     `
-const __show = __observatory.register(1, meta('show', { params: ['label', 'value'], paramTypes: ['string', 'unknown'], outputShape: 'none', outputs: [] }));
+const __show = __observatory.register(2, meta('show', { params: ['label', 'value'], paramTypes: ['string', 'unknown'], outputShape: 'none', outputs: [] }));
 function show(label, value) {
   const __call = __observatory.enter(__show, [label, value]);
-  try { __observatory.exit(__call, undefined); } catch (__error) { throw __observatory.fail(__call, __error); }
+  try { __observatory.exit(__call, undefined); } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
 }
 ${body}
 `,
@@ -176,12 +176,12 @@ test('a value that throws while it is read becomes an unreadable placeholder', a
     'b.mjs': `import * as a from './a.mjs';
 import { createRequire } from 'node:module';
 const __observatory = createRequire(import.meta.url)('ts-observatory/runtime');
-const __inspect = __observatory.register(1, { name: 'inspect', group: 'prog', file: 'b.ts', line: 1, column: 1,
+const __inspect = __observatory.register(2, { name: 'inspect', group: 'prog', file: 'b.ts', line: 1, column: 1,
   kind: 'function', async: false, generator: false, params: ['namespace'], paramTypes: ['object'], rest: false,
   outputShape: 'none', outputs: [], outputTypes: [], returnType: 'void', sample: 1, capture: 'all', redact: [], snapshot: true });
 function inspect(namespace) {
   const __call = __observatory.enter(__inspect, [namespace]);
-  try { __observatory.exit(__call, undefined); } catch (__error) { throw __observatory.fail(__call, __error); }
+  try { __observatory.exit(__call, undefined); } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
 }
 inspect(a);
 `,
@@ -197,7 +197,7 @@ inspect(a);
 test('sensitive parameter names and nested keys are redacted', async t => {
   const prog = program(`
 class Credentials { constructor() { this.user = 'ada'; this.secret = 's3cr3t'; } }
-const __login = __observatory.register(1, meta('login', {
+const __login = __observatory.register(2, meta('login', {
   params: ['username', 'password', 'options', 'internal_id', 'creds'],
   paramTypes: ['string', 'string', 'Options', 'number', 'Credentials'],
   outputShape: 'object', outputs: ['accessToken', 'expires'], outputTypes: ['string', 'number'],
@@ -205,7 +205,7 @@ const __login = __observatory.register(1, meta('login', {
 }));
 function login(username, password, options, internal_id, creds) {
   const __call = __observatory.enter(__login, [username, password, options, internal_id, creds]);
-  try { return __observatory.exit(__call, { accessToken: 'tok', expires: 60 }); } catch (__error) { throw __observatory.fail(__call, __error); }
+  try { return __observatory.exit(__call, { accessToken: 'tok', expires: 60 }); } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
 }
 login('ada', 'hunter2', {
   apiKey: 'k1', api_key: 'k2', 'X-Api-Key': 'k3', author: 'Ada', className: 'admin', pinCode: 1234,

@@ -72,7 +72,7 @@ export function instrumentFile(
     };
     const handle = uniqueName(`__observatory_${meta.name.replace(/[^\w$]/g, '_')}`);
     registrations.push(createRegistration(tsInstance, factory, ids.runtime, handle, meta));
-    return { meta: handle, inputs: parameters.names, suspends: meta.async || generator, generator };
+    return { meta: handle, inputs: parameters.names, suspends: meta.async || generator, async: meta.async };
   };
 
   const visit = (node: ts.Node): ts.Node => {

@@ -9,12 +9,15 @@
  *     const __call = __observatory.enter(__observatory_f, [a, b]);
  *     try { body', with every `return x` as `return __observatory.exit(__call, x)` }
  *     catch (__error) { throw __observatory.fail(__call, __error); }
+ *     finally { __observatory.done(__call); }
  *   }
  *
  * The body stays in the same function, so `this`, `super`, `arguments`, `new.target`, `fn.length` and the
  * generator/async machinery are untouched; the same error object is rethrown, so stacks are unchanged; the
- * original statements keep their source positions, so source maps still point at the original lines.
- * Nested functions are left alone: their returns belong to them.
+ * original statements keep their source positions, so source maps still point at the original lines. The
+ * call completes in the outermost `finally`, after the user's own `finally` blocks, whatever they return or
+ * throw. Nested functions are left alone: their returns belong to them. Async functions and generators also
+ * have their suspension points bracketed (see runtime/contract.ts).
  */
 import type * as ts from 'typescript';
 import { RUNTIME_CALLS } from '../runtime/contract';
@@ -33,8 +36,8 @@ export interface InstrumentationPlan {
   inputs: string[];
   /** True for async functions and generators, whose await/yield points must be bracketed. */
   suspends: boolean;
-  /** True for generators: a generator closed early by `.return()` completes in the `finally` block. */
-  generator: boolean;
+  /** True for async functions and async generators: `yield*` delegates to async iterators. */
+  async: boolean;
 }
 
 export function instrumentFunction<T extends ts.FunctionLikeDeclaration>(
@@ -50,8 +53,7 @@ export function instrumentFunction<T extends ts.FunctionLikeDeclaration>(
 
   const runtimeCall = (name: string, args: ts.Expression[]) =>
     factory.createCallExpression(factory.createPropertyAccessExpression(ids.runtime, name), undefined, args);
-  const exitCall = (value: ts.Expression | undefined) =>
-    runtimeCall(RUNTIME_CALLS.exit, [ids.call, value ?? factory.createIdentifier('undefined')]);
+  const resumeStatement = () => factory.createExpressionStatement(runtimeCall(RUNTIME_CALLS.resume, [ids.call]));
 
   /** Rewrites returns (and await/yield points) of this function, not of the functions nested in it. */
   const rewrite = <N extends ts.Node>(node: N): N => {
@@ -59,25 +61,66 @@ export function instrumentFunction<T extends ts.FunctionLikeDeclaration>(
       if (tsInstance.isFunctionLike(child) || tsInstance.isClassStaticBlockDeclaration(child)) return child;
       if (tsInstance.isReturnStatement(child)) {
         const value = child.expression && (tsInstance.visitNode(child.expression, visit) as ts.Expression);
-        return factory.updateReturnStatement(child, exitCall(value));
+        return factory.updateReturnStatement(child, runtimeCall(RUNTIME_CALLS.exit, value ? [ids.call, value] : [ids.call]));
       }
-      if (plan.suspends && (tsInstance.isAwaitExpression(child) || tsInstance.isYieldExpression(child))) {
+      if (!plan.suspends) return tsInstance.visitEachChild(child, visit, context);
+      if (tsInstance.isAwaitExpression(child) || tsInstance.isYieldExpression(child)) {
         return bracketSuspension(child, tsInstance.visitEachChild(child, visit, context));
       }
+      const loop = forAwaitLoopOf(child);
+      if (loop) return bracketForAwait(child as ts.Statement, loop, visit);
       return tsInstance.visitEachChild(child, visit, context);
     };
     return tsInstance.visitNode(node, visit) as N;
   };
 
-  /** `await x` -> `resume(__call, await suspend(__call, x))`; `yield x` -> `resume(__call, yield pause(__call, x))`. */
+  /**
+   * `await x`   -> `resume(__call, await suspend(__call, x))`
+   * `yield x`   -> `resume(__call, yield pause(__call, x))`
+   * `yield* x`  -> `resume(__call, yield* delegate(__call, x))` (`delegateAsync` in async generators)
+   */
   const bracketSuspension = (original: ts.AwaitExpression | ts.YieldExpression, visited: ts.Node) => {
-    const operand = (visited as ts.AwaitExpression | ts.YieldExpression).expression ?? factory.createVoidZero();
-    const isAwait = tsInstance.isAwaitExpression(original);
-    const suspended = runtimeCall(isAwait ? RUNTIME_CALLS.suspend : RUNTIME_CALLS.pause, [ids.call, operand]);
-    const inner = isAwait
-      ? factory.updateAwaitExpression(visited as ts.AwaitExpression, suspended)
-      : factory.updateYieldExpression(visited as ts.YieldExpression, (visited as ts.YieldExpression).asteriskToken, suspended);
+    let inner: ts.Expression;
+    if (tsInstance.isAwaitExpression(original)) {
+      const operand = (visited as ts.AwaitExpression).expression;
+      inner = factory.updateAwaitExpression(visited as ts.AwaitExpression, runtimeCall(RUNTIME_CALLS.suspend, [ids.call, operand]));
+    } else {
+      const yielded = visited as ts.YieldExpression;
+      const operand = yielded.expression ?? factory.createVoidZero();
+      const wrapper = yielded.asteriskToken ? (plan.async ? RUNTIME_CALLS.delegateAsync : RUNTIME_CALLS.delegate) : RUNTIME_CALLS.pause;
+      inner = factory.updateYieldExpression(yielded, yielded.asteriskToken, runtimeCall(wrapper, [ids.call, operand]));
+    }
     return runtimeCall(RUNTIME_CALLS.resume, [ids.call, inner]);
+  };
+
+  /** The `for await` loop `statement` is, or labels; undefined for anything else. */
+  const forAwaitLoopOf = (statement: ts.Node): ts.ForOfStatement | undefined => {
+    let inner = statement;
+    while (tsInstance.isLabeledStatement(inner)) inner = inner.statement;
+    return tsInstance.isForOfStatement(inner) && inner.awaitModifier ? inner : undefined;
+  };
+
+  /**
+   * `L: for await (x of y) S` -> `try { L: for await (x of iterate(__call, y)) { resume(__call); S } }
+   * finally { resume(__call); }`: the engine's own awaits on the iterator are bracketed by `iterate`, and the
+   * function is current again in the loop body and wherever it goes on after the loop (the `try` stands
+   * outside the labels, so `break L` and `continue L` still find their loop).
+   */
+  const bracketForAwait = (statement: ts.Statement, loop: ts.ForOfStatement, visit: (node: ts.Node) => ts.Node) => {
+    const body = tsInstance.visitNode(loop.statement, visit) as ts.Statement;
+    const bodyStatements = tsInstance.isBlock(body) ? body.statements : [body];
+    const newBody = factory.createBlock([resumeStatement(), ...bodyStatements], true);
+    const newLoop = factory.updateForOfStatement(
+      loop,
+      loop.awaitModifier,
+      tsInstance.visitNode(loop.initializer, visit) as ts.ForInitializer,
+      runtimeCall(RUNTIME_CALLS.iterate, [ids.call, tsInstance.visitNode(loop.expression, visit) as ts.Expression]),
+      tsInstance.isBlock(body) ? tsInstance.setTextRange(newBody, body) : newBody,
+    );
+    const relabel = (node: ts.Statement): ts.Statement =>
+      tsInstance.isLabeledStatement(node) ? factory.updateLabeledStatement(node, node.label, relabel(node.statement)) : newLoop;
+    const guarded = factory.createTryStatement(factory.createBlock([relabel(statement)], true), undefined, factory.createBlock([resumeStatement()], true));
+    return tsInstance.setTextRange(guarded, statement);
   };
 
   const prologue: ts.Statement[] = [];
@@ -89,10 +132,9 @@ export function instrumentFunction<T extends ts.FunctionLikeDeclaration>(
       prologue.push(body.statements[index++]!);
     }
     for (; index < body.statements.length; index++) statements.push(rewrite(body.statements[index]!));
-    if (!endsInJump(tsInstance, statements)) statements.push(factory.createExpressionStatement(exitCall(undefined)));
   } else {
     const value = rewrite(body);
-    statements.push(tsInstance.setTextRange(factory.createReturnStatement(exitCall(value)), body));
+    statements.push(tsInstance.setTextRange(factory.createReturnStatement(runtimeCall(RUNTIME_CALLS.exit, [ids.call, value])), body));
   }
 
   const entry = factory.createVariableStatement(
@@ -118,7 +160,7 @@ export function instrumentFunction<T extends ts.FunctionLikeDeclaration>(
       factory.createVariableDeclaration(ids.error),
       factory.createBlock([factory.createThrowStatement(runtimeCall(RUNTIME_CALLS.fail, [ids.call, ids.error]))], true),
     ),
-    plan.generator ? factory.createBlock([factory.createExpressionStatement(exitCall(undefined))], true) : undefined,
+    factory.createBlock([factory.createExpressionStatement(runtimeCall(RUNTIME_CALLS.done, [ids.call]))], true),
   );
   const newBody = tsInstance.setTextRange(factory.createBlock([...prologue, entry, guarded], true), body);
   return replaceBody(tsInstance, factory, fn, newBody);
@@ -127,12 +169,6 @@ export function instrumentFunction<T extends ts.FunctionLikeDeclaration>(
 /** A `"use strict"`-style directive, which must stay at the top of its body or file. */
 export function isPrologueDirective(tsInstance: typeof ts, statement: ts.Statement): boolean {
   return tsInstance.isExpressionStatement(statement) && tsInstance.isStringLiteral(statement.expression);
-}
-
-/** True when control cannot fall off the end of the statement list, so no trailing exit is needed. */
-function endsInJump(tsInstance: typeof ts, statements: readonly ts.Statement[]): boolean {
-  const last = statements[statements.length - 1];
-  return last !== undefined && (tsInstance.isReturnStatement(last) || tsInstance.isThrowStatement(last));
 }
 
 function replaceBody<T extends ts.FunctionLikeDeclaration>(
