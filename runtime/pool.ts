@@ -3,8 +3,9 @@
  * starts a thread. Idle pool threads are unref'd by piscina and do not keep the process alive.
  *
  * Test hook: OBSERVATORY_TEST_WORKER_CRASHES=N makes the first N write attempts of this process end their
- * worker thread abruptly (process.exit inside the thread) before writing. It exists only so the tests can
- * exercise the retry and batch_lost paths with a real thread dying; it changes nothing when unset.
+ * worker thread abruptly (process.exit inside the thread) in the middle of the batch, its rows inserted and
+ * not committed. It exists only so the tests can exercise the retry and batch_lost paths with a real thread
+ * dying; it changes nothing when unset.
  */
 import * as path from 'node:path';
 import { Piscina } from 'piscina';

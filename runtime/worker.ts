@@ -10,21 +10,23 @@ import { TraceWriter, type WriteResult } from './writer';
 export interface WriteTask {
   batch: BatchMessage;
   /**
-   * Test hook (OBSERVATORY_TEST_WORKER_CRASHES, see pool.ts): end this worker thread abruptly before writing,
-   * the way a crash would, so the tests can watch the pool retry the batch and count lost records.
+   * Test hook (OBSERVATORY_TEST_WORKER_CRASHES, see pool.ts): end this worker thread abruptly in the middle of
+   * the batch, with its rows inserted but not committed, the way a crash would, so the tests can watch the
+   * pool retry the batch and count lost records.
    */
   crash: boolean;
 }
 
 const writers = new Map<string, TraceWriter>();
 
+const crashNow = (): never => process.exit(70);
+
 export default function writeTask(task: WriteTask): WriteResult {
-  if (task.crash) process.exit(70);
   const { databasePath } = task.batch;
   let writer = writers.get(databasePath);
   if (writer === undefined) {
     writer = new TraceWriter(databasePath);
     writers.set(databasePath, writer);
   }
-  return writer.write(task.batch);
+  return writer.write(task.batch, task.crash ? crashNow : undefined);
 }

@@ -5,14 +5,21 @@
  * exiting and the pool can no longer be waited for (lifecycle.ts); better-sqlite3 is synchronous, so the same
  * code serves both.
  *
- * Writing a batch is idempotent: calls are inserted with OR IGNORE on their unique span_id, a call that is
- * already there keeps its values (a retry of a batch whose first attempt committed before its worker died, or
- * a batch re-written at exit), and drop counts are running totals that only ever grow.
+ * Writing a batch is idempotent. A batch is committed whole or not at all, so if its first call is in the
+ * database already (a retry of a batch whose first attempt committed before its worker died, or a batch
+ * written again at exit) all of its calls are, and only its drop counts and process row are written: those
+ * are running totals and high-water marks, which writing twice does not change.
+ *
+ * The writer gives calls their ids itself (it holds the write lock, so the next id is max(id) + 1) and inserts
+ * many rows per statement (batched-insert.ts). Its connection does not check foreign keys: it writes every
+ * function before its calls and every call with its values in one transaction, and the checks cost a
+ * fifth of SQLite's time per row (bench/, "Storage ceiling").
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { CallField, type BatchMessage, type FunctionInfo, type ProcessInfo } from './batch';
+import { BatchedInsert } from './batched-insert';
 import type { ThrownDescription } from './capture';
 import type { FunctionMeta } from './contract';
 import { REDACTED_JSON, valueToJson } from './json';
@@ -43,12 +50,14 @@ interface WriterFunction {
 export class TraceWriter {
   private readonly db: Database.Database;
   private readonly upsertFunction: Database.Statement;
-  private readonly insertCall: Database.Statement;
-  private readonly insertValue: Database.Statement;
+  private readonly insertCalls: BatchedInsert;
+  private readonly insertValues: BatchedInsert;
+  private readonly findSpan: Database.Statement;
+  private readonly lastCallId: Database.Statement;
   private readonly upsertDrop: Database.Statement;
   private readonly upsertProcess: Database.Statement;
   private readonly pruneStatements: Database.Statement[];
-  private readonly writeTransaction: (batch: BatchMessage) => WriteResult;
+  private readonly writeTransaction: (batch: BatchMessage, beforeCommit?: () => void) => WriteResult;
   /** By `group|name|file|line` and the redaction words. */
   private readonly functions = new Map<string, WriterFunction>();
   private readonly traceIds = new Map<string, TraceIds>();
@@ -63,6 +72,7 @@ export class TraceWriter {
     try {
       configureConnection(this.db);
       migrate(this.db);
+      this.db.pragma('foreign_keys = OFF');
     } catch (error) {
       this.db.close();
       throw error;
@@ -75,14 +85,19 @@ export class TraceWriter {
          kind = excluded.kind, params_json = excluded.params_json, return_type = excluded.return_type
        RETURNING id`,
     );
-    this.insertCall = db.prepare(
-      `INSERT OR IGNORE INTO calls (function_id, trace_id, span_id, parent_span_id, depth, start_us, duration_us, status,
-                                    error_type, error_message, error_stack, pid, thread_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    this.insertCalls = new BatchedInsert(
+      db,
+      `INSERT INTO calls (id, function_id, trace_id, span_id, parent_span_id, depth, start_us, duration_us, status,
+                          error_type, error_message, error_stack, pid, thread_id)`,
+      14,
     );
-    this.insertValue = db.prepare(
-      `INSERT INTO call_values (call_id, direction, position, name, declared_type, value_json) VALUES (?, ?, ?, ?, ?, ?)`,
+    this.insertValues = new BatchedInsert(
+      db,
+      'INSERT INTO call_values (call_id, direction, position, name, declared_type, value_json)',
+      6,
     );
+    this.findSpan = db.prepare('SELECT 1 FROM calls WHERE span_id = ?').pluck();
+    this.lastCallId = db.prepare('SELECT coalesce(max(id), 0) FROM calls').pluck();
     this.upsertDrop = db.prepare(
       `INSERT INTO drops (function_id, pid, started_us, reason, count, updated_us) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (function_id, pid, started_us, reason) DO UPDATE SET
@@ -101,17 +116,25 @@ export class TraceWriter {
     ];
     // IMMEDIATE takes the write lock up front, so several processes writing one file wait for each other
     // (busy_timeout) instead of failing when a read snapshot turns out to be stale.
-    const transaction = db.transaction((batch: BatchMessage) => this.writeBatch(batch));
-    this.writeTransaction = batch => transaction.immediate(batch);
+    const transaction = db.transaction((batch: BatchMessage, beforeCommit?: () => void) => {
+      const result = this.writeBatch(batch);
+      beforeCommit?.();
+      return result;
+    });
+    this.writeTransaction = (batch, beforeCommit) => transaction.immediate(batch, beforeCommit);
   }
 
-  write(batch: BatchMessage): WriteResult {
+  /** Writes one batch in one transaction. `beforeCommit` is the crash test hook of worker.ts. */
+  write(batch: BatchMessage, beforeCommit?: () => void): WriteResult {
     let result: WriteResult;
     try {
-      result = this.writeTransaction(batch);
+      result = this.writeTransaction(batch, beforeCommit);
     } catch (error) {
-      // Function rows inserted by the rolled-back transaction are gone; so must be their cached ids.
+      // Function rows inserted by the rolled-back transaction are gone; so must be their cached ids, and
+      // the rows still waiting for a statement.
       this.functions.clear();
+      this.insertCalls.discard();
+      this.insertValues.discard();
       throw error;
     }
     this.pruneNowAndThen(batch.process.retentionHours);
@@ -133,14 +156,19 @@ export class TraceWriter {
       this.traceIds.set(info.token, ids);
     }
     const { count, numbers, values, errors } = batch.calls;
-    let written = 0;
-    let valueIndex = 0;
-    let errorIndex = 0;
-    for (let at = 0; at < count * CallField.Size; at += CallField.Size) {
-      const error = numbers[at + CallField.Failed] === 1 ? errors[errorIndex++]! : null;
-      const fn = functions.get(numbers[at + CallField.Fn]!)!;
-      if (this.writeCall(numbers, at, error, values, valueIndex, fn, info, ids)) written++;
-      valueIndex += Math.max(0, numbers[at + CallField.InputCount]!) + Math.max(0, numbers[at + CallField.OutputCount]!);
+    const written = count > 0 && this.findSpan.get(ids.spanId(numbers[CallField.Id]!)) === undefined ? count : 0;
+    if (written > 0) {
+      let callId = this.lastCallId.get() as number;
+      let valueIndex = 0;
+      let errorIndex = 0;
+      for (let at = 0; at < count * CallField.Size; at += CallField.Size) {
+        const error = numbers[at + CallField.Failed] === 1 ? errors[errorIndex++]! : null;
+        const fn = functions.get(numbers[at + CallField.Fn]!)!;
+        this.writeCall(++callId, numbers, at, error, values, valueIndex, fn, info, ids);
+        valueIndex += Math.max(0, numbers[at + CallField.InputCount]!) + Math.max(0, numbers[at + CallField.OutputCount]!);
+      }
+      this.insertCalls.flush();
+      this.insertValues.flush();
     }
     const skipped = count - written;
     // Drop counts are running totals, so a batch written twice (a retry, or again at exit) changes nothing.
@@ -153,6 +181,7 @@ export class TraceWriter {
 
   /** Writes the call at offset `at` of the batch's numbers, whose values start at `values[first]`. */
   private writeCall(
+    callId: number,
     numbers: Float64Array,
     at: number,
     error: ThrownDescription | null,
@@ -161,10 +190,11 @@ export class TraceWriter {
     fn: WriterFunction,
     info: ProcessInfo,
     ids: TraceIds,
-  ): boolean {
+  ): void {
     const parentId = numbers[at + CallField.ParentId]!;
     const start = numbers[at + CallField.Start]!;
-    const inserted = this.insertCall.run(
+    this.insertCalls.params.push(
+      callId,
       fn.id,
       ids.traceId(numbers[at + CallField.RootId]!),
       ids.spanId(numbers[at + CallField.Id]!),
@@ -179,8 +209,7 @@ export class TraceWriter {
       info.pid,
       info.threadId,
     );
-    if (inserted.changes === 0) return false;
-    const callId = inserted.lastInsertRowid;
+    this.insertCalls.endRow();
     const meta = fn.meta;
     const inputCount = numbers[at + CallField.InputCount]!;
     const restIndex = meta.rest ? meta.params.length - 1 : -1;
@@ -203,11 +232,10 @@ export class TraceWriter {
     if (yielded >= 0) {
       this.writeValue(callId, 'yielded', 'yielded', 'OUTPUT', Math.max(0, outputCount), 'number', yielded, fn.redactor);
     }
-    return true;
   }
 
   private writeValue(
-    callId: number | bigint,
+    callId: number,
     name: string,
     redactionName: string,
     direction: 'INPUT' | 'OUTPUT',
@@ -217,7 +245,8 @@ export class TraceWriter {
     redactor: Redactor,
   ): void {
     const json = redactor.matches(redactionName) ? REDACTED_JSON : valueToJson(value, redactor);
-    this.insertValue.run(callId, direction, position, name, type, json);
+    this.insertValues.params.push(callId, direction, position, name, type, json);
+    this.insertValues.endRow();
   }
 
   private writerFunction(info: FunctionInfo, globalRedact: string[], nowUs: number): WriterFunction {

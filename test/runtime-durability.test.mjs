@@ -1,6 +1,6 @@
 // Records reach the database however the program ends, and every record that does not is counted: a full
 // queue drops successful calls (never errors), a batch the pool fails to write twice is counted as lost,
-// and process.exit(), an uncaught exception or SIGTERM still leave the pending records written.
+// and process.exit(), an uncaught exception, SIGINT or SIGTERM still leave the pending records written.
 import test from 'ava';
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
@@ -114,19 +114,21 @@ setImmediate(() => {
   );
 });
 
-test('SIGTERM writes pending records, then ends the process by the signal as before', async t => {
-  const prog = program(`${OK_AND_BAD}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  test(`${signal} writes pending records, then ends the process by the signal as before`, async t => {
+    const prog = program(`${OK_AND_BAD}
 for (let i = 0; i < 10; i++) ok(i);
 setInterval(() => {}, 1000);
 console.log('ready');
 `);
-  // No flush can happen before the signal: the batch is never full and the timer is far away.
-  const env = { OBSERVATORY_FLUSH_MS: '600000', OBSERVATORY_BATCH_SIZE: '1000' };
-  const result = await run(prog, { env, onStdout: (out, child) => out.includes('ready') && child.kill('SIGTERM') });
-  t.is(result.signal, 'SIGTERM');
-  t.is(result.status, null);
-  t.is(readCalls(prog.dbPath).length, 10);
-});
+    // No flush can happen before the signal: the batch is never full and the timer is far away.
+    const env = { OBSERVATORY_FLUSH_MS: '600000', OBSERVATORY_BATCH_SIZE: '1000' };
+    const result = await run(prog, { env, onStdout: (out, child) => out.includes('ready') && child.kill(signal) });
+    t.is(result.signal, signal);
+    t.is(result.status, null);
+    t.is(readCalls(prog.dbPath).length, 10);
+  });
+}
 
 test('SIGTERM with an application listener: records are written and the application decides', async t => {
   const prog = program(`${OK_AND_BAD}
@@ -146,13 +148,15 @@ console.log('ready');
   t.is(readCalls(prog.dbPath).length, 10);
 });
 
-test('a worker that dies mid-batch: the batch is retried once', async t => {
+test('a worker that dies mid-batch: the batch is retried once, and written once', async t => {
   const prog = program(`${OK_AND_BAD}
 for (let i = 0; i < 20; i++) ok(i);
 `);
+  // The worker thread exits with the batch's rows inserted and its transaction not committed.
   const result = await run(prog, { env: { OBSERVATORY_TEST_WORKER_CRASHES: '1' } });
   t.is(result.status, 0, result.stderr);
-  t.is(readCalls(prog.dbPath).length, 20);
+  t.deepEqual(readCalls(prog.dbPath).map(call => call.values[0][3]), Array.from({ length: 20 }, (_, i) => i));
+  t.is(query(prog.dbPath, 'SELECT count(*) AS n FROM call_values')[0].n, 40);
   t.deepEqual(drops(prog.dbPath), []);
 });
 

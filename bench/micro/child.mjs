@@ -29,8 +29,12 @@ async function sample(count, run = driver.run) {
   const elapsed = Number(process.hrtime.bigint() - start);
   calls += count;
   // Every variant yields between samples, so recorders that hand work off on a later tick get to do so, and
-  // that work is counted in the busy time below instead of piling up behind a loop that never yields.
+  // that work is counted in the busy time below instead of piling up behind a loop that never yields. A
+  // recorder with a queue is then drained: each sample starts with it empty, so what a sample times is the
+  // cost of calls, not of a backlog that a loop making calls millions of times a second builds up in any
+  // recorder (how much a backlog costs, and where drops begin, is what the end-to-end runs measure).
   await yieldToEventLoop();
+  if (variant.settle) await variant.settle();
   return elapsed;
 }
 

@@ -24,24 +24,29 @@ export const variants = {
     env: { OBSERVATORY: 'on' },
     records: true,
     load: () => compiledShapes('observatory'),
+    settle: () => require('ts-observatory/runtime').flush(),
     shutdown: () => require('ts-observatory/runtime').shutdown(),
   },
   /** The same instrumented code with recording switched off at run time. */
   'observatory-off': { env: { OBSERVATORY: 'off' }, load: () => compiledShapes('observatory') },
   /** Two clock reads and two array writes written by hand into each function (bench/src/floor.ts). */
   floor: { env: {}, load: () => compiled('baseline', 'floor.js') },
+  /** One check of a run-time flag that is off, written by hand (bench/src/switch.ts): the least an off switch costs. */
+  switch: { env: {}, load: () => compiled('baseline', 'switch.js') },
   /** `monitor(fn)` around the baseline functions. */
   wrapper: { env: {}, load: () => wrapModule(compiledShapes('baseline')) },
   /** One OpenTelemetry span per call, arguments and result as attributes (bench/runtimes/otel.cjs). */
   otel: {
     env: {},
     load: () => compiledShapes('otel'),
+    settle: () => require('../runtimes/otel.cjs').settle(),
     shutdown: () => require('../runtimes/otel.cjs').shutdown(),
   },
   /** One pino log line per call to /dev/null (bench/runtimes/pino.cjs). */
   pino: {
     env: {},
     load: () => compiledShapes('pino'),
+    settle: () => require('../runtimes/pino.cjs').settle(),
     shutdown: () => require('../runtimes/pino.cjs').shutdown(),
   },
 };

@@ -18,7 +18,7 @@ migrate(db);
 const insertFunction = db.prepare(
   `INSERT INTO functions (group_name, name, file, line, column, kind, params_json, return_type, first_seen_us)
    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-   ON CONFLICT (group_name, name, file, line) DO UPDATE SET kind = excluded.kind RETURNING id`,
+   ON CONFLICT (group_name, name, file, line, column) DO UPDATE SET kind = excluded.kind RETURNING id`,
 );
 const insertCall = db.prepare(
   `INSERT INTO calls (function_id, trace_id, span_id, parent_span_id, depth, start_us, duration_us, status,
@@ -59,12 +59,24 @@ let pending = [];
 let flushScheduled = false;
 
 function enter(fn, args) {
-  const call = { fn, args, parent: current, depth: current ? current.depth + 1 : 0, start: performance.now(), end: 0, value: undefined, error: undefined, spanId: '', traceId: '' };
+  const call = { fn, args, parent: current, depth: current ? current.depth + 1 : 0, start: performance.now(), end: 0, value: undefined, error: undefined, failed: false, spanId: '', traceId: '' };
   current = call;
   return call;
 }
 
-function complete(call) {
+// Contract 2 (runtime/contract.ts): `exit` and `fail` say how the body is leaving, `done` completes the call.
+function exit(call, value) {
+  call.value = value;
+  return value;
+}
+
+function fail(call, error) {
+  call.error = error;
+  call.failed = true;
+  return error;
+}
+
+function done(call) {
   call.end = performance.now();
   current = call.parent;
   pending.push(call);
@@ -72,18 +84,6 @@ function complete(call) {
     flushScheduled = true;
     setImmediate(flush);
   }
-}
-
-function exit(call, value) {
-  call.value = value;
-  complete(call);
-  return value;
-}
-
-function fail(call, error) {
-  call.error = error;
-  complete(call);
-  return error;
 }
 
 /** The output rows of a value, split as the transformer asked (see OutputShape in runtime/contract.ts). */
@@ -107,7 +107,7 @@ function writeCall(call) {
   const { id, meta } = call.fn;
   const parent = call.parent;
   const error = call.error;
-  const failed = error !== undefined;
+  const failed = call.failed;
   const { lastInsertRowid } = insertCall.run(
     id, traceIdOf(call), spanIdOf(call), parent ? spanIdOf(parent) : null, call.depth,
     Math.round((performance.timeOrigin + call.start) * 1000), (call.end - call.start) * 1000,
@@ -146,6 +146,10 @@ function resume(call, value) {
   return value;
 }
 
+function passThrough(_call, value) {
+  return value;
+}
+
 /** Writes what is pending and closes the database. */
 function shutdown() {
   if (db.open) {
@@ -157,4 +161,7 @@ function shutdown() {
 
 process.on('exit', shutdown);
 
-module.exports = { register, enter, exit, fail, suspend, pause: suspend, resume, shutdown };
+module.exports = {
+  register, enter, exit, fail, done, suspend, pause: suspend, resume, delegate: passThrough,
+  delegateAsync: passThrough, iterate: passThrough, shutdown,
+};

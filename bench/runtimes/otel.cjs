@@ -45,25 +45,36 @@ function enter(fn, args) {
   return tracer.startSpan(fn.name, { attributes });
 }
 
+// Contract 2 (runtime/contract.ts): `exit` and `fail` say how the body is leaving, `done` ends the span.
 function exit(span, value) {
   if (value !== undefined) span.setAttribute('result', attributeValue(value));
-  span.end();
   return value;
 }
 
 function fail(span, error) {
   span.recordException(error);
   span.setStatus({ code: 2 }); // SpanStatusCode.ERROR
-  span.end();
   return error;
+}
+
+function done(span) {
+  span.end();
 }
 
 function passThrough(_span, value) {
   return value;
 }
 
+/** Drains the batch processor, so that the next measurement starts with an empty queue. */
+function settle() {
+  return provider.forceFlush();
+}
+
 function shutdown() {
   return provider.shutdown();
 }
 
-module.exports = { register, enter, exit, fail, suspend: passThrough, pause: passThrough, resume: passThrough, shutdown };
+module.exports = {
+  register, enter, exit, fail, done, suspend: passThrough, pause: passThrough, resume: passThrough,
+  delegate: passThrough, delegateAsync: passThrough, iterate: passThrough, settle, shutdown,
+};

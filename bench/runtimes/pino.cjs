@@ -11,28 +11,40 @@ function register(_contractVersion, meta) {
   return `${meta.group}.${meta.name}`;
 }
 
+// Contract 2 (runtime/contract.ts): `exit` and `fail` say how the body is leaving, `done` writes the line.
 function enter(fn, args) {
-  return { fn, args, start: performance.now() };
+  return { fn, args, start: performance.now(), result: undefined, error: undefined, failed: false };
 }
 
 function exit(call, value) {
-  logger.info({ fn: call.fn, args: call.args, result: value, durationMs: performance.now() - call.start });
+  call.result = value;
   return value;
 }
 
 function fail(call, error) {
-  logger.error({ fn: call.fn, args: call.args, err: error, durationMs: performance.now() - call.start });
+  call.error = error;
+  call.failed = true;
   return error;
+}
+
+function done(call) {
+  const durationMs = performance.now() - call.start;
+  if (call.failed) logger.error({ fn: call.fn, args: call.args, err: call.error, durationMs });
+  else logger.info({ fn: call.fn, args: call.args, result: call.result, durationMs });
 }
 
 function passThrough(_call, value) {
   return value;
 }
 
-function shutdown() {
+/** Writes out what the destination holds, so that the next measurement starts with an empty buffer. */
+function settle() {
   return new Promise(resolve => {
     destination.flush(() => resolve());
   });
 }
 
-module.exports = { register, enter, exit, fail, suspend: passThrough, pause: passThrough, resume: passThrough, shutdown };
+module.exports = {
+  register, enter, exit, fail, done, suspend: passThrough, pause: passThrough, resume: passThrough,
+  delegate: passThrough, delegateAsync: passThrough, iterate: passThrough, settle, shutdown: settle,
+};
