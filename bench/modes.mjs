@@ -7,7 +7,7 @@ const quick = {
   micro: {
     shapes: mainShapeNames,
     variants: variantNames,
-    rounds: 3,
+    rounds: 2,
     sampling: { warmupSamples: 20, warmupMs: 150, samples: 12, sampleCalls: 4096, maxRecordedBytes: 32 << 20, settleMs: 100 },
   },
   scaling: {
@@ -15,8 +15,10 @@ const quick = {
     variants: ['baseline', 'observatory'],
     rounds: 1,
   },
+  asyncContext: { rounds: 3, sampling: { warmupSamples: 20, samples: 12, sampleCalls: 4096 } },
+  ceiling: { calls: 200_000, rounds: 1 },
   endToEnd: { calls: 500_000, chunk: 10_000, rounds: 1, threads: [1, 2] },
-  saturation: { rates: [100_000, 200_000, 400_000, 800_000, 1_600_000], durationMs: 1500, chunk: 10_000 },
+  saturation: { rates: [50_000, 75_000, 100_000, 125_000, 150_000, 200_000, 300_000, 400_000], durationMs: 1500, chunk: 10_000 },
 };
 
 const full = {
@@ -34,9 +36,11 @@ const full = {
     ],
     rounds: 3,
   },
+  asyncContext: { rounds: 7, sampling: { warmupSamples: 40, samples: 40, sampleCalls: 4096 } },
+  ceiling: { calls: 1_000_000, rounds: 3 },
   endToEnd: { calls: 5_000_000, chunk: 10_000, rounds: 3, threads: [1, 2] },
   saturation: {
-    rates: [100_000, 200_000, 300_000, 400_000, 600_000, 800_000, 1_200_000, 1_600_000, 2_400_000, 3_200_000],
+    rates: [50_000, 75_000, 100_000, 125_000, 150_000, 175_000, 200_000, 250_000, 300_000, 400_000, 600_000, 800_000],
     durationMs: 5000,
     chunk: 10_000,
   },

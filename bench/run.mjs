@@ -4,6 +4,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildAll } from './build.mjs';
+import { measureAsyncContext } from './async-context/measure.mjs';
+import { measureCeiling } from './ceiling/measure.mjs';
 import { measureEndToEnd, measureSaturation, measureThreads } from './e2e/measure.mjs';
 import { describeEnvironment } from './environment.mjs';
 import { measurePerCall } from './micro/measure.mjs';
@@ -32,6 +34,10 @@ log(`per-call overhead (${elapsed()})`);
 const micro = measurePerCall(settings.micro, log);
 log(`growth with parameters and argument size (${elapsed()})`);
 const scaling = measurePerCall({ ...settings.scaling, sampling: settings.micro.sampling }, log);
+log(`async context (${elapsed()})`);
+const asyncContext = measureAsyncContext(settings.asyncContext, log);
+log(`storage ceiling (${elapsed()})`);
+const ceiling = measureCeiling(settings.ceiling, log);
 log(`end to end (${elapsed()})`);
 const endToEnd = measureEndToEnd(settings.endToEnd, log);
 log(`worker threads (${elapsed()})`);
@@ -41,7 +47,7 @@ const saturation = measureSaturation(settings.saturation, log);
 log(`done (${elapsed()})`);
 
 const date = new Date().toISOString().slice(0, 10);
-const results = { date, mode, durationSeconds: (Date.now() - started) / 1000, environment, settings, micro, scaling, endToEnd, threads, saturation };
+const results = { date, mode, durationSeconds: (Date.now() - started) / 1000, environment, settings, micro, scaling, asyncContext, ceiling, endToEnd, threads, saturation };
 results.targets = checkTargets(results);
 
 fs.mkdirSync(resultsDir, { recursive: true });

@@ -338,6 +338,32 @@ for (const handle of [__mutating, __byReference]) {
   );
 });
 
+test('sampling is decided at the root of a trace: a recorded call keeps every child, whatever their rates', async t => {
+  const prog = program(`
+const __root = __observatory.register(2, meta('root', { params: ['i'], sample: 0.5 }));
+const __child = __observatory.register(2, meta('child', { params: ['i'], sample: 0.1 }));
+function child(i) {
+  const __call = __observatory.enter(__child, [i]);
+  try { return __observatory.exit(__call, i); } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
+}
+function root(i) {
+  const __call = __observatory.enter(__root, [i]);
+  try { return __observatory.exit(__call, child(i) + child(i)); } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
+}
+for (let i = 0; i < 400; i++) root(i);
+`);
+  const result = await run(prog);
+  t.is(result.status, 0, result.stderr);
+  const calls = readCalls(prog.dbPath);
+  const roots = calls.filter(call => call.fn === 'root');
+  const children = calls.filter(call => call.fn === 'child');
+  // Half the traces, give or take: the chance of falling outside these bounds is below 1e-20.
+  t.true(roots.length > 100 && roots.length < 300, `${roots.length} of 400 traces recorded`);
+  t.is(children.length, 2 * roots.length);
+  const rootSpans = new Set(roots.map(call => call.span_id));
+  t.true(children.every(call => rootSpans.has(call.parent_span_id)));
+});
+
 test('register refuses code compiled against another contract version, naming both versions', async t => {
   const prog = program(`
 const current = __observatory.CONTRACT_VERSION;

@@ -37,18 +37,56 @@ function perCallTable(micro) {
 }
 
 function costTable(micro) {
+  const offAdds = (shape, variant) => {
+    const cost = costOver(micro, shape, variant);
+    return `${ns(cost)} ns (${percent(cost / micro[shape].baseline.hotNs.median)})`;
+  };
   return markdownTable(
-    ['shape', 'floor', 'ts-observatory', 'obs. / floor', 'wrapper', 'OTel', 'OTel / obs.', 'pino', 'pino / obs.', '`OBSERVATORY=off` adds'],
+    ['shape', 'floor', 'ts-observatory', 'obs. / floor', 'wrapper', 'OTel', 'OTel / obs.', 'pino', 'pino / obs.', '`OBSERVATORY=off` adds', 'an off switch adds'],
     Object.keys(micro).map(shape => {
       const cost = variant => costOver(micro, shape, variant);
       const observatory = cost('observatory');
-      const off = cost('observatory-off');
       return [
         label(shape), ns(cost('floor')), ns(observatory), ratio(observatory / cost('floor')), ns(cost('wrapper')),
         ns(cost('otel')), ratio(cost('otel') / observatory), ns(cost('pino')), ratio(cost('pino') / observatory),
-        `${ns(off)} ns (${percent(off / micro[shape].baseline.hotNs.median)})`,
+        offAdds(shape, 'observatory-off'), offAdds(shape, 'switch'),
       ];
     }),
+  );
+}
+
+const asyncContextLabels = {
+  plain: '`await addAsync(i, 1)`, uninstrumented',
+  observatory: 'the same, instrumented and recording (brackets around its await)',
+  'als-run': 'the same, uninstrumented, called through `AsyncLocalStorage.run`',
+  await: 'an unmonitored `await` elsewhere in the program',
+  'await-als': 'the same `await` once an AsyncLocalStorage holds a value',
+};
+
+function asyncContextTable(asyncContext) {
+  const plus = (name, base) => ns(asyncContext[name].median - asyncContext[base].median);
+  return markdownTable(
+    ['case', 'ns per call', 'added'],
+    [
+      [asyncContextLabels.plain, spread(asyncContext.plain), '–'],
+      [asyncContextLabels.observatory, spread(asyncContext.observatory), plus('observatory', 'plain')],
+      [asyncContextLabels['als-run'], spread(asyncContext['als-run']), plus('als-run', 'plain')],
+      [asyncContextLabels.await, spread(asyncContext.await), '–'],
+      [asyncContextLabels['await-als'], spread(asyncContext['await-als']), plus('await-als', 'await')],
+    ],
+  );
+}
+
+const ceilingLabels = {
+  engine: 'SQLite alone: rows generated inside SQLite (INSERT … SELECT), this schema and its indexes',
+  'engine-bare': 'SQLite alone, the same rows with no secondary index',
+  writer: "the runtime's writer alone, on one thread, from batch messages",
+};
+
+function ceilingTable(ceiling) {
+  return markdownTable(
+    ['what stores the calls', 'add calls/s', 'rows/s'],
+    Object.entries(ceiling).map(([name, rates]) => [ceilingLabels[name], spread(rates, count), count(rates.median * 4)]),
   );
 }
 
@@ -126,7 +164,7 @@ function targetsTable(targets) {
 
 /** The whole report as Markdown. */
 export function renderReport(results) {
-  const { environment, settings, micro, scaling, endToEnd, threads, saturation, targets } = results;
+  const { environment, settings, micro, scaling, asyncContext, ceiling, endToEnd, threads, saturation, targets } = results;
   return [
     `### Environment (${results.date}, ${results.mode} mode)`,
     environmentTable(environment),
@@ -141,6 +179,12 @@ export function renderReport(results) {
     recordedNote(micro),
     '### Cost against parameter count and argument size (ns per call)',
     scalingTable(scaling),
+    '### Async context: following the current call through `await`',
+    `Each case in its own process, ${settings.asyncContext.rounds} rounds; ns per call, median (lowest–highest). AsyncLocalStorage would also follow calls through unmonitored async code, but costs about what the whole recording does per call, and makes every other await of the program slower; the brackets cost nothing outside monitored functions.`,
+    asyncContextTable(asyncContext),
+    '### Storage ceiling: how fast `add` calls can be stored at all',
+    `${count(settings.ceiling.calls)} calls of \`add\` (one call row and three value rows each), in transactions of 4,096 calls, ${settings.ceiling.rounds} rounds.`,
+    ceilingTable(ceiling),
     '### End to end: `add` until every row is committed',
     endToEndTable(endToEnd),
     '### Worker threads',
