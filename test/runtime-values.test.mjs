@@ -233,3 +233,30 @@ login('ada', 'hunter2', {
     expires: 60,
   });
 });
+
+test('pwd, passphrase, jwt, bearer and otp are redacted as words, not as parts of other words', async t => {
+  const prog = program(`
+const __signIn = __observatory.register(1, meta('signIn', {
+  params: ['pwd', 'passphrase', 'jwt', 'bearer', 'otp', 'settings'], paramTypes: ['string', 'string', 'string', 'string', 'string', 'object'],
+  outputShape: 'none', outputs: [],
+}));
+function signIn(pwd, passphrase, jwt, bearer, otp, settings) {
+  const __call = __observatory.enter(__signIn, [pwd, passphrase, jwt, bearer, otp, settings]);
+  try { __observatory.exit(__call, undefined); } catch (__error) { throw __observatory.fail(__call, __error); }
+}
+signIn('p', 'correct horse', 'eyJ', 'b', '123456', {
+  userPwd: 1, OTP_CODE: 2, jwtClaims: 3, bearerHeader: 4, otps: 5, passphrases: 6,
+  author: 'Ada', opt: 7, option: 8, options: 9, opts: 10, topic: 11, bearing: 12, jwtLike: 13,
+});
+`);
+  const result = await run(prog);
+  t.is(result.status, 0, result.stderr);
+  const redacted = { $type: 'redacted' };
+  t.deepEqual(valuesOf(readCalls(prog.dbPath), 'signIn'), {
+    pwd: redacted, passphrase: redacted, jwt: redacted, bearer: redacted, otp: redacted,
+    settings: {
+      userPwd: redacted, OTP_CODE: redacted, jwtClaims: redacted, bearerHeader: redacted, otps: redacted, passphrases: redacted,
+      author: 'Ada', opt: 7, option: 8, options: 9, opts: 10, topic: 11, bearing: 12, jwtLike: redacted,
+    },
+  });
+});
