@@ -41,7 +41,10 @@ export interface CaptureLimits {
   maxEntries: number;
   /** Characters kept per string. */
   maxStringLength: number;
-  /** Rough size budget of one captured value, in characters of its JSON text. */
+  /**
+   * Bytes of UTF-8 JSON text one value may take: capture.ts budgets it roughly in characters, json.ts cuts
+   * exactly. At least 1024, so that a truncated marker naming any kind fits.
+   */
   maxValueSize: number;
 }
 
@@ -63,7 +66,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
       maxDepth: readNumber(env, 'OBSERVATORY_MAX_DEPTH', 5, 1),
       maxEntries: readNumber(env, 'OBSERVATORY_MAX_ENTRIES', 100, 1),
       maxStringLength: readNumber(env, 'OBSERVATORY_MAX_STRING', 4096, 1),
-      maxValueSize: readNumber(env, 'OBSERVATORY_MAX_VALUE_SIZE', 16384, 64),
+      maxValueSize: readNumber(env, 'OBSERVATORY_MAX_VALUE_SIZE', 16384, 1024),
     },
   };
 }

@@ -15,10 +15,14 @@
  *   {"$type":"accessor"}                        a getter/setter property; never invoked
  *   {"$type":"Map","entries":[[key,value],...]}
  *   {"$type":"Set","values":[...]}
+ *   {"$type":"Array","class":"Stack","values":[...]}           an instance of a subclass of Array
  *   {"$type":"Date","value":"2026-01-02T03:04:05.006Z"}         value null for an invalid date
  *   {"$type":"RegExp","value":"/a+/g"}
- *   {"$type":"Error","name":"TypeError","message":"...","stack":"...","cause":...,"fields":{...}}
- *                                               cause and fields only when present
+ *   {"$type":"String","value":"ab"}             a boxed primitive; also Number, Boolean, BigInt and Symbol,
+ *                                               with the primitive's own form as value
+ *   {"$type":"Error","name":"TypeError","message":"...","cause":...,"fields":{...},"stack":"..."}
+ *                                               cause and fields only when present; stack null when it was
+ *                                               not read (see capture.ts, readStack)
  *   {"$type":"Uint8Array","length":3,"values":[1,2,3]}          any typed array; bigint elements as bigint forms
  *   {"$type":"Buffer","length":5,"base64":"aGVsbG8="}
  *   {"$type":"ArrayBuffer","byteLength":8}      also SharedArrayBuffer and DataView
@@ -29,20 +33,53 @@
  *   {"$type":"truncated","reason":"length","kind":"string","length":100000,"value":"first 4096 characters"}
  *   {"$type":"truncated","reason":"entries","kind":"array","length":1000,"value":[first 100 elements]}
  *   {"$type":"truncated","reason":"size","kind":"object","length":40,"value":{fields that fit the budget}}
- *   {"$type":"truncated","reason":"depth","kind":"Map"}            nested deeper than the depth limit
+ *   {"$type":"truncated","reason":"depth","kind":"Map","length":12}   nested deeper than the depth limit
  *
- * `kind` is "string", "array", "object", a class name, or a built-in's name; `length` is the original number
- * of characters or entries. Keys inside values are redacted by the same rules as parameter names.
+ * An instance of a subclass of a built-in has the built-in's form with a `class` key after `$type`:
+ * {"$type":"Map","class":"Registry","entries":[...]}, {"$type":"Error","class":"HttpError",...}.
+ *
+ * In a truncated marker, `kind` is "string", "array", "object", a class name, or a built-in's name ("Map",
+ * "Uint8Array", "Buffer", ...), and `length` is the size of the original value: characters (UTF-16 code
+ * units) of a string, bytes of a Buffer, elements of an array or typed array, entries of a Map or Set, and
+ * own enumerable properties of a plain object, class instance or error (of an error, those in `fields`).
+ * `value` is what was kept, in the form the value would have had; a depth marker has none. The reasons are
+ * the limits of config.ts: "length" (OBSERVATORY_MAX_STRING; for a Buffer, its base64 text), "entries"
+ * (OBSERVATORY_MAX_ENTRIES), "depth" (OBSERVATORY_MAX_DEPTH) and "size" (OBSERVATORY_MAX_VALUE_SIZE).
+ *
+ * The size limit is exact here: the text of one value is at most maxValueSize bytes of UTF-8. capture.ts
+ * already cut the value to about that many characters; when escapes or multi-byte characters still make it
+ * too long, the beginning is kept: entries (or characters) in order, each written whole while it fits, the
+ * one that does not cut the same way to the room left, and the rest left out. A string, array, object or
+ * collection that lost part of itself this way is replaced by a truncated marker with reason "size" (one
+ * capture.ts made keeps its kind and length and takes reason "size"); a form with named parts, such as an
+ * Error, keeps its parts in order and only the parts that were cut carry a marker.
+ *
+ * Keys inside values are redacted by the same rules as parameter names.
  */
 import type { Redactor } from './redaction';
+import { settings } from './settings';
 
 export const REDACTED_JSON = '{"$type":"redacted"}';
 const UNDEFINED_JSON = '{"$type":"undefined"}';
 
+/** The forms that hold a collection, and the key that holds it: cut like an array's elements. */
+const ENTRIES_KEYS: ReadonlyMap<string, string> = new Map([
+  ['object', 'fields'], ['Array', 'values'], ['Map', 'entries'], ['Set', 'values'], ['Buffer', 'base64'],
+]);
+const TYPED_ARRAY_TYPE = /^(?:Big)?(?:Int|Uint|Float)(?:8|16|32|64)(?:Clamped)?Array$/;
+
+const hasOwn = Object.prototype.hasOwnProperty;
+const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
+
+/**
+ * The stored text of one value. The size limit is this thread's setting, read from the same environment as
+ * the recording thread's capture limits (worker threads start with a copy of it).
+ */
 export function valueToJson(value: unknown, redactor: Redactor): string {
-  return write(value, redactor);
+  return writeWithin(value, settings.capture.maxValueSize, redactor);
 }
 
+/** The whole JSON text of a captured value. */
 function write(value: unknown, redactor: Redactor): string {
   switch (typeof value) {
     case 'string':
@@ -57,12 +94,90 @@ function write(value: unknown, redactor: Redactor): string {
       return UNDEFINED_JSON;
     case 'object':
       if (value === null) return 'null';
-      if (Array.isArray(value)) return writeArray(value, redactor);
-      return isMarker(value) ? writeMarker(value, redactor) : writeFields(value as Record<string, unknown>, redactor);
+      if (Array.isArray(value)) return writeArray(value, redactor, Infinity);
+      if (isMarker(value)) return writeMarker(value, redactor, Infinity);
+      return writeFields(value as Record<string, unknown>, redactor, Infinity);
     default:
       // Captured values hold no symbols or functions; anything else is reported rather than guessed at.
       return `{"$type":"unreadable","error":"unexpected ${typeof value}"}`;
   }
+}
+
+/**
+ * The JSON text of `value` in at most `room` bytes: whole when it fits, else cut as the header describes.
+ * The result can still be longer than `room` when not even an empty marker fits; callers measure it.
+ */
+function writeWithin(value: unknown, room: number, redactor: Redactor): string {
+  if (isFields(value)) return fieldsWithin(value, room, redactor);
+  const json = write(value, redactor);
+  if (fits(json, room)) return json;
+  const cut = cutOf(value);
+  // Forms with named parts are cut part by part; other primitives are short and left to the caller.
+  if (cut === null) return contentWithin(value, room, redactor);
+  return truncatedWithin(cut, room, inner => contentWithin(cut.content, inner, redactor));
+}
+
+/** `value` whole when `room` is unbounded (writing a value whole never measures), else cut to `room` bytes. */
+function writeIn(value: unknown, room: number, redactor: Redactor): string {
+  return room === Infinity ? write(value, redactor) : writeWithin(value, room, redactor);
+}
+
+/** A plain object's fields, whole or cut within `room` like writeWithin; its `$type` key is user data. */
+function fieldsWithin(fields: Record<string, unknown>, room: number, redactor: Redactor): string {
+  const json = writeFields(fields, redactor, Infinity);
+  if (fits(json, room)) return json;
+  const cut = { kind: 'object', length: Object.keys(fields).length };
+  return truncatedWithin(cut, room, inner => writeFields(fields, redactor, inner));
+}
+
+/** How `value` is cut as a whole: what its marker says, and what it holds; null for values cut otherwise. */
+function cutOf(value: unknown): { kind: string; length: number; content: unknown } | null {
+  if (typeof value === 'string') return { kind: 'string', length: value.length, content: value };
+  if (Array.isArray(value)) return { kind: 'array', length: value.length, content: value };
+  if (typeof value !== 'object' || value === null || !isMarker(value)) return null;
+  const type = String(value.$type);
+  if (type === 'truncated') {
+    // A marker from capture.ts keeps the original kind and length; only what it kept is cut further.
+    if (!hasOwn.call(value, 'value')) return null;
+    return { kind: String(value.kind), length: Number(value.length), content: value.value };
+  }
+  const key = entriesKeyOf(value);
+  if (key === undefined) return null;
+  const kind = type === 'object' ? String(value.class ?? 'object') : type === 'Array' ? 'array' : type;
+  if (typeof value.length === 'number') return { kind, length: value.length, content: value };
+  const entries = value[key] as object;
+  return { kind, length: key === 'fields' ? Object.keys(entries).length : (entries as unknown[]).length, content: value };
+}
+
+function truncatedWithin(cut: { kind: string; length: number }, room: number, content: (room: number) => string): string {
+  const head = `{"$type":"truncated","reason":"size","kind":${JSON.stringify(cut.kind)},"length":${cut.length},"value":`;
+  return `${head}${content(room - byteLength(head) - 1)}}`;
+}
+
+/** The kept part of a form, with no marker of its own: the marker around it says it was cut. */
+function contentWithin(form: unknown, room: number, redactor: Redactor): string {
+  if (typeof form === 'string') return stringWithin(form, room);
+  if (typeof form !== 'object' || form === null) return write(form, redactor);
+  if (Array.isArray(form)) return writeArray(form, redactor, room);
+  return isMarker(form) ? writeMarker(form, redactor, room) : writeFields(form as Record<string, unknown>, redactor, room);
+}
+
+/** The longest prefix of `text` whose JSON text fits in `room` bytes, surrogate pairs kept whole. */
+function stringWithin(text: string, room: number): string {
+  let fits = 0;
+  let over = text.length + 1;
+  while (over - fits > 1) {
+    const middle = (fits + over) >>> 1;
+    if (byteLength(JSON.stringify(text.slice(0, middle))) <= room) fits = middle;
+    else over = middle;
+  }
+  if (fits > 0 && fits < text.length && isHighSurrogate(text.charCodeAt(fits - 1))) fits--;
+  return JSON.stringify(text.slice(0, fits));
+}
+
+/** Base64 is cut at a multiple of 4 characters, so that what is kept decodes to whole bytes. */
+function base64Within(base64: string, room: number): string {
+  return JSON.stringify(base64.slice(0, Math.max(0, Math.floor((room - 2) / 4) * 4)));
 }
 
 function writeNumber(value: number): string {
@@ -70,53 +185,116 @@ function writeNumber(value: number): string {
   return `{"$type":"number","value":"${String(value)}"}`;
 }
 
-function writeArray(items: unknown[], redactor: Redactor): string {
-  let text = '[';
-  for (let i = 0; i < items.length; i++) {
-    if (i > 0) text += ',';
-    text += write(items[i], redactor);
-  }
-  return text + ']';
+function writeArray(items: unknown[], redactor: Redactor, room: number): string {
+  return join('[', ']', items.length, room, (i, itemRoom) => writeIn(items[i], itemRoom, redactor));
 }
 
 /** A plain object's fields, each redacted by its key. */
-function writeFields(fields: Record<string, unknown>, redactor: Redactor): string {
-  let text = '{';
-  let first = true;
-  for (const key of Object.keys(fields)) {
-    text += `${first ? '' : ','}${JSON.stringify(key)}:${redactor.matches(key) ? REDACTED_JSON : write(fields[key], redactor)}`;
-    first = false;
-  }
-  return text + '}';
+function writeFields(fields: Record<string, unknown>, redactor: Redactor, room: number): string {
+  const keys = Object.keys(fields);
+  return join('{', '}', keys.length, room, (i, fieldRoom) => {
+    const key = keys[i]!;
+    const name = `${JSON.stringify(key)}:`;
+    return name + (redactor.matches(key) ? REDACTED_JSON : writeIn(fields[key], roomAfter(fieldRoom, name), redactor));
+  });
 }
 
-/** A `$type` form from capture.ts: its structural keys are kept, the user data inside is written and redacted. */
-function writeMarker(marker: Record<string, unknown>, redactor: Redactor): string {
-  let text = '{';
-  let first = true;
-  for (const key of Object.keys(marker)) {
-    const item = marker[key];
-    let json: string;
-    if (key === 'fields' && typeof item === 'object' && item !== null) json = writeFields(item as Record<string, unknown>, redactor);
-    else if (key === 'entries' && marker.$type === 'Map' && Array.isArray(item)) json = writeMapEntries(item, redactor);
-    else json = write(item, redactor);
-    text += `${first ? '' : ','}${JSON.stringify(key)}:${json}`;
-    first = false;
+/**
+ * A `$type` form from capture.ts: its structural keys are kept, the user data inside is written and redacted.
+ * When it is cut, the collection of a collection form is cut bare (the marker around it says so), and each
+ * part of any other form is cut as a value of its own.
+ */
+function writeMarker(marker: Record<string, unknown>, redactor: Redactor, room: number): string {
+  const keys = Object.keys(marker);
+  const entriesKey = room === Infinity ? undefined : entriesKeyOf(marker);
+  return join('{', '}', keys.length, room, (i, partRoom) => {
+    const key = keys[i]!;
+    const name = `${JSON.stringify(key)}:`;
+    return name + writePart(marker, key, key === entriesKey, roomAfter(partRoom, name), redactor);
+  });
+}
+
+function writePart(
+  marker: Record<string, unknown>,
+  key: string,
+  isEntries: boolean,
+  room: number,
+  redactor: Redactor,
+): string {
+  const part = marker[key];
+  if (key === 'fields' && typeof part === 'object' && part !== null) {
+    const fields = part as Record<string, unknown>;
+    return isEntries || room === Infinity ? writeFields(fields, redactor, room) : fieldsWithin(fields, room, redactor);
   }
-  return text + '}';
+  if (key === 'entries' && marker.$type === 'Map' && Array.isArray(part)) return writeMapEntries(part, redactor, room);
+  if (isEntries) return key === 'base64' ? base64Within(String(part), room) : contentWithin(part, room, redactor);
+  return writeIn(part, room, redactor);
 }
 
 /** Map entries: a value under a string key is redacted like an object field. */
-function writeMapEntries(entries: unknown[], redactor: Redactor): string {
-  let text = '[';
-  for (let i = 0; i < entries.length; i++) {
-    const [key, value] = entries[i] as [unknown, unknown];
+function writeMapEntries(entries: unknown[], redactor: Redactor, room: number): string {
+  return join('[', ']', entries.length, room, (i, entryRoom) => {
+    const pair = entries[i] as unknown[];
+    const key = pair[0];
+    const head = `[${write(key, redactor)},`;
     const redacted = typeof key === 'string' && redactor.matches(key);
-    text += `${i > 0 ? ',' : ''}[${write(key, redactor)},${redacted ? REDACTED_JSON : write(value, redactor)}]`;
+    // The closing bracket takes one byte of the room.
+    return `${head}${redacted ? REDACTED_JSON : writeIn(pair[1], roomAfter(entryRoom, head) - 1, redactor)}]`;
+  });
+}
+
+/**
+ * `open`, the entries separated by commas, `close`. With a finite `room` (bytes), each entry is given the
+ * room left and kept if what it wrote fits; the first that does not fit ends the list, so kept entries keep
+ * their positions.
+ */
+function join(
+  open: string,
+  close: string,
+  count: number,
+  room: number,
+  entry: (index: number, room: number) => string,
+): string {
+  let text = open;
+  let used = open.length + close.length;
+  for (let i = 0; i < count; i++) {
+    const separator = i === 0 ? '' : ',';
+    if (room === Infinity) {
+      text += separator + entry(i, Infinity);
+      continue;
+    }
+    const entryRoom = room - used - separator.length;
+    const json = entry(i, entryRoom);
+    const size = byteLength(json);
+    if (size > entryRoom) break;
+    text += separator + json;
+    used += separator.length + size;
   }
-  return text + ']';
+  return text + close;
+}
+
+/** Whether `json` takes at most `room` bytes. A UTF-16 code unit is at most 3 bytes of UTF-8: most texts need no count. */
+function fits(json: string, room: number): boolean {
+  return json.length * 3 <= room || byteLength(json) <= room;
+}
+
+function roomAfter(room: number, text: string): number {
+  return room === Infinity ? room : room - byteLength(text);
+}
+
+function entriesKeyOf(marker: Record<string, unknown>): string | undefined {
+  const type = String(marker.$type);
+  return ENTRIES_KEYS.get(type) ?? (TYPED_ARRAY_TYPE.test(type) ? 'values' : undefined);
 }
 
 function isMarker(value: object): value is Record<string, unknown> {
-  return typeof (value as { $type?: unknown }).$type === 'string' && Object.prototype.hasOwnProperty.call(value, '$type');
+  return typeof (value as { $type?: unknown }).$type === 'string' && hasOwn.call(value, '$type');
+}
+
+function isFields(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !isMarker(value);
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
 }

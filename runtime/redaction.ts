@@ -4,8 +4,8 @@
  * A name is split into words at `_`, `-`, other punctuation and camelCase boundaries, case-insensitively, and
  * is redacted when one word, or up to four adjacent words run together, is a sensitive word (or its plural):
  * `password`, `userPassword`, `api_key`, `X-Api-Key`, `accessToken`, `sessionId` and `cookies` are redacted,
- * while `author` (not the word `auth`) and `className` (no word `ssn`) are not. Matching words instead of
- * substrings catches the usual spellings without hiding unrelated fields.
+ * while `author` (not the word `auth`), `className` (no word `ssn`) and `options` (no word `otp`) are not.
+ * Matching words instead of substrings catches the usual spellings without hiding unrelated fields.
  *
  * The sensitive words are the built-in list, OBSERVATORY_REDACT, and the function's own `redact=` names.
  * The same rule applies to parameter names, output names and every key nested in a value (object fields,
@@ -14,8 +14,8 @@
 
 /** Always redacted, written without `_` or `-`. */
 export const SENSITIVE_WORDS: readonly string[] = [
-  'password', 'passwd', 'secret', 'token', 'apikey', 'authorization', 'auth', 'cookie', 'session',
-  'credential', 'privatekey', 'creditcard', 'ssn',
+  'password', 'passwd', 'pwd', 'passphrase', 'secret', 'token', 'jwt', 'bearer', 'otp', 'apikey', 'authorization',
+  'auth', 'cookie', 'session', 'credential', 'privatekey', 'creditcard', 'ssn',
 ];
 
 const MAX_CACHED_NAMES = 10_000;
