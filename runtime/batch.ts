@@ -40,6 +40,8 @@ export interface ProcessInfo {
   retentionHours: number;
   /** OBSERVATORY_REDACT: names redacted in every function, lower case. */
   redact: string[];
+  /** OBSERVATORY_MAX_VALUE_SIZE: bytes of JSON text one stored value may take. */
+  maxValueSize: number;
 }
 
 export interface FunctionInfo {
@@ -112,6 +114,7 @@ export class BatchBuilder {
       queueCapacity: queue.capacity,
       retentionHours: settings.retentionHours,
       redact: settings.redact,
+      maxValueSize: settings.capture.maxValueSize,
     };
   }
 

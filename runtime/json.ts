@@ -57,7 +57,6 @@
  * Keys inside values are redacted by the same rules as parameter names.
  */
 import type { Redactor } from './redaction';
-import { settings } from './settings';
 
 export const REDACTED_JSON = '{"$type":"redacted"}';
 const UNDEFINED_JSON = '{"$type":"undefined"}';
@@ -72,11 +71,11 @@ const hasOwn = Object.prototype.hasOwnProperty;
 const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 /**
- * The stored text of one value. The size limit is this thread's setting, read from the same environment as
- * the recording thread's capture limits (worker threads start with a copy of it).
+ * The stored text of one value, at most `maxValueSize` bytes: the recording thread's limit, which comes with
+ * each batch (ProcessInfo), so that the writer cuts exactly where capture.ts did.
  */
-export function valueToJson(value: unknown, redactor: Redactor): string {
-  return writeWithin(value, settings.capture.maxValueSize, redactor);
+export function valueToJson(value: unknown, redactor: Redactor, maxValueSize: number): string {
+  return writeWithin(value, maxValueSize, redactor);
 }
 
 /** The whole JSON text of a captured value. */

@@ -218,7 +218,7 @@ export class TraceWriter {
       const baseName = isRest ? meta.params[restIndex]! : (meta.params[i] ?? `arguments[${i}]`);
       const name = isRest ? `${baseName}[${i - restIndex}]` : baseName;
       const type = isRest ? fn.restElementType : (meta.paramTypes[i] ?? 'unknown');
-      this.writeValue(callId, name, baseName, 'INPUT', i, type, values[first + i], fn.redactor);
+      this.writeValue(callId, name, baseName, 'INPUT', i, type, values[first + i], fn.redactor, info.maxValueSize);
     }
     const outputCount = numbers[at + CallField.OutputCount]!;
     const fallback = numbers[at + CallField.OutputFallback] === 1;
@@ -226,11 +226,11 @@ export class TraceWriter {
     for (let i = 0; i < outputCount; i++) {
       const name = fallback ? 'result' : (meta.outputs[i] ?? `return_${i}`);
       const type = fallback ? fn.fallbackType : (meta.outputTypes[i] ?? 'unknown');
-      this.writeValue(callId, name, name, 'OUTPUT', i, type, values[outputsAt + i], fn.redactor);
+      this.writeValue(callId, name, name, 'OUTPUT', i, type, values[outputsAt + i], fn.redactor, info.maxValueSize);
     }
     const yielded = numbers[at + CallField.Yielded]!;
     if (yielded >= 0) {
-      this.writeValue(callId, 'yielded', 'yielded', 'OUTPUT', Math.max(0, outputCount), 'number', yielded, fn.redactor);
+      this.writeValue(callId, 'yielded', 'yielded', 'OUTPUT', Math.max(0, outputCount), 'number', yielded, fn.redactor, info.maxValueSize);
     }
   }
 
@@ -243,8 +243,9 @@ export class TraceWriter {
     type: string,
     value: unknown,
     redactor: Redactor,
+    maxValueSize: number,
   ): void {
-    const json = redactor.matches(redactionName) ? REDACTED_JSON : valueToJson(value, redactor);
+    const json = redactor.matches(redactionName) ? REDACTED_JSON : valueToJson(value, redactor, maxValueSize);
     this.insertValues.params.push(callId, direction, position, name, type, json);
     this.insertValues.endRow();
   }

@@ -236,10 +236,10 @@ login('ada', 'hunter2', {
 
 /** Emitted form of `fail(error)`, a monitored function that throws its argument. */
 const FAIL_FUNCTION = `
-const __fail = __observatory.register(1, meta('fail', { params: ['error'], paramTypes: ['unknown'], outputShape: 'none', outputs: [] }));
+const __fail = __observatory.register(2, meta('fail', { params: ['error'], paramTypes: ['unknown'], outputShape: 'none', outputs: [] }));
 function fail(error) {
   const __call = __observatory.enter(__fail, [error]);
-  try { throw error; } catch (__error) { throw __observatory.fail(__call, __error); }
+  try { throw error; } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
 }
 function failQuietly(error) { try { fail(error); } catch {} }
 `;
@@ -465,13 +465,13 @@ show('Symbol', Object(Symbol('s')));
 
 test('pwd, passphrase, jwt, bearer and otp are redacted as words, not as parts of other words', async t => {
   const prog = program(`
-const __signIn = __observatory.register(1, meta('signIn', {
+const __signIn = __observatory.register(2, meta('signIn', {
   params: ['pwd', 'passphrase', 'jwt', 'bearer', 'otp', 'settings'], paramTypes: ['string', 'string', 'string', 'string', 'string', 'object'],
   outputShape: 'none', outputs: [],
 }));
 function signIn(pwd, passphrase, jwt, bearer, otp, settings) {
   const __call = __observatory.enter(__signIn, [pwd, passphrase, jwt, bearer, otp, settings]);
-  try { __observatory.exit(__call, undefined); } catch (__error) { throw __observatory.fail(__call, __error); }
+  try { __observatory.exit(__call, undefined); } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
 }
 signIn('p', 'correct horse', 'eyJ', 'b', '123456', {
   userPwd: 1, OTP_CODE: 2, jwtClaims: 3, bearerHeader: 4, otps: 5, passphrases: 6,
