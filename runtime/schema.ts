@@ -239,3 +239,79 @@ export function readSchemaVersion(db: Database): number {
   }
   return version;
 }
+
+// ---- The stored rows, as readers see them ----
+// The value lists repeat the CHECK constraints above, which migrations must keep as they were written; code
+// names the values through these lists, so that a reader and the schema cannot disagree unnoticed.
+
+/** `calls.status`: the call returned (or resolved), or it threw (or rejected). */
+export const CALL_STATUSES = ['OK', 'ERR'] as const;
+export type CallStatus = (typeof CALL_STATUSES)[number];
+
+/** `call_values.direction`: a parameter, or something the call produced. */
+export const VALUE_DIRECTIONS = ['INPUT', 'OUTPUT'] as const;
+export type ValueDirection = (typeof VALUE_DIRECTIONS)[number];
+
+/** `drops.reason`: the queue was full when the call ended, or its batch failed to be written twice. */
+export const DROP_REASONS = ['queue_full', 'batch_lost'] as const;
+export type DropReason = (typeof DROP_REASONS)[number];
+
+/**
+ * The name a function goes by in the views' `process` column, `<group>.<name>`, as SQL over the `functions`
+ * table aliased `f`. Readers that name functions must use it so their names match the views.
+ */
+export const PROCESS_NAME_SQL = `f.group_name || '.' || f.name`;
+
+/** An element of `functions.params_json`. */
+export interface StoredParam {
+  name: string;
+  type: string;
+}
+
+export interface FunctionRow {
+  id: number;
+  group_name: string;
+  name: string;
+  file: string;
+  line: number;
+  column: number;
+  kind: string;
+  params_json: string;
+  return_type: string;
+  first_seen_us: number;
+}
+
+export interface CallRow {
+  id: number;
+  function_id: number;
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  depth: number;
+  start_us: number;
+  duration_us: number;
+  status: CallStatus;
+  error_type: string | null;
+  error_message: string | null;
+  error_stack: string | null;
+  pid: number;
+  thread_id: number;
+}
+
+export interface CallValueRow {
+  call_id: number;
+  direction: ValueDirection;
+  position: number;
+  name: string;
+  declared_type: string;
+  value_json: string;
+}
+
+export interface ProcessRow {
+  pid: number;
+  started_us: number;
+  argv_json: string;
+  queue_capacity: number;
+  queue_high_water: number;
+  updated_us: number;
+}

@@ -8,30 +8,44 @@ import { chromium } from 'playwright-core';
 import { examplesDir, recordExamples } from './helpers/pipeline.mjs';
 import { startDashboard } from './helpers/serve.mjs';
 import { readCalls } from './helpers/trace.mjs';
+import { program, removePrograms, run } from './runtime-harness.mjs';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const screenshots = path.join(repoRoot, '.test-out', 'screenshots');
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'observatory-browser-'));
 const dbPath = path.join(scratch, 'traces.db');
-let server;
+const servers = [];
 let browser;
 
 test.before(async () => {
   fs.mkdirSync(screenshots, { recursive: true });
   await recordExamples(dbPath, { times: 2 });
+  browser = await launch();
 });
 
 test.after.always(async () => {
   await browser?.close();
-  server?.kill('SIGTERM');
+  for (const server of servers) server.kill('SIGTERM');
   fs.rmSync(scratch, { recursive: true, force: true });
 });
+test.after(removePrograms);
 
-/** `observatory serve` on a free port, resolved with its URL. */
-async function serve() {
-  const started = await startDashboard(dbPath, examplesDir);
-  server = started.server;
+/** `observatory serve` of `file` on a free port, resolved with its URL. */
+async function serve(file, root) {
+  const started = await startDashboard(file, root);
+  servers.push(started.server);
   return started.url;
+}
+
+/** A new tab that collects the page's errors, for a test to check there were none. */
+async function openPage() {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', error => errors.push(error.message));
+  page.on('console', message => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  return { page, errors };
 }
 
 function launch() {
@@ -52,18 +66,12 @@ function launch() {
   });
 }
 
-test('filter to a function, open a call, check its values and parent, open its trace timeline', async t => {
+test.serial('filter to a function, open a call, check its values and parent, open its trace timeline', async t => {
   const calls = readCalls(dbPath);
   const target = calls.find(call => call.fn === 'calculatePrice' && call.parent === 'fetchQuote');
   t.truthy(target, 'fetchQuote calls calculatePrice in the examples');
-  const base = await serve();
-  browser = await launch();
-  const page = await browser.newPage();
-  const pageErrors = [];
-  page.on('pageerror', error => pageErrors.push(error.message));
-  page.on('console', message => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
+  const base = await serve(dbPath, examplesDir);
+  const { page, errors: pageErrors } = await openPage();
 
   await page.goto(base);
   await page.locator('#calls-table tbody tr[data-call]').first().waitFor();
@@ -115,7 +123,87 @@ test('filter to a function, open a call, check its values and parent, open its t
   await page.locator('#stats-table tbody tr.clickable').first().waitFor();
   await page.locator('#latency-chart svg').waitFor();
   t.is(await page.locator('#stats-table tbody tr').count(), new Set(calls.map(call => call.fn)).size);
+  t.regex(await page.locator('#queue-note').textContent(), /^Queue high-water mark: \d+ of 131,072 records \(pid \d+, the fullest of 2 recording processes\)\.$/);
+  t.false(await page.locator('#drops-notice').isVisible(), 'nothing was dropped');
+  // The examples run for well under a second: the time axis tells its ticks apart by the millisecond.
+  const ticks = await page.locator('#latency-chart svg text').evaluateAll(texts => texts.map(text => text.textContent).filter(text => /^\d\d:\d\d/.test(text)));
+  t.true(ticks.length > 1 && ticks.every(tick => /^\d\d:\d\d:\d\d\.\d{3}$/.test(tick)), ticks.join(' '));
+  t.is(new Set(ticks).size, ticks.length, ticks.join(' '));
   await page.screenshot({ path: path.join(screenshots, 'dashboard-functions.png'), fullPage: true });
 
   t.deepEqual(pageErrors, []);
+});
+
+test.serial('long values open to a preview with "show more"; what the user opened survives refreshes; drops are shown', async t => {
+  // describe() takes a 3,000-character string (and then one too long to keep, which is recorded truncated) and
+  // returns 44 lines of pretty JSON; tick() then overflows a 50-record queue, so all but 48 of its 1,000 calls
+  // are dropped in each run.
+  const prog = program(`
+const __describe = __observatory.register(1, meta('describe', { params: ['text'], paramTypes: ['string'], returnType: '{ lines: string[] }' }));
+const __tick = __observatory.register(1, meta('tick', { params: ['i'], paramTypes: ['number'] }));
+function describe(text) {
+  const __call = __observatory.enter(__describe, [text]);
+  try { return __observatory.exit(__call, { lines: Array.from({ length: 40 }, (_, i) => 'line ' + i) }); } catch (__error) { throw __observatory.fail(__call, __error); }
+}
+function tick(i) {
+  const __call = __observatory.enter(__tick, [i]);
+  try { return __observatory.exit(__call, i); } catch (__error) { throw __observatory.fail(__call, __error); }
+}
+describe('x'.repeat(3000));
+describe('y'.repeat(5000));
+for (let i = 0; i < 1000; i++) tick(i);
+`);
+  const record = async () => t.is((await run(prog, { env: { OBSERVATORY_QUEUE_CAPACITY: '50' } })).status, 0);
+  await record();
+  const [described, truncated] = readCalls(prog.dbPath).filter(call => call.fn === 'describe');
+  const base = await serve(prog.dbPath, prog.dir);
+  const { page, errors } = await openPage();
+
+  await page.goto(`${base}#/calls?fn=describe`);
+  const text = page.locator(`#calls-table tr[data-call="${described.id}"]`).filter({ has: page.locator('td.mono', { hasText: /^text$/ }) }).locator('.value');
+  await text.locator('button.toggle').click();
+  const quoted = JSON.stringify('x'.repeat(3000));
+  t.is(await text.locator('pre button.show-more').textContent(), 'show more (1,002 more characters)');
+  t.is(await text.locator('pre').evaluate(pre => pre.firstChild.textContent), quoted.slice(0, 2000));
+  await text.locator('pre button.show-more').click();
+  t.is(await text.locator('pre').textContent(), quoted);
+
+  const prefix = page.locator(`#calls-table tr[data-call="${truncated.id}"]`).filter({ has: page.locator('td.mono', { hasText: /^text$/ }) }).locator('.value');
+  t.regex(await prefix.locator('.line').textContent(), /^\[truncated \{"reason":"length","kind":"string","length":5000,"value":"y+…$/);
+  await prefix.locator('button.toggle').click();
+  t.regex(await prefix.locator('pre button.show-more').textContent(), /^show more \(2,\d{3} more characters\)$/);
+
+  // A second run adds a newer call above it; the refresh redraws the table and keeps the value open and whole.
+  await record();
+  await page.locator('#refresh').click();
+  await page.locator('#calls-table tr.first').nth(3).waitFor();
+  t.true(await text.locator('pre').isVisible());
+  t.is(await text.locator('pre').textContent(), quoted);
+
+  await page.goto(`${base}#/call/${described.id}`);
+  const result = page.locator('#outputs .value');
+  t.is(await result.locator('pre button.show-more').textContent(), 'show more (14 more lines)');
+  await result.locator('pre button.show-more').click();
+  await page.setViewportSize({ width: 1400, height: 400 });
+  await page.locator('#auto-refresh').check();
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  const scrolled = await page.evaluate(() => window.scrollY);
+  t.true(scrolled > 0);
+  // Each refresh resets "Last updated" to 0 seconds ago: once it has moved on, its return is the auto-refresh.
+  await page.locator('#last-updated', { hasText: /\([1-9]\d* seconds? ago\)/ }).waitFor();
+  await page.locator('#last-updated', { hasText: '(0 seconds ago)' }).waitFor();
+  t.is(await page.evaluate(() => window.scrollY), scrolled);
+  t.is(await result.locator('pre button.show-more').count(), 0);
+  t.is((await result.locator('pre').textContent()).split('\n').length, 44);
+  await page.locator('#auto-refresh').uncheck();
+  await page.setViewportSize({ width: 1400, height: 900 });
+
+  await page.goto(`${base}#/functions`);
+  const notice = page.locator('#drops-notice');
+  await notice.waitFor();
+  t.is(await notice.textContent(), 'Warning: 1,904 calls were not recorded (1,904 queue full); these figures leave them out.');
+  t.is(await page.locator('#stats-table tr[data-process="prog.tick"] td.dropped').textContent(), '1,904');
+  t.regex(await page.locator('#queue-note').textContent(), /^Queue high-water mark: 50 of 50 records \(pid \d+, the fullest of 2 recording processes\)\.$/);
+  await page.screenshot({ path: path.join(screenshots, 'dashboard-drops.png'), fullPage: true });
+  t.deepEqual(errors, []);
 });

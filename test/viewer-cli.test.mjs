@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { recordExamples } from './helpers/pipeline.mjs';
 import { readCalls } from './helpers/trace.mjs';
+import { program, removePrograms, run } from './runtime-harness.mjs';
 
 const cli = path.resolve(import.meta.dirname, '..', 'dist', 'viewer', 'cli.js');
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'observatory-cli-'));
@@ -20,6 +21,7 @@ test.before(async () => {
 });
 
 test.after.always(() => fs.rmSync(scratch, { recursive: true, force: true }));
+test.after(removePrograms);
 
 function observatory(args, { cwd = scratch, env = {} } = {}) {
   const result = spawnSync(process.execPath, [cli, ...args], {
@@ -31,8 +33,8 @@ function observatory(args, { cwd = scratch, env = {} } = {}) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-function json(args) {
-  const result = observatory([...args, '--json', '--db', dbPath]);
+function json(args, db = dbPath) {
+  const result = observatory([...args, '--json', '--db', db]);
   if (result.status !== 0) throw new Error(`observatory ${args.join(' ')} failed: ${result.stderr}`);
   return JSON.parse(result.stdout);
 }
@@ -90,6 +92,10 @@ test('calls --fn shows the recorded inputs and outputs of that function', t => {
   const rows = json(['calls', '--fn', 'divmod']);
   t.true(rows.length > 0);
   t.true(rows.every(row => row.process.endsWith('.divmod')));
+  const db = new Database(dbPath, { readonly: true });
+  const { id } = db.prepare("SELECT id FROM functions WHERE name = 'divmod'").get();
+  db.close();
+  t.deepEqual(json(['calls', '--fn', `#${id}`]), rows, '#id names a function by functions.id');
   const firstCall = rows.filter(row => row.callId === rows[0].callId);
   const byName = Object.fromEntries(firstCall.map(row => [row.data, [row.direction, row.dataType, row.dataValue]]));
   t.deepEqual(byName, {
@@ -145,7 +151,11 @@ test('stats counts calls and errors per function and orders its percentiles', t 
   }
   const table = observatory(['stats', '--db', dbPath]);
   t.is(table.status, 0, table.stderr);
-  t.regex(table.stdout, /^Function\s+\| Calls \| Errors \| Error rate \| p50\s+\| p95\s+\| p99\s+\| Max\s+\| Last seen/);
+  t.regex(table.stdout, /^Function\s+\| Calls \| Dropped \| Errors \| Error rate \| p50\s+\| p95\s+\| p99\s+\| Max\s+\| Last seen/);
+  // Two runs of the examples, each queueing a few records at a time against the default capacity.
+  t.regex(table.stdout, /\n\nQueue high-water mark: \d+ of 131,072 records \(pid \d+, the fullest of 2 recording processes\)\.\n$/);
+  t.false(table.stdout.includes('Warning'), 'nothing was dropped');
+  t.true(stats.every(s => s.dropped.queue_full === 0 && s.dropped.batch_lost === 0));
 });
 
 test('tree shows the call tree with durations and status, from a call id, a span id or a trace id', t => {
@@ -212,6 +222,12 @@ test('report writes one self-contained HTML file with the stats table and SVG ch
   t.is(html.match(/<svg /g)?.length, 2);
   t.true(html.includes('<h2>Calls and errors over time</h2>') && html.includes('<h2>Latency percentiles per function</h2>'));
   t.false(/<script|<link|src=|https?:\/\/(?!www\.w3\.org\/2000\/svg)/.test(html), 'nothing is loaded from elsewhere');
+  // The examples run for well under a second, so the time axis needs milliseconds to tell its ticks apart.
+  const timeline = html.slice(html.indexOf('<h2>Calls and errors over time</h2>'), html.indexOf('<h2>Latency percentiles'));
+  const ticks = [...timeline.matchAll(/>(\d\d:\d\d[^<]*)<\/text>/g)].map(match => match[1]);
+  t.true(ticks.length > 1);
+  t.true(ticks.every(tick => /^\d\d:\d\d:\d\d\.\d{3}$/.test(tick)), ticks.join(' '));
+  t.is(new Set(ticks).size, ticks.length, ticks.join(' '));
 });
 
 test('reading works while a writer holds an open transaction', t => {
@@ -253,6 +269,10 @@ const mistakes = [
   ['an unknown call', ['tree', '999999999'], /^observatory: no call or trace "999999999"/],
   ['a malformed trace id', ['tree', 'xyz'], /is not a call id, a span id/],
   ['prune without a cutoff', ['prune'], /^observatory: prune needs --older-than/],
+  ['an unknown function id', ['calls', '--fn', '#999'], /^observatory: unknown function "#999" \(known: .*divmod/],
+  ['a date that does not exist', ['calls', '--since', '2026-02-30'], /^observatory: bad time "2026-02-30": 2026-02 has no day 30/],
+  ['a time of day that does not exist', ['stats', '--since', '2026-02-28T24:00Z'], /^observatory: bad time "2026-02-28T24:00Z": a time field is out of range/],
+  ['a report into a missing directory', ['report', '-o', '/nonexistent/dir/r.html'], /^observatory: cannot write \/nonexistent\/dir\/r\.html: no such directory\n/],
 ];
 
 for (const [what, args, message] of mistakes) {
@@ -272,4 +292,55 @@ test('a file that is not a trace database is refused in one line', t => {
   const result = observatory(['calls', '--db', other]);
   t.not(result.status, 0);
   t.is(result.stderr, `observatory: ${other} is not a ts-observatory trace database\n`);
+});
+
+/** `ok(i)` and `late(i)` return i, through the runtime as emitted code calls it; every run names the same two functions. */
+const OK_AND_LATE = `
+function monitored(name) {
+  const handle = __observatory.register(1, meta(name, { params: ['i'], paramTypes: ['number'] }));
+  return i => {
+    const call = __observatory.enter(handle, [i]);
+    try { return __observatory.exit(call, i); } catch (error) { throw __observatory.fail(call, error); }
+  };
+}
+const ok = monitored('ok');
+const late = monitored('late');
+`;
+
+test('stats counts the calls the runtime dropped, per function over every process, and warns about them', async t => {
+  // Two runs overflow a 50-record queue: 950 of ok's 1000 calls are dropped each time, and every call of late,
+  // which comes after them. A third run loses its first batch to a worker that dies twice.
+  const overflow = program(`${OK_AND_LATE}
+for (let i = 0; i < 1000; i++) ok(i);
+for (let i = 0; i < 10; i++) late(i);
+`);
+  const lost = { ...program(`${OK_AND_LATE}
+for (let i = 0; i < 20; i++) ok(i);
+__observatory.flush().then(() => { for (let i = 20; i < 25; i++) ok(i); });
+`), dbPath: overflow.dbPath };
+  for (const [prog, env] of [[overflow, { OBSERVATORY_QUEUE_CAPACITY: '50' }], [overflow, { OBSERVATORY_QUEUE_CAPACITY: '50' }], [lost, { OBSERVATORY_TEST_WORKER_CRASHES: '2' }]]) {
+    const result = await run(prog, { env });
+    t.is(result.status, 0, result.stderr);
+  }
+
+  const stats = json(['stats'], overflow.dbPath);
+  t.deepEqual(
+    stats.map(s => [s.process, s.calls, s.dropped, s.p50Us === null]),
+    [
+      ['prog.ok', 105, { queue_full: 1900, batch_lost: 20 }, false],
+      ['prog.late', 0, { queue_full: 20, batch_lost: 0 }, true],
+    ],
+  );
+
+  const table = observatory(['stats', '--db', overflow.dbPath]);
+  t.is(table.status, 0, table.stderr);
+  const rows = table.stdout.split('\n').slice(2, 4).map(line => line.split('|').map(cell => cell.trim()));
+  t.deepEqual(rows.map(row => row.slice(0, 4)), [['prog.ok', '105', '1920', '0'], ['prog.late', '0', '20', '0']]);
+  t.deepEqual(rows[1].slice(5), ['–', '–', '–', '–', '–'], 'a function never recorded has no latency');
+  t.regex(table.stdout, /\nQueue high-water mark: 50 of 50 records \(pid \d+, the fullest of 3 recording processes\)\.\n/);
+  t.regex(table.stdout, /\nWarning: 1,940 calls were not recorded \(1,920 queue full, 20 batch lost\); these figures leave them out\.\n$/);
+
+  const report = path.join(scratch, 'drops.html');
+  t.is(observatory(['report', '-o', report, '--db', overflow.dbPath]).status, 0);
+  t.true(fs.readFileSync(report, 'utf8').includes('<p class="warning">Warning: 1,940 calls were not recorded'));
 });

@@ -6,23 +6,26 @@ import * as path from 'node:path';
 import { recordExamples, examplesDir } from './helpers/pipeline.mjs';
 import { startDashboard } from './helpers/serve.mjs';
 import { readCalls } from './helpers/trace.mjs';
+import { program, removePrograms, run } from './runtime-harness.mjs';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'observatory-serve-'));
 const dbPath = path.join(scratch, 'traces.db');
 let calls;
 let server;
 let base;
+let serverErrors;
 
 test.before(async () => {
   await recordExamples(dbPath, { times: 2 });
   calls = readCalls(dbPath);
-  ({ server, url: base } = await startDashboard(dbPath, examplesDir));
+  ({ server, url: base, stderr: serverErrors } = await startDashboard(dbPath, examplesDir));
 });
 
 test.after.always(() => {
   server?.kill('SIGTERM');
   fs.rmSync(scratch, { recursive: true, force: true });
 });
+test.after(removePrograms);
 
 async function get(url) {
   const response = await fetch(base + url);
@@ -109,15 +112,22 @@ test('a trace holds every call of the call tree', async t => {
   t.deepEqual(json.calls.map(c => c.id).sort(), calls.filter(c => c.traceId === child.traceId).map(c => c.id).sort());
 });
 
-test('stats and time series cover every call', async t => {
+test('stats and time series cover every call, and say how recording went', async t => {
   const { json } = await getJson('api/stats');
   t.is(json.stats.reduce((sum, s) => sum + s.calls, 0), calls.length);
-  const series = (await getJson('api/timeseries?buckets=10')).json.buckets;
-  t.is(series.length, 10);
-  t.is(series.reduce((sum, b) => sum + b.calls, 0), calls.length);
-  t.is(series.reduce((sum, b) => sum + b.errors, 0), calls.filter(call => call.status === 'ERR').length);
-  const latency = (await getJson('api/timeseries?buckets=10&fn=divmod')).json.buckets;
+  t.deepEqual(json.recording.dropped, { queue_full: 0, batch_lost: 0 });
+  t.is(json.recording.processes, 2, 'the examples ran twice');
+  t.is(json.recording.fullestQueue.queueCapacity, 131_072);
+  t.true(json.recording.fullestQueue.queueHighWater > 0);
+
+  const { buckets, latency } = (await getJson('api/timeseries?buckets=10&fn=divmod')).json;
+  t.is(buckets.length, 10);
+  t.is(buckets.reduce((sum, b) => sum + b.calls, 0), calls.length);
+  t.is(buckets.reduce((sum, b) => sum + b.errors, 0), calls.filter(call => call.status === 'ERR').length);
+  t.deepEqual(latency.map(b => b.startUs), buckets.map(b => b.startUs), 'both series share one time axis');
+  t.is(latency.reduce((sum, b) => sum + b.calls, 0), calls.filter(call => call.fn === 'divmod').length);
   t.true(latency.some(b => b.p50Us !== null && b.p50Us <= b.p95Us && b.p95Us <= b.p99Us));
+  t.deepEqual((await getJson('api/timeseries?buckets=10')).json.latency, []);
 });
 
 test('CSV export follows the filter', async t => {
@@ -130,14 +140,48 @@ test('CSV export follows the filter', async t => {
   t.true(records.slice(1).every(record => record.includes(',src/pricing.validateOrder,')));
 });
 
-test('requests addressed to another host name are refused (DNS rebinding)', async t => {
+test('a malformed escape in the path is a one-line 400, and nothing is logged', async t => {
+  const response = await getJson('api/calls/%E0%A4%A');
+  t.is(response.status, 400);
+  t.is(response.json.error, 'malformed percent-encoding in "%E0%A4%A"');
+  t.is(serverErrors(), '');
+});
+
+test('requests addressed to anything but a literal loopback address or localhost are refused (DNS rebinding)', async t => {
   const { request } = await import('node:http');
-  const status = await new Promise((resolve, reject) => {
-    const url = new URL(base);
-    request({ host: url.hostname, port: url.port, path: '/api/stats', headers: { host: 'attacker.example' } }, response => {
-      response.resume();
-      resolve(response.statusCode);
-    }).on('error', reject).end();
-  });
-  t.is(status, 421);
+  const { port, hostname } = new URL(base);
+  const statusFor = host =>
+    new Promise((resolve, reject) => {
+      request({ host: hostname, port, path: '/api/info', headers: { host } }, response => {
+        response.resume();
+        resolve(response.statusCode);
+      }).on('error', reject).end();
+    });
+  const refused = ['attacker.example', `127.0.0.1.attacker.example:${port}`, '127.attacker.example', `localhost.attacker.example:${port}`, '127.1'];
+  const allowed = [`127.0.0.1:${port}`, '127.0.0.1', `127.8.9.10:${port}`, `localhost:${port}`, 'LOCALHOST', `[::1]:${port}`];
+  for (const host of refused) t.is(await statusFor(host), 421, host);
+  for (const host of allowed) t.is(await statusFor(host), 200, host);
+});
+
+test('CSV export has every matching call, across as many internal pages as it takes', async t => {
+  const prog = program(`
+const __count = __observatory.register(1, meta('count', { params: ['i'], paramTypes: ['number'] }));
+function count(i) {
+  const __call = __observatory.enter(__count, [i]);
+  try { return __observatory.exit(__call, i + 1); } catch (__error) { throw __observatory.fail(__call, __error); }
+}
+for (let i = 0; i < 2500; i++) count(i);
+`);
+  const result = await run(prog);
+  t.is(result.status, 0, result.stderr);
+  const dashboard = await startDashboard(prog.dbPath, prog.dir);
+  try {
+    const csv = await (await fetch(`${dashboard.url}api/calls.csv?fn=count`)).text();
+    const records = csv.trimEnd().split('\r\n').slice(1).map(record => record.split(','));
+    // Newest first, an input and an output row per call.
+    t.is(records.length, 5000);
+    t.deepEqual(records.filter(record => record[5] === 'OUTPUT').map(record => Number(record[4])), Array.from({ length: 2500 }, (_, i) => 2500 - i));
+  } finally {
+    dashboard.server.kill('SIGTERM');
+  }
 });

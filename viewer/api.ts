@@ -4,13 +4,14 @@
  * Parameters are validated here and reach SQL only as bound values (see queries.ts). Bad parameters raise a
  * UsageError, which the server turns into a 400 with the message.
  */
-import { callRows, csvRecord, CSV_HEADERS } from './call-rows';
+import { csvRecords, CSV_HEADERS } from './call-rows';
 import { parseSince } from './duration';
 import { readFilter, readInteger } from './filter';
 import { UsageError } from './errors';
 import { formatCsv } from './format';
 import type { Call, CallFilter, Cursor, TraceQueries } from './queries';
 import { readFunctionSource } from './source';
+import type { TraceStatistics } from './statistics';
 
 /** Calls per page unless the client asks for another size. */
 const DEFAULT_PAGE = 50;
@@ -21,6 +22,7 @@ const MAX_CHILDREN = 200;
 
 export interface ApiContext {
   queries: TraceQueries;
+  statistics: TraceStatistics;
   /** Directory that `functions.file` paths are relative to. */
   sourceRoot: string;
 }
@@ -61,7 +63,7 @@ export function callDetail({ queries, sourceRoot }: ApiContext, id: string) {
     call,
     function: fn,
     parent: call.parentSpanId === null ? null : summary(queries.callBySpan(call.parentSpanId)),
-    children: queries.children(call.spanId, MAX_CHILDREN + 1).map(summary),
+    children: queries.children(call, MAX_CHILDREN + 1).map(summary),
     childrenLimit: MAX_CHILDREN,
     source: fn ? readFunctionSource(sourceRoot, fn.file, fn.line) : null,
   };
@@ -73,21 +75,31 @@ export function traceDetail({ queries }: ApiContext, ref: string) {
   return { traceId: trace.traceId, truncated: trace.truncated, calls: trace.calls.map(summary) };
 }
 
-export function functionStats({ queries }: ApiContext, params: URLSearchParams) {
+/** The Functions page's table: per-function figures, and how recording went (drops, queue use) in the range. */
+export function functionStats({ statistics }: ApiContext, params: URLSearchParams) {
   const since = params.get('since');
-  return { stats: queries.stats(since ? parseSince(since) : undefined), serverTimeUs: Date.now() * 1000 };
+  const sinceUs = since ? parseSince(since) : undefined;
+  return {
+    stats: statistics.functionStats(sinceUs),
+    recording: statistics.recordingHealth(sinceUs),
+    serverTimeUs: Date.now() * 1000,
+  };
 }
 
-/** Calls and errors over time for all functions, or with p50/p95/p99 latency for the one named by `fn`. */
-export function timeSeries({ queries }: ApiContext, params: URLSearchParams) {
+/**
+ * Calls and errors over time for all functions and, for the one named by `fn`, its calls, errors and
+ * p50/p95/p99 latency on the same time axis: both charts of the Functions page from one request.
+ */
+export function timeSeries({ queries, statistics }: ApiContext, params: URLSearchParams) {
   const fn = params.get('fn');
-  const functionIds = fn ? readFilter(queries, { fn }).functionIds : undefined;
+  const functionIds = fn ? queries.resolveFunction(fn) : undefined;
   const buckets = readInteger(params.get('buckets'), 'buckets', 60, 2, 500);
   const since = params.get('since');
-  const range = queries.timeRange(functionIds);
-  if (!range) return { buckets: [] };
-  const fromUs = since ? Math.max(parseSince(since), range.fromUs) : range.fromUs;
-  return { buckets: queries.timeSeries(fromUs, Math.max(fromUs, range.toUs), buckets, functionIds, functionIds !== undefined) };
+  const range = statistics.timeRange(since ? parseSince(since) : undefined);
+  return {
+    buckets: range ? statistics.callCounts(range, buckets) : [],
+    latency: range && functionIds ? statistics.latency(range, buckets, functionIds) : [],
+  };
 }
 
 function encodeCursor(cursor: Cursor): string {
@@ -107,23 +119,21 @@ function summary(call: Call | undefined) {
   return { id, process, spanId, parentSpanId, depth, startUs, durationUs, status, errorType, errorMessage };
 }
 
-/** Calls per query while exporting, and the most calls one export holds. */
+/** Calls per query while exporting. */
 const EXPORT_PAGE = 1000;
-const EXPORT_CAP = 100_000;
 
 /**
- * The calls table under the current filter as CSV chunks, newest first, read page by page so that memory
- * stays flat however large the export.
+ * The calls table under the current filter as CSV chunks, newest first, all of them. It is read page by page
+ * by keyset, and the server writes each page only once the client has taken the last (backpressure), so memory
+ * stays flat and other requests are answered in between however large the export.
  */
 export function* exportCsv({ queries }: ApiContext, params: URLSearchParams): Generator<string> {
   const filter = filterFrom(queries, params);
   yield formatCsv([CSV_HEADERS]);
-  let after: Cursor | undefined;
-  for (let exported = 0; exported < EXPORT_CAP; ) {
-    const page = queries.callPage(filter, Math.min(EXPORT_PAGE, EXPORT_CAP - exported), after);
-    yield formatCsv(callRows(page.calls).map(csvRecord));
-    exported += page.calls.length;
-    if (!page.next) break;
+  let after: Cursor | null = null;
+  do {
+    const page = queries.callPage(filter, EXPORT_PAGE, after ?? undefined);
+    yield formatCsv(csvRecords(page.calls));
     after = page.next;
-  }
+  } while (after);
 }

@@ -56,15 +56,24 @@ export function renderTimeChart(spec: TimeChartSpec): string {
     parts.push(`<line x1="${left}" x2="${width - right}" y1="${ty}" y2="${ty}" stroke="#e5e7eb"/>`);
     parts.push(`<text x="${left - 6}" y="${ty + 4}" text-anchor="end" font-size="11" fill="#6b7280">${escapeXml(label)}</text>`);
   }
-  const labelEvery = Math.max(1, Math.ceil(times.length / 6));
+  // At most six time labels, fewer on a narrow chart: the longest (`12:40:05.250`) needs about 80 pixels.
+  const labelEvery = Math.max(1, Math.ceil(times.length / Math.max(2, Math.min(6, Math.floor(plotWidth / 80)))));
   const spanUs = times.length > 1 ? times[times.length - 1]! - times[0]! : 0;
+  const labelStepUs = times.length > 1 ? (times[1]! - times[0]!) * labelEvery : 0;
   times.forEach((time, index) => {
     if (index % labelEvery !== 0) return;
     const date = new Date(time / 1000);
-    const [month, day, hours, minutes] = spec.utc
-      ? [date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes()]
-      : [date.getMonth() + 1, date.getDate(), date.getHours(), date.getMinutes()];
-    const label = spanUs > 86_400e6 ? `${pad(month)}-${pad(day)} ${pad(hours)}:${pad(minutes)}` : `${pad(hours)}:${pad(minutes)}`;
+    const [month, day, hours, minutes, seconds, milliseconds] = spec.utc
+      ? [date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds(), date.getUTCMilliseconds()]
+      : [date.getMonth() + 1, date.getDate(), date.getHours(), date.getMinutes(), date.getSeconds(), date.getMilliseconds()];
+    const clock = `${pad(hours)}:${pad(minutes)}`;
+    // As precise as the distance between labels needs, so that no two labels read the same: the date over a
+    // day, seconds when labels are under five minutes apart, milliseconds when they are under a second apart.
+    const label =
+      spanUs > 86_400e6 ? `${pad(month)}-${pad(day)} ${clock}`
+      : labelStepUs < 1e6 ? `${clock}:${pad(seconds)}.${String(milliseconds).padStart(3, '0')}`
+      : labelStepUs < 300e6 ? `${clock}:${pad(seconds)}`
+      : clock;
     parts.push(`<text x="${x(index)}" y="${height - 8}" font-size="11" fill="#6b7280">${label}</text>`);
   });
   const bars = series.filter(s => s.kind === 'bar');

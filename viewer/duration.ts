@@ -33,10 +33,29 @@ export function parseDuration(text: string): number {
 
 /** A `--since` value: a duration back from `nowUs`, or an absolute ISO 8601 time. */
 export function parseSince(text: string, nowUs: number = Date.now() * 1000): number {
-  if (/^\d{4}-\d{2}-\d{2}/.test(text.trim())) {
-    const ms = Date.parse(text);
-    if (Number.isNaN(ms)) throw new UsageError(`bad time ${JSON.stringify(text)}: use ISO 8601, as in 2025-01-31T14:00:00Z`);
-    return ms * 1000;
-  }
-  return nowUs - parseDuration(text);
+  return /^\d{4}-/.test(text.trim()) ? parseTime(text) : nowUs - parseDuration(text);
+}
+
+/**
+ * `2025-01-31`, `2025-01-31T14:00`, `2025-01-31 14:00:05.250Z`, `...+02:00`. Without a zone, a date is UTC and a
+ * date with a time is local time, as JavaScript reads them.
+ */
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):(\d{2}))?)?$/;
+
+/**
+ * An ISO 8601 time in microseconds. Every field is checked first, because Date.parse rolls impossible dates
+ * over (`2026-02-30` would be 2 March) instead of refusing them.
+ */
+function parseTime(text: string): number {
+  const match = ISO_TIME.exec(text.trim());
+  const bad = (why: string) => new UsageError(`bad time ${JSON.stringify(text)}: ${why}`);
+  if (!match) throw bad('use ISO 8601, as in 2025-01-31 or 2025-01-31T14:00:00Z');
+  const field = (index: number) => Number(match[index] ?? 0);
+  const [year, month, day] = [field(1), field(2), field(3)];
+  // Day 0 of the next month is the last day of this one.
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12) throw bad(`there is no month ${month}`);
+  if (day < 1 || day > daysInMonth) throw bad(`${match[1]}-${match[2]} has no day ${day}`);
+  if (field(4) > 23 || field(5) > 59 || field(6) > 59 || field(7) > 23 || field(8) > 59) throw bad('a time field is out of range');
+  return Date.parse(text.trim()) * 1000;
 }

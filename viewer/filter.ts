@@ -2,6 +2,7 @@
  * Reading a calls filter from the words users type, shared by the command line and the dashboard's API so that
  * `--status err` and `?status=err` mean exactly the same thing.
  */
+import { CALL_STATUSES, VALUE_DIRECTIONS } from '../runtime/schema';
 import { parseSince } from './duration';
 import { UsageError } from './errors';
 import type { CallFilter, TraceQueries } from './queries';
@@ -18,9 +19,9 @@ export interface FilterWords {
 
 export function readFilter(queries: TraceQueries, words: FilterWords): CallFilter {
   const filter: CallFilter = {};
-  if (words.fn) filter.functionIds = /^#\d+$/.test(words.fn) ? [Number(words.fn.slice(1))] : queries.resolveFunction(words.fn);
-  if (words.status) filter.status = oneOf(words.status, ['OK', 'ERR'] as const, 'status');
-  if (words.direction) filter.direction = oneOf(words.direction, ['INPUT', 'OUTPUT'] as const, 'direction');
+  if (words.fn) filter.functionIds = queries.resolveFunction(words.fn);
+  if (words.status) filter.status = oneOf(words.status, CALL_STATUSES, 'status');
+  if (words.direction) filter.direction = oneOf(words.direction, VALUE_DIRECTIONS, 'direction');
   if (words.since) filter.sinceUs = parseSince(words.since);
   if (words.until) filter.untilUs = parseSince(words.until);
   return filter;

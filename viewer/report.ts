@@ -4,10 +4,11 @@
  */
 import { renderPercentileBars, renderTimeChart } from './charts';
 import { formatDuration, formatPercent, formatTimestamp } from './format';
-import type { TraceQueries } from './queries';
+import { dropWarning, queueNote, totalDropped } from './recording-notes';
+import type { TraceStatistics } from './statistics';
 
 const BUCKETS = 60;
-const STATS_HEADERS = ['Function', 'Calls', 'Errors', 'Error rate', 'p50', 'p95', 'p99', 'Max', 'Last seen (UTC)'];
+const STATS_HEADERS = ['Function', 'Calls', 'Dropped', 'Errors', 'Error rate', 'p50', 'p95', 'p99', 'Max', 'Last seen (UTC)'];
 
 export interface ReportOptions {
   databasePath: string;
@@ -16,11 +17,11 @@ export interface ReportOptions {
   nowUs: number;
 }
 
-export function buildReport(queries: TraceQueries, options: ReportOptions): string {
-  const stats = queries.stats(options.sinceUs);
-  const range = queries.timeRange();
-  const fromUs = range && options.sinceUs !== undefined ? Math.max(range.fromUs, options.sinceUs) : range?.fromUs;
-  const buckets = range && fromUs !== undefined ? queries.timeSeries(fromUs, Math.max(fromUs, range.toUs), BUCKETS, undefined, false) : [];
+export function buildReport(statistics: TraceStatistics, options: ReportOptions): string {
+  const stats = statistics.functionStats(options.sinceUs);
+  const health = statistics.recordingHealth(options.sinceUs);
+  const range = statistics.timeRange(options.sinceUs);
+  const buckets = range ? statistics.callCounts(range, BUCKETS) : [];
   const totalCalls = stats.reduce((sum, s) => sum + s.calls, 0);
   const totalErrors = stats.reduce((sum, s) => sum + s.errors, 0);
 
@@ -38,23 +39,28 @@ export function buildReport(queries: TraceQueries, options: ReportOptions): stri
           height: 260,
           utc: true,
         });
+  // A function whose every call was dropped has no latency to draw.
+  const recorded = stats.filter(s => s.calls > 0);
   const percentiles =
-    stats.length === 0
+    recorded.length === 0
       ? '<p class="empty">No calls recorded.</p>'
       : renderPercentileBars(
-          stats.map(s => ({ label: s.process, p50Us: s.p50Us, p95Us: s.p95Us, p99Us: s.p99Us })),
+          recorded.map(s => ({ label: s.process, p50Us: s.p50Us!, p95Us: s.p95Us!, p99Us: s.p99Us! })),
           960,
         );
+  const warning = dropWarning(health.dropped);
+  const queue = queueNote(health);
+  const notes = (warning ? `<p class="warning">${escapeHtml(warning)}</p>` : '') + (queue ? `<p class="meta">${escapeHtml(queue)}</p>` : '');
   const rows = stats
     .map(
       s => `<tr${s.errors > 0 ? ' class="err"' : ''}>
-  <td class="proc">${escapeHtml(s.process)}</td><td>${s.calls}</td><td>${s.errors}</td><td>${formatPercent(s.errorRate)}</td>
-  <td>${formatDuration(s.p50Us)}</td><td>${formatDuration(s.p95Us)}</td><td>${formatDuration(s.p99Us)}</td>
-  <td>${formatDuration(s.maxUs)}</td><td>${formatTimestamp(s.lastSeenUs)}</td></tr>`,
+  <td class="proc">${escapeHtml(s.process)}</td><td>${s.calls}</td><td>${totalDropped(s.dropped)}</td><td>${s.errors}</td>
+  <td>${formatPercent(s.errorRate)}</td><td>${formatDuration(s.p50Us)}</td><td>${formatDuration(s.p95Us)}</td>
+  <td>${formatDuration(s.p99Us)}</td><td>${formatDuration(s.maxUs)}</td>
+  <td>${s.lastSeenUs === null ? '–' : formatTimestamp(s.lastSeenUs)}</td></tr>`,
     )
     .join('\n');
-  const period =
-    range && fromUs !== undefined ? `${formatTimestamp(fromUs)} to ${formatTimestamp(range.toUs)} UTC` : 'no calls recorded';
+  const period = range ? `${formatTimestamp(range.fromUs)} to ${formatTimestamp(range.toUs)} UTC` : 'no calls recorded';
 
   return `<!doctype html>
 <html lang="en">
@@ -74,6 +80,7 @@ th:first-child, td:first-child { text-align: left; }
 td.proc { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; }
 tr.err td { background: #fef2f2; }
 .empty { color: #6b7280; }
+.warning { color: #92400e; background: #fffbeb; border: 1px solid #fde68a; border-radius: 6px; padding: 8px 12px; }
 svg { max-width: 100%; height: auto; }
 </style>
 </head>
@@ -88,6 +95,7 @@ svg { max-width: 100%; height: auto; }
 ${rows}
 </tbody>
 </table>
+${notes}
 <h2>Calls and errors over time</h2>
 ${timeline}
 <h2>Latency percentiles per function</h2>

@@ -6,16 +6,18 @@
  * elsewhere cannot reach it through DNS rebinding.
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { BlockList, isIP, type AddressInfo } from 'node:net';
 import * as api from './api';
 import { UsageError } from './errors';
 import { PAGE_HTML } from './page/html';
 import { PAGE_SCRIPT } from './page/script';
 import { PAGE_STYLE } from './page/style';
 import type { TraceQueries } from './queries';
+import type { TraceStatistics } from './statistics';
 
 export interface ServerOptions {
   queries: TraceQueries;
+  statistics: TraceStatistics;
   sourceRoot: string;
   /** Shown in the page header, so several dashboards can be told apart. */
   databasePath: string;
@@ -36,7 +38,7 @@ const SECURITY_HEADERS = {
 };
 
 export function createDashboardServer(options: ServerOptions): http.Server {
-  const context: api.ApiContext = { queries: options.queries, sourceRoot: options.sourceRoot };
+  const context: api.ApiContext = { queries: options.queries, statistics: options.statistics, sourceRoot: options.sourceRoot };
   const server = http.createServer((request, response) => {
     try {
       handle(server, context, options, request, response);
@@ -66,7 +68,7 @@ function handle(
   const params = url.searchParams;
   const [, prefix, resource, id, ...rest] = url.pathname.split('/');
   if (prefix !== 'api' || rest.length > 0) return sendJson(response, 404, { error: 'not found' });
-  const ref = id === undefined ? undefined : decodeURIComponent(id);
+  const ref = id === undefined ? undefined : decodePathSegment(id);
   switch (resource) {
     case 'info':
       return sendJson(response, 200, { databasePath: options.databasePath, sourceRoot: options.sourceRoot });
@@ -87,17 +89,36 @@ function handle(
   }
 }
 
+/** `%2F` and the like in a call or trace reference; a malformed escape is the client's mistake, not ours. */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new UsageError(`malformed percent-encoding in ${JSON.stringify(segment)}`);
+  }
+}
+
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
 /** On loopback, only loopback host names; bound to another address on purpose, any host. */
 function hostAllowed(server: http.Server, host: string | undefined): boolean {
   const address = server.address() as AddressInfo | null;
   if (!address || !isLoopback(address.address)) return true;
   if (!host) return false;
-  const name = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-  return name === 'localhost' || isLoopback(name);
+  // `name:port` or `[v6 address]:port`, the port optional.
+  const name = /^\[([^\]]*)\](?::\d+)?$/.exec(host)?.[1] ?? host.replace(/:\d+$/, '');
+  return name.toLowerCase() === 'localhost' || isLoopback(name);
 }
 
+/**
+ * Only a literal address can be trusted to be loopback: a name such as `127.0.0.1.attacker.example` is resolved
+ * by whoever controls its domain, which is exactly what DNS rebinding exploits.
+ */
 function isLoopback(address: string): boolean {
-  return address === '::1' || address.startsWith('127.') || address === '::ffff:127.0.0.1';
+  const family = isIP(address);
+  return family !== 0 && LOOPBACK.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 function sendFound(response: http.ServerResponse, body: Json): void {
@@ -125,13 +146,17 @@ function sendCsv(response: http.ServerResponse, chunks: Generator<string>): void
   });
   if (response.req.method === 'HEAD') return void response.end();
   if (!first.done) response.write(first.value);
-  // Writing page by page with backpressure keeps a 100,000-call export from buffering in memory.
+  // One page per turn of the event loop, and none while the client is behind (backpressure): an export of any
+  // size then neither buffers in memory nor holds up the dashboard's other requests. The turn is taken even
+  // after 'drain', because a socket that took a page at once emits it from process.nextTick, and a fast local
+  // client would then keep the whole export in one turn.
   const pump = (): void => {
+    if (response.destroyed) return;
     try {
-      for (let chunk = chunks.next(); !chunk.done; chunk = chunks.next()) {
-        if (!response.write(chunk.value)) return void response.once('drain', pump);
-      }
-      response.end();
+      const chunk = chunks.next();
+      if (chunk.done) return void response.end();
+      if (response.write(chunk.value)) setImmediate(pump);
+      else response.once('drain', () => setImmediate(pump));
     } catch (error) {
       response.destroy(error as Error);
     }

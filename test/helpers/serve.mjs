@@ -4,18 +4,23 @@ import * as path from 'node:path';
 
 const cli = path.resolve(import.meta.dirname, '..', '..', 'dist', 'viewer', 'cli.js');
 
-/** Serves `dbPath` on a free loopback port (port 0: the system picks one); resolves with the process and its URL. */
+/**
+ * Serves `dbPath` on a free loopback port (port 0: the system picks one); resolves with the process, its URL and
+ * `stderr()`, everything the server has logged so far, for tests that check it logged nothing.
+ */
 export function startDashboard(dbPath, root) {
   const server = spawn(process.execPath, [cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--db', dbPath, '--root', root], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let output = '';
+  let errors = '';
+  server.stderr.setEncoding('utf8').on('data', chunk => (errors += chunk));
   return new Promise((resolve, reject) => {
-    let output = '';
     server.stdout.on('data', chunk => {
       output += chunk;
       const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(output);
-      if (match) resolve({ server, url: match[0] });
+      if (match) resolve({ server, url: match[0], stderr: () => errors });
     });
-    server.once('exit', code => reject(new Error(`serve exited with ${code}: ${output}`)));
+    server.once('exit', code => reject(new Error(`serve exited with ${code}: ${output}${errors}`)));
   });
 }

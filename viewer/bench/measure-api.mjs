@@ -1,9 +1,13 @@
-// Measures every dashboard API endpoint against a trace database (made by synthetic-db.mjs for the 1M-call
-// figure), through the real server over HTTP:
+// Measures the dashboard's API against a trace database (made by synthetic-db.mjs for the 1M-call figures),
+// through the real server over HTTP:
 //
 //   npm run build && node viewer/bench/measure-api.mjs <file.db> [repeats=5]
 //
-// Prints the median and worst wall time per request. This is a measurement, not a test: it asserts nothing.
+// Times every endpoint, then every page: all the requests a page makes when it loads, one after another as the
+// page makes them. Each is timed twice: first on a freshly started server, whose answers cache is empty as it
+// is after new data arrived (SQLite's and the system's file caches are warm either way), then again at once,
+// as an auto-refresh over a file nobody is writing. Prints the median of `repeats` runs, each on its own server.
+// This is a measurement, not a test: it asserts nothing.
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
@@ -24,33 +28,18 @@ const busiest = db.prepare(
   `SELECT f.group_name || '.' || f.name AS process FROM calls c JOIN functions f ON f.id = c.function_id
     GROUP BY c.function_id ORDER BY count(*) DESC LIMIT 1`,
 ).get().process;
+// A cursor deep in the table, as after paging far back: the first call older than two hours.
+const deep = db.prepare('SELECT start_us, id FROM calls WHERE start_us < ? ORDER BY start_us DESC, id DESC LIMIT 1')
+  .get(Date.now() * 1000 - 7_200_000_000);
 db.close();
+const fn = encodeURIComponent(busiest);
 
-const server = spawn(process.execPath, [cli, 'serve', '--db', file, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const base = await new Promise((resolve, reject) => {
-  server.stdout.on('data', chunk => {
-    const match = /http:\/\/[^/]+\//.exec(String(chunk));
-    if (match) resolve(match[0]);
-  });
-  server.once('exit', code => reject(new Error(`server exited with ${code}`)));
-});
-
-async function time(url) {
-  const started = process.hrtime.bigint();
-  const response = await fetch(base + url);
-  await response.arrayBuffer();
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return Number(process.hrtime.bigint() - started) / 1e6;
-}
-
-// A cursor deep in the table, as after paging far back.
-const deep = await (await fetch(`${base}api/calls?limit=1&since=2h`)).json();
 const endpoints = [
   ['calls, first page', 'api/calls?limit=50'],
-  ['calls, page deep in history (keyset)', `api/calls?limit=50&after=${encodeURIComponent(deep.next)}`],
-  ['calls, one function', `api/calls?limit=50&fn=${encodeURIComponent(busiest)}`],
+  ['calls, page deep in history (keyset)', `api/calls?limit=50&after=${deep.start_us}.${deep.id}`],
+  ['calls, one function', `api/calls?limit=50&fn=${fn}`],
   ['calls, status=ERR', 'api/calls?limit=50&status=ERR'],
-  ['calls, one function + ERR', `api/calls?limit=50&status=ERR&fn=${encodeURIComponent(busiest)}`],
+  ['calls, one function + ERR', `api/calls?limit=50&status=ERR&fn=${fn}`],
   ['calls, direction=OUTPUT', 'api/calls?limit=50&direction=OUTPUT'],
   ['calls, last 15 minutes', 'api/calls?limit=50&since=15m'],
   ['call detail', `api/calls/${middle.id}`],
@@ -60,18 +49,71 @@ const endpoints = [
   ['stats, all time', 'api/stats'],
   ['stats, last hour', 'api/stats?since=1h'],
   ['timeseries, all functions', 'api/timeseries?buckets=48'],
-  ['timeseries, one function', `api/timeseries?buckets=48&fn=${encodeURIComponent(busiest)}`],
-  ['timeseries, one function, last hour', `api/timeseries?buckets=48&since=1h&fn=${encodeURIComponent(busiest)}`],
-  ['CSV export, one function, last 15 minutes', `api/calls.csv?since=15m&fn=${encodeURIComponent(busiest)}`],
+  ['timeseries, all + one function', `api/timeseries?buckets=48&fn=${fn}`],
+  ['timeseries, all + one function, last hour', `api/timeseries?since=1h&buckets=48&fn=${fn}`],
+  ['CSV export, one function, last 15 minutes', `api/calls.csv?since=15m&fn=${fn}`],
 ];
 
-console.log(`${calls} calls in ${file}; ${repeats} requests per endpoint after one warm-up\n`);
-console.log('| endpoint | median ms | max ms |\n|---|---:|---:|');
-for (const [name, url] of endpoints) {
-  await time(url);
-  const times = [];
-  for (let i = 0; i < repeats; i++) times.push(await time(url));
-  times.sort((a, b) => a - b);
-  console.log(`| ${name} | ${times[Math.floor(times.length / 2)].toFixed(1)} | ${times[times.length - 1].toFixed(1)} |`);
+// The requests of dashboard.ts's views, in the order they make them; the page also asks for `info` once.
+const pages = [
+  ['Calls', ['api/info', 'api/functions', 'api/calls?limit=50']],
+  ['Calls, one function', [`api/calls?limit=50&fn=${fn}`]],
+  ['Calls, failed only', ['api/calls?limit=50&status=ERR']],
+  ['Calls, last 15 minutes', ['api/calls?limit=50&since=15m']],
+  ['Call', [`api/calls/${middle.id}`]],
+  ['Trace', [`api/traces/${middle.trace_id}`]],
+  ['Functions, all time', ['api/stats', `api/timeseries?buckets=48&fn=${fn}`]],
+  ['Functions, last 24 hours', ['api/stats?since=24h', `api/timeseries?since=24h&buckets=48&fn=${fn}`]],
+  ['Functions, last 6 hours', ['api/stats?since=6h', `api/timeseries?since=6h&buckets=48&fn=${fn}`]],
+  ['Functions, last hour', ['api/stats?since=1h', `api/timeseries?since=1h&buckets=48&fn=${fn}`]],
+];
+
+async function startServer() {
+  const server = spawn(process.execPath, [cli, 'serve', '--db', file, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const base = await new Promise((resolve, reject) => {
+    server.stdout.on('data', chunk => {
+      const match = /http:\/\/[^/]+\//.exec(String(chunk));
+      if (match) resolve(match[0]);
+    });
+    server.once('exit', code => reject(new Error(`server exited with ${code}`)));
+  });
+  return { base, stop: () => new Promise(resolve => server.once('exit', resolve).kill('SIGTERM')) };
 }
-server.kill('SIGTERM');
+
+/** Wall time of the requests, one after another, in milliseconds. */
+async function time(base, urls) {
+  const started = process.hrtime.bigint();
+  for (const url of urls) {
+    const response = await fetch(base + url);
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  }
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+/** For each [name, urls], the first-load and repeat times of every run. */
+async function measure(items) {
+  const times = new Map(items.map(([name]) => [name, { first: [], again: [] }]));
+  for (let run = 0; run < repeats; run++) {
+    const { base, stop } = await startServer();
+    for (const [name, urls] of items) {
+      times.get(name).first.push(await time(base, urls));
+      times.get(name).again.push(await time(base, urls));
+    }
+    await stop();
+  }
+  return times;
+}
+
+const median = list => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)].toFixed(1);
+
+function print(title, times, extra = () => '') {
+  console.log(`| ${title} | first ms | again ms |${extra.header ?? ''}\n|---|---:|---:|${extra.rule ?? ''}`);
+  for (const [name, { first, again }] of times) console.log(`| ${name} | ${median(first)} | ${median(again)} |${extra(name)}`);
+  console.log('');
+}
+
+console.log(`${calls} calls in ${file}; medians of ${repeats} runs, each on a fresh server\n`);
+print('endpoint', await measure(endpoints.map(([name, url]) => [name, [url]])));
+const requests = Object.assign(name => ` ${pages.find(([page]) => page === name)[1].length} |`, { header: ' requests |', rule: '---:|' });
+print('page', await measure(pages), requests);

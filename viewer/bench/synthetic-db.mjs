@@ -4,7 +4,8 @@
 //   node viewer/bench/synthetic-db.mjs <file.db> [calls=1000000] [hours=24]
 //
 // Calls come in traces of one root and a few children, spread evenly over the last `hours`, with about 1% of
-// them failing, and 2 to 4 values per call, the shape the examples produce.
+// them failing, and 2 to 4 values per call, the shape the examples produce. The one recording process filled
+// its queue once and dropped some calls, so that the drop and queue questions have rows to read too.
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
@@ -44,6 +45,12 @@ export function generate(file, calls = 1_000_000, hours = 24) {
   const insertValue = db.prepare(
     `INSERT INTO call_values (call_id, name, direction, position, declared_type, value_json) VALUES (?, ?, ?, ?, ?, ?)`,
   );
+  const insertProcess = db.prepare(
+    `INSERT INTO processes (pid, started_us, argv_json, queue_capacity, queue_high_water, updated_us) VALUES (4242, ?, '[]', 131072, 131072, ?)`,
+  );
+  const insertDrop = db.prepare(
+    `INSERT INTO drops (function_id, pid, started_us, reason, count, updated_us) VALUES (?, 4242, ?, 'queue_full', ?, ?)`,
+  );
   let seed = 1;
   const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
   // Ids derived from the call number are unique by construction, which random hex from a toy generator is not.
@@ -52,6 +59,9 @@ export function generate(file, calls = 1_000_000, hours = 24) {
     FUNCTIONS.forEach((fn, index) =>
       insertFunction.run(fn.group, fn.name, `${fn.group}.ts`, 10 + index * 8, fn.kind, JSON.stringify(fn.params.map(([name, type]) => ({ name, type }))), fn.returnType, fromUs),
     );
+    insertProcess.run(fromUs, nowUs);
+    insertDrop.run(2, fromUs, 12_345, nowUs);
+    insertDrop.run(4, fromUs, 678, nowUs);
     let id = 0;
     while (id < calls) {
       const rootSpan = spanOf(id + 1);

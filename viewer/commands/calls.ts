@@ -1,4 +1,4 @@
-import { callRows, csvRecord, CSV_HEADERS, TABLE_HEADERS } from '../call-rows';
+import { callRows, csvRecords, CSV_HEADERS, TABLE_HEADERS } from '../call-rows';
 import { openReadOnly } from '../database';
 import { UsageError } from '../errors';
 import { readFilter, readInteger } from '../filter';
@@ -37,9 +37,10 @@ export const callsCommand: Command = {
         since: option(values, 'since'),
         until: option(values, 'until'),
       });
-      const rows = callRows(queries.callPage(filter, limit).calls);
+      const calls = queries.callPage(filter, limit).calls;
+      if (values.csv) return void out.write(formatCsv([CSV_HEADERS, ...csvRecords(calls)]));
+      const rows = callRows(calls);
       if (values.json) out.write(JSON.stringify(rows, null, 2) + '\n');
-      else if (values.csv) out.write(formatCsv([CSV_HEADERS, ...rows.map(csvRecord)]));
       else if (rows.length === 0) out.write('No calls match.\n');
       else {
         const table = rows.map(row => {

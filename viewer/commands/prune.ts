@@ -10,7 +10,7 @@ const BATCH = 5000;
 export const pruneCommand: Command = {
   name: 'prune',
   usage: '--older-than 6h',
-  summary: 'delete calls (and their values) that started longer ago than the given duration',
+  summary: 'delete calls (and their values) that started longer ago than the given duration, and older drop counts',
   positionals: 0,
   options: { 'older-than': { type: 'string' } },
   run({ values, databasePath, out }) {
@@ -27,6 +27,10 @@ export const pruneCommand: Command = {
         deleted += changes;
         if (changes < BATCH) break;
       }
+      // As the writer's own retention does: drop totals and queue figures of processes that stopped recording
+      // before the cutoff describe calls that are gone now.
+      db.prepare('DELETE FROM drops WHERE updated_us < ?').run(cutoffUs);
+      db.prepare('DELETE FROM processes WHERE updated_us < ?').run(cutoffUs);
       out.write(`Deleted ${deleted} call${deleted === 1 ? '' : 's'} started before ${formatTimestamp(cutoffUs)} UTC.\n`);
     } finally {
       db.close();

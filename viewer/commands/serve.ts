@@ -4,6 +4,7 @@ import { UsageError } from '../errors';
 import { readInteger } from '../filter';
 import { TraceQueries } from '../queries';
 import { createDashboardServer } from '../server';
+import { TraceStatistics } from '../statistics';
 import { type Command, option } from './command';
 
 const DEFAULT_PORT = 7421;
@@ -19,7 +20,7 @@ export const serveCommand: Command = {
     const host = option(values, 'host') ?? '127.0.0.1';
     const sourceRoot = path.resolve(option(values, 'root') ?? defaultSourceRoot(databasePath));
     const db = openReadOnly(databasePath);
-    const server = createDashboardServer({ queries: new TraceQueries(db), sourceRoot, databasePath });
+    const server = createDashboardServer({ queries: new TraceQueries(db), statistics: new TraceStatistics(db), sourceRoot, databasePath });
     return new Promise<void>((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) => {
         db.close();

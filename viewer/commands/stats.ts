@@ -1,15 +1,16 @@
 import { openReadOnly } from '../database';
 import { parseSince } from '../duration';
 import { formatDuration, formatPercent, formatTable, formatTimestamp } from '../format';
-import { TraceQueries } from '../queries';
+import { dropWarning, queueNote, totalDropped } from '../recording-notes';
+import { TraceStatistics } from '../statistics';
 import { type Command, option } from './command';
 
-const STATS_HEADERS = ['Function', 'Calls', 'Errors', 'Error rate', 'p50', 'p95', 'p99', 'Max', 'Last seen'];
+const STATS_HEADERS = ['Function', 'Calls', 'Dropped', 'Errors', 'Error rate', 'p50', 'p95', 'p99', 'Max', 'Last seen'];
 
 export const statsCommand: Command = {
   name: 'stats',
   usage: '[--since 1h] [--json]',
-  summary: 'per function: calls, errors, error rate, p50/p95/p99/max duration, last seen',
+  summary: 'per function: calls, dropped calls, errors, error rate, p50/p95/p99/max duration, last seen',
   positionals: 0,
   options: { since: { type: 'string' }, json: { type: 'boolean' } },
   run({ values, databasePath, out }) {
@@ -17,7 +18,8 @@ export const statsCommand: Command = {
     const sinceUs = since === undefined ? undefined : parseSince(since);
     const db = openReadOnly(databasePath);
     try {
-      const stats = new TraceQueries(db).stats(sinceUs);
+      const statistics = new TraceStatistics(db);
+      const stats = statistics.functionStats(sinceUs);
       if (values.json) return void out.write(JSON.stringify(stats, null, 2) + '\n');
       if (stats.length === 0) return void out.write('No calls recorded' + (since ? ` in the last ${since}` : '') + '.\n');
       out.write(
@@ -26,16 +28,20 @@ export const statsCommand: Command = {
           stats.map(s => [
             s.process,
             String(s.calls),
+            String(totalDropped(s.dropped)),
             String(s.errors),
             formatPercent(s.errorRate),
             formatDuration(s.p50Us),
             formatDuration(s.p95Us),
             formatDuration(s.p99Us),
             formatDuration(s.maxUs),
-            formatTimestamp(s.lastSeenUs),
+            s.lastSeenUs === null ? '–' : formatTimestamp(s.lastSeenUs),
           ]),
         ),
       );
+      const health = statistics.recordingHealth(sinceUs);
+      const notes = [queueNote(health), dropWarning(health.dropped)].filter(note => note !== null);
+      if (notes.length > 0) out.write(`\n${notes.join('\n')}\n`);
     } finally {
       db.close();
     }

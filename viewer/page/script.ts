@@ -2,10 +2,11 @@
  * The dashboard's browser code: a small hash-routed page (calls, call detail, trace timeline, functions) that
  * builds its DOM from the JSON API with textContent only, so no recorded value is ever parsed as HTML.
  *
- * It is plain ES2020 served as one file; the chart function is the same one the HTML report uses, inserted as
- * source text (see charts.ts).
+ * It is plain ES2020 served as one file; the chart function and the recording notes are the same ones the command
+ * line and the HTML report use, inserted as source text (see charts.ts).
  */
 import { renderTimeChart } from '../charts';
+import { dropWarning, queueNote } from '../recording-notes';
 
 const APP = String.raw`
 (function () {
@@ -14,14 +15,17 @@ const APP = String.raw`
   var REFRESH_MS = 5000;
   var PAGE_SIZE = 50;
   var INLINE_LIMIT = 120;
+  // An opened value shows this much until "show more": lines for pretty JSON, characters for a long string.
   var PREVIEW_LINES = 30;
+  var PREVIEW_CHARS = 2000;
   var RANGES = [['', 'All time'], ['5m', 'Last 5 minutes'], ['15m', 'Last 15 minutes'], ['1h', 'Last hour'],
     ['6h', 'Last 6 hours'], ['24h', 'Last 24 hours'], ['7d', 'Last 7 days']];
 
   var view = document.getElementById('view');
   var stamp = document.getElementById('last-updated');
   var autoRefresh = document.getElementById('auto-refresh');
-  var state = { load: null, lastUpdated: null, timer: null, functions: [], pager: { key: '', stack: [], after: '' } };
+  // opened: what the user opened in each value (see renderValue), kept across the refreshes that rebuild it.
+  var state = { load: null, lastUpdated: null, timer: null, functions: [], pager: { key: '', stack: [], after: '' }, opened: {} };
 
   // ---- DOM and formatting helpers ----
 
@@ -144,12 +148,19 @@ const APP = String.raw`
     area.remove();
   }
 
-  function renderValue(valueJson, expanded) {
+  /**
+   * A value as one highlighted line that opens into pretty JSON. key names the value within its view, so that
+   * whether it is open, and shown in full, survives the refreshes that rebuild it.
+   */
+  function renderValue(valueJson, key, openAtFirst) {
     var value;
     try { value = JSON.parse(valueJson); } catch (e) { value = valueJson; }
     var box = h('div', { class: 'value' });
-    if (isSpecial(value)) {
-      box.appendChild(specialNode(value));
+    var special = isSpecial(value) ? specialNode(value) : null;
+    // A special value (see runtime/capture.ts) that fits on a line is shown by what it stands for; a long one,
+    // such as a truncated string's prefix or a Map's entries, opens like any other object.
+    if (special && special.textContent.length <= INLINE_LIMIT) {
+      box.appendChild(special);
       return box;
     }
     var compact = typeof value === 'string' && value === valueJson ? value : JSON.stringify(value);
@@ -159,31 +170,48 @@ const APP = String.raw`
       append(box, h('span', { class: 'actions' }, copyButton(compact)));
       return box;
     }
+    var seen = state.opened[key] || { open: openAtFirst, all: false };
+    var remember = function () { state.opened[key] = seen; };
     var pretty = simple ? compact : JSON.stringify(value, null, 2);
-    var line = h('span', { class: 'line' }, highlight(compact.length > INLINE_LIMIT ? compact.slice(0, INLINE_LIMIT - 1) + '…' : compact));
+    var preview = previewOf(pretty);
+    var line = h('span', { class: 'line' }, special
+      ? h('span', { class: special.className, text: special.textContent.slice(0, INLINE_LIMIT - 1) + '…' })
+      : highlight(compact.length > INLINE_LIMIT ? compact.slice(0, INLINE_LIMIT - 1) + '…' : compact));
     var pre = h('pre', { class: 'pretty' });
-    var lines = pretty.split('\n');
-    var long = lines.length > PREVIEW_LINES;
-    var fill = function (all) {
+    var fill = function () {
       pre.textContent = '';
-      append(pre, highlight(all ? pretty : lines.slice(0, PREVIEW_LINES).join('\n')));
+      var all = seen.all || preview === null;
+      append(pre, highlight(all ? pretty : preview.text));
       if (!all) {
         pre.appendChild(document.createTextNode('\n'));
-        pre.appendChild(h('button', { type: 'button', class: 'show-more', text: 'show more (' + (lines.length - PREVIEW_LINES) + ' more lines)', onclick: function (event) { event.stopPropagation(); fill(true); } }));
+        pre.appendChild(h('button', { type: 'button', class: 'show-more', text: 'show more (' + preview.hidden + ')', onclick: function (event) { event.stopPropagation(); seen.all = true; remember(); fill(); } }));
       }
     };
-    fill(!long);
+    fill();
     var toggle = h('button', { type: 'button', class: 'toggle' });
-    var setOpen = function (open) {
-      pre.hidden = !open;
-      line.hidden = open;
-      toggle.textContent = open ? 'Collapse' : 'Expand';
+    var show = function () {
+      pre.hidden = !seen.open;
+      line.hidden = seen.open;
+      toggle.textContent = seen.open ? 'Collapse' : 'Expand';
     };
-    toggle.addEventListener('click', function (event) { event.stopPropagation(); setOpen(pre.hidden); });
-    setOpen(!!expanded);
+    toggle.addEventListener('click', function (event) { event.stopPropagation(); seen.open = !seen.open; remember(); show(); });
+    show();
     append(box, line, h('span', { class: 'actions' }, toggle, copyButton(pretty)), pre);
     return box;
   }
+
+  /** The start of a long text and what it leaves out, or null when the text is short enough to show whole. */
+  function previewOf(text) {
+    var lines = text.split('\n');
+    if (lines.length > PREVIEW_LINES) {
+      var head = lines.slice(0, PREVIEW_LINES).join('\n');
+      if (head.length <= PREVIEW_CHARS) return { text: head, hidden: fmtCount(lines.length - PREVIEW_LINES) + ' more lines' };
+    }
+    if (text.length <= PREVIEW_CHARS) return null;
+    return { text: text.slice(0, PREVIEW_CHARS), hidden: fmtCount(text.length - PREVIEW_CHARS) + ' more characters' };
+  }
+
+  function valueKey(view, value) { return view + ':' + value.callId + ':' + value.direction + ':' + value.position; }
 
   // ---- Routing and refresh ----
 
@@ -251,6 +279,20 @@ const APP = String.raw`
 
   function setHash(name, params) { location.hash = '#/' + name + query(params); }
 
+  /**
+   * For a view's loader: changed(content) is false when a refresh brought the same content the view last drew,
+   * which the view then leaves alone, keeping the scroll position, a text selection and every opened value.
+   */
+  function changeDetector() {
+    var drawn = null;
+    return function changed(content) {
+      var text = JSON.stringify(content);
+      if (text === drawn) return false;
+      drawn = text;
+      return true;
+    };
+  }
+
   // ---- Calls: one row per variable ----
 
   function callsView(route) {
@@ -281,6 +323,7 @@ const APP = String.raw`
     append(view, filters, h('div', { class: 'toolbar' }, summary, h('span', { class: 'spacer' }), prev, next), h('div', { class: 'panel' }, table));
 
     var nextCursor = null;
+    var changed = changeDetector();
     prev.addEventListener('click', function () { state.pager.after = state.pager.stack.pop() || ''; refresh(); });
     next.addEventListener('click', function () { state.pager.stack.push(state.pager.after); state.pager.after = nextCursor; refresh(); });
 
@@ -298,6 +341,7 @@ const APP = String.raw`
         var first = state.pager.stack.length * PAGE_SIZE;
         summary.textContent = page.calls.length === 0 ? 'No calls match.'
           : 'Calls ' + fmtCount(first + 1) + '–' + fmtCount(first + page.calls.length) + ' of ' + fmtCount(page.total.count) + (page.total.capped ? '+' : '');
+        if (!changed(page.calls)) return;
         body.textContent = '';
         if (page.calls.length === 0) body.appendChild(h('tr', null, h('td', { colspan: 8, class: 'empty', text: 'No calls recorded for this filter.' })));
         page.calls.forEach(function (call) { append(body, callRows(call)); });
@@ -315,7 +359,7 @@ const APP = String.raw`
         h('td', { class: 'proc' }, firstRow ? [call.process, err ? h('div', { class: 'mono', style: 'color:var(--err);white-space:normal', text: call.errorType + ': ' + call.errorMessage }) : null] : null),
         h('td', { class: 'mono', text: value ? value.name : '' }),
         h('td', { class: 'type', text: value ? value.declaredType : '' }),
-        h('td', null, value ? renderValue(value.valueJson, false) : h('span', { class: 'muted', text: 'no values' })),
+        h('td', null, value ? renderValue(value.valueJson, valueKey('calls', value), false) : h('span', { class: 'muted', text: 'no values' })),
         h('td', null, value ? h('span', { class: 'badge dir', text: value.direction }) : null),
         h('td', null, badge(call.status)),
         h('td', { class: 'num', text: firstRow ? fmtDuration(call.durationUs) : '' }));
@@ -325,9 +369,12 @@ const APP = String.raw`
   // ---- One call ----
 
   function callView(route) {
+    var changed = changeDetector();
     return function load() {
       return Promise.all([api('calls/' + encodeURIComponent(route.arg)), state.functions.length ? null : loadFunctions()]).then(function (results) {
         var d = results[0];
+        clearError();
+        if (!changed(d)) return;
         var call = d.call;
         var fn = d.function || { name: '?', params: [], returnType: '?', file: '?', line: 0, kind: '?' };
         view.textContent = '';
@@ -353,7 +400,7 @@ const APP = String.raw`
           return h('div', { class: 'panel' }, h('table', { class: 'grid values-table', id: id },
             h('thead', null, h('tr', null, h('th', { text: 'Name' }), h('th', { text: 'Declared type' }), h('th', { text: 'Value' }))),
             h('tbody', null, rows.map(function (v) {
-              return h('tr', null, h('td', { class: 'mono', text: v.name }), h('td', { class: 'type', text: v.declaredType }), h('td', null, renderValue(v.valueJson, true)));
+              return h('tr', null, h('td', { class: 'mono', text: v.name }), h('td', { class: 'type', text: v.declaredType }), h('td', null, renderValue(v.valueJson, valueKey('call', v), true)));
             }))));
         };
 
@@ -388,8 +435,11 @@ const APP = String.raw`
 
   function traceView(route) {
     var current = route.params.get('call');
+    var changed = changeDetector();
     return function load() {
       return api('traces/' + encodeURIComponent(route.arg)).then(function (trace) {
+        clearError();
+        if (!changed(trace)) return;
         view.textContent = '';
         var bySpan = {};
         var kids = {};
@@ -437,14 +487,19 @@ const APP = String.raw`
     var range = rangeSelect('stats-since', since);
     range.addEventListener('change', function () { setHash('functions', { since: range.value, fn: selected }); });
     var body = h('tbody');
+    var drops = h('div', { class: 'notice', id: 'drops-notice', role: 'status', hidden: true });
+    var queue = h('div', { class: 'muted', id: 'queue-note' });
     var overall = h('div');
     var latency = h('div');
     var latencyTitle = h('h2');
+    var columns = ['Function', 'Calls', 'Dropped', 'Errors', 'Error rate', 'p50', 'p95', 'p99', 'Max', 'Last seen'];
     append(view,
       h('div', { class: 'panel filters' }, h('label', null, 'Time range', range)),
+      drops,
       h('div', { class: 'panel' }, h('table', { class: 'grid', id: 'stats-table' },
-        h('thead', null, h('tr', null, ['Function', 'Calls', 'Errors', 'Error rate', 'p50', 'p95', 'p99', 'Max', 'Last seen'].map(function (t, i) { return h('th', { text: t, class: i > 0 && i < 8 ? 'num' : null }); }))),
+        h('thead', null, h('tr', null, columns.map(function (t, i) { return h('th', { text: t, class: i > 0 && i < columns.length - 1 ? 'num' : null }); }))),
         body)),
+      queue,
       h('div', { class: 'charts', style: 'margin-top:16px' },
         h('div', { class: 'panel' }, h('h2', { text: 'Calls and errors over time' }), overall),
         h('div', { class: 'panel', id: 'latency-chart' }, latencyTitle, latency)));
@@ -453,39 +508,42 @@ const APP = String.raw`
         clearError();
         var stats = result.stats;
         if (!selected && stats.length) selected = stats[0].process;
+        var warning = dropWarning(result.recording.dropped);
+        drops.hidden = !warning;
+        drops.textContent = warning || '';
+        queue.textContent = queueNote(result.recording) || '';
         body.textContent = '';
-        if (!stats.length) body.appendChild(h('tr', null, h('td', { colspan: 9, class: 'empty', text: 'No calls in this time range.' })));
+        if (!stats.length) body.appendChild(h('tr', null, h('td', { colspan: columns.length, class: 'empty', text: 'No calls in this time range.' })));
         stats.forEach(function (s) {
-          body.appendChild(h('tr', { class: 'clickable' + (s.process === selected ? ' selected' : '') + (s.errors ? ' has-errors' : ''), onclick: function () { setHash('functions', { since: since, fn: s.process }); } },
+          var dropped = Object.values(s.dropped).reduce(function (sum, n) { return sum + n; }, 0);
+          body.appendChild(h('tr', { class: 'clickable' + (s.process === selected ? ' selected' : '') + (s.errors ? ' has-errors' : ''), 'data-process': s.process, onclick: function () { setHash('functions', { since: since, fn: s.process }); } },
             h('td', { class: 'proc' }, h('a', { href: '#/calls?fn=' + encodeURIComponent(s.process), text: s.process, onclick: function (e) { e.stopPropagation(); } })),
             h('td', { class: 'num', text: fmtCount(s.calls) }),
+            h('td', { class: 'num dropped', style: dropped ? 'color:var(--warn);font-weight:600' : null, title: Object.keys(s.dropped).map(function (reason) { return reason.replace('_', ' ') + ': ' + fmtCount(s.dropped[reason]); }).join(', '), text: fmtCount(dropped) }),
             h('td', { class: 'num', style: s.errors ? 'color:var(--err);font-weight:600' : null, text: fmtCount(s.errors) }),
             h('td', { class: 'num', text: (s.errorRate * 100).toFixed(1) + '%' }),
             h('td', { class: 'num', text: fmtDuration(s.p50Us) }), h('td', { class: 'num', text: fmtDuration(s.p95Us) }),
             h('td', { class: 'num', text: fmtDuration(s.p99Us) }), h('td', { class: 'num', text: fmtDuration(s.maxUs) }),
-            h('td', { class: 'time', text: fmtTime(s.lastSeenUs) })));
+            h('td', { class: 'time', text: s.lastSeenUs === null ? '–' : fmtTime(s.lastSeenUs) })));
         });
+        return api('timeseries', { since: since, buckets: 48, fn: selected });
+      }).then(function (series) {
         var width = Math.max(420, Math.floor((view.clientWidth - 60) / 2));
-        return Promise.all([
-          api('timeseries', { since: since, buckets: 48 }),
-          selected ? api('timeseries', { since: since, buckets: 48, fn: selected }) : null,
-        ]).then(function (series) {
-          var chart = function (buckets, list, unit) {
-            return renderTimeChart({ times: buckets.map(function (b) { return b.startUs; }), series: list, unit: unit, width: width, height: 240, utc: false });
-          };
-          var all = series[0].buckets;
-          overall.textContent = '';
-          overall.appendChild(all.length ? svg(chart(all, [
-            { name: 'calls', color: '#93c5fd', kind: 'bar', values: all.map(function (b) { return b.calls; }) },
-            { name: 'errors', color: '#dc2626', kind: 'bar', values: all.map(function (b) { return b.errors; }) }], 'count')) : h('div', { class: 'empty', text: 'No data.' }));
-          latencyTitle.textContent = 'Latency over time' + (selected ? ': ' + selected : '');
-          latency.textContent = '';
-          var own = series[1] ? series[1].buckets : [];
-          latency.appendChild(own.length ? svg(chart(own, [
-            { name: 'p50', color: '#60a5fa', kind: 'line', values: own.map(function (b) { return b.p50Us; }) },
-            { name: 'p95', color: '#2563eb', kind: 'line', values: own.map(function (b) { return b.p95Us; }) },
-            { name: 'p99', color: '#1e3a8a', kind: 'line', values: own.map(function (b) { return b.p99Us; }) }], 'duration')) : h('div', { class: 'empty', text: 'No data.' }));
-        });
+        var chart = function (buckets, list, unit) {
+          return renderTimeChart({ times: buckets.map(function (b) { return b.startUs; }), series: list, unit: unit, width: width, height: 240, utc: false });
+        };
+        var all = series.buckets;
+        overall.textContent = '';
+        overall.appendChild(all.length ? svg(chart(all, [
+          { name: 'calls', color: '#93c5fd', kind: 'bar', values: all.map(function (b) { return b.calls; }) },
+          { name: 'errors', color: '#dc2626', kind: 'bar', values: all.map(function (b) { return b.errors; }) }], 'count')) : h('div', { class: 'empty', text: 'No data.' }));
+        latencyTitle.textContent = 'Latency over time' + (selected ? ': ' + selected : '');
+        latency.textContent = '';
+        var own = series.latency;
+        latency.appendChild(own.length ? svg(chart(own, [
+          { name: 'p50', color: '#60a5fa', kind: 'line', values: own.map(function (b) { return b.p50Us; }) },
+          { name: 'p95', color: '#2563eb', kind: 'line', values: own.map(function (b) { return b.p95Us; }) },
+          { name: 'p99', color: '#1e3a8a', kind: 'line', values: own.map(function (b) { return b.p99Us; }) }], 'duration')) : h('div', { class: 'empty', text: 'No data.' }));
       });
     };
   }
@@ -505,5 +563,5 @@ const APP = String.raw`
 })();
 `;
 
-/** The chart function is declared first so the page code can call it as soon as it runs. */
-export const PAGE_SCRIPT = `var renderTimeChart = ${renderTimeChart.toString()};\n${APP}`;
+/** The shared functions are declared first so the page code can call them as soon as it runs. */
+export const PAGE_SCRIPT = [renderTimeChart, dropWarning, queueNote].map(shared => `var ${shared.name} = ${shared.toString()};\n`).join('') + APP;

@@ -2,7 +2,7 @@
 export const PAGE_STYLE = `
 :root {
   --fg: #111827; --muted: #6b7280; --line: #e5e7eb; --bg: #f9fafb; --panel: #ffffff;
-  --accent: #2563eb; --err: #b91c1c; --err-bg: #fef2f2; --ok: #047857; --ok-bg: #ecfdf5;
+  --accent: #2563eb; --err: #b91c1c; --err-bg: #fef2f2; --ok: #047857; --ok-bg: #ecfdf5; --warn: #92400e; --warn-bg: #fffbeb;
   --mono: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace;
 }
 * { box-sizing: border-box; }
@@ -49,6 +49,8 @@ td.type { color: #7c3aed; }
 .badge.ERR { color: #fff; background: var(--err); }
 .badge.dir { color: #374151; background: #f3f4f6; font-weight: 500; }
 .empty { padding: 24px; text-align: center; color: var(--muted); }
+.notice { padding: 8px 12px; margin-bottom: 12px; color: var(--warn); background: var(--warn-bg); border: 1px solid #fde68a; border-radius: 6px; }
+#queue-note { margin: 6px 2px 0; font-size: 12px; }
 .error-banner { padding: 8px 12px; margin-bottom: 12px; color: var(--err); background: var(--err-bg); border: 1px solid #fecaca; border-radius: 6px; }
 .value { font-family: var(--mono); font-size: 12px; }
 .value .line { white-space: pre-wrap; word-break: break-all; }

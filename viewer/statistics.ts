@@ -1,0 +1,191 @@
+/**
+ * The aggregate questions behind `observatory stats`, the HTML report and the dashboard's Functions page:
+ * per-function counts and latency percentiles, calls over time, and the calls the runtime could not record.
+ *
+ * They read every call in their time range, so they are the expensive questions: all-time statistics over a
+ * million calls take about a third of a second, most of it SQLite sorting every duration for the percentiles.
+ * Answers are therefore cached until the data changes (result-cache.ts), and a range that starts before the
+ * first call is asked as "all time", so that "last 7 days" over a file that holds six hours is the same question.
+ */
+import { DROP_REASONS, PROCESS_NAME_SQL, type DropReason, type ProcessRow } from '../runtime/schema';
+import type { Connection } from './database';
+import { ResultCache } from './result-cache';
+import type { CamelCased } from './rows';
+import { filterClause, whereSql } from './where';
+
+/** Calls not recorded, by reason. */
+export type DropCounts = Record<DropReason, number>;
+
+export interface FunctionStats {
+  functionId: number;
+  process: string;
+  calls: number;
+  errors: number;
+  errorRate: number;
+  /** The latency figures and the last call are null for a function whose every call in the range was dropped. */
+  p50Us: number | null;
+  p95Us: number | null;
+  p99Us: number | null;
+  maxUs: number | null;
+  lastSeenUs: number | null;
+  /** Summed over the recording processes; the calls counted here are in none of the figures above. */
+  dropped: DropCounts;
+}
+
+export interface TimeRange {
+  fromUs: number;
+  toUs: number;
+}
+
+export interface CountBucket {
+  startUs: number;
+  calls: number;
+  errors: number;
+}
+
+export interface LatencyBucket extends CountBucket {
+  p50Us: number | null;
+  p95Us: number | null;
+  p99Us: number | null;
+}
+
+export type QueueUse = Pick<CamelCased<ProcessRow>, 'pid' | 'startedUs' | 'queueCapacity' | 'queueHighWater'>;
+
+/** How recording went, over the processes that recorded during the range. */
+export interface RecordingHealth {
+  processes: number;
+  dropped: DropCounts;
+  /** The process whose queue came closest to its capacity, or past it: failures are queued even when it is full. */
+  fullestQueue: QueueUse | null;
+}
+
+// FILTER rather than sum(status = 'ERR'): a fifth cheaper over a million calls.
+const COUNT_COLUMNS = `count(*) AS calls, count(*) FILTER (WHERE c.status = 'ERR') AS errors`;
+const PERCENTILE_COLUMNS = `percentile(c.duration_us, 50) AS p50Us, percentile(c.duration_us, 95) AS p95Us,
+  percentile(c.duration_us, 99) AS p99Us`;
+
+export class TraceStatistics {
+  private readonly cache: ResultCache;
+
+  constructor(private readonly db: Connection) {
+    this.cache = new ResultCache(db);
+  }
+
+  /**
+   * Per-function counts, exact latency percentiles (SQLite's interpolating `percentile`) and drops, busiest
+   * first. Drops have no call time, only the time their total last grew, so a range counts the totals of the
+   * processes that were still dropping in it.
+   */
+  functionStats(sinceUs?: number): FunctionStats[] {
+    const since = this.effectiveSince(sinceUs);
+    return this.cache.get(`stats ${since}`, () => {
+      const where = filterClause({ sinceUs: since });
+      // Function by function (CROSS JOIN keeps functions as the outer loop), so each reads only its own calls in
+      // the range from calls_by_function_time, already grouped: over a million calls, the last hour takes 8 ms
+      // instead of the 50 ms of grouping the whole index. A function's last call is the end of its stretch of
+      // that index, and so in any range that holds one of its calls: one lookup, not a max() over every call.
+      const called = this.db
+        .prepare(
+          `SELECT f.id AS functionId, ${PROCESS_NAME_SQL} AS process, ${COUNT_COLUMNS}, ${PERCENTILE_COLUMNS},
+                  max(c.duration_us) AS maxUs, (SELECT max(start_us) FROM calls WHERE function_id = f.id) AS lastSeenUs
+             FROM functions f CROSS JOIN calls c ON c.function_id = f.id ${whereSql(where.sql)}
+            GROUP BY f.id`,
+        )
+        .all(...where.params) as Omit<FunctionStats, 'errorRate' | 'dropped'>[];
+      const byFunction = new Map<number, FunctionStats>(
+        called.map(row => [row.functionId, { ...row, errorRate: row.errors / row.calls, dropped: noDrops() }]),
+      );
+      const drops = this.db
+        .prepare(
+          `SELECT d.function_id AS functionId, ${PROCESS_NAME_SQL} AS process, d.reason, sum(d.count) AS count
+             FROM drops d JOIN functions f ON f.id = d.function_id
+            WHERE d.updated_us >= ? GROUP BY d.function_id, d.reason`,
+        )
+        .all(since ?? 0) as { functionId: number; process: string; reason: DropReason; count: number }[];
+      for (const drop of drops) {
+        let row = byFunction.get(drop.functionId);
+        if (!row) {
+          row = { functionId: drop.functionId, process: drop.process, calls: 0, errors: 0, errorRate: 0, p50Us: null,
+                  p95Us: null, p99Us: null, maxUs: null, lastSeenUs: null, dropped: noDrops() };
+          byFunction.set(drop.functionId, row);
+        }
+        row.dropped[drop.reason] = drop.count;
+      }
+      return [...byFunction.values()].sort((a, b) => b.calls - a.calls || a.process.localeCompare(b.process));
+    });
+  }
+
+  /** Drop totals and the fullest queue, over the processes that recorded since `sinceUs`. */
+  recordingHealth(sinceUs?: number): RecordingHealth {
+    const since = this.effectiveSince(sinceUs) ?? 0;
+    const dropped = noDrops();
+    const totals = this.db
+      .prepare('SELECT reason, sum(count) AS count FROM drops WHERE updated_us >= ? GROUP BY reason')
+      .all(since) as { reason: DropReason; count: number }[];
+    for (const { reason, count } of totals) dropped[reason] = count;
+    const { processes } = this.db.prepare('SELECT count(*) AS processes FROM processes WHERE updated_us >= ?').get(since) as {
+      processes: number;
+    };
+    const fullestQueue = this.db
+      .prepare(
+        `SELECT pid, started_us AS startedUs, queue_capacity AS queueCapacity, queue_high_water AS queueHighWater
+           FROM processes WHERE updated_us >= ?
+          ORDER BY queue_high_water * 1.0 / queue_capacity DESC, updated_us DESC LIMIT 1`,
+      )
+      .get(since) as QueueUse | undefined;
+    return { processes, dropped, fullestQueue: fullestQueue ?? null };
+  }
+
+  /** From the first call (or `sinceUs`, if later) to the last; undefined for a database without calls. */
+  timeRange(sinceUs?: number): TimeRange | undefined {
+    // Two subqueries, because SQLite answers a lone min() or max() from the index end but scans for both at once.
+    const row = this.db
+      .prepare('SELECT (SELECT min(start_us) FROM calls) AS fromUs, (SELECT max(start_us) FROM calls) AS toUs')
+      .get() as { fromUs: number | null; toUs: number | null };
+    if (row.fromUs === null || row.toUs === null) return undefined;
+    const fromUs = sinceUs === undefined ? row.fromUs : Math.max(sinceUs, row.fromUs);
+    return { fromUs, toUs: Math.max(fromUs, row.toUs) };
+  }
+
+  /** Calls and errors in `buckets` equal slices of `range`; empty slices are included so charts keep a true time axis. */
+  callCounts(range: TimeRange, buckets: number, functionIds?: number[]): CountBucket[] {
+    return this.slices(range, buckets, functionIds, COUNT_COLUMNS);
+  }
+
+  /** Calls, errors and p50/p95/p99 durations in `buckets` equal slices of `range`. */
+  latency(range: TimeRange, buckets: number, functionIds: number[]): LatencyBucket[] {
+    return this.slices(range, buckets, functionIds, `${COUNT_COLUMNS}, ${PERCENTILE_COLUMNS}`);
+  }
+
+  /**
+   * One range query per slice, walking a time index in order. A single GROUP BY over a computed slice number
+   * would be one statement, but SQLite cannot tell that the number follows the index order and sorts every call
+   * in the range into a temporary B-tree: for a million calls, 280 ms against 80 ms for 48 range queries.
+   * Counting all functions and one function's percentiles in one pass is slower still (190 ms), as every call
+   * then pays for the test that picks the function's durations.
+   */
+  private slices<Bucket extends CountBucket>(range: TimeRange, buckets: number, functionIds: number[] | undefined, columns: string): Bucket[] {
+    const key = `slices ${range.fromUs} ${range.toUs} ${buckets} ${functionIds ?? 'all'} ${columns}`;
+    return this.cache.get(key, () => {
+      const width = Math.max(1, Math.ceil((range.toUs - range.fromUs + 1) / buckets));
+      const where = filterClause({ functionIds });
+      where.sql.push('c.start_us >= ?', 'c.start_us < ?');
+      const slice = this.db.prepare(`SELECT ${columns} FROM calls c ${whereSql(where.sql)}`);
+      return Array.from({ length: buckets }, (_, index) => {
+        const startUs = range.fromUs + index * width;
+        return { startUs, ...(slice.get(...where.params, startUs, startUs + width) as Omit<Bucket, 'startUs'>) } as Bucket;
+      });
+    });
+  }
+
+  /** `sinceUs`, or undefined when it is no later than the first call and so asks about all of it. */
+  private effectiveSince(sinceUs: number | undefined): number | undefined {
+    if (sinceUs === undefined) return undefined;
+    const first = this.db.prepare('SELECT min(start_us) AS fromUs FROM calls').get() as { fromUs: number | null };
+    return first.fromUs !== null && sinceUs <= first.fromUs ? undefined : sinceUs;
+  }
+}
+
+function noDrops(): DropCounts {
+  return Object.fromEntries(DROP_REASONS.map(reason => [reason, 0])) as DropCounts;
+}
