@@ -139,15 +139,15 @@ test.serial('long values open to a preview with "show more"; what the user opene
   // returns 44 lines of pretty JSON; tick() then overflows a 50-record queue, so all but 48 of its 1,000 calls
   // are dropped in each run.
   const prog = program(`
-const __describe = __observatory.register(1, meta('describe', { params: ['text'], paramTypes: ['string'], returnType: '{ lines: string[] }' }));
-const __tick = __observatory.register(1, meta('tick', { params: ['i'], paramTypes: ['number'] }));
+const __describe = __observatory.register(2, meta('describe', { params: ['text'], paramTypes: ['string'], returnType: '{ lines: string[] }' }));
+const __tick = __observatory.register(2, meta('tick', { params: ['i'], paramTypes: ['number'] }));
 function describe(text) {
   const __call = __observatory.enter(__describe, [text]);
-  try { return __observatory.exit(__call, { lines: Array.from({ length: 40 }, (_, i) => 'line ' + i) }); } catch (__error) { throw __observatory.fail(__call, __error); }
+  try { return __observatory.exit(__call, { lines: Array.from({ length: 40 }, (_, i) => 'line ' + i) }); } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
 }
 function tick(i) {
   const __call = __observatory.enter(__tick, [i]);
-  try { return __observatory.exit(__call, i); } catch (__error) { throw __observatory.fail(__call, __error); }
+  try { return __observatory.exit(__call, i); } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
 }
 describe('x'.repeat(3000));
 describe('y'.repeat(5000));

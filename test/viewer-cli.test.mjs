@@ -297,10 +297,10 @@ test('a file that is not a trace database is refused in one line', t => {
 /** `ok(i)` and `late(i)` return i, through the runtime as emitted code calls it; every run names the same two functions. */
 const OK_AND_LATE = `
 function monitored(name) {
-  const handle = __observatory.register(1, meta(name, { params: ['i'], paramTypes: ['number'] }));
+  const handle = __observatory.register(2, meta(name, { params: ['i'], paramTypes: ['number'] }));
   return i => {
     const call = __observatory.enter(handle, [i]);
-    try { return __observatory.exit(call, i); } catch (error) { throw __observatory.fail(call, error); }
+    try { return __observatory.exit(call, i); } catch (error) { throw __observatory.fail(call, error); } finally { __observatory.done(call); }
   };
 }
 const ok = monitored('ok');

@@ -165,10 +165,10 @@ test('requests addressed to anything but a literal loopback address or localhost
 
 test('CSV export has every matching call, across as many internal pages as it takes', async t => {
   const prog = program(`
-const __count = __observatory.register(1, meta('count', { params: ['i'], paramTypes: ['number'] }));
+const __count = __observatory.register(2, meta('count', { params: ['i'], paramTypes: ['number'] }));
 function count(i) {
   const __call = __observatory.enter(__count, [i]);
-  try { return __observatory.exit(__call, i + 1); } catch (__error) { throw __observatory.fail(__call, __error); }
+  try { return __observatory.exit(__call, i + 1); } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
 }
 for (let i = 0; i < 2500; i++) count(i);
 `);
