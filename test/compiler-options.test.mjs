@@ -83,6 +83,13 @@ test('tspc fails the build on a malformed tag and names file, line and column', 
   t.regex(result.stdout, /src\/index\.ts\(3,14\): error TS990001: 'sample' needs a number from 0 to 1/);
 });
 
+test("tspc reads options from the tag's own line only: the description below it is free text", t => {
+  const { result } = tspcProject('/**\n * @monitor sample=5\n * Computes f, see {@link g}; capture=everything here is prose.\n */\nexport function f(a: number) {\n  return a;\n}\n');
+  t.not(result.status, 0);
+  t.deepEqual(result.stdout.match(/error TS990001: .*/g), [`error TS990001: 'sample' needs a number from 0 to 1, as in sample=0.1.`]);
+  t.regex(result.stdout, /src\/index\.ts\(2,13\): error TS990001/);
+});
+
 test('tspc builds a tagged project without diagnostics', t => {
   const { dir, result } = tspcProject('/** @monitor */\nexport function f(a: number) {\n  return a;\n}\n');
   t.is(result.status, 0, result.stdout);

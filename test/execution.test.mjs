@@ -225,6 +225,102 @@ const expectations = {
   'name-collision': [
     ok('shadow', [input('__call', 'number', 1), input('__observatory', 'string', 'kept'), output('result', 'string', 'kept:1')]),
   ],
+  // Exported by export list, by alias, by each declarator, by class and object, from a namespace, as default;
+  // `internal` and the namespace's own `round` are not exported.
+  'select-exported-symbols': [
+    ok('main', []),
+    ok('helper', [input('a', 'number', 1), output('result', 'number', 3)], 'main'),
+    ok('inner', [input('a', 'number', 2), output('result', 'number', 6)], 'main'),
+    ok('first', [input('a', 'number', 1), output('result', 'number', 11)], 'main'),
+    ok('second', [input('a', 'number', 1), output('result', 'number', 21)], 'main'),
+    ok('Service.run', [input('input', 'string', 'ok'), output('result', 'string', 'OK')], 'main'),
+    ok('Service.version', [output('result', 'number', 1)], 'main'),
+    ok('api.get', [input('path', 'string', '/a'), output('result', 'string', 'GET /a')], 'main'),
+    ok('api.post', [input('path', 'string', '/b'), output('result', 'string', 'POST /b')], 'main'),
+    ok('Units.toCm', [input('inches', 'number', 2), output('result', 'number', 5.1)], 'main'),
+  ],
+  // Nothing written inside an ignored class, function or object is recorded, unless tagged.
+  'ignore-scope': [
+    ok('run', [output('result', 'string', 'undefined 10 1234 ready')]),
+    ok('checksum', [input('total', 'number', 5), output('result', 'number', 5)], 'run'),
+    ok('ready', [output('result', 'string', 'ready')], 'run'),
+  ],
+  'class-expression-tag': [
+    ok('Widget.sized', [input('width', 'number', 3), output('result', 'string', '3 9')]),
+    ok('Widget.resize', [input('width', 'number', 3), output('result', 'number', 3)], 'Widget.sized'),
+    ok('Widget.area', [output('result', 'number', 9)], 'Widget.sized'),
+    ok('Widget.describe', [input('label', 'string', 'w'), output('result', 'string', 'w: 1')]),
+    ok('Tagged.thrice', [input('n', 'number', 1), output('result', 'number', 3)]),
+  ],
+  'export-default-class': [ok('input.run', [input('steps', 'number', 2), output('result', 'string', 'ran 2')])],
+  namespaces: [
+    ok('Geometry.Solid.volume', [input('side', 'number', 2), output('result', 'number', 8)]),
+    ok('Geometry.area', [input('width', 'number', 2), input('height', 'number', 2), output('result', 'number', 4)], 'Geometry.Solid.volume'),
+    ok('Geometry.Circle.circumference', [output('result', 'number', 6)]),
+    ok('Units.Length.toCm', [input('inches', 'number', 10), output('result', 'number', 25.4)]),
+  ],
+  'tag-description': [
+    ok('price', [input('quantity', 'number', 2), input('unit', 'number', 3), output('result', 'number', 6)]),
+    ok('Pricing.legacy', [input('quantity', 'number', 4), output('result', 'number', 4)]),
+    ok('price', [input('quantity', 'number', 4), input('unit', 'number', 1), output('result', 'number', 4)], 'Pricing.legacy'),
+  ],
+  'overloaded-methods': [
+    ok('Formatter.constructor', [input('digits', 'number | string', '2')]),
+    ok('Formatter.format', [input('value', 'number | string', 3.14159), output('result', 'string', '3.14')]),
+    ok('Formatter.format', [input('value', 'number | string', '  padded  '), output('result', 'string', 'padded')]),
+  ],
+  'overload-implementation-tag': [
+    ok('parse', [input('text', 'string', 'ff'), input('radix', 'number', 16), output('result', 'number', 255)]),
+    ok('parse', [input('text', 'string', '12'), input('radix', 'number', 10), output('result', 'number', 12)]),
+    ok('Scale.apply', [input('value', 'number | number[]', [1, 2]), output('result', 'number | number[]', [2, 4])]),
+  ],
+  'object-literal-accessors': [
+    ok('thermometer.fahrenheit', [input('value', 'number', 212)]),
+    ok('thermometer.fahrenheit', [output('result', 'number', 212)]),
+  ],
+  'object-literal-async-methods': [
+    ok('store.keys', [input('count', 'number', 2), output('result', 'number', 2), output('yielded', 'number', 2)]),
+    ok('store.load', [input('key', 'string', 'a'), output('result', 'string', 'value of a')]),
+  ],
+  // Of the nested `admin` object, only the method tagged on its own.
+  'object-literal-tag': [
+    ok('api.get', [input('path', 'string', '/users'), output('result', 'string', 'GET /v1/users')]),
+    ok('api.post', [input('path', 'string', '/users'), output('result', 'string', 'POST /users')]),
+    ok('api.version', [output('result', 'number', 1)]),
+    ok('api.admin.audit', [output('result', 'string', 'audited')]),
+  ],
+  // The constructor has no tag of its own; a class tag leaves it out.
+  'class-tag-static-methods': [
+    ok('Temperature.toCelsius', [input('fahrenheit', 'number', 212), output('result', 'number', 100)]),
+    ok('Temperature.warmer', [input('by', 'number', 1), output('result', 'number', 101)]),
+    ok('Temperature.isValid', [input('celsius', 'number', 100), output('result', 'boolean', true)]),
+    ok('Temperature.toKelvin', [output('result', 'number', 373.15)]),
+  ],
+  'private-methods-and-accessors': [
+    ok('Ledger.#nextId', [output('result', 'number', 1)]),
+    ok('Ledger.#record', [input('value', 'number', -5), output('result', 'boolean', true)]),
+    ok('Ledger.#amount', [input('value', 'number', -5)], 'Ledger.#record'),
+    ok('Ledger.#overdrawn', [output('result', 'boolean', true)], 'Ledger.#record'),
+  ],
+  'export-equals': [ok('Calculator.add', [input('a', 'number', 2), input('b', 'number', 3), output('result', 'number', 5)])],
+  'accessor-pair-one-tag': [ok('Dial.level', [output('result', 'number', 10)])],
+  'abstract-class-tag': [ok('Shape.describe', [input('label', 'string', 'square'), output('result', 'string', 'square: 9')])],
+  'accessor-fields': [
+    ok('Counter.step', [input('by', 'number', 2), output('result', 'number', 2)]),
+    ok('Counter.step', [input('by', 'number', 3), output('result', 'number', 5)]),
+    ok('Counter.reset', [output('result', 'number', 1)]),
+  ],
+  // A default that was replaced by an argument is never called.
+  'default-parameter-functions': [
+    ok('round', [input('value', 'number', 3.75), output('result', 'number', 4)]),
+    ok('format', [input('value', 'number', 4), output('result', 'string', '$4')]),
+    ok('format', [input('value', 'number', 10), output('result', 'string', '$10')]),
+  ],
+  iife: [ok('setup', []), ok('<anonymous>', [output('result', 'string', 'done')])],
+  'assigned-functions': [
+    ok('handlers.shout', [input('input', 'string', 'hey'), output('result', 'string', 'HEY')]),
+    ok('Greeter.prototype.greet', [input('name', 'string', 'Ada'), output('result', 'string', 'Hello, Ada')]),
+  ],
 };
 
 for (const [name, expected] of Object.entries(expectations)) {
@@ -240,7 +336,7 @@ for (const [name, expected] of Object.entries(expectations)) {
   });
 }
 
-for (const [name, line] of [['source-map', 4], ['inline-source-map', 3]]) {
+for (const [name, line] of [['source-map', 4], ['inline-source-map', 3], ['source-map-esm', 4]]) {
   test(`execution ${name}: stack lines point at the original source`, t => {
     const nodeArgs = ['--enable-source-maps'];
     const traced = runFixture(name, { nodeArgs });
@@ -271,7 +367,7 @@ test('tag options name= and group= set the recorded process name', t => {
 });
 
 test('every runnable fixture has an execution test', t => {
-  const notRunnable = new Set(['invalid-tag-options', 'misplaced-tags', 'source-map', 'inline-source-map']);
+  const notRunnable = new Set(['invalid-tag-options', 'misplaced-tags', 'source-map', 'inline-source-map', 'source-map-esm']);
   const missing = fixtureNames().filter(name => !notRunnable.has(name) && !(name in expectations));
   t.deepEqual(missing, []);
 });

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type * as ts from 'typescript';
 import { instrumentFile } from './instrument-file';
 import { isFileSelected, readPluginOptions, type PluginOptions } from './options';
-import { FileTags, type TagProblem } from './targets';
+import { FileTags, type TagProblem } from './file-tags';
 import { toProjectPath } from './instrument-file';
 
 export type { PluginOptions } from './options';

@@ -10,7 +10,9 @@ import type { PluginOptions } from './options';
 import { describeOutputs } from './outputs';
 import { collectParameterNames } from './parameters';
 import { createRegistration, createRuntimeImport } from './registration';
-import { FileTags, findMonitorTarget, type MonitorTarget, type TagProblem } from './targets';
+import { collectExportedDeclarations } from './exports';
+import type { FileTags, TagProblem } from './file-tags';
+import { findMonitorTarget, type FileSelection, type MonitorTarget } from './targets';
 
 export interface FileContext {
   tsInstance: typeof ts;
@@ -40,6 +42,12 @@ export function instrumentFile(
   };
   const registrations: ts.Statement[] = [];
   const report = (problem: TagProblem) => file.report(sourceFile, problem);
+  const selection: FileSelection = {
+    tags,
+    select: options.select,
+    exported: options.select === 'exported' ? collectExportedDeclarations(tsInstance, checker, sourceFile) : new Set(),
+    report,
+  };
 
   /** Adds the function's registration and returns how its body is to be instrumented. */
   const plan = (target: MonitorTarget): InstrumentationPlan => {
@@ -77,7 +85,7 @@ export function instrumentFile(
 
   const visit = (node: ts.Node): ts.Node => {
     // Plan on the original node, which still has its parents, positions and types.
-    const target = findMonitorTarget(tsInstance, node, tags, options, report);
+    const target = findMonitorTarget(tsInstance, node, selection);
     const instrumentation = target && plan(target);
     const visited = tsInstance.visitEachChild(node, visit, context);
     if (!instrumentation) return visited;

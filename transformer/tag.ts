@@ -7,9 +7,13 @@
  *
  * Grammar, inside a `/** ... *\/` comment:
  *
- *   @monitor [name=Pricing.quote] [group=trading] [sample=0.1] [capture=args|result|all|none]
- *            [redact=pin,cvv] [snapshot]
+ *   @monitor [name=Pricing.quote] [group=trading] [sample=0.1] [capture=args|result|all|none] [redact=pin,cvv] [snapshot]
  *   @monitor-ignore
+ *
+ * As in TypeScript's JSDoc parser, a tag starts a line of the comment (after its `*` decoration), or follows
+ * whitespace once an earlier tag has begun (`/** @internal @monitor *\/`); elsewhere `@monitor` is prose, as
+ * in `{@link monitor}` or "see the @monitor docs". A tag's options are the rest of its own line, up to the
+ * next tag on it: the lines below are its description, free text that is never read as options.
  */
 import type * as ts from 'typescript';
 
@@ -46,13 +50,14 @@ export function readTagComments(text: string, ranges: readonly ts.CommentRange[]
     const body = text.slice(range.pos, range.end);
     const tagPattern = new RegExp(`@${escapeRegExp(tagName)}(-ignore)?(?![\\w-])`, 'g');
     for (let match = tagPattern.exec(body); match; match = tagPattern.exec(body)) {
+      if (!startsTag(body, match.index)) continue;
       const pos = range.pos + match.index;
       if (match[1]) {
         tags.push({ commentPos: range.pos, kind: 'ignore', pos, options: defaultOptions(), problems: [] });
         continue;
       }
       const optionsStart = match.index + match[0].length;
-      const optionsEnd = endOfTag(body, optionsStart);
+      const optionsEnd = endOfOptions(body, optionsStart);
       tags.push({ commentPos: range.pos, kind: 'monitor', pos, ...parseOptions(body, optionsStart, optionsEnd, range.pos) });
     }
   }
@@ -63,17 +68,28 @@ function defaultOptions(): MonitorOptions {
   return { sample: 1, capture: 'all', redact: [], snapshot: false };
 }
 
-/** A tag's options run until the next tag or the end of the comment. */
-function endOfTag(body: string, from: number): number {
-  const nextTag = body.slice(from).search(/(^|\s)@\w/);
-  const end = nextTag === -1 ? body.length - 2 : from + nextTag;
-  return Math.max(from, end);
+/**
+ * Whether the `@` at `at` begins a tag: it starts its line (after the comment opener or a line's `*`
+ * decoration), or follows whitespace after a tag that began earlier in the comment.
+ */
+function startsTag(body: string, at: number): boolean {
+  const lineStart = body.lastIndexOf('\n', at - 1) + 1;
+  if (/^(\/\*\*)?[\s*]*$/.test(body.slice(lineStart, at))) return true;
+  return /\s/.test(body.charAt(at - 1)) && /(^|\n)(\/\*\*)?[\s*]*@\w/.test(body.slice(0, at));
+}
+
+/** A tag's options run to the end of its line, or to the next tag on it, and never into the closing `*\/`. */
+function endOfOptions(body: string, from: number): number {
+  const lineEnd = body.indexOf('\n', from);
+  const end = Math.min(lineEnd === -1 ? body.length : lineEnd, body.length - 2);
+  const nextTag = body.slice(from, end).search(/\s@\w/);
+  return Math.max(from, nextTag === -1 ? end : from + nextTag);
 }
 
 function parseOptions(body: string, start: number, end: number, offset: number) {
   const options = defaultOptions();
   const problems: TagComment['problems'] = [];
-  // Comment decoration (leading `*` on continuation lines) is not part of the options.
+  // No option contains a `*`, and the closing `*\/` may follow the last one without a space.
   const words = /[^\s*]+/g;
   words.lastIndex = start;
   for (let match = words.exec(body); match && match.index < end; match = words.exec(body)) {

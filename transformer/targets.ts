@@ -1,14 +1,26 @@
 /**
- * Which functions of a file are monitored, and what they are called.
+ * Which functions of a file are monitored.
  *
- * A tag belongs to the declaration it stands directly before (its "host"): a function declaration, a
- * variable statement or property whose initializer is a function, a method, accessor or constructor, or a
- * class (then every method and accessor of the class is monitored). Every other placement is reported as a
- * diagnostic, so a tag never silently does nothing.
+ * A function is monitored when a `@monitor` tag stands before its host (see hosts.ts), before an overload
+ * signature of it, or before its class or object literal (then every method, accessor and function-valued
+ * property of it is monitored, though not a constructor); or, without a tag, when the plugin's `select` picks
+ * it: every function for "all"; for "exported", what the module exports and the members of exported classes
+ * and objects (see exports.ts).
+ *
+ * `@monitor-ignore` before a function opts it out, whatever tags or `select` say. Before any other
+ * declaration or statement (a class, an object, a namespace, an `items.forEach(...)` call), and for the
+ * functions nested in an ignored function, it opts every function written inside out of `select`, so that
+ * code kept out of the traces stays out whole; a tag inside is explicit, and still monitors.
+ *
+ * A tag on something that cannot be monitored is a diagnostic, so a tag never silently does nothing.
  */
 import type * as ts from 'typescript';
-import type { PluginOptions } from './options';
-import { readTagComments, type MonitorOptions, type TagComment } from './tag';
+import { isExported } from './exports';
+import type { FileTags, TagProblem } from './file-tags';
+import { hostOf } from './hosts';
+import { functionNameOf } from './names';
+import type { Selection } from './options';
+import type { MonitorOptions, TagComment } from './tag';
 
 export interface MonitorTarget {
   /** The function whose body is instrumented. */
@@ -19,172 +31,87 @@ export interface MonitorTarget {
   options: MonitorOptions;
 }
 
-export interface TagProblem {
-  pos: number;
-  length: number;
-  message: string;
+/** What decides about the functions of one file. */
+export interface FileSelection {
+  tags: FileTags;
+  select: Selection;
+  /** The declarations the module exports (see exports.ts); read only when `select` is "exported". */
+  exported: ReadonlySet<ts.Node>;
+  /** Receives problems about placement (a tag on something without a body). */
+  report: (problem: TagProblem) => void;
 }
 
-/** The tags of one file, looked up by the declarations that own them. */
-export class FileTags {
-  private readonly byComment = new Map<number, TagComment[]>();
-  private readonly consumed = new Set<TagComment>();
-
-  constructor(
-    private readonly tsInstance: typeof ts,
-    private readonly sourceFile: ts.SourceFile,
-    readonly tagName: string,
-  ) {
-    const text = sourceFile.text;
-    const seen = new Set<number>();
-    const collect = (ranges: ts.CommentRange[] | undefined) => {
-      for (const range of ranges ?? []) {
-        if (seen.has(range.pos)) continue;
-        seen.add(range.pos);
-        const tags = readTagComments(text, [range], tagName);
-        if (tags.length > 0) this.byComment.set(range.pos, tags);
-      }
-    };
-    const walk = (node: ts.Node) => {
-      collect(tsInstance.getLeadingCommentRanges(text, node.pos));
-      collect(tsInstance.getTrailingCommentRanges(text, node.end));
-      tsInstance.forEachChild(node, walk);
-    };
-    walk(sourceFile);
-    collect(tsInstance.getLeadingCommentRanges(text, sourceFile.endOfFileToken.pos));
-  }
-
-  /** Length of `@tag`, for diagnostics that underline it. */
-  get tagLength(): number {
-    return this.tagName.length + 1;
-  }
-
-  /** True when the file mentions the tag at all; files without it are left alone in `tagged` mode. */
-  get isEmpty(): boolean {
-    return this.byComment.size === 0;
-  }
-
-  /** The tags standing directly before `host` (before its decorators, or between them and the declaration). */
-  tagsOf(host: ts.Node): TagComment[] {
-    const text = this.sourceFile.text;
-    const positions = [host.pos];
-    const modifiers = this.tsInstance.canHaveModifiers(host) ? this.tsInstance.getModifiers(host) : undefined;
-    const decorators = this.tsInstance.canHaveDecorators(host) ? this.tsInstance.getDecorators(host) : undefined;
-    if (decorators?.length) positions.push(decorators[decorators.length - 1]!.end);
-    if (modifiers?.length) positions.push(modifiers[modifiers.length - 1]!.end);
-    const tags: TagComment[] = [];
-    for (const pos of positions) {
-      const ranges = [
-        ...(this.tsInstance.getLeadingCommentRanges(text, pos) ?? []),
-        ...(this.tsInstance.getTrailingCommentRanges(text, pos) ?? []),
-      ];
-      for (const range of ranges) {
-        for (const tag of this.byComment.get(range.pos) ?? []) {
-          if (!tags.includes(tag)) tags.push(tag);
-        }
-      }
-    }
-    for (const tag of tags) this.consumed.add(tag);
-    return tags;
-  }
-
-  /** Problems found in consumed tags' options, and every tag no declaration claimed. */
-  problems(): TagProblem[] {
-    const problems: TagProblem[] = [];
-    for (const tags of this.byComment.values()) {
-      for (const tag of tags) {
-        if (!this.consumed.has(tag)) {
-          problems.push({
-            pos: tag.pos,
-            length: this.tagLength,
-            message:
-              `@${this.tagName} must stand directly before a function, method, accessor, constructor or class ` +
-              `declaration, or a variable or property initialized with a function.`,
-          });
-        } else {
-          problems.push(...tag.problems);
-        }
-      }
-    }
-    return problems;
-  }
-}
-
-/**
- * Decides whether `node` is a monitored function. `report` receives problems that are about placement
- * (a tag on something without a body).
- */
-export function findMonitorTarget(
-  tsInstance: typeof ts,
-  node: ts.Node,
-  tags: FileTags,
-  options: PluginOptions,
-  report: (problem: TagProblem) => void,
-): MonitorTarget | undefined {
-  const host = hostOf(tsInstance, node);
-  if (!host) {
-    rejectBodilessTags(tsInstance, node, tags, report);
+/** Decides whether `node` is a monitored function. */
+export function findMonitorTarget(tsInstance: typeof ts, node: ts.Node, selection: FileSelection): MonitorTarget | undefined {
+  const { tags } = selection;
+  if (!isInstrumentable(tsInstance, node)) {
+    claimTagsOfBodiless(tsInstance, node, selection);
     return undefined;
   }
-  const fn = node as ts.FunctionLikeDeclaration;
-  const own = tags.tagsOf(host);
+  const fn = node;
+  const own = [...ownTagsOf(tsInstance, fn, tags), ...overloadTagsOf(tsInstance, fn, tags)];
+  // Read before the function's own tags decide, so that every ignore around it is claimed either way.
+  const insideIgnored = isInsideIgnored(tsInstance, hostOf(tsInstance, fn), tags);
   if (own.some(tag => tag.kind === 'ignore')) return undefined;
-  const overloadTags = tsInstance.isFunctionDeclaration(fn) || tsInstance.isMethodDeclaration(fn) ? overloadTagsOf(tsInstance, fn, tags) : [];
-  let tag = [...own, ...overloadTags].find(candidate => candidate.kind === 'monitor');
-  const classTag = classTagOf(tsInstance, fn, tags);
-  if (!tag && classTag && !tsInstance.isConstructorDeclaration(fn)) tag = classTag;
-  if (!tag && !isSelectedWithoutTag(tsInstance, fn, host, options)) return undefined;
+  const tag = own.find(candidate => candidate.kind === 'monitor') ?? containerTagOf(tsInstance, fn, tags);
+  if (!tag && (insideIgnored || !isSelectedWithoutTag(tsInstance, fn, selection))) return undefined;
   return {
     fn,
-    name: nameOf(tsInstance, fn, host),
+    name: functionNameOf(tsInstance, fn),
     kind: kindOf(tsInstance, fn),
     options: tag?.options ?? { sample: 1, capture: 'all', redact: [], snapshot: false },
   };
 }
 
-/**
- * The declaration whose leading comment configures `node`, when `node` is a function with a body that can be
- * monitored; undefined otherwise.
- */
-function hostOf(tsInstance: typeof ts, node: ts.Node): ts.Node | undefined {
-  if (
-    tsInstance.isFunctionDeclaration(node) ||
-    tsInstance.isMethodDeclaration(node) ||
-    tsInstance.isConstructorDeclaration(node) ||
-    tsInstance.isGetAccessorDeclaration(node) ||
-    tsInstance.isSetAccessorDeclaration(node)
-  ) {
-    return node.body ? node : undefined;
-  }
-  if (!tsInstance.isArrowFunction(node) && !tsInstance.isFunctionExpression(node)) return undefined;
-  let parent = node.parent;
-  while (
-    tsInstance.isParenthesizedExpression(parent) ||
-    tsInstance.isAsExpression(parent) ||
-    tsInstance.isSatisfiesExpression(parent)
-  ) {
-    parent = parent.parent;
-  }
-  if (tsInstance.isVariableDeclaration(parent)) {
-    const statement = parent.parent.parent;
-    // A single declaration is configured by its statement's comment; in a list, each by its own.
-    const list = parent.parent as ts.VariableDeclarationList;
-    return tsInstance.isVariableStatement(statement) && list.declarations.length === 1 ? statement : parent;
-  }
-  if (
-    tsInstance.isPropertyDeclaration(parent) ||
-    tsInstance.isPropertyAssignment(parent) ||
-    tsInstance.isExportAssignment(parent)
-  ) {
-    return parent;
-  }
-  return node;
+/** A function with a body that can be rewritten. */
+function isInstrumentable(tsInstance: typeof ts, node: ts.Node): node is ts.FunctionLikeDeclaration {
+  return (
+    (tsInstance.isFunctionDeclaration(node) ||
+      tsInstance.isMethodDeclaration(node) ||
+      tsInstance.isConstructorDeclaration(node) ||
+      tsInstance.isGetAccessorDeclaration(node) ||
+      tsInstance.isSetAccessorDeclaration(node) ||
+      tsInstance.isFunctionExpression(node) ||
+      tsInstance.isArrowFunction(node)) &&
+    node.body !== undefined
+  );
 }
 
-/** A tag on a declaration that has no body (interface member, abstract or `declare`d member) is an error. */
-function rejectBodilessTags(tsInstance: typeof ts, node: ts.Node, tags: FileTags, report: (problem: TagProblem) => void) {
-  // A class tag is claimed by the class's methods; reading it here marks it as placed even when it has none.
-  if (tsInstance.isClassLike(node) && !isAmbient(tsInstance, node)) tags.tagsOf(node);
+/**
+ * The tags before the host of a function, class or object literal, and for an expression also those right
+ * before it: `const format = /** @monitor *\/ (value: number) => ...`.
+ */
+function ownTagsOf(
+  tsInstance: typeof ts,
+  node: ts.FunctionLikeDeclaration | ts.ClassLikeDeclaration | ts.ObjectLiteralExpression,
+  tags: FileTags,
+  kind?: TagComment['kind'],
+): TagComment[] {
+  const host = hostOf(tsInstance, node);
+  return host === node ? tags.tagsOf(node, kind) : [...tags.tagsOf(host, kind), ...tags.tagsOf(node, kind)];
+}
+
+/**
+ * Whether a `@monitor-ignore` stands before a declaration or statement around `host`. Every one on the way
+ * up is claimed, not only the nearest, so that none is reported as unclaimed.
+ */
+function isInsideIgnored(tsInstance: typeof ts, host: ts.Node, tags: FileTags): boolean {
+  let ignored = false;
+  for (let node = host.parent; node && !tsInstance.isSourceFile(node); node = node.parent) {
+    if (tags.tagsOf(node, 'ignore').length > 0) ignored = true;
+  }
+  return ignored;
+}
+
+/**
+ * Claims the tags before a node that is not itself instrumented: the `@monitor` of a class or object literal,
+ * which its members read (see containerTagOf), is placed even when it has none (a `@monitor-ignore` there is
+ * claimed by the functions inside, see isInsideIgnored); a tag on a declaration without a body is an error.
+ */
+function claimTagsOfBodiless(tsInstance: typeof ts, node: ts.Node, { tags, report }: FileSelection) {
+  if ((tsInstance.isClassLike(node) && !isAmbient(tsInstance, node)) || tsInstance.isObjectLiteralExpression(node)) {
+    ownTagsOf(tsInstance, node, tags, 'monitor');
+  }
   const reason = bodilessReason(tsInstance, node);
   if (!reason) return;
   for (const tag of tags.tagsOf(node)) {
@@ -233,80 +160,47 @@ function isAbstract(tsInstance: typeof ts, node: ts.Node): boolean {
 }
 
 /** Tags on the overload signatures that precede an implementation monitor the implementation, once. */
-function overloadTagsOf(tsInstance: typeof ts, fn: ts.FunctionDeclaration | ts.MethodDeclaration, tags: FileTags): TagComment[] {
-  const siblings: readonly ts.Node[] | undefined = tsInstance.isFunctionDeclaration(fn)
-    ? (fn.parent as ts.SourceFile | ts.Block | ts.ModuleBlock).statements
-    : tsInstance.isClassLike(fn.parent)
-      ? fn.parent.members
-      : (fn.parent as ts.ObjectLiteralExpression).properties;
-  if (!siblings || !fn.name) return [];
-  const name = fn.name.getText();
-  const index = siblings.indexOf(fn);
+function overloadTagsOf(tsInstance: typeof ts, fn: ts.FunctionLikeDeclaration, tags: FileTags): TagComment[] {
+  const container = fn.parent;
+  const siblings: readonly ts.Node[] | undefined = tsInstance.isClassLike(container)
+    ? container.members
+    : tsInstance.isSourceFile(container) || tsInstance.isBlock(container) || tsInstance.isModuleBlock(container)
+      ? container.statements
+      : undefined;
+  if (!siblings || !(tsInstance.isFunctionDeclaration(fn) || tsInstance.isMethodDeclaration(fn) || tsInstance.isConstructorDeclaration(fn))) {
+    return [];
+  }
+  const isOverload = (sibling: ts.Node) =>
+    sibling.kind === fn.kind && !(sibling as ts.FunctionLikeDeclaration).body && (sibling as ts.FunctionLikeDeclaration).name?.getText() === fn.name?.getText();
   const found: TagComment[] = [];
-  for (let i = index - 1; i >= 0; i--) {
-    const sibling = siblings[i]!;
-    const isOverload =
-      (tsInstance.isFunctionDeclaration(sibling) || tsInstance.isMethodDeclaration(sibling)) &&
-      !sibling.body &&
-      sibling.name?.getText() === name;
-    if (!isOverload) break;
-    found.push(...tags.tagsOf(sibling));
+  for (let index = siblings.indexOf(fn) - 1; index >= 0 && isOverload(siblings[index]!); index--) {
+    found.push(...tags.tagsOf(siblings[index]!));
   }
   return found;
 }
 
-function classTagOf(tsInstance: typeof ts, fn: ts.FunctionLikeDeclaration, tags: FileTags): TagComment | undefined {
-  if (!tsInstance.isClassLike(fn.parent)) return undefined;
-  if (!tsInstance.isMethodDeclaration(fn) && !tsInstance.isAccessor(fn) && !tsInstance.isConstructorDeclaration(fn)) return undefined;
-  return tags.tagsOf(fn.parent).find(tag => tag.kind === 'monitor');
+/**
+ * The `@monitor` on the class or object literal of a method, accessor or function-valued property; a
+ * constructor is left to its own tag, and a `@monitor-ignore` beside the container's tag wins.
+ */
+function containerTagOf(tsInstance: typeof ts, fn: ts.FunctionLikeDeclaration, tags: FileTags): TagComment | undefined {
+  if (tsInstance.isConstructorDeclaration(fn)) return undefined;
+  const member = tsInstance.isFunctionExpression(fn) || tsInstance.isArrowFunction(fn) ? hostOf(tsInstance, fn) : fn;
+  const container = member.parent;
+  const isMember =
+    tsInstance.isMethodDeclaration(member) ||
+    tsInstance.isAccessor(member) ||
+    tsInstance.isPropertyDeclaration(member) ||
+    tsInstance.isPropertyAssignment(member);
+  if (!isMember || !(tsInstance.isClassLike(container) || tsInstance.isObjectLiteralExpression(container))) return undefined;
+  const containerTags = ownTagsOf(tsInstance, container, tags);
+  return containerTags.some(tag => tag.kind === 'ignore') ? undefined : containerTags.find(tag => tag.kind === 'monitor');
 }
 
-function isSelectedWithoutTag(tsInstance: typeof ts, fn: ts.FunctionLikeDeclaration, host: ts.Node, options: PluginOptions): boolean {
-  if (options.select === 'all') return true;
-  if (options.select === 'tagged') return false;
-  // `exported`: exported functions and variables, and the members of exported classes.
-  const exported = (node: ts.Node) =>
-    tsInstance.canHaveModifiers(node) && !!tsInstance.getModifiers(node)?.some(m => m.kind === tsInstance.SyntaxKind.ExportKeyword);
-  if (tsInstance.isClassLike(fn.parent)) return exported(fn.parent);
-  if (tsInstance.isExportAssignment(host)) return true;
-  return exported(host) && host.parent !== undefined && tsInstance.isSourceFile(host.parent);
-}
-
-function nameOf(tsInstance: typeof ts, fn: ts.FunctionLikeDeclaration, host: ts.Node): string {
-  const own = fn.name && !tsInstance.isComputedPropertyName(fn.name) ? fn.name.getText() : fn.name ? `[${fn.name.expression.getText()}]` : undefined;
-  const container = fn.parent;
-  if (tsInstance.isClassLike(container)) {
-    const className = container.name?.text ?? classNameFromContext(tsInstance, container) ?? 'AnonymousClass';
-    if (tsInstance.isConstructorDeclaration(fn)) return `${className}.constructor`;
-    return `${className}${own?.startsWith('[') ? '' : '.'}${own}`;
-  }
-  if (tsInstance.isObjectLiteralExpression(container) && own) return `${objectNameOf(tsInstance, container)}.${own}`;
-  if (tsInstance.isVariableDeclaration(host) || tsInstance.isVariableStatement(host)) {
-    const declaration = tsInstance.isVariableStatement(host) ? host.declarationList.declarations[0]! : host;
-    return declaration.name.getText();
-  }
-  if (tsInstance.isPropertyDeclaration(host) || tsInstance.isPropertyAssignment(host)) {
-    const owner = host.parent;
-    const prefix = tsInstance.isClassLike(owner)
-      ? owner.name?.text ?? 'AnonymousClass'
-      : objectNameOf(tsInstance, owner as ts.ObjectLiteralExpression);
-    return `${prefix}.${host.name.getText()}`;
-  }
-  if (own) return own;
-  if (!tsInstance.isExportAssignment(host) && !tsInstance.isFunctionDeclaration(fn)) return '<anonymous>';
-  // `export default function () {}` and `export default () => ...`: named after their file.
-  const fileName = fn.getSourceFile().fileName;
-  return fileName.slice(fileName.lastIndexOf('/') + 1).replace(/\.[cm]?[tj]sx?$/, '');
-}
-
-function classNameFromContext(tsInstance: typeof ts, node: ts.ClassLikeDeclaration): string | undefined {
-  return tsInstance.isVariableDeclaration(node.parent) ? node.parent.name.getText() : undefined;
-}
-
-function objectNameOf(tsInstance: typeof ts, literal: ts.ObjectLiteralExpression): string {
-  const parent = literal.parent;
-  if (tsInstance.isVariableDeclaration(parent) || tsInstance.isPropertyAssignment(parent)) return parent.name.getText();
-  return 'object';
+function isSelectedWithoutTag(tsInstance: typeof ts, fn: ts.FunctionLikeDeclaration, selection: FileSelection): boolean {
+  if (selection.select === 'all') return true;
+  if (selection.select === 'tagged') return false;
+  return isExported(tsInstance, fn, selection.exported);
 }
 
 function kindOf(tsInstance: typeof ts, fn: ts.FunctionLikeDeclaration): string {
