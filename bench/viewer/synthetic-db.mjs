@@ -1,7 +1,7 @@
 // Fills a trace database with synthetic calls, straight through better-sqlite3, for the viewer's latency
 // measurement only: the tests always read databases recorded by real instrumented code.
 //
-//   node viewer/bench/synthetic-db.mjs <file.db> [calls=1000000] [hours=24]
+//   node bench/viewer/synthetic-db.mjs <file.db> [calls=1000000] [hours=24]
 //
 // Calls come in traces of one root and a few children, spread evenly over the last `hours`, with about 1% of
 // them failing, and 2 to 4 values per call, the shape the examples produce. The one recording process filled
@@ -100,7 +100,7 @@ export function generate(file, calls = 1_000_000, hours = 24) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [file, calls = '1000000', hours = '24'] = process.argv.slice(2);
   if (!file) {
-    console.error('usage: node viewer/bench/synthetic-db.mjs <file.db> [calls] [hours]');
+    console.error('usage: node bench/viewer/synthetic-db.mjs <file.db> [calls] [hours]');
     process.exit(2);
   }
   const started = Date.now();

@@ -1,7 +1,7 @@
 // Measures the dashboard's API against a trace database (made by synthetic-db.mjs for the 1M-call figures),
 // through the real server over HTTP:
 //
-//   npm run build && node viewer/bench/measure-api.mjs <file.db> [repeats=5]
+//   npm run build && node bench/viewer/measure-api.mjs <file.db> [repeats=5]
 //
 // Times every endpoint, then every page: all the requests a page makes when it loads, one after another as the
 // page makes them. Each is timed twice: first on a freshly started server, whose answers cache is empty as it
@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 
 const [file, repeatsText = '5'] = process.argv.slice(2);
 if (!file) {
-  console.error('usage: node viewer/bench/measure-api.mjs <file.db> [repeats]');
+  console.error('usage: node bench/viewer/measure-api.mjs <file.db> [repeats]');
   process.exit(2);
 }
 const repeats = Number(repeatsText);
