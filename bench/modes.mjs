@@ -18,6 +18,7 @@ const quick = {
   asyncContext: { rounds: 3, sampling: { warmupSamples: 20, samples: 12, sampleCalls: 4096 } },
   ceiling: { calls: 200_000, rounds: 1 },
   endToEnd: { calls: 500_000, chunk: 10_000, rounds: 1, threads: [1, 2] },
+  mainThread: { rate: 50_000, durationMs: 2000, chunk: 10_000, rounds: 1 },
   saturation: { rates: [50_000, 75_000, 100_000, 125_000, 150_000, 200_000, 300_000, 400_000], durationMs: 1500, chunk: 10_000 },
 };
 
@@ -39,6 +40,7 @@ const full = {
   asyncContext: { rounds: 7, sampling: { warmupSamples: 40, samples: 40, sampleCalls: 4096 } },
   ceiling: { calls: 1_000_000, rounds: 3 },
   endToEnd: { calls: 5_000_000, chunk: 10_000, rounds: 3, threads: [1, 2] },
+  mainThread: { rate: 50_000, durationMs: 5000, chunk: 10_000, rounds: 3 },
   saturation: {
     rates: [50_000, 75_000, 100_000, 125_000, 150_000, 175_000, 200_000, 250_000, 300_000, 400_000, 600_000, 800_000],
     durationMs: 5000,

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { buildAll } from './build.mjs';
 import { measureAsyncContext } from './async-context/measure.mjs';
 import { measureCeiling } from './ceiling/measure.mjs';
-import { measureEndToEnd, measureSaturation, measureThreads } from './e2e/measure.mjs';
+import { measureEndToEnd, measureMainThreadAtRate, measureSaturation, measureThreads } from './e2e/measure.mjs';
 import { describeEnvironment } from './environment.mjs';
 import { measurePerCall } from './micro/measure.mjs';
 import { modes } from './modes.mjs';
@@ -40,6 +40,8 @@ log(`storage ceiling (${elapsed()})`);
 const ceiling = measureCeiling(settings.ceiling, log);
 log(`end to end (${elapsed()})`);
 const endToEnd = measureEndToEnd(settings.endToEnd, log);
+log(`main thread at a rate both designs sustain (${elapsed()})`);
+const mainThread = measureMainThreadAtRate(settings.mainThread, log);
 log(`worker threads (${elapsed()})`);
 const threads = measureThreads(settings.endToEnd, log);
 log(`saturation (${elapsed()})`);
@@ -47,7 +49,7 @@ const saturation = measureSaturation(settings.saturation, log);
 log(`done (${elapsed()})`);
 
 const date = new Date().toISOString().slice(0, 10);
-const results = { date, mode, durationSeconds: (Date.now() - started) / 1000, environment, settings, micro, scaling, asyncContext, ceiling, endToEnd, threads, saturation };
+const results = { date, mode, durationSeconds: (Date.now() - started) / 1000, environment, settings, micro, scaling, asyncContext, ceiling, endToEnd, mainThread, threads, saturation };
 results.targets = checkTargets(results);
 
 fs.mkdirSync(resultsDir, { recursive: true });

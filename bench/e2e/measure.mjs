@@ -74,6 +74,23 @@ export function measureThreads({ calls, chunk, rounds, threads }, log) {
 }
 
 /**
+ * The main thread's time per call of both designs at one paced rate that both sustain, so that neither drops
+ * anything and both do all their work: event-loop busy time per call above the uninstrumented `add` paced the
+ * same way (which takes out the cost of the pacing itself).
+ */
+export function measureMainThreadAtRate({ rate, durationMs, chunk, rounds }, log) {
+  const busy = design => summarize(Array.from({ length: rounds }, () => runOnce(design, { rate, durationMs, chunk }).mainBusyNsPerCall));
+  const baseline = busy('baseline');
+  const results = { rate, durationMs, baseline };
+  for (const design of ['observatory', 'main-thread-sqlite']) {
+    const run = busy(design);
+    results[design] = { ...run, aboveBaseline: run.median - baseline.median };
+    log(`  ${design} at ${rate.toLocaleString('en-US')} calls/s: ${Math.round(results[design].aboveBaseline)} ns/call above the baseline`);
+  }
+  return results;
+}
+
+/**
  * Paced bursts at rising rates until the drops table is no longer empty (or the main thread cannot make the
  * calls at the asked rate any more). Every rate runs in a fresh process with a fresh database.
  */

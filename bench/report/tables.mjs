@@ -144,6 +144,17 @@ function endToEndTable(endToEnd) {
   return markdownTable(['design', ...endToEndHeader], Object.entries(endToEnd).map(([design, result]) => [design, ...endToEndRow(result)]));
 }
 
+function mainThreadTable(mainThread) {
+  return markdownTable(
+    ['design', 'main thread busy ns/call', 'above the uninstrumented loop'],
+    [
+      ['uninstrumented `add`', spread(mainThread.baseline), '–'],
+      ['observatory', spread(mainThread.observatory), ns(mainThread.observatory.aboveBaseline)],
+      ['main-thread-sqlite', spread(mainThread['main-thread-sqlite']), ns(mainThread['main-thread-sqlite'].aboveBaseline)],
+    ],
+  );
+}
+
 function threadsTable(threads) {
   return markdownTable(['OBSERVATORY_THREADS', ...endToEndHeader], Object.entries(threads).map(([n, result]) => [n, ...endToEndRow(result)]));
 }
@@ -164,7 +175,7 @@ function targetsTable(targets) {
 
 /** The whole report as Markdown. */
 export function renderReport(results) {
-  const { environment, settings, micro, scaling, asyncContext, ceiling, endToEnd, threads, saturation, targets } = results;
+  const { environment, settings, micro, scaling, asyncContext, ceiling, endToEnd, mainThread, threads, saturation, targets } = results;
   return [
     `### Environment (${results.date}, ${results.mode} mode)`,
     environmentTable(environment),
@@ -187,6 +198,10 @@ export function renderReport(results) {
     ceilingTable(ceiling),
     '### End to end: `add` until every row is committed',
     endToEndTable(endToEnd),
+    'The calls are made as fast as the loop can, far above what either design stores: ts-observatory drops what its queue cannot hold (counted in `drops`), the straightforward design holds the main thread until every row is written. Its main-thread time per call is therefore compared at a rate both sustain, below.',
+    `### Main thread at ${count(mainThread.rate)} calls/s, where neither design drops anything`,
+    `Paced as in the saturation runs, ${count(mainThread.durationMs)} ms per run, ${settings.mainThread.rounds} run(s) per design; event-loop busy time per call, which includes the hand-off to the pool (ts-observatory) or the inserts (straightforward).`,
+    mainThreadTable(mainThread),
     '### Worker threads',
     threadsTable(threads),
     '### Saturation: paced bursts at rising rates',

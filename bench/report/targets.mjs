@@ -7,7 +7,7 @@ export function costOver(micro, shape, variant) {
   return micro[shape][variant].hotNs.median - micro[shape].baseline.hotNs.median;
 }
 
-export function checkTargets({ micro, endToEnd, saturation, ceiling }) {
+export function checkTargets({ micro, endToEnd, mainThread, saturation, ceiling }) {
   const observatoryCost = costOver(micro, 'add', 'observatory');
   const floorCost = costOver(micro, 'add', 'floor');
   const otelCost = costOver(micro, 'add', 'otel');
@@ -16,8 +16,8 @@ export function checkTargets({ micro, endToEnd, saturation, ceiling }) {
   const switchCost = costOver(micro, 'add', 'switch');
   const baselineAdd = micro.add.baseline.hotNs.median;
   const e2e = endToEnd.observatory;
-  const straightforward = endToEnd['main-thread-sqlite'];
-  const mainThreadAdvantage = straightforward.mainBusyNsPerCall.median / e2e.mainBusyNsPerCall.median;
+  const ours = mainThread.observatory.aboveBaseline;
+  const theirs = mainThread['main-thread-sqlite'].aboveBaseline;
   const sustained = e2e.callsPerSecond.median;
   const rate = value => `${count(value)} calls/s`;
   return [
@@ -61,8 +61,10 @@ export function checkTargets({ micro, endToEnd, saturation, ceiling }) {
     },
     {
       target: 'main thread at least 3x less time per call than the straightforward design',
-      measured: `${mainThreadAdvantage.toFixed(1)}x less (${e2e.mainBusyNsPerCall.median.toFixed(0)} ns vs ${straightforward.mainBusyNsPerCall.median.toFixed(0)} ns)`,
-      met: mainThreadAdvantage >= 3,
+      measured:
+        `${(theirs / ours).toFixed(1)}x less at ${rate(mainThread.rate)}, where neither drops anything ` +
+        `(${ours.toFixed(0)} ns vs ${theirs.toFixed(0)} ns of event-loop time per call above the uninstrumented loop)`,
+      met: theirs >= 3 * ours,
     },
   ];
 }
