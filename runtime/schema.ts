@@ -10,6 +10,40 @@ import type { Database } from 'better-sqlite3';
 
 export const SCHEMA_VERSION = 2;
 
+/**
+ * The views that keep the column names of the original design. Every version has them; a migration that
+ * rebuilds a table they read drops them first and creates them again (SQLite refuses to rename a table while
+ * a view refers to a missing one).
+ */
+const VIEWS = `
+  CREATE VIEW process_trace AS
+  SELECT
+    strftime('%Y-%m-%dT%H:%M:%fZ', c.start_us / 1e6, 'unixepoch') AS ts,
+    f.group_name || '.' || f.name                                AS process,
+    f.group_name                                                 AS process_group,
+    c.status                                                     AS status,
+    c.duration_us / 1000.0                                       AS duration_ms,
+    CASE WHEN c.status = 'ERR' THEN c.error_type || ': ' || c.error_message END AS exception,
+    c.thread_id                                                  AS thread_id,
+    c.depth                                                      AS call_depth,
+    c.start_us                                                   AS start_ts_us,
+    c.id                                                         AS call_id
+  FROM calls c JOIN functions f ON f.id = c.function_id;
+
+  CREATE VIEW data_trace AS
+  SELECT
+    strftime('%Y-%m-%dT%H:%M:%fZ', c.start_us / 1e6, 'unixepoch') AS ts,
+    f.group_name || '.' || f.name                                AS process,
+    v.name                                                       AS data,
+    v.declared_type                                              AS data_type,
+    v.value_json                                                 AS data_value,
+    v.direction                                                  AS direction,
+    c.status                                                     AS status,
+    CASE WHEN c.status = 'ERR' THEN c.error_type || ': ' || c.error_message END AS exception,
+    c.id                                                         AS call_id
+  FROM call_values v JOIN calls c ON c.id = v.call_id JOIN functions f ON f.id = c.function_id;
+`;
+
 /** `MIGRATIONS[n]` takes a file from version n to version n + 1; a new file runs them all. */
 const MIGRATIONS: readonly string[] = [
   // Version 1.
@@ -83,32 +117,7 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (pid, started_us)
   );
 
-  CREATE VIEW process_trace AS
-  SELECT
-    strftime('%Y-%m-%dT%H:%M:%fZ', c.start_us / 1e6, 'unixepoch') AS ts,
-    f.group_name || '.' || f.name                                AS process,
-    f.group_name                                                 AS process_group,
-    c.status                                                     AS status,
-    c.duration_us / 1000.0                                       AS duration_ms,
-    CASE WHEN c.status = 'ERR' THEN c.error_type || ': ' || c.error_message END AS exception,
-    c.thread_id                                                  AS thread_id,
-    c.depth                                                      AS call_depth,
-    c.start_us                                                   AS start_ts_us,
-    c.id                                                         AS call_id
-  FROM calls c JOIN functions f ON f.id = c.function_id;
-
-  CREATE VIEW data_trace AS
-  SELECT
-    strftime('%Y-%m-%dT%H:%M:%fZ', c.start_us / 1e6, 'unixepoch') AS ts,
-    f.group_name || '.' || f.name                                AS process,
-    v.name                                                       AS data,
-    v.declared_type                                              AS data_type,
-    v.value_json                                                 AS data_value,
-    v.direction                                                  AS direction,
-    c.status                                                     AS status,
-    CASE WHEN c.status = 'ERR' THEN c.error_type || ': ' || c.error_message END AS exception,
-    c.id                                                         AS call_id
-  FROM call_values v JOIN calls c ON c.id = v.call_id JOIN functions f ON f.id = c.function_id;
+  ${VIEWS}
   `,
   // Version 2. Functions are told apart by column too: two callbacks on one line are two functions. Values
   // are stored clustered by call (no rowid, no separate index: one B-tree insert per value instead of two).
@@ -166,32 +175,7 @@ const MIGRATIONS: readonly string[] = [
   DROP INDEX calls_by_trace;
   CREATE INDEX calls_by_trace ON calls (trace_id, parent_span_id);
 
-  CREATE VIEW process_trace AS
-  SELECT
-    strftime('%Y-%m-%dT%H:%M:%fZ', c.start_us / 1e6, 'unixepoch') AS ts,
-    f.group_name || '.' || f.name                                AS process,
-    f.group_name                                                 AS process_group,
-    c.status                                                     AS status,
-    c.duration_us / 1000.0                                       AS duration_ms,
-    CASE WHEN c.status = 'ERR' THEN c.error_type || ': ' || c.error_message END AS exception,
-    c.thread_id                                                  AS thread_id,
-    c.depth                                                      AS call_depth,
-    c.start_us                                                   AS start_ts_us,
-    c.id                                                         AS call_id
-  FROM calls c JOIN functions f ON f.id = c.function_id;
-
-  CREATE VIEW data_trace AS
-  SELECT
-    strftime('%Y-%m-%dT%H:%M:%fZ', c.start_us / 1e6, 'unixepoch') AS ts,
-    f.group_name || '.' || f.name                                AS process,
-    v.name                                                       AS data,
-    v.declared_type                                              AS data_type,
-    v.value_json                                                 AS data_value,
-    v.direction                                                  AS direction,
-    c.status                                                     AS status,
-    CASE WHEN c.status = 'ERR' THEN c.error_type || ': ' || c.error_message END AS exception,
-    c.id                                                         AS call_id
-  FROM call_values v JOIN calls c ON c.id = v.call_id JOIN functions f ON f.id = c.function_id;
+  ${VIEWS}
   `,
 ];
 

@@ -8,6 +8,7 @@ const path = require('node:path');
 const Database = require('better-sqlite3');
 const { configureConnection, migrate } = require('../../dist/runtime/schema.js');
 const { readConfig } = require('../../dist/runtime/config.js');
+const { exit, fail, passThrough } = require('./outcome.cjs');
 
 const config = readConfig();
 fs.mkdirSync(path.dirname(config.databasePath), { recursive: true });
@@ -64,18 +65,8 @@ function enter(fn, args) {
   return call;
 }
 
-// Contract 2 (runtime/contract.ts): `exit` and `fail` say how the body is leaving, `done` completes the call.
-function exit(call, value) {
-  call.value = value;
-  return value;
-}
-
-function fail(call, error) {
-  call.error = error;
-  call.failed = true;
-  return error;
-}
-
+// Contract 2 (runtime/contract.ts): `exit` and `fail` (outcome.cjs) say how the body is leaving, `done`
+// completes the call.
 function done(call) {
   call.end = performance.now();
   current = call.parent;
@@ -146,9 +137,6 @@ function resume(call, value) {
   return value;
 }
 
-function passThrough(_call, value) {
-  return value;
-}
 
 /** Writes what is pending and closes the database. */
 function shutdown() {

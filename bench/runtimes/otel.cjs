@@ -5,6 +5,7 @@
 // The batch processor gets the real runtime's queue settings (capacity 2^17, batch 4096, 50 ms), so neither
 // side is cheaper for dropping more; the exporter discards, so only the cost of making spans is measured.
 const { BasicTracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
+const { passThrough } = require('./outcome.cjs');
 
 const EXPORT_SUCCESS = 0; // ExportResultCode.SUCCESS of @opentelemetry/core
 
@@ -59,10 +60,6 @@ function fail(span, error) {
 
 function done(span) {
   span.end();
-}
-
-function passThrough(_span, value) {
-  return value;
 }
 
 /** Drains the batch processor, so that the next measurement starts with an empty queue. */

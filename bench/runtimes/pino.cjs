@@ -3,6 +3,7 @@
 // runtime/contract.ts, so it runs behind the very same emitted code as the real runtime. CommonJS because the
 // emitted code `require`s it.
 const pino = require('pino');
+const { exit, fail, passThrough } = require('./outcome.cjs');
 
 const destination = pino.destination({ dest: '/dev/null', sync: false });
 const logger = pino(destination);
@@ -11,30 +12,16 @@ function register(_contractVersion, meta) {
   return `${meta.group}.${meta.name}`;
 }
 
-// Contract 2 (runtime/contract.ts): `exit` and `fail` say how the body is leaving, `done` writes the line.
+// Contract 2 (runtime/contract.ts): `exit` and `fail` (outcome.cjs) say how the body is leaving, `done` writes
+// the line.
 function enter(fn, args) {
-  return { fn, args, start: performance.now(), result: undefined, error: undefined, failed: false };
-}
-
-function exit(call, value) {
-  call.result = value;
-  return value;
-}
-
-function fail(call, error) {
-  call.error = error;
-  call.failed = true;
-  return error;
+  return { fn, args, start: performance.now(), value: undefined, error: undefined, failed: false };
 }
 
 function done(call) {
   const durationMs = performance.now() - call.start;
   if (call.failed) logger.error({ fn: call.fn, args: call.args, err: call.error, durationMs });
-  else logger.info({ fn: call.fn, args: call.args, result: call.result, durationMs });
-}
-
-function passThrough(_call, value) {
-  return value;
+  else logger.info({ fn: call.fn, args: call.args, result: call.value, durationMs });
 }
 
 /** Writes out what the destination holds, so that the next measurement starts with an empty buffer. */
