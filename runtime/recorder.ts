@@ -72,12 +72,12 @@ export function enter(fn: FunctionHandle | undefined, args: unknown[]): Call {
   return call;
 }
 
-/** `return value`: remembered as the call's result until another `return` or a `throw` replaces it. */
+/**
+ * `return value`: remembered as the call's result until another `return` or a `throw` replaces it. The status
+ * stays Ok: `fail` runs only in the outermost `catch`, after which nothing but `done` runs.
+ */
 export function exit<T>(call: Call, value?: T): T | undefined {
-  if (call !== INERT) {
-    call.value = value;
-    call.status = CallStatus.Ok;
-  }
+  if (call !== INERT) call.value = value;
   return value;
 }
 

@@ -58,7 +58,7 @@ export class TraceWriter {
   private readonly upsertProcess: Database.Statement;
   private readonly pruneStatements: Database.Statement[];
   private readonly writeTransaction: (batch: BatchMessage, beforeCommit?: () => void) => WriteResult;
-  /** By `group|name|file|line` and the redaction words. */
+  /** By `group|name|file|line|column` and the redaction words. */
   private readonly functions = new Map<string, WriterFunction>();
   private readonly traceIds = new Map<string, TraceIds>();
   private lastPruneMs = 0;
