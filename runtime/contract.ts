@@ -112,3 +112,15 @@ export const RUNTIME_CALLS = {
 
 /** The module specifier emitted code imports the runtime from, unless the plugin option `runtime` says otherwise. */
 export const DEFAULT_RUNTIME_SPECIFIER = 'ts-observatory/runtime';
+
+/**
+ * A FunctionMeta with every field empty, with `overrides` applied: for the runtime's own pseudo-functions
+ * (the inert handle, `process.uncaughtException`), so that the shape is written out once.
+ */
+export function emptyMeta(overrides: Partial<FunctionMeta>): FunctionMeta {
+  return {
+    name: '', group: '', file: '', line: 0, column: 0, kind: '', async: false, generator: false, params: [],
+    paramTypes: [], rest: false, outputShape: 'none', outputs: [], outputTypes: [], returnType: '', sample: 1,
+    capture: 'all', redact: [], snapshot: false, ...overrides,
+  };
+}

@@ -1,23 +1,21 @@
 /**
  * ts-observatory/runtime: what instrumented code imports.
  *
- * Data flow: `enter`/`exit`/`fail`/`done` (recorder.ts) keep a fixed-shape record per call and push it onto a
- * bounded queue (queue.ts). Off the user's call, the flusher (flusher.ts) takes batches from the queue, copies their
- * values into clone-safe trees (batch.ts, capture.ts) and hands them to a piscina pool (pool.ts), whose
- * worker (worker.ts, writer.ts) derives names, ids and JSON text (json.ts), redacts (redaction.ts) and writes
- * each batch to SQLite in one transaction. lifecycle.ts makes sure pending records are written however the
- * process ends. Settings come from the environment (config.ts).
+ * Two sides, two folders. record/ runs in the user's thread: the hot path (recorder.ts) keeps one record per
+ * call and, when the call completes, copies it into a SharedArrayBuffer ring (recording.ts, call-encoder.ts,
+ * value-encoder.ts); lifecycle.ts makes sure the ring is committed, or what is left counted, however the
+ * process ends. store/ runs in a writer thread that a piscina pool owns (record/writer-thread.ts): it drains
+ * the ring on its own, rebuilds the values, makes their JSON text, redacts, and commits batches to SQLite
+ * (drain.ts, writer.ts). ring.ts is the layout both sides share; contract.ts is what emitted code calls.
  */
 import * as contract from './contract';
-import type { FunctionMeta } from './contract';
-import { BatchBuilder } from './batch';
-import { Flusher } from './flusher';
-import { registerFunction, type FunctionHandle } from './function-handle';
-import * as iteration from './iteration';
-import { installLifecycle } from './lifecycle';
-import { WriterPool } from './pool';
-import * as recorder from './recorder';
-import { settings } from './settings';
+import { emptyMeta, type FunctionMeta } from './contract';
+import type { FunctionHandle } from './record/function-handle';
+import * as iteration from './record/iteration';
+import { installLifecycle } from './record/lifecycle';
+import * as recorder from './record/recorder';
+import { recording } from './record/recording';
+import { settings } from './record/settings';
 
 // The calls emitted code makes (runtime/contract.ts), as plain data properties of this module. Nothing here
 // may be a re-export (`export { x } from ...`): TypeScript compiles those to getters on `exports`, and a module
@@ -36,13 +34,8 @@ export const delegate = iteration.delegate;
 export const delegateAsync = iteration.delegateAsync;
 export const iterate = iteration.iterate;
 
-/** Batches with the pool at once, per thread: one being written and one ready behind it. */
-const BATCHES_IN_FLIGHT_PER_THREAD = 2;
-
-const pool = new WriterPool(settings.threads);
-const flusher = new Flusher(recorder.queue, new BatchBuilder(recorder.queue), pool, settings.threads * BATCHES_IN_FLIGHT_PER_THREAD);
 if (settings.enabled) {
-  installLifecycle(flusher, pool, settings.databasePath);
+  installLifecycle(recording);
   recordUncaughtExceptions();
 }
 
@@ -55,18 +48,18 @@ export function register(version: number, meta: FunctionMeta): FunctionHandle {
         `transformer of the same version as the installed runtime.`,
     );
   }
-  return registerFunction(meta, settings.sample);
+  return recording.register(meta);
 }
 
-/** Resolves when every call completed so far has been written (or counted as dropped). */
+/** Resolves when every call completed so far has been written (or counted as not recorded). */
 export function flush(): Promise<void> {
-  return flusher.flush();
+  return recording.flush();
 }
 
-/** Flushes and stops the pool's threads; for servers and tests that end on their own terms. */
+/** Flushes and stops the writer thread; for servers and test files that end on their own terms. */
 export async function shutdown(): Promise<void> {
-  await flusher.flush();
-  await pool.destroy();
+  await recording.flush();
+  await recording.writer.destroy();
 }
 
 /**
@@ -74,13 +67,8 @@ export async function shutdown(): Promise<void> {
  * `process.uncaughtException`, even when it was thrown outside monitored code; the 'exit' hook then writes it.
  */
 function recordUncaughtExceptions(): void {
-  const uncaught = registerFunction(
-    {
-      name: 'uncaughtException', group: 'process', file: '', line: 0, column: 0, kind: 'event', async: false,
-      generator: false, params: ['origin'], paramTypes: ['string'], rest: false, outputShape: 'none', outputs: [],
-      outputTypes: [], returnType: 'never', sample: 1, capture: 'all', redact: [], snapshot: false,
-    },
-    1,
+  const uncaught = recording.register(
+    emptyMeta({ name: 'uncaughtException', group: 'process', kind: 'event', params: ['origin'], paramTypes: ['string'], returnType: 'never' }),
   );
   process.on('uncaughtExceptionMonitor', (error, origin) => {
     const call = recorder.enter(uncaught, [origin]);

@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultDatabasePath } from '../runtime/config';
+import { defaultDatabasePath } from '../runtime/record/config';
 import { callsCommand } from './commands/calls';
 import type { Command } from './commands/command';
 import { errorsCommand } from './commands/errors';

@@ -4,11 +4,13 @@
  * `enter` reads the clock once and allocates one fixed-shape record; `exit` and `fail` remember how the body
  * is leaving (a `return` value or a thrown value: the last one wins, exactly as in JavaScript, where a
  * `return` or `throw` in a `finally` replaces what was leaving before); `done`, in the function's outermost
- * `finally`, reads the clock once and pushes the record onto the queue. So the duration covers the user's own
- * `finally` blocks, and the calls they make are the function's children. Nothing here serializes, allocates a
- * closure, touches SQLite, uses `arguments` or spreads: values stay referenced by the record and become rows
- * later, off the call (batch.ts on the main thread, then the worker). None of these functions throws into
- * user code.
+ * `finally`, reads the clock once and hands the record to recording.ts, which copies it into the ring. So the
+ * duration covers the user's own `finally` blocks, and the calls they make are the function's children.
+ * Nothing here allocates a closure, touches SQLite, uses `arguments` or spreads. None of these functions
+ * throws into user code.
+ *
+ * Whether a call is recorded is decided once per trace, at its root (TraceMode): sampled out, shed because
+ * the ring is too full, or recorded; every call below inherits the decision, so traces are whole or absent.
  *
  * The call tree is one module-level pointer, `current`. A call's parent is whatever was current when it
  * entered. Around every `await` and `yield` of a monitored function, emitted code calls `suspend`/`pause`
@@ -20,42 +22,26 @@
  */
 import { performance } from 'node:perf_hooks';
 import * as util from 'node:util';
-import { Call, CallStatus } from './call';
-import { snapshotInputs } from './inputs';
+import { Call, CallStatus, TraceMode } from './call';
+import { emptyMeta } from '../contract';
 import { FunctionHandle } from './function-handle';
-import { RecordQueue } from './queue';
+import { recording } from './recording';
 import { settings } from './settings';
 
 const enabled = settings.enabled;
+const shedsTraces = settings.onFull === 'drop';
 const promiseThen = Promise.prototype.then;
-
-export const queue = new RecordQueue(settings.queueCapacity, settings.batchSize, settings.flushIntervalMs);
 
 /** The innermost call running on this thread's stack, or null between calls. */
 let current: Call | null = null;
-/** The last call id handed out; ids start at 1 so that 0 can mean "no parent". */
+/** The last call number handed out; numbers start at 1 so that 0 can mean "no parent". */
 let lastId = 0;
 
 /**
  * What `enter` returns when nothing is recorded (recording is off, or the function's module has not
- * registered it yet): shared, never current, never queued, never written to.
+ * registered it yet): shared, never current, never written.
  */
-const INERT = new Call(
-  new FunctionHandle(
-    -1,
-    {
-      name: '', group: '', file: '', line: 0, column: 0, kind: '', async: false, generator: false,
-      params: [], paramTypes: [], rest: false, outputShape: 'none', outputs: [], outputTypes: [],
-      returnType: '', sample: 0, capture: 'none', redact: [], snapshot: false,
-    },
-    0,
-  ),
-  [],
-  0,
-  null,
-  false,
-  0,
-);
+const INERT = new Call(new FunctionHandle(-1, emptyMeta({ capture: 'none', sample: 0 }), 0), [], 0, null, TraceMode.NotSampled, 0);
 
 export function isInert(call: Call): boolean {
   return call === INERT;
@@ -65,11 +51,18 @@ export function enter(fn: FunctionHandle | undefined, args: unknown[]): Call {
   // The handle is undefined when a hoisted function runs before its module's registrations did (ES module cycles).
   if (!enabled || fn === undefined) return INERT;
   const parent = current;
-  // Sampling is decided at the root of a trace; every call below inherits it.
-  const sampled = parent === null ? fn.rootSampleRate >= 1 || Math.random() < fn.rootSampleRate : parent.sampled;
-  const call = new Call(fn, fn.snapshot && sampled ? snapshotInputs(fn, args) : args, ++lastId, parent, sampled, performance.now());
+  const mode = parent === null ? rootMode(fn) : parent.mode;
+  const call = new Call(fn, args, ++lastId, parent, mode, performance.now());
+  if (fn.snapshot && mode === TraceMode.Recorded) call.snapshot = recording.snapshot(fn, args);
   current = call;
   return call;
+}
+
+/** The decision a root call makes for its whole trace. */
+function rootMode(fn: FunctionHandle): TraceMode {
+  if (fn.rootSampleRate < 1 && !(Math.random() < fn.rootSampleRate)) return TraceMode.NotSampled;
+  if (shedsTraces && recording.tooFull()) return TraceMode.Shed;
+  return TraceMode.Recorded;
 }
 
 /**
@@ -128,9 +121,14 @@ export function resume<T>(call: Call, value?: T): T | undefined {
 
 function complete(call: Call, end: number): void {
   call.end = end;
-  // A failure is recorded even when its trace was not sampled.
-  if (call.sampled || call.status === CallStatus.Err) queue.push(call);
+  recording.complete(call);
+  // The record is in the ring now; let the user's values go.
+  call.args = NO_ARGS;
+  call.value = undefined;
+  call.snapshot = null;
 }
+
+const NO_ARGS: unknown[] = [];
 
 /**
  * An async function returned a promise (`return fetch(...)`), which its own promise adopts: the call lasts

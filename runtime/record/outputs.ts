@@ -7,11 +7,12 @@
  *   object  the own data property outputs[i] of the value, when it is a non-null, non-array object
  *
  * A value that does not fit its declared shape (a function typed as returning a pair that returned a string)
- * is recorded whole, as one row named `result`; the worker names the rows from the meta and this flag.
+ * is recorded whole, as one value named `result`; the writer names the values from the meta and this flag.
  */
 import * as util from 'node:util';
-import type { ValueCapture } from './capture';
-import type { FunctionMeta } from './contract';
+import type { FunctionMeta } from '../contract';
+import type { OpWriter } from './op-writer';
+import type { ValueEncoder } from './value-encoder';
 
 export function fitsOutputShape(meta: FunctionMeta, value: unknown): boolean {
   switch (meta.outputShape) {
@@ -25,21 +26,20 @@ export function fitsOutputShape(meta: FunctionMeta, value: unknown): boolean {
 }
 
 /**
- * Appends the captured outputs of a call whose value fits its shape (see fitsOutputShape) to `into`; returns
- * how many there are.
+ * Writes the outputs of a call whose value fits its shape (see fitsOutputShape); returns how many there are.
  */
-export function captureOutputs(meta: FunctionMeta, value: unknown, capture: ValueCapture, into: unknown[]): number {
+export function encodeOutputs(meta: FunctionMeta, value: unknown, encoder: ValueEncoder, out: OpWriter): number {
   switch (meta.outputShape) {
     case 'none':
       return 0;
     case 'tuple':
-      for (let i = 0; i < meta.outputs.length; i++) into.push(capture.captureProperty(value as object, i));
+      for (let i = 0; i < meta.outputs.length; i++) encoder.encodeProperty(out, value as object, i);
       return meta.outputs.length;
     case 'object':
-      for (const name of meta.outputs) into.push(capture.captureProperty(value as object, name));
+      for (const name of meta.outputs) encoder.encodeProperty(out, value as object, name);
       return meta.outputs.length;
     default:
-      into.push(capture.capture(value));
+      encoder.encode(out, value);
       return 1;
   }
 }

@@ -2,9 +2,10 @@
  * The record of one call, allocated by `enter`, filled in by `exit` or `fail`, and completed by `done`.
  *
  * Every field is assigned in the constructor, in the same order, so V8 gives all records one hidden class and
- * the hot path stays monomorphic. The record keeps the arguments and the returned value by reference; they
- * are copied into a clone-safe form only when the queue is flushed (runtime/batch.ts), off the user's call.
+ * the hot path stays monomorphic. The record keeps the arguments and the returned value by reference only
+ * while the call runs: `done` copies them into the ring (call-encoder.ts).
  */
+import type { Snapshot } from './call-encoder';
 import type { FunctionHandle } from './function-handle';
 
 export const enum CallStatus {
@@ -14,19 +15,29 @@ export const enum CallStatus {
   Err,
 }
 
+/** Whether a call is written, decided once per trace at its root and inherited by every call below it. */
+export const enum TraceMode {
+  Recorded,
+  /** The trace was sampled out (`sample=`, OBSERVATORY_SAMPLE). */
+  NotSampled,
+  /** The trace was not started because the ring was too full (OBSERVATORY_ON_FULL=drop). */
+  Shed,
+}
+
 export class Call {
   readonly fn: FunctionHandle;
-  /** The argument array built by emitted code, or its captured copy when the function is tagged `snapshot`. */
+  /** The argument array built by emitted code. */
   args: unknown[];
-  /** Process-wide call number, > 0; span ids are derived from it. */
+  /** The arguments as encoded at entry, for functions tagged `snapshot`; null otherwise. */
+  snapshot: Snapshot | null;
+  /** Call number in this runtime instance, > 0; the database id is derived from it. */
   readonly id: number;
   /** `id` of the enclosing call, 0 for a root call. */
   readonly parentId: number;
-  /** `id` of the root call of this call tree; the trace id is derived from it. */
+  /** `id` of the root call of this call tree. */
   readonly rootId: number;
   readonly depth: number;
-  /** Whether this call is written; decided once per trace, at its root, and inherited by every call below. */
-  readonly sampled: boolean;
+  readonly mode: TraceMode;
   /** The `current` call to restore when this call completes or suspends. */
   saved: Call | null;
   /** performance.now() at entry and at completion, in milliseconds. */
@@ -38,14 +49,15 @@ export class Call {
   /** Values yielded so far by a generator. */
   yielded: number;
 
-  constructor(fn: FunctionHandle, args: unknown[], id: number, parent: Call | null, sampled: boolean, start: number) {
+  constructor(fn: FunctionHandle, args: unknown[], id: number, parent: Call | null, mode: TraceMode, start: number) {
     this.fn = fn;
     this.args = args;
+    this.snapshot = null;
     this.id = id;
     this.parentId = parent === null ? 0 : parent.id;
     this.rootId = parent === null ? id : parent.rootId;
     this.depth = parent === null ? 0 : parent.depth + 1;
-    this.sampled = sampled;
+    this.mode = mode;
     this.saved = parent;
     this.start = start;
     this.end = start;

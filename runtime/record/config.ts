@@ -5,6 +5,7 @@
  * deployment, a test or a benchmark can change them without touching code.
  */
 import * as path from 'node:path';
+import { warn } from './warnings';
 
 /** Where the database lives unless OBSERVATORY_DB says otherwise: `.observatory/traces.db` under the working directory. */
 export function defaultDatabasePath(cwd: string = process.cwd()): string {
@@ -16,14 +17,17 @@ export interface RuntimeConfig {
   enabled: boolean;
   /** Absolute path of the SQLite file. */
   databasePath: string;
-  /** Records held in memory before new non-error records are dropped. */
-  queueCapacity: number;
-  /** Records handed to the worker pool in one message. */
-  batchSize: number;
-  /** Longest time a record waits in the queue before a flush, in milliseconds. */
+  /**
+   * Bytes of the ring between this thread and its writer thread (OBSERVATORY_BUFFER_MB), a power of two.
+   * Everything recorded and not yet committed is held there, copied, so this bounds the runtime's memory.
+   */
+  bufferBytes: number;
+  /** What a call does when the ring is too full: shed whole new traces (`drop`) or wait for room (`wait`). */
+  onFull: 'drop' | 'wait';
+  /** Longest time a record waits in the ring before the writer looks, in milliseconds. */
   flushIntervalMs: number;
-  /** Worker threads in the pool. SQLite has one writer at a time, so more threads only help serialization. */
-  threads: number;
+  /** Longest time the exit path waits for the writer to commit what is left, in milliseconds. */
+  exitTimeoutMs: number;
   /** Global sampling rate 0..1, decided once per trace. */
   sample: number;
   /** Rows older than this are pruned by the worker; 0 keeps everything. */
@@ -52,10 +56,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
   return {
     enabled: !['off', '0', 'false'].includes((env.OBSERVATORY ?? '').toLowerCase()),
     databasePath: env.OBSERVATORY_DB ? path.resolve(env.OBSERVATORY_DB) : defaultDatabasePath(),
-    queueCapacity: readNumber(env, 'OBSERVATORY_QUEUE_CAPACITY', 1 << 17, 1),
-    batchSize: readNumber(env, 'OBSERVATORY_BATCH_SIZE', 4096, 1),
-    flushIntervalMs: readNumber(env, 'OBSERVATORY_FLUSH_MS', 50, 0),
-    threads: readNumber(env, 'OBSERVATORY_THREADS', 1, 1),
+    bufferBytes: powerOfTwoAtLeast(readNumber(env, 'OBSERVATORY_BUFFER_MB', DEFAULT_BUFFER_MB, 1 / 16, 1024) * 1024 * 1024),
+    onFull: readChoice(env, 'OBSERVATORY_ON_FULL', ['drop', 'wait'] as const),
+    flushIntervalMs: readNumber(env, 'OBSERVATORY_FLUSH_MS', 50, 1, 60_000),
+    exitTimeoutMs: readNumber(env, 'OBSERVATORY_EXIT_TIMEOUT_MS', 2000, 0),
     sample: readNumber(env, 'OBSERVATORY_SAMPLE', 1, 0, 1),
     retentionHours: readNumber(env, 'OBSERVATORY_RETENTION_HOURS', 6, 0),
     redact: (env.OBSERVATORY_REDACT ?? '')
@@ -71,14 +75,36 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
   };
 }
 
+/**
+ * 32 MB holds about a quarter of a million typical calls (about 120 bytes each in the ring): half a second of
+ * what the writer commits flat out, which absorbs the bursts of a test suite or a request spike without
+ * shedding. The operating system gives a SharedArrayBuffer's pages only when they are first written, so a
+ * program that records little pays for what it records, not for the whole ring.
+ */
+const DEFAULT_BUFFER_MB = 32;
+
+function powerOfTwoAtLeast(bytes: number): number {
+  return 2 ** Math.ceil(Math.log2(bytes));
+}
+
+function readChoice<Choice extends string>(env: NodeJS.ProcessEnv, name: string, choices: readonly [Choice, ...Choice[]]): Choice {
+  const text = (env[name] ?? '').trim().toLowerCase();
+  if (text === '') return choices[0];
+  if ((choices as readonly string[]).includes(text)) return text as Choice;
+  warnConfig(`${name}=${JSON.stringify(env[name])} is not one of ${choices.join(', ')}; using ${choices[0]}.`);
+  return choices[0];
+}
+
 function readNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max = Infinity): number {
   const text = env[name];
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
   if (Number.isFinite(value) && value >= min && value <= max) return value;
-  // A tracing setting must never stop the traced program: say what is wrong and go on with the default.
-  process.emitWarning(`${name}=${JSON.stringify(text)} is not a number from ${min} to ${max}; using ${fallback}.`, {
-    code: 'OBSERVATORY_CONFIG',
-  });
+  warnConfig(`${name}=${JSON.stringify(text)} is not a number from ${min} to ${max}; using ${fallback}.`);
   return fallback;
+}
+
+/** A tracing setting must never stop the traced program: say what is wrong and go on with the default. */
+function warnConfig(message: string): void {
+  warn('OBSERVATORY_CONFIG', message);
 }

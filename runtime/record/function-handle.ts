@@ -3,12 +3,13 @@
  *
  * Emitted code passes the handle to every `enter`, so everything the hot path needs to know about the function
  * is precomputed here as plain fields (no lookups by name, no parsing of FunctionMeta per call). The handle
- * also carries the function's drop counters, so counting a dropped record is one increment.
+ * also carries the function's counts of calls not recorded, so counting one is an increment.
  */
-import type { FunctionMeta } from './contract';
+import type { FunctionMeta } from '../contract';
+import { DropCode } from '../ring';
 
 export class FunctionHandle {
-  /** Position in the registry; batches refer to functions by this number. */
+  /** Position in the registry; records refer to functions by this number. */
   readonly index: number;
   readonly meta: FunctionMeta;
   readonly async: boolean;
@@ -20,16 +21,12 @@ export class FunctionHandle {
   readonly rootSampleRate: number;
   readonly captureArgs: boolean;
   readonly captureResult: boolean;
-  /** Copy the arguments at entry (tag option `snapshot`) instead of reading them at flush time. */
+  /** Copy the arguments at entry (tag option `snapshot`) instead of when the call completes. */
   readonly snapshot: boolean;
-  /** Records dropped because the queue was full, since the process started (the database keeps the total). */
-  queueFullDrops = 0;
-  /** Records of batches the worker pool failed to write twice, since the process started. */
-  batchLostDrops = 0;
-  /** A drop total changed since it was last put into a batch. */
+  /** Calls not recorded since the runtime loaded, by DropCode (running totals: the database keeps the largest). */
+  readonly dropped: number[] = new Array<number>(DropCode.Count).fill(0);
+  /** A total in `dropped` changed since it was last written to the ring. */
   dropsUnsent = false;
-  /** The last batch that listed this function's meta; lets a flush list each meta once per batch. */
-  lastBatch = 0;
 
   constructor(index: number, meta: FunctionMeta, globalSampleRate: number) {
     this.index = index;
@@ -42,13 +39,4 @@ export class FunctionHandle {
     this.captureResult = meta.capture === 'all' || meta.capture === 'result' || meta.capture === undefined;
     this.snapshot = meta.snapshot === true && this.captureArgs;
   }
-}
-
-/** Every function registered in this thread, in registration order (index = position). */
-export const registeredFunctions: FunctionHandle[] = [];
-
-export function registerFunction(meta: FunctionMeta, globalSampleRate: number): FunctionHandle {
-  const handle = new FunctionHandle(registeredFunctions.length, meta, globalSampleRate);
-  registeredFunctions.push(handle);
-  return handle;
 }

@@ -1,0 +1,209 @@
+/**
+ * This runtime instance's recording: completed calls into the ring, calls not recorded into counts, and the
+ * writer thread that empties the ring.
+ *
+ * Every call made is either written to the ring or counted against its function with a reason (DropCode):
+ *
+ *   recorded trace     written; when the ring is full the call waits for room, so a trace that started is
+ *                      written whole (its children are already in the ring, and must not lose their parent)
+ *   shed trace         counted as `overload` (OBSERVATORY_ON_FULL=drop sheds new traces when the ring is
+ *                      more than half full)
+ *   sampled-out trace  counted as `not_sampled`
+ *   a failure          always written; from a trace that is not recorded, as a root of its own, so that no
+ *                      row points at a parent that has none
+ *
+ * The counts are running totals per function, written to the ring as a Drops record at most once per flush
+ * interval while they change, and at every flush and exit; the writer keeps the largest total it has seen
+ * for this instance, so a Drops record read twice changes nothing.
+ *
+ * Waiting for room gives up only when the writer released nothing for STALL_MS (drop mode) or for the exit
+ * timeout times ten (wait mode): a writer that cannot commit (the file locked for that long) or cannot be
+ * started. The call is then counted as `write_failed`, and a warning says so once.
+ */
+import { performance } from 'node:perf_hooks';
+import { randomBytes } from 'node:crypto';
+import { threadId } from 'node:worker_threads';
+import type { FunctionMeta } from '../contract';
+import { Control, DropCode, DropEntry, RecordHeader, RecordKind, type RecordingProcess, type RingHandle } from '../ring';
+import { CallStatus, TraceMode, type Call } from './call';
+import { CallEncoder, type Snapshot } from './call-encoder';
+import { FunctionHandle } from './function-handle';
+import { RingProducer } from './ring-producer';
+import { settings } from './settings';
+import { warn } from './warnings';
+import { WriterThread } from './writer-thread';
+
+/** In drop mode, how long a call of a started trace waits for the writer to release room before giving up. */
+const STALL_MS = 1000;
+
+export class Recording {
+  readonly producer: RingProducer;
+  readonly writer: WriterThread;
+  readonly process: RecordingProcess;
+  /** Every function registered in this instance, by index. */
+  readonly functions: FunctionHandle[] = [];
+  private readonly encoder = new CallEncoder(settings.capture);
+  private readonly stallMs: number;
+  /** Functions whose drop totals changed since the last Drops record. */
+  private unsentDrops: FunctionHandle[] = [];
+  /** performance.now() of the last Drops record. */
+  private dropsWrittenAt = 0;
+
+  constructor() {
+    this.producer = new RingProducer(settings.bufferBytes);
+    this.process = {
+      token: randomBytes(16).toString('hex'),
+      pid: process.pid,
+      threadId,
+      timeOrigin: performance.timeOrigin,
+      argv: process.argv.slice(),
+      retentionHours: settings.retentionHours,
+      redact: settings.redact,
+      maxValueSize: settings.capture.maxValueSize,
+      flushIntervalMs: settings.flushIntervalMs,
+    };
+    this.stallMs = settings.onFull === 'wait' ? Math.max(STALL_MS, settings.exitTimeoutMs * 10) : STALL_MS;
+    Atomics.store(this.producer.control, Control.CrashesLeft, Number(process.env.OBSERVATORY_TEST_WORKER_CRASHES ?? 0) || 0);
+    const handle: RingHandle = {
+      control: this.producer.controlMemory,
+      data: this.producer.data,
+      registry: this.producer.registry,
+      databasePath: settings.databasePath,
+      process: this.process,
+    };
+    this.writer = new WriterThread(handle);
+  }
+
+  register(meta: FunctionMeta): FunctionHandle {
+    const handle = new FunctionHandle(this.producer.register(JSON.stringify(meta)), meta, settings.sample);
+    this.functions.push(handle);
+    return handle;
+  }
+
+  /** Whether a new trace would find the ring too full. */
+  tooFull(): boolean {
+    return this.producer.tooFull();
+  }
+
+  snapshot(fn: FunctionHandle, args: unknown[]): Snapshot {
+    return this.encoder.encodeSnapshot(fn, args);
+  }
+
+  /** A call is over: into the ring, or counted. */
+  complete(call: Call): void {
+    const mode = call.mode;
+    if (mode === TraceMode.Recorded) this.write(call, false);
+    else if (call.status === CallStatus.Err) this.write(call, true);
+    else this.countDrop(call.fn, mode === TraceMode.Shed ? DropCode.Overload : DropCode.NotSampled);
+    if (this.unsentDrops.length > 0 && call.end - this.dropsWrittenAt >= settings.flushIntervalMs) this.writeDrops(false);
+  }
+
+  countDrop(fn: FunctionHandle, code: DropCode, calls = 1): void {
+    fn.dropped[code]! += calls;
+    if (!fn.dropsUnsent) {
+      fn.dropsUnsent = true;
+      this.unsentDrops.push(fn);
+    }
+  }
+
+  /** Resolves when everything recorded so far is committed (or counted). */
+  async flush(): Promise<void> {
+    this.writeDropsNow();
+    this.producer.wakeWriter();
+    await this.writer.flush(this.producer.headWord);
+  }
+
+  /** Puts the drop totals that changed into the ring now, waiting briefly for room if need be. */
+  writeDropsNow(): void {
+    if (this.unsentDrops.length > 0) this.writeDrops(true);
+  }
+
+  /** Whether anything is waiting to be committed or counted. */
+  get pending(): boolean {
+    return this.unsentDrops.length > 0 || Atomics.load(this.producer.control, Control.Tail) !== this.producer.headWord;
+  }
+
+  private write(call: Call, asRoot: boolean): void {
+    const producer = this.producer;
+    this.writer.start();
+    let waitedSince = 0;
+    for (;;) {
+      producer.begin();
+      this.encoder.encode(call, producer.out, asRoot);
+      if (producer.publish()) return;
+      if (producer.makeRoom()) continue;
+      if (producer.used === 0) {
+        // Larger than the whole ring: keep the call, without its values.
+        return this.writeWithoutValues(call, asRoot);
+      }
+      const now = performance.now();
+      if (waitedSince === 0) waitedSince = now;
+      if (now - waitedSince >= this.stallMs || this.writer.stopped) {
+        this.countDrop(call.fn, DropCode.WriteFailed);
+        warn(
+          'OBSERVATORY_WRITE',
+          `the writer released no room in the ring for ${this.stallMs} ms; calls are counted as write_failed until it does`,
+        );
+        return;
+      }
+      if (producer.waitForRoom(Math.min(100, this.stallMs))) waitedSince = 0;
+    }
+  }
+
+  private writeWithoutValues(call: Call, asRoot: boolean): void {
+    const producer = this.producer;
+    producer.begin();
+    const args = call.args;
+    call.args = [];
+    const status = call.status;
+    // A failure keeps its error text; an empty ring always has room for a header and that.
+    call.value = status === CallStatus.Err ? call.value : undefined;
+    this.encoder.encode(call, producer.out, asRoot);
+    call.args = args;
+    if (!producer.publish()) this.countDrop(call.fn, DropCode.WriteFailed);
+  }
+
+  /**
+   * Writes the changed drop totals as one Drops record. `mustWrite` waits for room (a flush, an exit); a
+   * record that does not fit otherwise waits for the next chance.
+   */
+  private writeDrops(mustWrite: boolean): void {
+    const producer = this.producer;
+    const functions = this.unsentDrops;
+    this.dropsWrittenAt = performance.now();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      producer.begin();
+      const out = producer.out;
+      const at = out.pos;
+      let entries = 0;
+      for (const fn of functions) {
+        for (let code = 0; code < DropCode.Count; code++) if (fn.dropped[code] !== 0) entries++;
+      }
+      if (out.room(RecordHeader.DropEntries + entries * DropEntry.Size)) {
+        const view = out.view;
+        view.setUint8(at + RecordHeader.Kind, RecordKind.Drops);
+        view.setUint32(at + RecordHeader.Function, entries, true);
+        let entry = at + RecordHeader.DropEntries;
+        for (const fn of functions) {
+          for (let code = 0; code < DropCode.Count; code++) {
+            const count = fn.dropped[code]!;
+            if (count === 0) continue;
+            view.setUint32(entry + DropEntry.Function, fn.index, true);
+            view.setUint8(entry + DropEntry.Reason, code);
+            view.setFloat64(entry + DropEntry.Count, count, true);
+            entry += DropEntry.Size;
+          }
+        }
+        out.pos = entry;
+      }
+      if (producer.publish()) {
+        for (const fn of functions) fn.dropsUnsent = false;
+        this.unsentDrops = [];
+        return;
+      }
+      if (!producer.makeRoom() && !(mustWrite && producer.waitForRoom(100))) return;
+    }
+  }
+}
+
+export const recording = new Recording();

@@ -1,0 +1,75 @@
+/**
+ * The piscina pool that owns this instance's writer thread (store/worker.ts).
+ *
+ * The thread does not wait for tasks to find work: it is given the ring when it starts (piscina's
+ * workerData) and drains it on its own, so records are committed while this thread runs a synchronous loop
+ * that never yields to the event loop. Tasks carry only ring positions: `flush` asks the writer to say when
+ * everything up to a position is committed, which also keeps the event loop alive until then (piscina refs
+ * its thread while a task is out, and unrefs it when idle, so an idle writer never keeps a program running).
+ *
+ * If the thread dies, piscina starts another with the same workerData, and it resumes from Tail: whatever
+ * the dead one had not committed is still in the ring. piscina's Atomics wait loop is disabled because it
+ * would block the thread's event loop between tasks, and the drain runs on that loop.
+ *
+ * The thread starts with the first record, so a program that records nothing never starts one.
+ */
+import * as path from 'node:path';
+import { Piscina } from 'piscina';
+import { Control, WriterState, type RingHandle } from '../ring';
+import type { FlushTask } from '../store/worker';
+
+/** Times a flush is retried on a new thread after the writer thread died under it. */
+const FLUSH_RETRIES = 5;
+
+export class WriterThread {
+  private readonly handle: RingHandle;
+  private readonly control: Int32Array;
+  private pool: Piscina<FlushTask, void> | null = null;
+
+  constructor(handle: RingHandle) {
+    this.handle = handle;
+    this.control = new Int32Array(handle.control);
+  }
+
+  start(): void {
+    if (this.pool !== null) return;
+    this.pool = new Piscina<FlushTask, void>({
+      filename: path.join(__dirname, '..', 'store', 'worker.js'),
+      minThreads: 1,
+      maxThreads: 1,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      atomics: 'disabled',
+      workerData: this.handle,
+    });
+  }
+
+  get started(): boolean {
+    return this.pool !== null;
+  }
+
+  /** True once the exit path has stopped the writer: nothing more will be committed. */
+  get stopped(): boolean {
+    return Atomics.load(this.control, Control.Writer) === WriterState.Stopped;
+  }
+
+  /** Resolves when the ring is committed up to `head` (a Head word). */
+  async flush(head: number): Promise<void> {
+    if (Atomics.load(this.control, Control.Tail) === head) return;
+    this.start();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.pool!.run({ head });
+        return;
+      } catch (error) {
+        if (attempt >= FLUSH_RETRIES || this.stopped) throw error;
+      }
+    }
+  }
+
+  /** Stops the thread once what it has is committed; the next record starts a new one. */
+  async destroy(): Promise<void> {
+    const pool = this.pool;
+    this.pool = null;
+    if (pool !== null) await pool.destroy();
+  }
+}

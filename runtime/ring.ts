@@ -1,0 +1,188 @@
+/**
+ * The ring: the shared memory between a recording thread and its writer thread, and the only thing both
+ * sides agree on. The recording side (record/) appends records; the writer thread (store/) reads them,
+ * commits them to SQLite and releases their bytes. Nothing else crosses: no messages per call, no structured
+ * clone. This file holds only the layout, so that the writer thread loads nothing of the recording side.
+ *
+ *   control   Int32Array over its own SharedArrayBuffer, indexed by Control
+ *   data      the ring's bytes, a power of two in size; positions are byte counters that only grow (kept
+ *             modulo 2^32 in Int32 words), so `head - tail` is the bytes in use even after either wraps
+ *
+ * Every record starts on an 8-byte boundary with a u32 byte length (header included, a multiple of 8) and a
+ * u8 kind. A record never wraps around the end of the data: one that does not fit in what is left there
+ * is preceded by a Pad record covering the rest, and starts again at offset 0.
+ *
+ * The producer writes a record, then publishes it with one Atomics.store of Head: the writer reads only below
+ * Head, and the producer writes only between Head and Tail + size. The writer stores Tail (Atomics) only after
+ * the transaction holding the records up to it has committed, so a writer that dies mid-transaction leaves
+ * every record it had not committed in the ring, and its replacement starts again from Tail.
+ */
+
+/** Words of the control array. */
+export const enum Control {
+  /** Bytes published by the producer. */
+  Head,
+  /** Bytes the writer has committed and released. */
+  Tail,
+  /** 1 while the writer is waiting for records: the producer wakes it (Atomics.notify on Head) when there is a batch's worth. */
+  WriterWaiting,
+  /** 1 asks the writer to commit what it has and stop reading (the process is exiting past its deadline). */
+  Stop,
+  /** The writer's state: WriterState. */
+  Writer,
+  /** Test hook: write attempts left that end the writer thread abruptly before their commit. */
+  CrashesLeft,
+  /** Functions published in the registry (see FunctionRegistry below). */
+  Functions,
+  /** Bytes of the registry in use. */
+  FunctionBytes,
+  /** Most bytes the ring held at once, as the writer saw it. */
+  HighWater,
+  Size,
+}
+
+export const enum WriterState {
+  NotStarted,
+  Running,
+  /** Between deciding to commit and having committed; the exit path waits for it to end. */
+  Committing,
+  /** Stopped by the exit path: nothing more will be committed, and the ring from Tail on is counted as lost. */
+  Stopped,
+}
+
+export const enum RecordKind {
+  /** Filler to the end of the data; the next record starts at offset 0. */
+  Pad = 1,
+  /** A completed call. */
+  Call,
+  /** Running totals of calls not recorded, per function and reason. */
+  Drops,
+}
+
+/** Byte offsets within a record. */
+export const enum RecordHeader {
+  Length = 0,
+  Kind = 4,
+  /** Call: CallFlags. */
+  Flags = 5,
+  /** Call: number of input values, then of output values, each a u16. */
+  InputCount = 6,
+  OutputCount = 8,
+  /** Call: the function's registry index (u32). Drops: the number of entries. */
+  Function = 12,
+  /** Call: depth (u32), values a generator yielded (i32, -1 when not counted). */
+  Depth = 16,
+  Yielded = 20,
+  /** Call: f64 call number, parent's call number (0 for a root), root's call number, start and end (performance.now()). */
+  Id = 24,
+  Parent = 32,
+  Root = 40,
+  Start = 48,
+  End = 56,
+  /** Call: where the values begin; they run to the end of the record. */
+  CallValues = 64,
+  /** Drops: where the entries begin, each DropEntry.Size bytes. */
+  DropEntries = 16,
+}
+
+export const enum CallFlags {
+  Failed = 1,
+  /** The output did not fit the declared shape: one `result` value. */
+  OutputFallback = 2,
+  InputsCaptured = 4,
+  OutputsCaptured = 8,
+}
+
+/** One entry of a Drops record: function index (u32), reason (u8, a DropReason's index), running total (f64). */
+export const enum DropEntry {
+  Function = 0,
+  Reason = 4,
+  Count = 8,
+  Size = 16,
+}
+
+/** Why a call was not recorded; stored as `drops.reason`. The order is the wire code. */
+export const DROP_REASON_CODES = ['overload', 'not_sampled', 'write_failed', 'exit_timeout'] as const;
+export type RecordedDropReason = (typeof DROP_REASON_CODES)[number];
+export const enum DropCode {
+  Overload,
+  NotSampled,
+  WriteFailed,
+  ExitTimeout,
+  Count,
+}
+
+/**
+ * Values are a postfix program: each op pushes onto a stack or combines the top entries into one, so the
+ * recording side can write a container before it knows how many of its entries the limits let through.
+ * A record's values section leaves exactly one stack entry per value. The writer rebuilds the value forms
+ * listed in store/json.ts from it.
+ */
+export const enum Op {
+  Undefined = 1,
+  Null,
+  True,
+  False,
+  /** f64 follows. */
+  Number,
+  /** u32 length in UTF-16 code units, then the code units (u16 each). */
+  String,
+  /** As String: the decimal digits of a bigint. */
+  BigInt,
+  /** u32 n: pops n values into an array. */
+  Array,
+  /** u32 n: pops n key/value pairs (key first, each key a String) into an object, in order. */
+  Fields,
+  /** Pops an object and makes it { $type: 'object', fields } (a plain object with its own `$type` key). */
+  TaggedFields,
+  /** Pops a form and a class name (pushed after it) and puts `class` right after the form's `$type`. */
+  WithClass,
+  /** u8 reason (TruncationReason): pops a form, a kind and a length and makes the truncated marker around the form. */
+  Truncated,
+}
+
+/** The `reason` of a truncated marker; the order is the wire code. */
+export const TRUNCATION_REASONS = ['length', 'entries', 'size'] as const;
+
+/** Record lengths, like record starts, are multiples of this. */
+export const RECORD_ALIGNMENT = 8;
+
+export function alignRecord(length: number): number {
+  return (length + RECORD_ALIGNMENT - 1) & ~(RECORD_ALIGNMENT - 1);
+}
+
+/**
+ * The function registry: every FunctionMeta the recording thread registered, in registration order, as
+ * entries of a u32 length and that many bytes of UTF-8 JSON text, in a growable SharedArrayBuffer. Unlike the
+ * ring it is never consumed, so a writer thread that replaces one that died can read every function again.
+ * The producer appends an entry, then publishes it by storing Control.FunctionBytes and Control.Functions.
+ */
+export const REGISTRY_INITIAL_BYTES = 64 * 1024;
+export const REGISTRY_MAX_BYTES = 256 * 1024 * 1024;
+
+/** What the writer thread is given when it starts: its ring and what it needs to know of the recording thread. */
+export interface RingHandle {
+  control: SharedArrayBuffer;
+  data: SharedArrayBuffer;
+  registry: SharedArrayBuffer;
+  databasePath: string;
+  process: RecordingProcess;
+}
+
+/** The recording runtime instance: one per thread, and one per copy of the runtime a test runner loads. */
+export interface RecordingProcess {
+  /** 32 random hex digits; the `processes` row is found by it. */
+  token: string;
+  pid: number;
+  threadId: number;
+  /** performance.timeOrigin of the recording thread: record times are relative to it. */
+  timeOrigin: number;
+  argv: string[];
+  retentionHours: number;
+  /** OBSERVATORY_REDACT: names redacted in every function, lower case. */
+  redact: string[];
+  /** OBSERVATORY_MAX_VALUE_SIZE: bytes of JSON text one stored value may take. */
+  maxValueSize: number;
+  /** OBSERVATORY_FLUSH_MS: the longest a record waits in the ring before the writer looks. */
+  flushIntervalMs: number;
+}

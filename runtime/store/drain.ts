@@ -1,0 +1,253 @@
+/**
+ * The writer thread's loop: read what the recording thread published in the ring, commit it, release it.
+ *
+ *   look      Head against Tail; nothing new: say so (WriterWaiting) and wait on Head with Atomics.waitAsync
+ *             for at most the flush interval, so this thread's event loop stays free for piscina's tasks
+ *   read      the records from Tail, at most MAX_CALLS_PER_TRANSACTION calls, values rebuilt (value-decoder.ts)
+ *   commit    one transaction (writer.ts); only then is Tail stored, and a producer waiting for room woken
+ *
+ * The commit is bracketed by the Writer state word: Running -> Committing -> Running. The exit path stops the
+ * writer by moving it from Running to Stopped, so once it has, no commit can land after the exit path counted
+ * what was left in the ring: each call is either in the database or in the count, never both.
+ *
+ * A batch the database refuses is retried: SQLITE_BUSY (another process holds the write lock) for as long as
+ * it lasts, anything else WRITE_ATTEMPTS times, after which its calls are counted as `write_failed` and
+ * released, so one bad batch cannot stop the recording for good.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  CallFlags,
+  Control,
+  DROP_REASON_CODES,
+  DropCode,
+  DropEntry,
+  RecordHeader,
+  RecordKind,
+  WriterState,
+  type RingHandle,
+} from '../ring';
+import { RegistryReader } from './registry-reader';
+import { ValueDecoder } from './value-decoder';
+import type { CallRecord, DropTotal, TraceWriter } from './writer';
+
+const MAX_CALLS_PER_TRANSACTION = 8192;
+const WRITE_ATTEMPTS = 3;
+/** How long one statement waits for another process's lock; the loop then looks at Stop and tries again. */
+const BUSY_SLICE_MS = 250;
+
+interface Waiter {
+  head: number;
+  resolve: () => void;
+}
+
+export class RingDrain {
+  private readonly control: Int32Array;
+  private readonly view: DataView;
+  private readonly mask: number;
+  private readonly decoder: ValueDecoder;
+  private readonly registry: RegistryReader;
+  private readonly writer: TraceWriter;
+  private readonly flushIntervalMs: number;
+  private waiters: Waiter[] = [];
+  private highWater = 0;
+  /** Running totals of this instance's drops, by `fn reason`: the ring's Drops records and the writer's own. */
+  private readonly drops = new Map<string, DropTotal>();
+  /** The totals that grew since the last commit. */
+  private changedDrops = new Set<DropTotal>();
+  private failedAttempts = 0;
+
+  constructor(handle: RingHandle, writer: TraceWriter) {
+    this.control = new Int32Array(handle.control);
+    this.view = new DataView(handle.data);
+    this.mask = handle.data.byteLength - 1;
+    this.decoder = new ValueDecoder(handle.data);
+    this.registry = new RegistryReader(this.control, handle.registry);
+    this.writer = writer;
+    this.flushIntervalMs = handle.process.flushIntervalMs;
+    writer.busyTimeout(BUSY_SLICE_MS);
+  }
+
+  /** Drains until the exit path stops it. */
+  async run(): Promise<void> {
+    const control = this.control;
+    if (Atomics.compareExchange(control, Control.Writer, WriterState.NotStarted, WriterState.Running) === WriterState.Stopped) return;
+    // A writer that replaces one that died mid-commit finds Committing: nothing of it was committed.
+    Atomics.compareExchange(control, Control.Writer, WriterState.Committing, WriterState.Running);
+    for (;;) {
+      const head = Atomics.load(control, Control.Head);
+      const tail = Atomics.load(control, Control.Tail);
+      if (head !== tail) {
+        if (!(await this.commitFrom(tail, head))) break;
+        continue;
+      }
+      this.settleWaiters(tail);
+      if (Atomics.load(control, Control.Writer) === WriterState.Stopped) break;
+      Atomics.store(control, Control.WriterWaiting, 1);
+      if (Atomics.load(control, Control.Head) === head) {
+        await Atomics.waitAsync(control, Control.Head, head, this.flushIntervalMs).value;
+      }
+      Atomics.store(control, Control.WriterWaiting, 0);
+    }
+    this.settleWaiters(Atomics.load(control, Control.Tail));
+  }
+
+  /** Resolves once the ring is committed up to `head`, or the writer was stopped. */
+  committed(head: number): Promise<void> {
+    if (this.reached(Atomics.load(this.control, Control.Tail), head)) return Promise.resolve();
+    return new Promise(resolve => this.waiters.push({ head, resolve }));
+  }
+
+  /** Reads and commits one batch from `tail`; false once the writer has been stopped. */
+  private async commitFrom(tail: number, head: number): Promise<boolean> {
+    const used = (head - tail) >>> 0;
+    if (used > this.highWater) this.highWater = used;
+    const { calls, end } = this.read(tail, head);
+    const control = this.control;
+    for (;;) {
+      if (Atomics.load(control, Control.Writer) === WriterState.Stopped) return false;
+      let committed = false;
+      try {
+        this.writer.begin();
+        this.writer.write({ calls, drops: [...this.changedDrops], highWater: this.highWater }, index => this.registry.meta(index));
+        this.crashIfAsked();
+        // Stopped in the meantime: roll back, so the exit path's count of the ring stays exact.
+        if (Atomics.compareExchange(control, Control.Writer, WriterState.Running, WriterState.Committing) !== WriterState.Running) {
+          this.writer.rollback();
+          return false;
+        }
+        try {
+          this.writer.commit();
+          committed = true;
+        } finally {
+          Atomics.store(control, Control.Writer, WriterState.Running);
+        }
+      } catch (error) {
+        this.writer.rollback();
+        if (!isBusy(error) && ++this.failedAttempts >= WRITE_ATTEMPTS) {
+          this.countFailed(calls);
+          process.emitWarning(`${calls.length} calls could not be written: ${(error as Error).message}`, { code: 'OBSERVATORY_WRITE' });
+          committed = true;
+        } else {
+          await sleep(Math.min(1000, 50 * 2 ** this.failedAttempts));
+          continue;
+        }
+      }
+      if (committed) {
+        this.failedAttempts = 0;
+        this.changedDrops = new Set();
+        Atomics.store(control, Control.HighWater, this.highWater);
+        Atomics.store(control, Control.Tail, end);
+        Atomics.notify(control, Control.Tail);
+        this.settleWaiters(end);
+        this.writer.pruneNowAndThen();
+        return true;
+      }
+    }
+  }
+
+  /** The records from `tail` towards `head`: calls decoded, drop totals merged. */
+  private read(tail: number, head: number): { calls: CallRecord[]; end: number } {
+    const view = this.view;
+    const calls: CallRecord[] = [];
+    let position = tail;
+    while (position !== head && calls.length < MAX_CALLS_PER_TRANSACTION) {
+      const at = position & this.mask;
+      const length = view.getUint32(at + RecordHeader.Length, true);
+      const kind = view.getUint8(at + RecordHeader.Kind);
+      if (kind === RecordKind.Call) calls.push(this.readCall(at, length));
+      else if (kind === RecordKind.Drops) this.readDrops(at);
+      position = (position + length) | 0;
+    }
+    return { calls, end: position };
+  }
+
+  private readCall(at: number, length: number): CallRecord {
+    const view = this.view;
+    const flags = view.getUint8(at + RecordHeader.Flags);
+    const inputCount = view.getUint16(at + RecordHeader.InputCount, true);
+    const values = this.decoder.decode(at + RecordHeader.CallValues, at + length);
+    const failed = (flags & CallFlags.Failed) !== 0;
+    const inputs = (flags & CallFlags.InputsCaptured) !== 0 ? values.slice(0, inputCount) : null;
+    const rest = values.slice(inputs === null ? 0 : inputCount);
+    return {
+      fn: view.getUint32(at + RecordHeader.Function, true),
+      id: view.getFloat64(at + RecordHeader.Id, true),
+      parent: view.getFloat64(at + RecordHeader.Parent, true),
+      root: view.getFloat64(at + RecordHeader.Root, true),
+      depth: view.getUint32(at + RecordHeader.Depth, true),
+      start: view.getFloat64(at + RecordHeader.Start, true),
+      end: view.getFloat64(at + RecordHeader.End, true),
+      inputs,
+      outputs: (flags & CallFlags.OutputsCaptured) !== 0 ? rest : null,
+      outputFallback: (flags & CallFlags.OutputFallback) !== 0,
+      yielded: view.getInt32(at + RecordHeader.Yielded, true),
+      error: failed ? { type: rest[0] as string, message: rest[1] as string, stack: rest[2] as string | null } : null,
+    };
+  }
+
+  private readDrops(at: number): void {
+    const view = this.view;
+    const entries = view.getUint32(at + RecordHeader.Function, true);
+    for (let i = 0; i < entries; i++) {
+      const entry = at + RecordHeader.DropEntries + i * DropEntry.Size;
+      const fn = view.getUint32(entry + DropEntry.Function, true);
+      const reason = DROP_REASON_CODES[view.getUint8(entry + DropEntry.Reason)]!;
+      this.setDrop(fn, reason, view.getFloat64(entry + DropEntry.Count, true));
+    }
+  }
+
+  private setDrop(fn: number, reason: string, count: number): void {
+    const key = `${fn} ${reason}`;
+    let total = this.drops.get(key);
+    if (total === undefined) {
+      total = { fn, reason, count };
+      this.drops.set(key, total);
+    } else if (count > total.count) {
+      total.count = count;
+    } else {
+      return;
+    }
+    this.changedDrops.add(total);
+  }
+
+  /** Calls of a batch the database kept refusing: counted, per function, as write_failed. */
+  private countFailed(calls: CallRecord[]): void {
+    const reason = DROP_REASON_CODES[DropCode.WriteFailed];
+    for (const call of calls) {
+      const known = this.drops.get(`${call.fn} ${reason}`);
+      this.setDrop(call.fn, reason, (known?.count ?? 0) + 1);
+    }
+  }
+
+  private settleWaiters(tail: number): void {
+    if (this.waiters.length === 0) return;
+    const stopped = Atomics.load(this.control, Control.Writer) === WriterState.Stopped;
+    const waiting: Waiter[] = [];
+    for (const waiter of this.waiters) {
+      if (stopped || this.reached(tail, waiter.head)) waiter.resolve();
+      else waiting.push(waiter);
+    }
+    this.waiters = waiting;
+  }
+
+  /** Whether Tail `tail` is at or past Head word `head` (both wrap modulo 2^32). */
+  private reached(tail: number, head: number): boolean {
+    return ((tail - head) | 0) >= 0;
+  }
+
+  /**
+   * Test hook (OBSERVATORY_TEST_WORKER_CRASHES, see record/recording.ts): end this thread abruptly with the
+   * batch's rows inserted and not committed, the way a crash would.
+   */
+  private crashIfAsked(): void {
+    const control = this.control;
+    for (let left = Atomics.load(control, Control.CrashesLeft); left > 0; left = Atomics.load(control, Control.CrashesLeft)) {
+      if (Atomics.compareExchange(control, Control.CrashesLeft, left, left - 1) === left) process.exit(70);
+    }
+  }
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
+}

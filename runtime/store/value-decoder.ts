@@ -1,0 +1,95 @@
+/**
+ * Runs the value ops of a record (ring.ts, Op) and gives back the values' forms, the plain trees that
+ * json.ts turns into JSON text: primitives, arrays, plain objects and `$type` markers, exactly as the
+ * recording thread's value-encoder.ts decided them.
+ */
+import { Op, TRUNCATION_REASONS } from '../ring';
+
+const defineProperty = Object.defineProperty;
+
+export class ValueDecoder {
+  private readonly view: DataView;
+  private readonly bytes: Buffer;
+  private readonly stack: unknown[] = [];
+
+  constructor(memory: SharedArrayBuffer) {
+    this.view = new DataView(memory);
+    this.bytes = Buffer.from(memory);
+  }
+
+  /** The values written from `start` to `end`, in order. */
+  decode(start: number, end: number): unknown[] {
+    const view = this.view;
+    const stack = this.stack;
+    stack.length = 0;
+    let at = start;
+    while (at < end) {
+      const op = view.getUint8(at++) as Op;
+      switch (op) {
+        case Op.Undefined:
+          stack.push(undefined);
+          break;
+        case Op.Null:
+          stack.push(null);
+          break;
+        case Op.True:
+          stack.push(true);
+          break;
+        case Op.False:
+          stack.push(false);
+          break;
+        case Op.Number:
+          stack.push(view.getFloat64(at, true));
+          at += 8;
+          break;
+        case Op.String:
+        case Op.BigInt: {
+          const length = view.getUint32(at, true);
+          const text = this.bytes.toString('utf16le', at + 4, at + 4 + length * 2);
+          at += 4 + length * 2;
+          stack.push(op === Op.String ? text : BigInt(text));
+          break;
+        }
+        case Op.Array: {
+          const count = view.getUint32(at, true);
+          at += 4;
+          stack.push(stack.splice(stack.length - count, count));
+          break;
+        }
+        case Op.Fields: {
+          const count = view.getUint32(at, true);
+          at += 4;
+          const pairs = stack.splice(stack.length - count * 2, count * 2);
+          const object: Record<string, unknown> = {};
+          for (let i = 0; i < pairs.length; i += 2) {
+            const key = pairs[i] as string;
+            // Assigning `__proto__` would set the prototype; an own `__proto__` key (JSON.parse makes them) is a field.
+            if (key === '__proto__') defineProperty(object, key, { value: pairs[i + 1], enumerable: true, writable: true, configurable: true });
+            else object[key] = pairs[i + 1];
+          }
+          stack.push(object);
+          break;
+        }
+        case Op.TaggedFields:
+          stack.push({ $type: 'object', fields: stack.pop() });
+          break;
+        case Op.WithClass: {
+          const className = stack.pop();
+          const { $type, ...parts } = stack.pop() as { $type: string };
+          stack.push({ $type, class: className, ...parts });
+          break;
+        }
+        case Op.Truncated: {
+          const reason = TRUNCATION_REASONS[view.getUint8(at++)];
+          const length = stack.pop();
+          const kind = stack.pop();
+          stack.push({ $type: 'truncated', reason, kind, length, value: stack.pop() });
+          break;
+        }
+        default:
+          throw new Error(`ts-observatory: unknown value op ${op as number} at ${at - 1} in the ring`);
+      }
+    }
+    return stack.splice(0, stack.length);
+  }
+}
