@@ -1,183 +1,164 @@
 /**
- * The SQLite data model, shared by the writer (runtime/) and every reader (viewer/).
+ * The SQLite data model, shared by the writer (runtime/) and every reader (viewer/); /work/schema3-spec.md, as
+ * agreed with the writer, is where it was decided.
  *
- * One row per instrumented function, one row per call, one row per recorded variable. Times are integers in
- * microseconds since the Unix epoch, so they sort, subtract and index cheaply; the views turn them into text.
- * The schema version lives in `PRAGMA user_version`; `migrate` upgrades older files step by step and refuses
- * files written by a newer version instead of guessing.
+ * One row per instrumented function, one row per recording runtime instance, one row per call with its values
+ * packed in it as JSON arrays; names and declared types live once per function. Times are integers in
+ * microseconds since the Unix epoch (durations in nanoseconds), so they sort, subtract and index cheaply; the
+ * views turn them into text and unpack the values into the original design's one row per variable. The schema
+ * version lives in `PRAGMA user_version`; `migrate` creates a new file at this version, upgrades older files
+ * (schema-upgrades.ts) and refuses files written by a newer version instead of guessing.
  */
 import type { Database } from 'better-sqlite3';
+import { upgradeSql } from './schema-upgrades';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
+
+/** The tables and indexes of version 3, for a new file and for the last upgrade alike. */
+export const TABLES = `
+  CREATE TABLE functions (
+    id            INTEGER PRIMARY KEY,
+    group_name    TEXT    NOT NULL,
+    name          TEXT    NOT NULL,
+    file          TEXT    NOT NULL,
+    line          INTEGER NOT NULL,
+    column        INTEGER NOT NULL,
+    kind          TEXT    NOT NULL,
+    params_json   TEXT    NOT NULL,  -- JSON array of {name, type}; the rest parameter's also has rest: true, elementType
+    outputs_json  TEXT    NOT NULL,  -- JSON array of {name, type}; a generator's last is {"name":"yielded","type":"number"}
+    result_type   TEXT    NOT NULL,  -- type of the single "result" written when the value did not fit the outputs
+    return_type   TEXT    NOT NULL,
+    first_seen_us INTEGER NOT NULL,
+    UNIQUE (group_name, name, file, line, column)
+  );
+
+  -- One row per recording runtime instance (a process, a worker thread, or one of several copies of the
+  -- runtime in one process); drop totals are per instance so that copies add up.
+  CREATE TABLE processes (
+    id                INTEGER PRIMARY KEY,
+    token             TEXT    NOT NULL UNIQUE,  -- 32 hex; the first 16 are the high half of the instance's trace ids
+    pid               INTEGER NOT NULL,
+    thread_id         INTEGER NOT NULL,
+    started_us        INTEGER NOT NULL,
+    argv_json         TEXT    NOT NULL,
+    buffer_bytes      INTEGER NOT NULL,  -- size of the instance's ring
+    buffer_high_water INTEGER NOT NULL,  -- most bytes the ring held at once
+    updated_us        INTEGER NOT NULL
+  );
+
+  CREATE TABLE calls (
+    id            INTEGER PRIMARY KEY,  -- processes.id * 2^32 + the call's number in that instance (from 1)
+    function_id   INTEGER NOT NULL,
+    trace         INTEGER NOT NULL,     -- id of the root call of the call's trace
+    parent        INTEGER,              -- id of the calling call; NULL for a root
+    depth         INTEGER NOT NULL,     -- 0 for a root
+    start_us      INTEGER NOT NULL,
+    duration_ns   INTEGER NOT NULL,
+    status        TEXT    NOT NULL CHECK (status IN ('OK', 'ERR')),
+    error_type    TEXT,
+    error_message TEXT,
+    error_stack   TEXT,
+    inputs        TEXT,  -- JSON array in params_json order, the rest parameter expanded; NULL when not captured
+    outputs       TEXT   -- JSON array in outputs_json order, or {"result": v} (and "yielded") when the value did
+                         -- not fit; NULL when not captured, and for failed calls
+  );
+  -- What each index costs, measured by bench/ceiling (300,000 add(a, b) calls, multi-row INSERTs of 4,096 calls
+  -- per transaction, this machine): all three 385,000 calls/s and 90 bytes per call; without
+  -- calls_by_function_time 523,000 calls/s, 73 B; without calls_by_time 517,000 calls/s, 73 B; without
+  -- calls_by_trace 480,000 calls/s, 78 B; none at all 1,050,000 calls/s, 42 B.
+  -- Per-function statistics and time series are read from this index alone (covering).
+  CREATE INDEX calls_by_function_time ON calls (function_id, start_us, duration_ns, status);
+  -- Listing across functions by time, time slices, first and last call.
+  CREATE INDEX calls_by_time ON calls (start_us, duration_ns, status);
+  -- A trace's calls, and a call's children (always in its trace).
+  CREATE INDEX calls_by_trace ON calls (trace, parent);
+
+  -- Calls not recorded, per function, instance and reason: running totals of that instance. No CHECK on the
+  -- reason, so that a later runtime may add one (DROP_REASONS).
+  CREATE TABLE drops (
+    function_id INTEGER NOT NULL,
+    process_id  INTEGER NOT NULL,
+    reason      TEXT    NOT NULL,
+    count       INTEGER NOT NULL,
+    updated_us  INTEGER NOT NULL,
+    PRIMARY KEY (function_id, process_id, reason)
+  );
+`;
 
 /**
- * The views that keep the column names of the original design. Every version has them; a migration that
- * rebuilds a table they read drops them first and creates them again (SQLite refuses to rename a table while
- * a view refers to a missing one).
+ * What people query, under the original design's column names: one row per variable (`call_values`,
+ * `data_trace`, where `data_type` is INPUT or OUTPUT), calls with hex W3C-sized ids (`spans`), and calls by
+ * function name (`process_trace`).
+ *
+ * `call_values` names each packed value from its function: inputs by parameter position, the rest parameter's
+ * elements as `name[i]` with its element type; outputs by outputs_json position, or by key (`result` with
+ * result_type, `yielded` a number) when the value did not fit. `->` keeps each value's stored JSON text as it
+ * was written, where json_each's `value` would turn `true` into 1.
  */
-const VIEWS = `
+export const VIEWS = `
+  CREATE VIEW call_values AS
+  SELECT c.id                                                     AS call_id,
+         'INPUT'                                                  AS direction,
+         v.key                                                    AS position,
+         CASE WHEN p.value ->> 'rest' THEN (p.value ->> 'name') || '[' || (v.key - p.key) || ']'
+              WHEN p.key = v.key THEN p.value ->> 'name'
+              ELSE 'arguments[' || v.key || ']' END              AS name,
+         CASE WHEN p.value ->> 'rest' THEN p.value ->> 'elementType'
+              WHEN p.key = v.key THEN p.value ->> 'type'
+              ELSE 'unknown' END                                  AS declared_type,
+         c.inputs -> v.fullkey                                    AS value_json
+    FROM calls c JOIN functions f ON f.id = c.function_id
+    JOIN json_each(c.inputs) v
+    LEFT JOIN json_each(f.params_json) p ON p.key = min(v.key, json_array_length(f.params_json) - 1)
+  UNION ALL
+  SELECT c.id, 'OUTPUT',
+         CASE v.key WHEN 'result' THEN 0 WHEN 'yielded' THEN 1 ELSE v.key END,
+         CASE WHEN typeof(v.key) = 'text' THEN v.key ELSE coalesce(o.value ->> 'name', 'return_' || v.key) END,
+         CASE v.key WHEN 'result' THEN f.result_type WHEN 'yielded' THEN 'number'
+                    ELSE coalesce(o.value ->> 'type', 'unknown') END,
+         c.outputs -> v.fullkey
+    FROM calls c JOIN functions f ON f.id = c.function_id
+    JOIN json_each(c.outputs) v
+    LEFT JOIN json_each(f.outputs_json) o ON o.key = v.key;
+
+  CREATE VIEW spans AS
+  SELECT c.*,
+         printf('%016x', c.id)                                    AS span_id,
+         CASE WHEN c.parent IS NOT NULL THEN printf('%016x', c.parent) END AS parent_span_id,
+         substr(p.token, 1, 16) || printf('%016x', c.trace)       AS trace_id,
+         c.duration_ns / 1000.0                                   AS duration_us,
+         p.id                                                     AS process_id,
+         p.pid                                                    AS pid,
+         p.thread_id                                              AS thread_id
+    FROM calls c JOIN processes p ON p.id = c.id >> 32;
+
   CREATE VIEW process_trace AS
   SELECT
     strftime('%Y-%m-%dT%H:%M:%fZ', c.start_us / 1e6, 'unixepoch') AS ts,
     f.group_name || '.' || f.name                                AS process,
     f.group_name                                                 AS process_group,
     c.status                                                     AS status,
-    c.duration_us / 1000.0                                       AS duration_ms,
+    c.duration_ns / 1e6                                          AS duration_ms,
     CASE WHEN c.status = 'ERR' THEN c.error_type || ': ' || c.error_message END AS exception,
-    c.thread_id                                                  AS thread_id,
+    p.thread_id                                                  AS thread_id,
     c.depth                                                      AS call_depth,
     c.start_us                                                   AS start_ts_us,
     c.id                                                         AS call_id
-  FROM calls c JOIN functions f ON f.id = c.function_id;
+  FROM calls c JOIN functions f ON f.id = c.function_id JOIN processes p ON p.id = c.id >> 32;
 
   CREATE VIEW data_trace AS
   SELECT
     strftime('%Y-%m-%dT%H:%M:%fZ', c.start_us / 1e6, 'unixepoch') AS ts,
     f.group_name || '.' || f.name                                AS process,
     v.name                                                       AS data,
-    v.declared_type                                              AS data_type,
+    v.direction                                                  AS data_type,
     v.value_json                                                 AS data_value,
-    v.direction                                                  AS direction,
+    v.declared_type                                              AS declared_type,
     c.status                                                     AS status,
     CASE WHEN c.status = 'ERR' THEN c.error_type || ': ' || c.error_message END AS exception,
     c.id                                                         AS call_id
   FROM call_values v JOIN calls c ON c.id = v.call_id JOIN functions f ON f.id = c.function_id;
 `;
-
-/** `MIGRATIONS[n]` takes a file from version n to version n + 1; a new file runs them all. */
-const MIGRATIONS: readonly string[] = [
-  // Version 1.
-  `
-  CREATE TABLE functions (
-    id           INTEGER PRIMARY KEY,
-    group_name   TEXT    NOT NULL,
-    name         TEXT    NOT NULL,
-    file         TEXT    NOT NULL,
-    line         INTEGER NOT NULL,
-    column       INTEGER NOT NULL,
-    kind         TEXT    NOT NULL,
-    params_json  TEXT    NOT NULL,   -- JSON array of {name, type}
-    return_type  TEXT    NOT NULL,
-    first_seen_us INTEGER NOT NULL,
-    UNIQUE (group_name, name, file, line)
-  );
-
-  CREATE TABLE calls (
-    id             INTEGER PRIMARY KEY,
-    function_id    INTEGER NOT NULL REFERENCES functions(id),
-    trace_id       TEXT    NOT NULL,   -- 32 hex digits, shared by every call of one call tree
-    span_id        TEXT    NOT NULL UNIQUE,   -- 16 hex digits
-    parent_span_id TEXT,               -- NULL for a root call
-    depth          INTEGER NOT NULL,   -- 0 for a root call
-    start_us       INTEGER NOT NULL,   -- microseconds since the Unix epoch
-    duration_us    REAL    NOT NULL,
-    status         TEXT    NOT NULL CHECK (status IN ('OK', 'ERR')),
-    error_type     TEXT,
-    error_message  TEXT,
-    error_stack    TEXT,
-    pid            INTEGER NOT NULL,
-    thread_id      INTEGER NOT NULL
-  );
-  -- Duration and status ride in the time indexes so that per-function statistics and time series over a
-  -- million calls are read from the index alone (viewer/queries.ts): about 0.5 s instead of 1.1 s.
-  CREATE INDEX calls_by_function_time ON calls (function_id, start_us, duration_us, status);
-  CREATE INDEX calls_by_time ON calls (start_us, function_id, duration_us, status);
-  CREATE INDEX calls_by_trace ON calls (trace_id);
-  CREATE INDEX calls_by_parent ON calls (parent_span_id);
-
-  CREATE TABLE call_values (
-    id            INTEGER PRIMARY KEY,
-    call_id       INTEGER NOT NULL REFERENCES calls(id) ON DELETE CASCADE,
-    name          TEXT    NOT NULL,
-    direction     TEXT    NOT NULL CHECK (direction IN ('INPUT', 'OUTPUT')),
-    position      INTEGER NOT NULL,
-    declared_type TEXT    NOT NULL,
-    value_json    TEXT    NOT NULL
-  );
-  CREATE INDEX call_values_by_call ON call_values (call_id, direction, position);
-
-  -- Records the runtime chose not to write, per function and process: the queue was full, or a batch was lost.
-  CREATE TABLE drops (
-    function_id INTEGER NOT NULL REFERENCES functions(id),
-    pid         INTEGER NOT NULL,
-    reason      TEXT    NOT NULL CHECK (reason IN ('queue_full', 'batch_lost')),
-    count       INTEGER NOT NULL,
-    updated_us  INTEGER NOT NULL,
-    PRIMARY KEY (function_id, pid, reason)
-  );
-
-  -- One row per recording process: what it was and how hard its queue was pushed.
-  CREATE TABLE processes (
-    pid              INTEGER NOT NULL,
-    started_us       INTEGER NOT NULL,
-    argv_json        TEXT    NOT NULL,
-    queue_capacity   INTEGER NOT NULL,
-    queue_high_water INTEGER NOT NULL,
-    updated_us       INTEGER NOT NULL,
-    PRIMARY KEY (pid, started_us)
-  );
-
-  ${VIEWS}
-  `,
-  // Version 2. Functions are told apart by column too: two callbacks on one line are two functions. Values
-  // are stored clustered by call (no rowid, no separate index: one B-tree insert per value instead of two).
-  // Children are found through the trace index, which now carries the parent span; a separate parent index
-  // cost every insert for a lookup that is always within one trace. Drop counts are per recording process
-  // (pid and start time, since pids are reused) and are running totals, so writing one twice changes nothing.
-  `
-  CREATE TABLE functions_v2 (
-    id           INTEGER PRIMARY KEY,
-    group_name   TEXT    NOT NULL,
-    name         TEXT    NOT NULL,
-    file         TEXT    NOT NULL,
-    line         INTEGER NOT NULL,
-    column       INTEGER NOT NULL,
-    kind         TEXT    NOT NULL,
-    params_json  TEXT    NOT NULL,   -- JSON array of {name, type}
-    return_type  TEXT    NOT NULL,
-    first_seen_us INTEGER NOT NULL,
-    UNIQUE (group_name, name, file, line, column)
-  );
-  INSERT INTO functions_v2 SELECT id, group_name, name, file, line, column, kind, params_json, return_type, first_seen_us FROM functions;
-
-  CREATE TABLE call_values_v2 (
-    call_id       INTEGER NOT NULL REFERENCES calls(id) ON DELETE CASCADE,
-    direction     TEXT    NOT NULL CHECK (direction IN ('INPUT', 'OUTPUT')),
-    position      INTEGER NOT NULL,
-    name          TEXT    NOT NULL,
-    declared_type TEXT    NOT NULL,
-    value_json    TEXT    NOT NULL,
-    PRIMARY KEY (call_id, direction, position)
-  ) WITHOUT ROWID;
-  INSERT INTO call_values_v2 SELECT call_id, direction, position, name, declared_type, value_json FROM call_values;
-
-  CREATE TABLE drops_v2 (
-    function_id INTEGER NOT NULL REFERENCES functions(id),
-    pid         INTEGER NOT NULL,
-    started_us  INTEGER NOT NULL,   -- with pid, the recording process (processes.started_us)
-    reason      TEXT    NOT NULL CHECK (reason IN ('queue_full', 'batch_lost')),
-    count       INTEGER NOT NULL,   -- running total for that process
-    updated_us  INTEGER NOT NULL,
-    PRIMARY KEY (function_id, pid, started_us, reason)
-  );
-  INSERT INTO drops_v2 SELECT function_id, pid, 0, reason, count, updated_us FROM drops;
-
-  DROP VIEW process_trace;
-  DROP VIEW data_trace;
-  DROP TABLE call_values;
-  DROP TABLE drops;
-  DROP TABLE functions;
-  ALTER TABLE functions_v2 RENAME TO functions;
-  ALTER TABLE call_values_v2 RENAME TO call_values;
-  ALTER TABLE drops_v2 RENAME TO drops;
-
-  DROP INDEX calls_by_parent;
-  DROP INDEX calls_by_trace;
-  CREATE INDEX calls_by_trace ON calls (trace_id, parent_span_id);
-
-  ${VIEWS}
-  `,
-];
 
 /** Settings every connection wants: WAL so readers never block the writer, and a patient busy timeout. */
 export function configureConnection(db: Database): void {
@@ -188,21 +169,24 @@ export function configureConnection(db: Database): void {
 }
 
 /**
- * Brings the file up to `target` (SCHEMA_VERSION; the tests also build older files to upgrade). Safe to call
- * from several processes at once.
+ * Brings the file up to `target` (SCHEMA_VERSION; the tests also build older files to upgrade): a new file is
+ * created at this version directly, an older one is upgraded step by step with its rows. Safe to call from
+ * several processes at once.
  */
 export function migrate(db: Database, target: number = SCHEMA_VERSION): void {
   const version = readSchemaVersion(db);
   if (version >= target) return;
-  // Rebuilding a table drops the old one, which foreign keys would refuse while rows still point at it; the
-  // setting cannot change inside a transaction, so it is switched off around it and the result checked.
+  // Version 1 and 2 tables are rebuilt by dropping the old ones, which foreign keys would refuse while rows
+  // still point at them; the setting cannot change inside a transaction, so it is switched off around it and
+  // the result checked.
   const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
   db.pragma('foreign_keys = OFF');
   try {
     // IMMEDIATE takes the write lock first, so two processes opening a new file cannot both create the tables.
     db.transaction(() => {
       const current = readSchemaVersion(db);
-      for (let next = current; next < target; next++) db.exec(MIGRATIONS[next]!);
+      if (current === 0 && target === SCHEMA_VERSION) db.exec(TABLES + VIEWS);
+      else for (let next = current; next < target; next++) db.exec(upgradeSql(next));
       if (current < target) db.pragma(`user_version = ${target}`);
       const broken = db.pragma('foreign_key_check') as unknown[];
       if (broken.length > 0) throw new Error(`ts-observatory: upgrading ${db.name} left ${broken.length} dangling references.`);
@@ -225,19 +209,24 @@ export function readSchemaVersion(db: Database): number {
 }
 
 // ---- The stored rows, as readers see them ----
-// The value lists repeat the CHECK constraints above, which migrations must keep as they were written; code
-// names the values through these lists, so that a reader and the schema cannot disagree unnoticed.
+// Code names the values of the CHECK constraints and reasons through these lists, so that a reader and the
+// schema cannot disagree unnoticed.
 
 /** `calls.status`: the call returned (or resolved), or it threw (or rejected). */
 export const CALL_STATUSES = ['OK', 'ERR'] as const;
 export type CallStatus = (typeof CALL_STATUSES)[number];
 
-/** `call_values.direction`: a parameter, or something the call produced. */
+/** `call_values.direction` (`data_trace.data_type`): a parameter, or something the call produced. */
 export const VALUE_DIRECTIONS = ['INPUT', 'OUTPUT'] as const;
 export type ValueDirection = (typeof VALUE_DIRECTIONS)[number];
 
-/** `drops.reason`: the queue was full when the call ended, or its batch failed to be written twice. */
-export const DROP_REASONS = ['queue_full', 'batch_lost'] as const;
+/**
+ * `drops.reason`. The runtime writes the first four: the call's trace was shed whole because the ring was too
+ * full (`overload`), its trace was sampled out (`not_sampled`), the database refused the write
+ * (`write_failed`), or it was still unwritten at the exit deadline (`exit_timeout`). The last two are only in
+ * files upgraded from versions 1 and 2: the queue was full, or a batch failed to be written twice.
+ */
+export const DROP_REASONS = ['overload', 'not_sampled', 'write_failed', 'exit_timeout', 'queue_full', 'batch_lost'] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
 /**
@@ -248,6 +237,15 @@ export const PROCESS_NAME_SQL = `f.group_name || '.' || f.name`;
 
 /** An element of `functions.params_json`. */
 export interface StoredParam {
+  name: string;
+  type: string;
+  /** Only on a rest parameter, which is last; its values are stored one per element. */
+  rest?: true;
+  elementType?: string;
+}
+
+/** An element of `functions.outputs_json`. */
+export interface StoredOutput {
   name: string;
   type: string;
 }
@@ -261,27 +259,52 @@ export interface FunctionRow {
   column: number;
   kind: string;
   params_json: string;
+  outputs_json: string;
+  result_type: string;
   return_type: string;
   first_seen_us: number;
+}
+
+export interface ProcessRow {
+  id: number;
+  token: string;
+  pid: number;
+  thread_id: number;
+  started_us: number;
+  argv_json: string;
+  buffer_bytes: number;
+  buffer_high_water: number;
+  updated_us: number;
 }
 
 export interface CallRow {
   id: number;
   function_id: number;
-  trace_id: string;
-  span_id: string;
-  parent_span_id: string | null;
+  trace: number;
+  parent: number | null;
   depth: number;
   start_us: number;
-  duration_us: number;
+  duration_ns: number;
   status: CallStatus;
   error_type: string | null;
   error_message: string | null;
   error_stack: string | null;
+  inputs: string | null;
+  outputs: string | null;
+}
+
+/** A row of the `spans` view: a call with its hex ids and recording instance. */
+export interface SpanRow extends CallRow {
+  span_id: string;
+  parent_span_id: string | null;
+  trace_id: string;
+  duration_us: number;
+  process_id: number;
   pid: number;
   thread_id: number;
 }
 
+/** A row of the `call_values` view. */
 export interface CallValueRow {
   call_id: number;
   direction: ValueDirection;
@@ -291,11 +314,10 @@ export interface CallValueRow {
   value_json: string;
 }
 
-export interface ProcessRow {
-  pid: number;
-  started_us: number;
-  argv_json: string;
-  queue_capacity: number;
-  queue_high_water: number;
+export interface DropRow {
+  function_id: number;
+  process_id: number;
+  reason: DropReason;
+  count: number;
   updated_us: number;
 }

@@ -56,13 +56,13 @@ export function listCalls({ queries }: ApiContext, params: URLSearchParams) {
 }
 
 export function callDetail({ queries, sourceRoot }: ApiContext, id: string) {
-  const call = /^\d+$/.test(id) ? queries.call(Number(id)) : undefined;
+  const call = /^\d+$/.test(id) ? queries.callWithValues(Number(id)) : undefined;
   if (!call) return undefined;
   const fn = queries.functionById(call.functionId);
   return {
     call,
     function: fn,
-    parent: call.parentSpanId === null ? null : summary(queries.callBySpan(call.parentSpanId)),
+    parent: call.parent === null ? null : summary(queries.call(call.parent)),
     children: queries.children(call, MAX_CHILDREN + 1).map(summary),
     childrenLimit: MAX_CHILDREN,
     source: fn ? readFunctionSource(sourceRoot, fn.file, fn.line) : null,
@@ -75,7 +75,7 @@ export function traceDetail({ queries }: ApiContext, ref: string) {
   return { traceId: trace.traceId, truncated: trace.truncated, calls: trace.calls.map(summary) };
 }
 
-/** The Functions page's table: per-function figures, and how recording went (drops, queue use) in the range. */
+/** The Functions page's table: per-function figures, and how recording went (drops, ring use) in the range. */
 export function functionStats({ statistics }: ApiContext, params: URLSearchParams) {
   const since = params.get('since');
   const sinceUs = since ? parseSince(since) : undefined;

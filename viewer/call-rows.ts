@@ -11,16 +11,18 @@ export interface CallTableRow {
   time: string;
   process: string;
   data: string;
+  /** INPUT or OUTPUT, as in the original design's `data_type`. */
   dataType: string;
+  /** The TypeScript type the value was declared with. */
+  declaredType: string;
   dataValue: unknown;
-  direction: string;
   status: string;
   error: string | null;
   callId: number;
 }
 
-export const TABLE_HEADERS = ['Time', 'Process', 'Data', 'Data Type', 'Data Value', 'Status'];
-export const CSV_HEADERS = ['Time', 'Process', 'Data', 'Data Type', 'Data Value', 'Direction', 'Status', 'Error', 'Call'];
+export const TABLE_HEADERS = ['Time', 'Process', 'Data', 'Data Type', 'Declared Type', 'Data Value', 'Status'];
+export const CSV_HEADERS = ['Time', 'Process', 'Data', 'Data Type', 'Declared Type', 'Data Value', 'Status', 'Error', 'Call'];
 
 /** The rows with each value parsed, for `--json` and the text table. */
 export function callRows(calls: CallWithValues[]): CallTableRow[] {
@@ -28,9 +30,9 @@ export function callRows(calls: CallWithValues[]): CallTableRow[] {
     time: formatTimestamp(call.startUs),
     process: call.process,
     data: value?.name ?? '',
-    dataType: value?.declaredType ?? '',
+    dataType: value?.direction ?? '',
+    declaredType: value?.declaredType ?? '',
     dataValue: value ? parseValue(value.valueJson) : null,
-    direction: value?.direction ?? '',
     status: call.status,
     error: errorText(call),
     callId: call.id,
@@ -46,9 +48,9 @@ export function csvRecords(calls: CallWithValues[]): string[][] {
     formatTimestamp(call.startUs),
     call.process,
     value?.name ?? '',
+    value?.direction ?? '',
     value?.declaredType ?? '',
     value ? formatValue(value.valueJson) : '',
-    value?.direction ?? '',
     call.status,
     errorText(call) ?? '',
     String(call.id),

@@ -24,7 +24,7 @@ export function openReadOnly(file: string): Connection {
 /** Opens an existing database read-write, for `prune` and `vacuum`. */
 export function openReadWrite(file: string): Connection {
   const db = open(file, false);
-  // The runtime's settings, so that deleting calls cascades to their values exactly as the writer expects.
+  // The runtime's settings (WAL, busy timeout), so that maintenance and a running writer take turns as writers do.
   configureConnection(db);
   return db;
 }

@@ -6,16 +6,26 @@
  * costs what the first one does; counts stop at a cap for the same reason. Functions are few, so names are
  * resolved to ids up front and the big tables are only ever filtered by indexed integer columns.
  */
-import { PROCESS_NAME_SQL, type CallRow, type CallStatus, type CallValueRow, type FunctionRow, type StoredParam, type ValueDirection } from '../runtime/schema';
+import {
+  PROCESS_NAME_SQL,
+  type CallStatus,
+  type CallValueRow,
+  type FunctionRow,
+  type SpanRow,
+  type StoredOutput,
+  type StoredParam,
+  type ValueDirection,
+} from '../runtime/schema';
 import type { Connection } from './database';
 import { UsageError } from './errors';
 import type { CamelCased } from './rows';
 import { filterClause, whereSql } from './where';
 
-export interface FunctionInfo extends Omit<CamelCased<FunctionRow>, 'paramsJson' | 'firstSeenUs'> {
+export interface FunctionInfo extends Omit<CamelCased<FunctionRow>, 'paramsJson' | 'outputsJson' | 'firstSeenUs'> {
   /** `<group>.<name>`, the `process` column of the views. */
   process: string;
   params: StoredParam[];
+  outputs: StoredOutput[];
 }
 
 export interface CallFilter {
@@ -33,11 +43,15 @@ export interface Cursor {
   id: number;
 }
 
-export interface Call extends CamelCased<CallRow> {
+/** A call as the `spans` view shows it, with hex ids and its recording instance; its values are read apart. */
+export interface Call extends Omit<CamelCased<SpanRow>, 'inputs' | 'outputs'> {
   process: string;
 }
 
-/** One recorded variable; `valueJson` is the stored JSON text, unparsed: readers decide how much to show. */
+/**
+ * One recorded variable, a row of the `call_values` view; `valueJson` is the stored JSON text, unparsed: readers
+ * decide how much to show.
+ */
 export type Value = CamelCased<CallValueRow>;
 
 export interface CallWithValues extends Call {
@@ -56,11 +70,14 @@ export interface Trace {
   truncated: boolean;
 }
 
+/** Selected from `spans c JOIN functions f` (CALLS_FROM). */
 const CALL_COLUMNS = `
-  c.id, c.function_id AS functionId, ${PROCESS_NAME_SQL} AS process, c.trace_id AS traceId,
-  c.span_id AS spanId, c.parent_span_id AS parentSpanId, c.depth, c.start_us AS startUs,
+  c.id, c.function_id AS functionId, ${PROCESS_NAME_SQL} AS process, c.trace, c.parent, c.trace_id AS traceId,
+  c.span_id AS spanId, c.parent_span_id AS parentSpanId, c.depth, c.start_us AS startUs, c.duration_ns AS durationNs,
   c.duration_us AS durationUs, c.status, c.error_type AS errorType, c.error_message AS errorMessage,
-  c.error_stack AS errorStack, c.pid, c.thread_id AS threadId`;
+  c.error_stack AS errorStack, c.process_id AS processId, c.pid, c.thread_id AS threadId`;
+
+const CALLS_FROM = 'spans c JOIN functions f ON f.id = c.function_id';
 
 const VALUE_COLUMNS = `
   call_id AS callId, name, direction, position, declared_type AS declaredType, value_json AS valueJson`;
@@ -79,12 +96,16 @@ export class TraceQueries {
       const rows = this.db
         .prepare(
           `SELECT f.id, f.group_name AS groupName, f.name, ${PROCESS_NAME_SQL} AS process, f.file, f.line, f."column",
-                  f.kind, f.params_json AS paramsJson, f.return_type AS returnType
+                  f.kind, f.params_json AS paramsJson, f.outputs_json AS outputsJson, f.result_type AS resultType,
+                  f.return_type AS returnType
              FROM functions f ORDER BY process, f.id`,
         )
-        .all() as (Omit<FunctionInfo, 'params'> & { paramsJson: string })[];
+        .all() as (Omit<FunctionInfo, 'params' | 'outputs'> & { paramsJson: string; outputsJson: string })[];
       this.functionsById = new Map(
-        rows.map(({ paramsJson, ...row }) => [row.id, { ...row, params: JSON.parse(paramsJson) as StoredParam[] }]),
+        rows.map(({ paramsJson, outputsJson, ...row }) => [
+          row.id,
+          { ...row, params: JSON.parse(paramsJson) as StoredParam[], outputs: JSON.parse(outputsJson) as StoredOutput[] },
+        ]),
       );
     }
     return [...this.functionsById.values()];
@@ -122,8 +143,7 @@ export class TraceQueries {
     }
     const calls = this.db
       .prepare(
-        `SELECT ${CALL_COLUMNS} FROM calls c JOIN functions f ON f.id = c.function_id
-          ${whereSql(where.sql)} ORDER BY c.start_us DESC, c.id DESC LIMIT ?`,
+        `SELECT ${CALL_COLUMNS} FROM ${CALLS_FROM} ${whereSql(where.sql)} ORDER BY c.start_us DESC, c.id DESC LIMIT ?`,
       )
       .all(...where.params, limit + 1) as Call[];
     const more = calls.length > limit;
@@ -144,58 +164,54 @@ export class TraceQueries {
     return { count: Math.min(count, cap), capped: count > cap };
   }
 
-  call(id: number): CallWithValues | undefined {
-    const call = this.db
-      .prepare(`SELECT ${CALL_COLUMNS} FROM calls c JOIN functions f ON f.id = c.function_id WHERE c.id = ?`)
-      .get(id) as Call | undefined;
-    return call && this.attachValues([call])[0];
+  call(id: number): Call | undefined {
+    return this.db.prepare(`SELECT ${CALL_COLUMNS} FROM ${CALLS_FROM} WHERE c.id = ?`).get(id) as Call | undefined;
   }
 
-  callBySpan(spanId: string): Call | undefined {
-    return this.db
-      .prepare(`SELECT ${CALL_COLUMNS} FROM calls c JOIN functions f ON f.id = c.function_id WHERE c.span_id = ?`)
-      .get(spanId) as Call | undefined;
+  callWithValues(id: number): CallWithValues | undefined {
+    const call = this.call(id);
+    return call && this.attachValues([call])[0];
   }
 
   /** The calls `parent` made; they share its trace, which is what lets calls_by_trace find them. */
   children(parent: Call, limit: number): Call[] {
     return this.db
-      .prepare(
-        `SELECT ${CALL_COLUMNS} FROM calls c JOIN functions f ON f.id = c.function_id
-          WHERE c.trace_id = ? AND c.parent_span_id = ? ORDER BY c.start_us, c.id LIMIT ?`,
-      )
-      .all(parent.traceId, parent.spanId, limit) as Call[];
+      .prepare(`SELECT ${CALL_COLUMNS} FROM ${CALLS_FROM} WHERE c.trace = ? AND c.parent = ? ORDER BY c.start_us, c.id LIMIT ?`)
+      .all(parent.trace, parent.id, limit) as Call[];
   }
 
   /**
-   * The call tree containing `ref`: a calls.id (digits), a span_id (16 hex digits) or a trace_id (32 hex
-   * digits). Undefined when nothing matches.
+   * The call tree containing `ref`: a trace_id (32 hex digits), a span_id (16 hex digits) or a calls.id
+   * (decimal digits, as long as they are not 16 of them, which is a span id). The hex ids are read back into
+   * the integers they print, so every lookup is by calls.id or calls.trace. Undefined when nothing matches.
    */
   trace(ref: string): Trace | undefined {
-    const traceId = this.resolveTraceId(ref.trim());
-    if (traceId === undefined) return undefined;
+    const traceRef = this.resolveTrace(ref.trim().toLowerCase());
+    if (traceRef === undefined) return undefined;
     const rows = this.db
       .prepare(
-        `SELECT ${CALL_COLUMNS} FROM calls c JOIN functions f ON f.id = c.function_id
-          WHERE c.trace_id = ? ORDER BY c.start_us, c.id LIMIT ?`,
+        `SELECT ${CALL_COLUMNS} FROM ${CALLS_FROM}
+          WHERE c.trace = ? ${traceRef.traceId ? 'AND c.trace_id = ?' : ''} ORDER BY c.start_us, c.id LIMIT ?`,
       )
-      .all(traceId, TRACE_CALL_LIMIT + 1) as Call[];
+      .all(traceRef.trace, ...(traceRef.traceId ? [traceRef.traceId] : []), TRACE_CALL_LIMIT + 1) as Call[];
     if (rows.length === 0) return undefined;
     const truncated = rows.length > TRACE_CALL_LIMIT;
     const calls = truncated ? rows.slice(0, TRACE_CALL_LIMIT) : rows;
-    return { traceId, calls, roots: buildTree(calls), truncated };
+    return { traceId: calls[0]!.traceId, calls, roots: buildTree(calls), truncated };
   }
 
-  private resolveTraceId(ref: string): string | undefined {
-    if (/^\d+$/.test(ref)) {
-      return (this.db.prepare('SELECT trace_id AS t FROM calls WHERE id = ?').get(Number(ref)) as { t: string } | undefined)?.t;
+  /** `calls.trace` of the tree `ref` names, with the whole trace id when that is what was given. */
+  private resolveTrace(ref: string): { trace: number; traceId?: string } | undefined {
+    if (/^[0-9a-f]{32}$/.test(ref)) {
+      const trace = idFromHex(ref.slice(16));
+      return trace === undefined ? undefined : { trace, traceId: ref };
     }
-    const hex = ref.toLowerCase();
-    if (/^[0-9a-f]{16}$/.test(hex)) {
-      return (this.db.prepare('SELECT trace_id AS t FROM calls WHERE span_id = ?').get(hex) as { t: string } | undefined)?.t;
+    const id = /^[0-9a-f]{16}$/.test(ref) ? idFromHex(ref) : /^\d+$/.test(ref) ? Number(ref) : null;
+    if (id === null) {
+      throw new UsageError(`${JSON.stringify(ref)} is not a call id, a span id (16 hex digits) or a trace id (32 hex digits)`);
     }
-    if (/^[0-9a-f]{32}$/.test(hex)) return hex;
-    throw new UsageError(`${JSON.stringify(ref)} is not a call id, a span id (16 hex digits) or a trace id (32 hex digits)`);
+    const row = id === undefined ? undefined : (this.db.prepare('SELECT trace FROM calls WHERE id = ?').get(id) as { trace: number } | undefined);
+    return row && { trace: row.trace };
   }
 
   /** Recent failures, newest first, with their stacks. */
@@ -203,8 +219,7 @@ export class TraceQueries {
     const where = filterClause({ status: 'ERR', sinceUs, functionIds });
     return this.db
       .prepare(
-        `SELECT ${CALL_COLUMNS} FROM calls c JOIN functions f ON f.id = c.function_id
-          ${whereSql(where.sql)} ORDER BY c.start_us DESC, c.id DESC LIMIT ?`,
+        `SELECT ${CALL_COLUMNS} FROM ${CALLS_FROM} ${whereSql(where.sql)} ORDER BY c.start_us DESC, c.id DESC LIMIT ?`,
       )
       .all(...where.params, limit) as Call[];
   }
@@ -228,12 +243,21 @@ export class TraceQueries {
   }
 }
 
-/** Links calls by parent span; a call whose parent was not recorded (sampled out, lost) becomes a root. */
+/**
+ * The integer a span id, or the low half of a trace id, prints; undefined past 2^53, where no call id can be
+ * (ids are processes.id * 2^32 + a call number).
+ */
+function idFromHex(hex: string): number | undefined {
+  const id = BigInt(`0x${hex}`);
+  return id <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(id) : undefined;
+}
+
+/** Links calls by parent; a call whose parent was not recorded (dropped, or lost) becomes a root. */
 function buildTree(calls: Call[]): TraceNode[] {
-  const nodes = new Map(calls.map(call => [call.spanId, { ...call, children: [] as TraceNode[] }]));
+  const nodes = new Map(calls.map(call => [call.id, { ...call, children: [] as TraceNode[] }]));
   const roots: TraceNode[] = [];
   for (const node of nodes.values()) {
-    const parent = node.parentSpanId === null ? undefined : nodes.get(node.parentSpanId);
+    const parent = node.parent === null ? undefined : nodes.get(node.parent);
     if (parent) parent.children.push(node);
     else roots.push(node);
   }

@@ -1,9 +1,9 @@
 /**
- * The sentences that tell a reader how recording went: calls the runtime dropped, and how full its queue got.
- * `observatory stats`, the HTML report and the dashboard print the same words.
+ * The sentences that tell a reader how recording went: calls the runtime did not record and why, and how full
+ * its ring got. `observatory stats`, the HTML report and the dashboard print the same words.
  *
- * Like charts.ts, each function refers to nothing outside its own body, because the dashboard receives it as
- * source text.
+ * Like charts.ts, each function refers to nothing outside this file's exported functions, because the dashboard
+ * receives them as source text (page/script.ts).
  */
 import type { DropCounts, RecordingHealth } from './statistics';
 
@@ -11,19 +11,40 @@ export function totalDropped(dropped: DropCounts): number {
   return Object.values(dropped).reduce((sum, count) => sum + count, 0);
 }
 
-/** A warning naming how many calls were dropped and why, or null when none were. */
+/** What a drops.reason means, in words that read after a count: "12 in traces shed under overload". */
+export function dropReasonText(reason: string): string {
+  const words: Record<string, string> = {
+    overload: 'in traces shed under overload',
+    not_sampled: 'not sampled',
+    write_failed: 'write failed',
+    exit_timeout: 'unwritten at the exit deadline',
+    queue_full: 'queue full',
+    batch_lost: 'batch lost',
+  };
+  // A reason from a later runtime (the column has no CHECK) still reads as words.
+  return words[reason] ?? reason.replace(/_/g, ' ');
+}
+
+/** A warning naming how many calls were not recorded and why, or null when none were. */
 export function dropWarning(dropped: DropCounts): string | null {
   const counts = Object.entries(dropped).filter(([, count]) => count > 0);
   if (counts.length === 0) return null;
   const total = counts.reduce((sum, [, count]) => sum + count, 0);
-  const reasons = counts.map(([reason, count]) => `${count.toLocaleString('en-US')} ${reason.replace('_', ' ')}`).join(', ');
+  const reasons = counts.map(([reason, count]) => `${count.toLocaleString('en-US')} ${dropReasonText(reason)}`).join(', ');
   return `Warning: ${total.toLocaleString('en-US')} call${total === 1 ? ' was' : 's were'} not recorded (${reasons}); these figures leave them out.`;
 }
 
-/** The fullest queue against its capacity, or null when no process recorded in the range. */
-export function queueNote(health: RecordingHealth): string | null {
-  const fullest = health.fullestQueue;
+/** The fullest ring against its size, in KB or MB, or null when no instance with a ring recorded in the range. */
+export function ringNote(health: RecordingHealth): string | null {
+  const fullest = health.fullestRing;
   if (fullest === null) return null;
-  const among = health.processes > 1 ? `, the fullest of ${health.processes} recording processes` : '';
-  return `Queue high-water mark: ${fullest.queueHighWater.toLocaleString('en-US')} of ${fullest.queueCapacity.toLocaleString('en-US')} records (pid ${fullest.pid}${among}).`;
+  const size = (bytes: number) =>
+    bytes >= 1024 * 1024
+      ? `${Number((bytes / 1024 / 1024).toFixed(1)).toLocaleString('en-US')} MB`
+      : bytes >= 1024
+        ? `${Number((bytes / 1024).toFixed(1)).toLocaleString('en-US')} KB`
+        : `${bytes} bytes`;
+  const thread = fullest.threadId === 0 ? '' : ` thread ${fullest.threadId}`;
+  const among = health.rings > 1 ? `, the fullest of ${health.rings} rings` : '';
+  return `Ring high-water mark: ${size(fullest.bufferHighWater)} of ${size(fullest.bufferBytes)} (pid ${fullest.pid}${thread}${among}).`;
 }

@@ -4,7 +4,7 @@
  */
 import { renderPercentileBars, renderTimeChart } from './charts';
 import { formatDuration, formatPercent, formatTimestamp } from './format';
-import { dropWarning, queueNote, totalDropped } from './recording-notes';
+import { dropWarning, ringNote, totalDropped } from './recording-notes';
 import type { TraceStatistics } from './statistics';
 
 const BUCKETS = 60;
@@ -49,8 +49,8 @@ export function buildReport(statistics: TraceStatistics, options: ReportOptions)
           960,
         );
   const warning = dropWarning(health.dropped);
-  const queue = queueNote(health);
-  const notes = (warning ? `<p class="warning">${escapeHtml(warning)}</p>` : '') + (queue ? `<p class="meta">${escapeHtml(queue)}</p>` : '');
+  const ring = ringNote(health);
+  const notes = (warning ? `<p class="warning">${escapeHtml(warning)}</p>` : '') + (ring ? `<p class="meta">${escapeHtml(ring)}</p>` : '');
   const rows = stats
     .map(
       s => `<tr${s.errors > 0 ? ' class="err"' : ''}>

@@ -1,5 +1,5 @@
 /**
- * A calls filter as SQL WHERE terms on the `calls c` alias, every value a bound parameter, for the questions in
+ * A calls filter as SQL WHERE terms on the `calls c` alias (or `spans c`, which has every column of calls), every value a bound parameter, for the questions in
  * queries.ts and statistics.ts alike.
  */
 import type { CallFilter } from './queries';
@@ -32,10 +32,9 @@ export function filterClause(filter: CallFilter): Where {
     where.sql.push('c.start_us < ?');
     where.params.push(filter.untilUs);
   }
-  if (filter.direction) {
-    where.sql.push('EXISTS (SELECT 1 FROM call_values v WHERE v.call_id = c.id AND v.direction = ?)');
-    where.params.push(filter.direction);
-  }
+  // Values are packed in the call's row: an empty array or NULL (not captured) holds none.
+  if (filter.direction === 'INPUT') where.sql.push("coalesce(c.inputs, '[]') <> '[]'");
+  if (filter.direction === 'OUTPUT') where.sql.push("coalesce(c.outputs, '[]') <> '[]'");
   return where;
 }
 

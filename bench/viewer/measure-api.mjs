@@ -22,7 +22,8 @@ const cli = path.resolve(import.meta.dirname, '..', '..', 'dist', 'viewer', 'cli
 
 const db = new Database(file, { readonly: true });
 const { calls } = db.prepare('SELECT count(*) AS calls FROM calls').get();
-const middle = db.prepare('SELECT id, trace_id FROM calls ORDER BY id LIMIT 1 OFFSET ?').get(Math.floor(calls / 2));
+// The trace by its hex id, as the dashboard links it (the spans view prints it from calls.trace).
+const middle = db.prepare('SELECT id, trace_id FROM spans ORDER BY id LIMIT 1 OFFSET ?').get(Math.floor(calls / 2));
 const errorCall = db.prepare("SELECT id FROM calls WHERE status = 'ERR' LIMIT 1").get();
 const busiest = db.prepare(
   `SELECT f.group_name || '.' || f.name AS process FROM calls c JOIN functions f ON f.id = c.function_id

@@ -4,8 +4,9 @@
 //   node bench/viewer/synthetic-db.mjs <file.db> [calls=1000000] [hours=24]
 //
 // Calls come in traces of one root and a few children, spread evenly over the last `hours`, with about 1% of
-// them failing, and 2 to 4 values per call, the shape the examples produce. The one recording process filled
-// its queue once and dropped some calls, so that the drop and queue questions have rows to read too.
+// them failing, and 2 to 4 values per call packed in the call's row, the shape the examples produce. The one
+// recording instance shed some traces under overload and sampled some out, and its ring was pushed to three
+// quarters full, so that the drop and ring questions have rows to read too.
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
@@ -13,16 +14,19 @@ import Database from 'better-sqlite3';
 const require = createRequire(import.meta.url);
 const { configureConnection, migrate } = require('../../dist/runtime/schema.js');
 
+const RECORD = 'Record<string, number>';
 const FUNCTIONS = [
-  { group: 'src/main', name: 'main', kind: 'function', params: [], returnType: 'Promise<void>' },
-  { group: 'src/pricing', name: 'calculatePrice', kind: 'function', params: [['spotPrice', 'number'], ['strike', 'number'], ['volatility', 'number']], returnType: 'number' },
-  { group: 'src/pricing', name: 'analyzeTrade', kind: 'function', params: [['symbol', 'string'], ['quantity', 'number'], ['price', 'number']], returnType: '{ symbol: string; notional: number; risk: string; }' },
-  { group: 'src/pricing', name: 'divmod', kind: 'function', params: [['dividend', 'number'], ['divisor', 'number']], returnType: '[quotient: number, remainder: number]' },
-  { group: 'src/pricing', name: 'validateOrder', kind: 'function', params: [['symbol', 'string'], ['quantity', 'number']], returnType: 'void' },
-  { group: 'src/portfolio', name: 'Portfolio.add', kind: 'method', params: [['symbol', 'string'], ['quantity', 'number']], returnType: 'number' },
-  { group: 'src/portfolio', name: 'Portfolio.value', kind: 'method', params: [['prices', 'Record<string, number>']], returnType: '{ total: number; largest: string }' },
-  { group: 'src/portfolio', name: 'fetchQuote', kind: 'function', params: [['symbol', 'string']], returnType: 'Promise<{ bid: number; ask: number }>' },
+  { group: 'src/main', name: 'main', kind: 'function', params: [], outputs: [], returnType: 'Promise<void>' },
+  { group: 'src/pricing', name: 'calculatePrice', kind: 'function', params: [['spotPrice', 'number'], ['strike', 'number'], ['volatility', 'number']], outputs: [['result', 'number']], returnType: 'number' },
+  { group: 'src/pricing', name: 'analyzeTrade', kind: 'function', params: [['symbol', 'string'], ['quantity', 'number'], ['price', 'number']], outputs: [['symbol', 'string'], ['notional', 'number'], ['risk', 'string']], returnType: '{ symbol: string; notional: number; risk: string; }' },
+  { group: 'src/pricing', name: 'divmod', kind: 'function', params: [['dividend', 'number'], ['divisor', 'number']], outputs: [['quotient', 'number'], ['remainder', 'number']], returnType: '[quotient: number, remainder: number]' },
+  { group: 'src/pricing', name: 'validateOrder', kind: 'function', params: [['symbol', 'string'], ['quantity', 'number']], outputs: [], returnType: 'void' },
+  { group: 'src/portfolio', name: 'Portfolio.add', kind: 'method', params: [['symbol', 'string'], ['quantity', 'number']], outputs: [['result', 'number']], returnType: 'number' },
+  { group: 'src/portfolio', name: 'Portfolio.value', kind: 'method', params: [['prices', RECORD]], outputs: [['total', 'number'], ['largest', 'string']], returnType: '{ total: number; largest: string }' },
+  { group: 'src/portfolio', name: 'fetchQuote', kind: 'function', params: [['symbol', 'string']], outputs: [['bid', 'number'], ['ask', 'number']], returnType: 'Promise<{ bid: number; ask: number }>' },
 ];
+const PROCESS_ID = 1;
+const RING_BYTES = 64 * 1024 * 1024;
 
 export function generate(file, calls = 1_000_000, hours = 24) {
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
@@ -34,62 +38,60 @@ export function generate(file, calls = 1_000_000, hours = 24) {
   const nowUs = Date.now() * 1000;
   const fromUs = nowUs - hours * 3_600_000_000;
   const insertFunction = db.prepare(
-    `INSERT INTO functions (group_name, name, file, line, "column", kind, params_json, return_type, first_seen_us)
-     VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)`,
+    `INSERT INTO functions (group_name, name, file, line, "column", kind, params_json, outputs_json, result_type, return_type, first_seen_us)
+     VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)`,
   );
   const insertCall = db.prepare(
-    `INSERT INTO calls (id, function_id, trace_id, span_id, parent_span_id, depth, start_us, duration_us, status,
-                        error_type, error_message, error_stack, pid, thread_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 4242, 0)`,
-  );
-  const insertValue = db.prepare(
-    `INSERT INTO call_values (call_id, name, direction, position, declared_type, value_json) VALUES (?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO calls (id, function_id, trace, parent, depth, start_us, duration_ns, status, error_type, error_message,
+                        error_stack, inputs, outputs)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertProcess = db.prepare(
-    `INSERT INTO processes (pid, started_us, argv_json, queue_capacity, queue_high_water, updated_us) VALUES (4242, ?, '[]', 131072, 131072, ?)`,
+    `INSERT INTO processes (id, token, pid, thread_id, started_us, argv_json, buffer_bytes, buffer_high_water, updated_us)
+     VALUES (${PROCESS_ID}, '5a17e0c0ffee00000000000000000001', 4242, 0, ?, '["node","dist/main.js"]', ${RING_BYTES}, ?, ?)`,
   );
-  const insertDrop = db.prepare(
-    `INSERT INTO drops (function_id, pid, started_us, reason, count, updated_us) VALUES (?, 4242, ?, 'queue_full', ?, ?)`,
-  );
+  const insertDrop = db.prepare(`INSERT INTO drops (function_id, process_id, reason, count, updated_us) VALUES (?, ${PROCESS_ID}, ?, ?, ?)`);
   let seed = 1;
   const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-  // Ids derived from the call number are unique by construction, which random hex from a toy generator is not.
-  const spanOf = callId => (0x5a00000000000000n + BigInt(callId)).toString(16);
+  const valueOf = type => (type === 'string' ? 'ACME' : type === 'number' ? Math.round(random() * 100_000) / 100 : { ACME: 61.5, INIT: 48.25 });
+  // The instance's calls are numbered from 1 in the high half's range, as the writer numbers them.
+  const callId = number => PROCESS_ID * 2 ** 32 + number;
   db.transaction(() => {
-    FUNCTIONS.forEach((fn, index) =>
-      insertFunction.run(fn.group, fn.name, `${fn.group}.ts`, 10 + index * 8, fn.kind, JSON.stringify(fn.params.map(([name, type]) => ({ name, type }))), fn.returnType, fromUs),
-    );
-    insertProcess.run(fromUs, nowUs);
-    insertDrop.run(2, fromUs, 12_345, nowUs);
-    insertDrop.run(4, fromUs, 678, nowUs);
-    let id = 0;
-    while (id < calls) {
-      const rootSpan = spanOf(id + 1);
-      const traceId = `7ace${rootSpan}`.padEnd(32, '0');
-      const startUs = Math.floor(fromUs + (id / calls) * (nowUs - fromUs));
-      const children = Math.min(calls - id - 1, 2 + Math.floor(random() * 4));
-      let offset = 5;
-      let rootDuration = 20;
+    FUNCTIONS.forEach((fn, index) => {
+      const params = fn.params.map(([name, type]) => ({ name, type }));
+      const outputs = fn.outputs.map(([name, type]) => ({ name, type }));
+      const resultType = fn.returnType.replace(/^Promise<(.*)>$/, '$1');
+      insertFunction.run(fn.group, fn.name, `${fn.group}.ts`, 10 + index * 8, fn.kind, JSON.stringify(params), JSON.stringify(outputs), resultType, fn.returnType, fromUs);
+    });
+    insertProcess.run(fromUs, Math.round(RING_BYTES * 0.75), nowUs);
+    insertDrop.run(2, 'overload', 12_345, nowUs);
+    insertDrop.run(4, 'not_sampled', 678, nowUs);
+    let number = 0;
+    while (number < calls) {
+      const root = callId(number + 1);
+      const startUs = Math.floor(fromUs + (number / calls) * (nowUs - fromUs));
+      const children = Math.min(calls - number - 1, 2 + Math.floor(random() * 4));
+      let offsetUs = 5;
+      let rootDurationUs = 20;
       const childRows = [];
       for (let c = 0; c < children; c++) {
         const fnIndex = 1 + Math.floor(random() * (FUNCTIONS.length - 1));
-        const duration = 5 + random() * random() * 2000 * fnIndex;
-        childRows.push([fnIndex, startUs + offset, duration]);
-        offset += duration + 3;
-        rootDuration = offset + 5;
+        const durationUs = 5 + random() * random() * 2000 * fnIndex;
+        childRows.push([fnIndex, startUs + offsetUs, durationUs]);
+        offsetUs += durationUs + 3;
+        rootDurationUs = offsetUs + 5;
       }
-      insertCall.run(++id, 1, traceId, rootSpan, null, 0, startUs, rootDuration, 'OK', null, null, null);
-      for (const [fnIndex, childStart, duration] of childRows) {
+      insertCall.run(root, 1, root, null, 0, startUs, Math.round(rootDurationUs * 1000), 'OK', null, null, null, '[]', '[]');
+      number++;
+      for (const [fnIndex, childStartUs, durationUs] of childRows) {
         const failed = random() < 0.01;
-        const callId = ++id;
-        insertCall.run(callId, fnIndex + 1, traceId, spanOf(callId), rootSpan, 1, Math.floor(childStart), duration, failed ? 'ERR' : 'OK',
-          failed ? 'RangeError' : null, failed ? 'quantity must be positive, got -5 for ACME' : null,
-          failed ? 'RangeError: quantity must be positive\n    at validateOrder (src/pricing.ts:27:29)\n    at main (src/main.ts:16:5)' : null);
         const fn = FUNCTIONS[fnIndex];
-        fn.params.forEach(([name, type], position) =>
-          insertValue.run(callId, name, 'INPUT', position, type, JSON.stringify(type === 'string' ? 'ACME' : type === 'number' ? Math.round(random() * 1000) : { ACME: 61.5, INIT: 48.25 })),
-        );
-        if (!failed && fn.returnType !== 'void') insertValue.run(callId, 'result', 'OUTPUT', 0, fn.returnType, JSON.stringify(Math.round(random() * 1e6) / 100));
+        const inputs = JSON.stringify(fn.params.map(([, type]) => valueOf(type)));
+        const outputs = failed ? null : JSON.stringify(fn.outputs.map(([, type]) => valueOf(type)));
+        insertCall.run(callId(++number), fnIndex + 1, root, root, 1, Math.floor(childStartUs), Math.round(durationUs * 1000), failed ? 'ERR' : 'OK',
+          failed ? 'RangeError' : null, failed ? 'quantity must be positive, got -5 for ACME' : null,
+          failed ? 'RangeError: quantity must be positive\n    at validateOrder (src/pricing.ts:27:29)\n    at main (src/main.ts:16:5)' : null,
+          inputs, outputs);
       }
     }
   })();

@@ -45,7 +45,7 @@ export const callsCommand: Command = {
       else {
         const table = rows.map(row => {
           const value = row.data === '' ? '' : clip(formatValue(JSON.stringify(row.dataValue)), VALUE_WIDTH);
-          return [row.time, row.process, row.data, row.dataType, value, row.status];
+          return [row.time, row.process, row.data, row.dataType, row.declaredType, value, row.status];
         });
         out.write(formatTable(TABLE_HEADERS, table));
       }

@@ -10,7 +10,7 @@ const BATCH = 5000;
 export const pruneCommand: Command = {
   name: 'prune',
   usage: '--older-than 6h',
-  summary: 'delete calls (and their values) that started longer ago than the given duration, and older drop counts',
+  summary: 'delete calls (their values are in their rows) that started longer ago than the given duration, and older drop counts',
   positionals: 0,
   options: { 'older-than': { type: 'string' } },
   run({ values, databasePath, out }) {
@@ -19,7 +19,7 @@ export const pruneCommand: Command = {
     const cutoffUs = Date.now() * 1000 - parseDuration(olderThan);
     const db = openReadWrite(databasePath);
     try {
-      // call_values rows go with their call through ON DELETE CASCADE (foreign_keys is on for this connection).
+      // The writer's own retention (schema 3): calls by start time, a batch at a time through calls_by_time.
       const deleteBatch = db.prepare('DELETE FROM calls WHERE id IN (SELECT id FROM calls WHERE start_us < ? LIMIT ?)');
       let deleted = 0;
       for (;;) {
@@ -27,10 +27,14 @@ export const pruneCommand: Command = {
         deleted += changes;
         if (changes < BATCH) break;
       }
-      // As the writer's own retention does: drop totals and queue figures of processes that stopped recording
-      // before the cutoff describe calls that are gone now.
+      // As the writer's own retention does: drop totals and ring figures of instances that stopped recording
+      // before the cutoff describe calls that are gone now. An instance keeps its row while calls of it remain,
+      // since those calls take their pid, thread and trace ids from it; its calls are one range of calls.id.
       db.prepare('DELETE FROM drops WHERE updated_us < ?').run(cutoffUs);
-      db.prepare('DELETE FROM processes WHERE updated_us < ?').run(cutoffUs);
+      db.prepare(
+        `DELETE FROM processes WHERE updated_us < ?
+            AND NOT EXISTS (SELECT 1 FROM calls WHERE id BETWEEN processes.id << 32 AND (processes.id << 32) + 0xffffffff)`,
+      ).run(cutoffUs);
       out.write(`Deleted ${deleted} call${deleted === 1 ? '' : 's'} started before ${formatTimestamp(cutoffUs)} UTC.\n`);
     } finally {
       db.close();

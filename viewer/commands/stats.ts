@@ -1,7 +1,7 @@
 import { openReadOnly } from '../database';
 import { parseSince } from '../duration';
 import { formatDuration, formatPercent, formatTable, formatTimestamp } from '../format';
-import { dropWarning, queueNote, totalDropped } from '../recording-notes';
+import { dropWarning, ringNote, totalDropped } from '../recording-notes';
 import { TraceStatistics } from '../statistics';
 import { type Command, option } from './command';
 
@@ -40,7 +40,7 @@ export const statsCommand: Command = {
         ),
       );
       const health = statistics.recordingHealth(sinceUs);
-      const notes = [queueNote(health), dropWarning(health.dropped)].filter(note => note !== null);
+      const notes = [ringNote(health), dropWarning(health.dropped)].filter(note => note !== null);
       if (notes.length > 0) out.write(`\n${notes.join('\n')}\n`);
     } finally {
       db.close();

@@ -6,7 +6,7 @@
  * line and the HTML report use, inserted as source text (see charts.ts).
  */
 import { renderTimeChart } from '../charts';
-import { dropWarning, queueNote } from '../recording-notes';
+import { dropReasonText, dropWarning, ringNote } from '../recording-notes';
 
 const APP = String.raw`
 (function () {
@@ -311,14 +311,14 @@ const APP = String.raw`
     [status, direction, since].forEach(function (select) { select.addEventListener('change', apply); });
     fnSlot.addEventListener('change', apply);
     var csv = h('a', { class: 'button', id: 'export-csv', href: '/api/calls.csv' + query(filter), download: 'calls.csv', text: 'Export CSV' });
-    var filters = h('div', { class: 'panel filters' }, fnSlot, h('label', null, 'Status', status), h('label', null, 'Direction', direction), h('label', null, 'Time range', since), h('span', { class: 'spacer', style: 'flex:1' }), csv);
+    var filters = h('div', { class: 'panel filters' }, fnSlot, h('label', null, 'Status', status), h('label', null, 'Data Type', direction), h('label', null, 'Time range', since), h('span', { class: 'spacer', style: 'flex:1' }), csv);
 
     var summary = h('span', { id: 'calls-summary' });
     var prev = h('button', { type: 'button', id: 'prev-page', text: '← Newer' });
     var next = h('button', { type: 'button', id: 'next-page', text: 'Older →' });
     var body = h('tbody');
     var table = h('table', { class: 'grid', id: 'calls-table' },
-      h('thead', null, h('tr', null, ['Time', 'Process', 'Data', 'Data Type', 'Data Value', 'Direction', 'Status', 'Duration'].map(function (t) { return h('th', { text: t, class: t === 'Duration' ? 'num' : null }); }))),
+      h('thead', null, h('tr', null, ['Time', 'Process', 'Data', 'Data Type', 'Declared Type', 'Data Value', 'Status', 'Duration'].map(function (t) { return h('th', { text: t, class: t === 'Duration' ? 'num' : null }); }))),
       body);
     append(view, filters, h('div', { class: 'toolbar' }, summary, h('span', { class: 'spacer' }), prev, next), h('div', { class: 'panel' }, table));
 
@@ -358,9 +358,9 @@ const APP = String.raw`
         h('td', { class: 'time' }, firstRow ? h('a', { class: 'call-link', href: '#/call/' + call.id, text: fmtTime(call.startUs) }) : null),
         h('td', { class: 'proc' }, firstRow ? [call.process, err ? h('div', { class: 'mono', style: 'color:var(--err);white-space:normal', text: call.errorType + ': ' + call.errorMessage }) : null] : null),
         h('td', { class: 'mono', text: value ? value.name : '' }),
+        h('td', null, value ? h('span', { class: 'badge dir', text: value.direction }) : null),
         h('td', { class: 'type', text: value ? value.declaredType : '' }),
         h('td', null, value ? renderValue(value.valueJson, valueKey('calls', value), false) : h('span', { class: 'muted', text: 'no values' })),
-        h('td', null, value ? h('span', { class: 'badge dir', text: value.direction }) : null),
         h('td', null, badge(call.status)),
         h('td', { class: 'num', text: firstRow ? fmtDuration(call.durationUs) : '' }));
     });
@@ -488,7 +488,7 @@ const APP = String.raw`
     range.addEventListener('change', function () { setHash('functions', { since: range.value, fn: selected }); });
     var body = h('tbody');
     var drops = h('div', { class: 'notice', id: 'drops-notice', role: 'status', hidden: true });
-    var queue = h('div', { class: 'muted', id: 'queue-note' });
+    var ring = h('div', { class: 'muted', id: 'ring-note' });
     var overall = h('div');
     var latency = h('div');
     var latencyTitle = h('h2');
@@ -499,7 +499,7 @@ const APP = String.raw`
       h('div', { class: 'panel' }, h('table', { class: 'grid', id: 'stats-table' },
         h('thead', null, h('tr', null, columns.map(function (t, i) { return h('th', { text: t, class: i > 0 && i < columns.length - 1 ? 'num' : null }); }))),
         body)),
-      queue,
+      ring,
       h('div', { class: 'charts', style: 'margin-top:16px' },
         h('div', { class: 'panel' }, h('h2', { text: 'Calls and errors over time' }), overall),
         h('div', { class: 'panel', id: 'latency-chart' }, latencyTitle, latency)));
@@ -511,7 +511,7 @@ const APP = String.raw`
         var warning = dropWarning(result.recording.dropped);
         drops.hidden = !warning;
         drops.textContent = warning || '';
-        queue.textContent = queueNote(result.recording) || '';
+        ring.textContent = ringNote(result.recording) || '';
         body.textContent = '';
         if (!stats.length) body.appendChild(h('tr', null, h('td', { colspan: columns.length, class: 'empty', text: 'No calls in this time range.' })));
         stats.forEach(function (s) {
@@ -519,7 +519,7 @@ const APP = String.raw`
           body.appendChild(h('tr', { class: 'clickable' + (s.process === selected ? ' selected' : '') + (s.errors ? ' has-errors' : ''), 'data-process': s.process, onclick: function () { setHash('functions', { since: since, fn: s.process }); } },
             h('td', { class: 'proc' }, h('a', { href: '#/calls?fn=' + encodeURIComponent(s.process), text: s.process, onclick: function (e) { e.stopPropagation(); } })),
             h('td', { class: 'num', text: fmtCount(s.calls) }),
-            h('td', { class: 'num dropped', style: dropped ? 'color:var(--warn);font-weight:600' : null, title: Object.keys(s.dropped).map(function (reason) { return reason.replace('_', ' ') + ': ' + fmtCount(s.dropped[reason]); }).join(', '), text: fmtCount(dropped) }),
+            h('td', { class: 'num dropped', style: dropped ? 'color:var(--warn);font-weight:600' : null, title: Object.keys(s.dropped).map(function (reason) { return fmtCount(s.dropped[reason]) + ' ' + dropReasonText(reason); }).join(', '), text: fmtCount(dropped) }),
             h('td', { class: 'num', style: s.errors ? 'color:var(--err);font-weight:600' : null, text: fmtCount(s.errors) }),
             h('td', { class: 'num', text: (s.errorRate * 100).toFixed(1) + '%' }),
             h('td', { class: 'num', text: fmtDuration(s.p50Us) }), h('td', { class: 'num', text: fmtDuration(s.p95Us) }),
@@ -564,4 +564,4 @@ const APP = String.raw`
 `;
 
 /** The shared functions are declared first so the page code can call them as soon as it runs. */
-export const PAGE_SCRIPT = [renderTimeChart, dropWarning, queueNote].map(shared => `var ${shared.name} = ${shared.toString()};\n`).join('') + APP;
+export const PAGE_SCRIPT = [renderTimeChart, dropReasonText, dropWarning, ringNote].map(shared => `var ${shared.name} = ${shared.toString()};\n`).join('') + APP;

@@ -50,7 +50,7 @@ td.type { color: #7c3aed; }
 .badge.dir { color: #374151; background: #f3f4f6; font-weight: 500; }
 .empty { padding: 24px; text-align: center; color: var(--muted); }
 .notice { padding: 8px 12px; margin-bottom: 12px; color: var(--warn); background: var(--warn-bg); border: 1px solid #fde68a; border-radius: 6px; }
-#queue-note { margin: 6px 2px 0; font-size: 12px; }
+#ring-note { margin: 6px 2px 0; font-size: 12px; }
 .error-banner { padding: 8px 12px; margin-bottom: 12px; color: var(--err); background: var(--err-bg); border: 1px solid #fecaca; border-radius: 6px; }
 .value { font-family: var(--mono); font-size: 12px; }
 .value .line { white-space: pre-wrap; word-break: break-all; }
