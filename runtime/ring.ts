@@ -68,6 +68,8 @@ export const enum RecordHeader {
   /** Call: number of input values, then of output values, each a u16. */
   InputCount = 6,
   OutputCount = 8,
+  /** Bytes of padding at the end of the record (u8), so that its content ends at Length - Padding. */
+  Padding = 10,
   /** Call: the function's registry index (u32). Drops: the number of entries. */
   Function = 12,
   /** Call: depth (u32), values a generator yielded (i32, -1 when not counted). */

@@ -79,9 +79,11 @@ export class RingProducer {
   publish(): boolean {
     const out = this.out;
     if (out.overflow) return false;
-    const length = alignRecord(out.pos - this.recordStart);
+    const content = out.pos - this.recordStart;
+    const length = alignRecord(content);
     if (length > this.size - this.recordStart || length > this.free) return false;
-    out.view.setUint32(this.recordStart, length, true);
+    out.view.setUint32(this.recordStart + RecordHeader.Length, length, true);
+    out.view.setUint8(this.recordStart + RecordHeader.Padding, length - content);
     this.advance(length);
     return true;
   }

@@ -41,6 +41,9 @@ export class WriterThread {
       atomics: 'disabled',
       workerData: this.handle,
     });
+    // An error of the pool (a writer thread that died) must never reach the program as an unhandled 'error'
+    // event; piscina replaces the thread, and flush() retries.
+    this.pool.on('error', () => {});
   }
 
   get started(): boolean {

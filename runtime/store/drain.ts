@@ -165,7 +165,7 @@ export class RingDrain {
     const view = this.view;
     const flags = view.getUint8(at + RecordHeader.Flags);
     const inputCount = view.getUint16(at + RecordHeader.InputCount, true);
-    const values = this.decoder.decode(at + RecordHeader.CallValues, at + length);
+    const values = this.decoder.decode(at + RecordHeader.CallValues, at + length - view.getUint8(at + RecordHeader.Padding));
     const failed = (flags & CallFlags.Failed) !== 0;
     const inputs = (flags & CallFlags.InputsCaptured) !== 0 ? values.slice(0, inputCount) : null;
     const rest = values.slice(inputs === null ? 0 : inputCount);
