@@ -161,10 +161,10 @@ function threadsTable(threads) {
 
 function saturationTable(saturation) {
   return markdownTable(
-    ['asked calls/s', 'made calls/s', 'drops', 'committed', 'queue high water', 'drain after last call ms', 'main busy ns/call'],
+    ['asked calls/s', 'made calls/s', 'drops', 'committed', 'ring high water bytes', 'drain after last call ms', 'main busy ns/call'],
     saturation.steps.map(step => [
       count(step.rate), count(step.achievedRate), count(step.drops), count(step.committedCalls),
-      count(step.queueHighWater), count(step.drainMs), ns(step.mainBusyNsPerCall),
+      count(step.ringHighWater), count(step.drainMs), ns(step.mainBusyNsPerCall),
     ]),
   );
 }
