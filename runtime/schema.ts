@@ -88,7 +88,8 @@ export const TABLES = `
 /**
  * What people query, under the original design's column names: one row per variable (`call_values`,
  * `data_trace`, where `data_type` is INPUT or OUTPUT), calls with hex W3C-sized ids (`spans`), and calls by
- * function name (`process_trace`).
+ * function name (`process_trace`). `data_trace` ends with the value's `position` among its call's inputs or
+ * outputs, beyond the agreed columns: without it a call's rows have no defined order.
  *
  * `call_values` names each packed value from its function: inputs by parameter position, the rest parameter's
  * elements as `name[i]` with its element type; outputs by outputs_json position, or by key (`result` with
@@ -156,7 +157,8 @@ export const VIEWS = `
     v.declared_type                                              AS declared_type,
     c.status                                                     AS status,
     CASE WHEN c.status = 'ERR' THEN c.error_type || ': ' || c.error_message END AS exception,
-    c.id                                                         AS call_id
+    c.id                                                         AS call_id,
+    v.position                                                   AS position
   FROM call_values v JOIN calls c ON c.id = v.call_id JOIN functions f ON f.id = c.function_id;
 `;
 
