@@ -62,10 +62,11 @@ export const TABLES = `
     outputs       TEXT   -- JSON array in outputs_json order, or {"result": v} (and "yielded") when the value did
                          -- not fit; NULL when not captured, and for failed calls
   );
-  -- What each index costs, measured by bench/ceiling (300,000 add(a, b) calls, multi-row INSERTs of 4,096 calls
-  -- per transaction, this machine): all three 385,000 calls/s and 90 bytes per call; without
-  -- calls_by_function_time 523,000 calls/s, 73 B; without calls_by_time 517,000 calls/s, 73 B; without
-  -- calls_by_trace 480,000 calls/s, 78 B; none at all 1,050,000 calls/s, 42 B.
+  -- What each index costs a call, measured by bench/ceiling (300,000 add(a, b) -> number calls, multi-row
+  -- INSERTs of 64 calls, 4,096 per transaction; medians of 3 runs on the development machine, which vary by
+  -- about 10%): all three 152,000 calls/s and 140 bytes per call in the file; without calls_by_function_time
+  -- 189,000/s, 109 B; without calls_by_time 188,000/s, 111 B; without calls_by_trace 177,000/s, 119 B; with no
+  -- secondary index 203,000/s, 58 B. Each is kept because a reader needs it, as said above it.
   -- Per-function statistics and time series are read from this index alone (covering).
   CREATE INDEX calls_by_function_time ON calls (function_id, start_us, duration_ns, status);
   -- Listing across functions by time, time slices, first and last call.
@@ -88,7 +89,8 @@ export const TABLES = `
 /**
  * What people query, under the original design's column names: one row per variable (`call_values`,
  * `data_trace`, where `data_type` is INPUT or OUTPUT), calls with hex W3C-sized ids (`spans`), and calls by
- * function name (`process_trace`).
+ * function name (`process_trace`). `data_trace` ends with the value's `position` among its call's inputs or
+ * outputs, beyond the agreed columns: without it a call's rows have no defined order.
  *
  * `call_values` names each packed value from its function: inputs by parameter position, the rest parameter's
  * elements as `name[i]` with its element type; outputs by outputs_json position, or by key (`result` with
@@ -156,7 +158,8 @@ export const VIEWS = `
     v.declared_type                                              AS declared_type,
     c.status                                                     AS status,
     CASE WHEN c.status = 'ERR' THEN c.error_type || ': ' || c.error_message END AS exception,
-    c.id                                                         AS call_id
+    c.id                                                         AS call_id,
+    v.position                                                   AS position
   FROM call_values v JOIN calls c ON c.id = v.call_id JOIN functions f ON f.id = c.function_id;
 `;
 

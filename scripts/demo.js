@@ -27,19 +27,21 @@ const { pid } = run(process.execPath, ['--enable-source-maps', 'examples/dist/ma
 
 const databasePath = process.env.OBSERVATORY_DB ? path.resolve(process.env.OBSERVATORY_DB) : defaultDatabasePath(root);
 const db = new Database(databasePath, { readonly: true });
+// data_trace is the original design's one row per variable: Data Type is INPUT or OUTPUT, Declared Type the
+// TypeScript type. Calls come in the order they started (an instance numbers its calls as they start; its
+// number is the low half of the call id), each call's inputs first.
 const rows = db
   .prepare(
-    `SELECT f.group_name || '.' || f.name AS Process, v.name AS Data, v.declared_type AS "Data Type",
-            v.value_json AS "Data Value", c.status AS Status
-       FROM call_values v JOIN calls c ON c.id = v.call_id JOIN functions f ON f.id = c.function_id
-      WHERE c.pid = ?
-      ORDER BY c.start_us, c.id, v.direction = 'OUTPUT', v.position`,
+    `SELECT d.process AS Process, d.data AS Data, d.data_type AS "Data Type", d.declared_type AS "Declared Type",
+            d.data_value AS "Data Value", d.status AS Status
+       FROM data_trace d WHERE d.call_id >> 32 IN (SELECT id FROM processes WHERE pid = ?)
+      ORDER BY d.call_id, d.data_type, d.position`,
   )
   .all(pid);
 db.close();
 
 console.log(`\n${rows.length} values recorded in ${path.relative(process.cwd(), databasePath)}:\n`);
-printTable(rows, ['Process', 'Data', 'Data Type', 'Data Value', 'Status']);
+printTable(rows, ['Process', 'Data', 'Data Type', 'Declared Type', 'Data Value', 'Status']);
 
 function printTable(records, columns) {
   const widths = columns.map(column => Math.min(48, Math.max(column.length, ...records.map(r => String(r[column]).length))));

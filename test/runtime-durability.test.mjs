@@ -5,6 +5,8 @@ import test from 'ava';
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { program, query, readCalls, removePrograms, run } from './runtime-harness.mjs';
 
 const { migrate, SCHEMA_VERSION } = createRequire(import.meta.url)('../dist/runtime/schema.js');
@@ -56,8 +58,8 @@ __observatory.flush().then(() => ok(1000));
     Array.from({ length: 10 }, (_, k) => ['ERR', `bad ${k * 100 + 99}`]),
   );
   t.deepEqual(drops(prog.dbPath), [{ name: 'ok', reason: 'queue_full', count: 950 }]);
-  const [processRow] = query(prog.dbPath, 'SELECT queue_capacity, queue_high_water FROM processes');
-  t.deepEqual(processRow, { queue_capacity: 50, queue_high_water: 60 });
+  const [processRow] = query(prog.dbPath, 'SELECT buffer_bytes, buffer_high_water FROM processes');
+  t.true(processRow.buffer_high_water > 0 && processRow.buffer_high_water <= processRow.buffer_bytes);
 });
 
 test('process.exit() writes pending and in-flight records synchronously', async t => {
@@ -232,6 +234,102 @@ console.log(ok(7));
   ]);
   t.deepEqual(drops(prog.dbPath), [{ name: 'legacy', reason: 'queue_full', count: 3 }]);
   t.deepEqual(query(prog.dbPath, 'PRAGMA foreign_key_check'), []);
+});
+
+test('a database of schema version 2 is upgraded in place to version 3, every row converted and every link kept', t => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'observatory-v2-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const db = new Database(path.join(dir, 'traces.db'));
+  migrate(db, 2);
+  // Two processes (pid 10 with a worker thread, pid 11), and pid 12, which only dropped calls. divmod returns a
+  // pair, once as declared and once not (a `result` row); sum has a rest parameter; gen is a generator.
+  db.exec(`
+    INSERT INTO functions VALUES
+      (1, 'g', 'divmod', 'a.ts', 1, 1, 'function', '[{"name":"a","type":"number"},{"name":"b","type":"number"}]', '[q: number, r: number]', 5),
+      (2, 'g', 'sum', 'a.ts', 2, 1, 'function', '[{"name":"first","type":"number"},{"name":"rest","type":"number[]"}]', 'number', 5),
+      (3, 'g', 'gen', 'a.ts', 3, 1, 'function', '[]', 'Generator<number, string>', 5),
+      (4, 'g', 'noop', 'a.ts', 4, 1, 'function', '[]', 'void', 5);
+    INSERT INTO calls VALUES
+      (1, 1, '${'a'.repeat(32)}', '${'1'.repeat(16)}', NULL, 0, 100, 1.5, 'OK', NULL, NULL, NULL, 10, 0),
+      (2, 2, '${'a'.repeat(32)}', '${'2'.repeat(16)}', '${'1'.repeat(16)}', 1, 101, 0.25, 'OK', NULL, NULL, NULL, 10, 0),
+      (3, 1, '${'b'.repeat(32)}', '${'3'.repeat(16)}', '${'9'.repeat(16)}', 1, 102, 2, 'ERR', 'Error', 'x', 'stack', 10, 1),
+      (4, 1, '${'c'.repeat(32)}', '${'4'.repeat(16)}', NULL, 0, 103, 2, 'OK', NULL, NULL, NULL, 11, 0),
+      (5, 3, '${'d'.repeat(32)}', '${'5'.repeat(16)}', NULL, 0, 104, 2, 'OK', NULL, NULL, NULL, 11, 0),
+      (6, 4, '${'e'.repeat(32)}', '${'6'.repeat(16)}', NULL, 0, 105, 2, 'OK', NULL, NULL, NULL, 11, 0);
+    INSERT INTO call_values VALUES
+      (1, 'INPUT', 0, 'a', 'number', '17'), (1, 'INPUT', 1, 'b', 'number', '5'),
+      (1, 'OUTPUT', 0, 'q', 'number', '3'), (1, 'OUTPUT', 1, 'r', 'number', '2'),
+      (2, 'INPUT', 0, 'first', 'number', '1'), (2, 'INPUT', 1, 'rest[0]', 'number', '2'), (2, 'INPUT', 2, 'rest[1]', 'number', 'true'),
+      (2, 'OUTPUT', 0, 'result', 'number', '3.000'),
+      (3, 'INPUT', 0, 'a', 'number', '"x"'), (3, 'INPUT', 1, 'b', 'number', '{"$type":"undefined"}'),
+      (4, 'INPUT', 0, 'a', 'number', '1'), (4, 'INPUT', 1, 'b', 'number', '0'),
+      (4, 'OUTPUT', 0, 'result', '[q: number, r: number]', '[null,null]'),
+      (5, 'OUTPUT', 0, 'result', 'string', '"done"'), (5, 'OUTPUT', 1, 'yielded', 'number', '4');
+    INSERT INTO processes VALUES (10, 50, '["node","a.js"]', 131072, 99, 200), (12, 60, '["node","b.js"]', 131072, 99, 300);
+    INSERT INTO drops VALUES (1, 10, 50, 'queue_full', 7, 200), (1, 12, 60, 'batch_lost', 2, 300);
+  `);
+  const valuesSql = 'SELECT call_id, direction, position, name, declared_type, value_json FROM call_values ORDER BY call_id, direction, position';
+  const before = db.prepare(valuesSql).all();
+  migrate(db);
+  const all = sql => db.prepare(sql).all();
+  t.is(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+  t.deepEqual(all('SELECT id, token, pid, thread_id, started_us, argv_json, buffer_bytes, buffer_high_water, updated_us FROM processes'), [
+    { id: 1, token: '000000000000000a0000000000000000', pid: 10, thread_id: 0, started_us: 50, argv_json: '["node","a.js"]', buffer_bytes: 0, buffer_high_water: 0, updated_us: 200 },
+    { id: 2, token: '000000000000000a0000000000000001', pid: 10, thread_id: 1, started_us: 50, argv_json: '["node","a.js"]', buffer_bytes: 0, buffer_high_water: 0, updated_us: 200 },
+    { id: 3, token: '000000000000000b0000000000000000', pid: 11, thread_id: 0, started_us: 103, argv_json: '[]', buffer_bytes: 0, buffer_high_water: 0, updated_us: 105 },
+    { id: 4, token: '000000000000000c0000000000000000', pid: 12, thread_id: 0, started_us: 60, argv_json: '["node","b.js"]', buffer_bytes: 0, buffer_high_water: 0, updated_us: 300 },
+  ]);
+  const instance = (process, number) => process * 2 ** 32 + number;
+  t.deepEqual(all('SELECT id, function_id, trace, parent, depth, start_us, duration_ns, status, error_type, inputs, outputs FROM calls ORDER BY id'), [
+    { id: instance(1, 1), function_id: 1, trace: instance(1, 1), parent: null, depth: 0, start_us: 100, duration_ns: 1500, status: 'OK', error_type: null, inputs: '[17,5]', outputs: '[3,2]' },
+    { id: instance(1, 2), function_id: 2, trace: instance(1, 1), parent: instance(1, 1), depth: 1, start_us: 101, duration_ns: 250, status: 'OK', error_type: null, inputs: '[1,2,true]', outputs: '[3.000]' },
+    // Its parent was never stored: it points at call number 0 of its instance, which no call has.
+    { id: instance(2, 1), function_id: 1, trace: instance(2, 1), parent: instance(2, 0), depth: 1, start_us: 102, duration_ns: 2000, status: 'ERR', error_type: 'Error', inputs: '["x",{"$type":"undefined"}]', outputs: null },
+    { id: instance(3, 1), function_id: 1, trace: instance(3, 1), parent: null, depth: 0, start_us: 103, duration_ns: 2000, status: 'OK', error_type: null, inputs: '[1,0]', outputs: '{"result":[null,null]}' },
+    { id: instance(3, 2), function_id: 3, trace: instance(3, 2), parent: null, depth: 0, start_us: 104, duration_ns: 2000, status: 'OK', error_type: null, inputs: '[]', outputs: '["done",4]' },
+    { id: instance(3, 3), function_id: 4, trace: instance(3, 3), parent: null, depth: 0, start_us: 105, duration_ns: 2000, status: 'OK', error_type: null, inputs: '[]', outputs: '[]' },
+  ]);
+  t.deepEqual(all('SELECT id, params_json, outputs_json, result_type, return_type FROM functions ORDER BY id'), [
+    { id: 1, params_json: '[{"name":"a","type":"number"},{"name":"b","type":"number"}]', outputs_json: '[{"name":"q","type":"number"},{"name":"r","type":"number"}]', result_type: '[q: number, r: number]', return_type: '[q: number, r: number]' },
+    { id: 2, params_json: '[{"name":"first","type":"number"},{"name":"rest","type":"number[]","rest":true,"elementType":"number"}]', outputs_json: '[{"name":"result","type":"number"}]', result_type: 'number', return_type: 'number' },
+    { id: 3, params_json: '[]', outputs_json: '[{"name":"result","type":"string"},{"name":"yielded","type":"number"}]', result_type: 'string', return_type: 'Generator<number, string>' },
+    { id: 4, params_json: '[]', outputs_json: '[]', result_type: 'void', return_type: 'void' },
+  ]);
+  t.deepEqual(all('SELECT * FROM drops ORDER BY process_id'), [
+    { function_id: 1, process_id: 1, reason: 'queue_full', count: 7, updated_us: 200 },
+    { function_id: 1, process_id: 4, reason: 'batch_lost', count: 2, updated_us: 300 },
+  ]);
+  // The views unpack exactly the rows version 2 stored, under the new call ids.
+  const newIds = new Map([[1, instance(1, 1)], [2, instance(1, 2)], [3, instance(2, 1)], [4, instance(3, 1)], [5, instance(3, 2)]]);
+  t.deepEqual(db.prepare(valuesSql).all(), before.map(row => ({ ...row, call_id: newIds.get(row.call_id) })));
+  t.deepEqual(all('SELECT span_id, parent_span_id, trace_id, duration_us, pid, thread_id FROM spans ORDER BY id').slice(0, 3), [
+    { span_id: '0000000100000001', parent_span_id: null, trace_id: '000000000000000a0000000100000001', duration_us: 1.5, pid: 10, thread_id: 0 },
+    { span_id: '0000000100000002', parent_span_id: '0000000100000001', trace_id: '000000000000000a0000000100000001', duration_us: 0.25, pid: 10, thread_id: 0 },
+    { span_id: '0000000200000001', parent_span_id: '0000000200000000', trace_id: '000000000000000a0000000200000001', duration_us: 2, pid: 10, thread_id: 1 },
+  ]);
+  t.deepEqual(all("SELECT process, data, data_type, declared_type, data_value FROM data_trace WHERE call_id = 4294967297 AND data_type = 'INPUT' ORDER BY position"), [
+    { process: 'g.divmod', data: 'a', data_type: 'INPUT', declared_type: 'number', data_value: '17' },
+    { process: 'g.divmod', data: 'b', data_type: 'INPUT', declared_type: 'number', data_value: '5' },
+  ]);
+  t.deepEqual(db.pragma('integrity_check'), [{ integrity_check: 'ok' }]);
+  db.close();
+});
+
+test('a new file and a version 1 file upgraded to version 3 have the same tables, indexes and views', t => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'observatory-layout-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const layout = (file, build) => {
+    const db = new Database(path.join(dir, file));
+    build(db);
+    const rows = db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name').all();
+    db.close();
+    return rows;
+  };
+  const upgraded = layout('upgraded.db', db => {
+    migrate(db, 1);
+    migrate(db);
+  });
+  t.deepEqual(upgraded, layout('new.db', db => migrate(db)));
 });
 
 test('rows older than the retention period are pruned by the writer', async t => {

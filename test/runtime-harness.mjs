@@ -68,12 +68,15 @@ export function run({ file, dbPath }, { env = {}, onStdout } = {}) {
   });
 }
 
-/** Every call, oldest id first, with its function name, parent function name and parsed values. */
+/**
+ * Every call, oldest id first, with its function name, parent function name and parsed values: the columns of
+ * the spans view (calls with span_id, parent_span_id, trace_id, duration_us, pid, thread_id).
+ */
 export function readCalls(dbPath) {
   return withDatabase(dbPath, db => {
     const calls = db
       .prepare(
-        `SELECT c.*, f.name AS fn FROM calls c JOIN functions f ON f.id = c.function_id ORDER BY c.id`,
+        `SELECT c.*, f.name AS fn FROM spans c JOIN functions f ON f.id = c.function_id ORDER BY c.id`,
       )
       .all();
     const values = db.prepare(

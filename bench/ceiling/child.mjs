@@ -1,13 +1,17 @@
 // How fast `add` calls can be stored in SQLite at all on this machine, one way per process:
-// `node child.mjs <case> <calls> <dbPath>`; prints one JSON line `{ calls, ms }`.
+// `node child.mjs <case> <calls> <dbPath>`; prints one JSON line `{ calls, ms, bytesPerCall }`.
 //
-//   engine           SQLite alone: INSERT ... SELECT of add-shaped rows (one call row and three value rows per
-//                    call) generated inside SQLite, no JavaScript per row, into the real schema with its indexes
-//   engine-bare      the same rows into the same tables with no secondary index at all
-//   writer           the runtime's own writer (runtime/writer.ts) on one thread, given batch messages exactly
-//                    as a pool thread receives them, built beforehand by the runtime from real calls
+//   engine              SQLite alone: add-shaped rows of the schema 3 layout (one calls row per call, its values
+//                       packed in it), built in JavaScript and bound to multi-row INSERTs of 64 calls, as the
+//                       writer does, into the real schema with its three indexes
+//   engine-no-<index>   the same without that one index (calls_by_function_time, calls_by_time, calls_by_trace),
+//                       to tell what each index costs a call
+//   engine-bare         the same with no secondary index at all
+//   writer              the runtime's own writer (runtime/writer.ts) on one thread, given batch messages exactly
+//                       as a pool thread receives them, built beforehand by the runtime from real calls
 //
-// Each writes in transactions of 4096 calls, the runtime's batch size.
+// Each writes in transactions of 4096 calls, the runtime's batch size. Bytes per call are the file's pages after
+// a checkpoint over the calls stored.
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { repoRoot } from '../paths.mjs';
@@ -25,31 +29,49 @@ const ADD = {
   outputTypes: ['number'], returnType: 'number', sample: 1, capture: 'all', redact: [], snapshot: false,
 };
 
-function engine(bare) {
+const INDEXES = ['calls_by_function_time', 'calls_by_time', 'calls_by_trace'];
+const ROWS_PER_INSERT = 64;
+const CALL_COLUMNS = 13;
+
+function engine(dropped) {
   const { configureConnection, migrate } = runtime('schema.js');
   const db = new Database(dbPath);
   configureConnection(db);
   migrate(db);
-  if (bare) db.exec('DROP INDEX calls_by_function_time; DROP INDEX calls_by_time; DROP INDEX calls_by_trace;');
-  db.prepare(`INSERT INTO functions VALUES (1, 'ceiling', 'add', 'ceiling.ts', 1, 1, 'function', '[]', 'number', 0)`).run();
-  // Numbers are bound as REAL by better-sqlite3; the casts keep ids integers.
-  const series = 'WITH RECURSIVE s(i) AS (SELECT CAST(? AS INTEGER) UNION ALL SELECT i + 1 FROM s WHERE i < CAST(? AS INTEGER))';
-  const insertCalls = db.prepare(`${series}
-    INSERT INTO calls (id, function_id, trace_id, span_id, parent_span_id, depth, start_us, duration_us, status, pid, thread_id)
-    SELECT i, 1, '00c0ffee00c0ffee' || printf('%016x', i), printf('%016x', i), NULL, 0, 1700000000000000 + i, 0.2, 'OK', 1, 0 FROM s`);
-  const insertValues = db.prepare(`${series}
-    INSERT INTO call_values (call_id, direction, position, name, declared_type, value_json)
-    SELECT i / 3, CASE i % 3 WHEN 2 THEN 'OUTPUT' ELSE 'INPUT' END, CASE i % 3 WHEN 1 THEN 1 ELSE 0 END,
-           CASE i % 3 WHEN 0 THEN 'x' WHEN 1 THEN 'y' ELSE 'result' END, 'number', CAST(i AS TEXT) FROM s`);
+  for (const index of dropped) db.exec(`DROP INDEX ${index}`);
+  db.prepare(
+    `INSERT INTO functions VALUES (1, 'ceiling', 'add', 'ceiling.ts', 1, 1, 'function',
+       '[{"name":"a","type":"number"},{"name":"b","type":"number"}]', '[{"name":"result","type":"number"}]', 'number', 'number', 0)`,
+  ).run();
+  db.prepare(
+    `INSERT INTO processes VALUES (1, '00c0ffee00c0ffee00c0ffee00c0ffee', 1, 0, 0, '[]', 67108864, 0, 0)`,
+  ).run();
+  const insert = db.prepare(
+    `INSERT INTO calls (id, function_id, trace, parent, depth, start_us, duration_ns, status, error_type, error_message,
+                        error_stack, inputs, outputs)
+     VALUES ${Array.from({ length: ROWS_PER_INSERT }, () => `(${Array(CALL_COLUMNS).fill('?').join(', ')})`).join(', ')}`,
+  );
+  // The instance's calls are numbered from 1 in its half of the id space; each `add` call is a root.
+  const params = [];
   const write = db.transaction(first => {
-    insertCalls.run(first, first + BATCH - 1);
-    insertValues.run(first * 3, (first + BATCH - 1) * 3 + 2);
+    for (let at = first; at < first + BATCH; at += ROWS_PER_INSERT) {
+      params.length = 0;
+      for (let number = at; number < at + ROWS_PER_INSERT; number++) {
+        const id = 2 ** 32 + number;
+        params.push(id, 1, id, null, 0, 1_700_000_000_000_000 + number, 200 + (number % 50), 'OK', null, null, null,
+          `[${number},1]`, `[${number + 1}]`);
+      }
+      insert.run(params);
+    }
   });
   const start = performance.now();
   for (let first = 1; first <= calls; first += BATCH) write.immediate(first);
   const ms = performance.now() - start;
+  const stored = Math.ceil(calls / BATCH) * BATCH;
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  const bytes = db.pragma('page_count', { simple: true }) * db.pragma('page_size', { simple: true });
   db.close();
-  return { calls: Math.ceil(calls / BATCH) * BATCH, ms };
+  return { calls: stored, ms, bytesPerCall: bytes / stored };
 }
 
 function writer() {
@@ -77,5 +99,6 @@ function writer() {
   return { calls: messages.length * BATCH, ms };
 }
 
-const result = caseName === 'writer' ? writer() : engine(caseName === 'engine-bare');
+const droppedIndexes = { engine: [], 'engine-bare': INDEXES, ...Object.fromEntries(INDEXES.map(index => [`engine-no-${index}`, [index]])) };
+const result = caseName === 'writer' ? writer() : engine(droppedIndexes[caseName]);
 process.stdout.write(`${JSON.stringify(result)}\n`);

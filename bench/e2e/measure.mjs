@@ -20,7 +20,7 @@ export function runOnce(design, plan, env = {}) {
     committedCalls: committed.calls,
     committedValues: committed.values,
     drops: committed.drops,
-    queueHighWater: committed.queueHighWater,
+    ringHighWater: committed.ringHighWater,
     callsPerSecond: committed.calls / (run.totalMs / 1000),
     valueRowsPerSecond: committed.values / (run.totalMs / 1000),
     callLoopMs: run.callMs,
@@ -47,7 +47,7 @@ function repeat(rounds, runIt) {
     drops: runs.reduce((total, run) => total + run.drops, 0),
     missing: runs.reduce((total, run) => total + (run.calls - run.committedCalls - run.drops), 0),
     valueRowsPerCall: runs[0].committedValues / Math.max(1, runs[0].committedCalls),
-    queueHighWater: Math.max(...runs.map(run => run.queueHighWater ?? 0)),
+    ringHighWater: Math.max(...runs.map(run => run.ringHighWater ?? 0)),
     warnings: [...new Set(runs.map(run => run.stderr).filter(Boolean))],
   };
 }
@@ -99,7 +99,7 @@ export function measureSaturation({ rates, durationMs, chunk }, log) {
   for (const rate of rates) {
     const run = runOnce('observatory', { rate, durationMs, chunk });
     const achievedRate = run.calls / (durationMs / 1000);
-    steps.push({ rate, achievedRate, drops: run.drops, committedCalls: run.committedCalls, calls: run.calls, queueHighWater: run.queueHighWater, drainMs: run.totalMs - run.callLoopMs, mainBusyNsPerCall: run.mainBusyNsPerCall });
+    steps.push({ rate, achievedRate, drops: run.drops, committedCalls: run.committedCalls, calls: run.calls, ringHighWater: run.ringHighWater, drainMs: run.totalMs - run.callLoopMs, mainBusyNsPerCall: run.mainBusyNsPerCall });
     log(`  ${rate.toLocaleString('en-US')} calls/s asked, ${Math.round(achievedRate).toLocaleString('en-US')} made: ${run.drops} drops`);
     if (run.drops > 0 || achievedRate < 0.9 * rate) break;
   }

@@ -26,8 +26,8 @@ export function readCalls(dbPath) {
       .prepare(
         `SELECT c.id, c.span_id, c.parent_span_id, c.trace_id, c.depth, c.status, c.error_type, c.error_message,
                 c.error_stack, c.duration_us, c.thread_id, f.name AS fn, f.group_name, f.file, f.line
-           FROM calls c JOIN functions f ON f.id = c.function_id
-          ORDER BY c.start_us, c.span_id`,
+           FROM spans c JOIN functions f ON f.id = c.function_id
+          ORDER BY c.start_us, c.id`,
       )
       .all();
     const values = db.prepare(
