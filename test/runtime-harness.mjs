@@ -69,7 +69,7 @@ export function run({ file, dbPath }, { env = {}, onStdout } = {}) {
 }
 
 /**
- * Every call, oldest id first, with its function name, parent function name and parsed values: the columns of
+ * Every call in the order the calls began (call ids count up at entry), with its function name, parent function name and parsed values: the columns of
  * the spans view (calls with span_id, parent_span_id, trace_id, duration_us, pid, thread_id).
  */
 export function readCalls(dbPath) {

@@ -49,24 +49,24 @@ console.log(process.pid);
   t.deepEqual(
     calls.map(call => [call.fn, call.parent, call.depth, call.status]),
     [
+      ['outer', null, 0, 'OK'],
       ['add', 'outer', 1, 'OK'],
       ['divmod', 'outer', 1, 'OK'],
-      ['outer', null, 0, 'OK'],
       ['log', null, 0, 'OK'],
     ],
   );
-  t.deepEqual(calls[0].values, [
+  t.deepEqual(calls[1].values, [
     ['a', 'INPUT', 'number', 10],
     ['b', 'INPUT', 'number', 1],
     ['result', 'OUTPUT', 'number', 11],
   ]);
-  t.deepEqual(calls[1].values, [
+  t.deepEqual(calls[2].values, [
     ['dividend', 'INPUT', 'number', 10],
     ['divisor', 'INPUT', 'number', 3],
     ['quotient', 'OUTPUT', 'number', 3],
     ['remainder', 'OUTPUT', 'number', 1],
   ]);
-  t.deepEqual(calls[2].values, [
+  t.deepEqual(calls[0].values, [
     ['x', 'INPUT', 'number', 10],
     ['sum', 'OUTPUT', 'number', 14],
     ['parts', 'OUTPUT', 'number[]', [11, 3]],
@@ -78,7 +78,7 @@ console.log(process.pid);
     ['numbers[2]', 'INPUT', 'number', 3],
   ]);
 
-  const [add, divmod, outer, log] = calls;
+  const [outer, add, divmod, log] = calls;
   for (const call of calls) {
     t.regex(call.span_id, /^[0-9a-f]{16}$/);
     t.regex(call.trace_id, /^[0-9a-f]{32}$/);
@@ -107,7 +107,7 @@ console.log(process.pid);
       ['add', [{ name: 'a', type: 'number' }, { name: 'b', type: 'number' }]],
       ['divmod', [{ name: 'dividend', type: 'number' }, { name: 'divisor', type: 'number' }]],
       ['outer', [{ name: 'x', type: 'number' }]],
-      ['log', [{ name: 'label', type: 'string' }, { name: 'numbers', type: 'number[]' }]],
+      ['log', [{ name: 'label', type: 'string' }, { name: 'numbers', type: 'number[]', rest: true, elementType: 'number' }]],
     ],
   );
   t.deepEqual(query(prog.dbPath, 'SELECT * FROM drops'), []);
@@ -159,15 +159,15 @@ console.log(caller(), parse('12.5'));
     ['parse', null, 'ERR', 'TypeError', 'not a number: abc'],
     ['raw', null, 'ERR', 'RangeError', 'kept'],
     ['raw', null, 'ERR', 'string', 'just a string'],
-    ['withdraw', 'caller', 'ERR', 'InsufficientFunds', 'balance too low for 5'],
     ['caller', null, 'OK', null, null],
+    ['withdraw', 'caller', 'ERR', 'InsufficientFunds', 'balance too low for 5'],
     ['parse', null, 'OK', null, null],
   ]);
   t.regex(calls[0].error_stack, /^TypeError: not a number: abc\n\s+at parse \(.*prog\.js:\d+:\d+\)/);
   t.is(calls[2].error_stack, null);
   // A failed call records its inputs, never outputs.
   t.deepEqual(calls[0].values, [['text', 'INPUT', 'string', 'abc']]);
-  t.deepEqual(calls[4].values, [['result', 'OUTPUT', 'unknown', true]]);
+  t.deepEqual(calls[3].values, [['result', 'OUTPUT', 'unknown', true]]);
 });
 
 test('async functions keep parents across await, and are timed until their promise settles', async t => {

@@ -398,7 +398,8 @@ export class ValueEncoder {
   /** The stack comes last: it is the longest part, the one the size budget (here and in the writer) cuts first. */
   private copyError(error: object, className: string | null, depth: number): void {
     const out = this.out;
-    let parts = 3;
+    // $type, name, message and stack; cause and fields when present.
+    let parts = 4;
     out.string('$type');
     out.string('Error');
     out.string('name');

@@ -31,6 +31,8 @@ import { ValueDecoder } from './value-decoder';
 import type { CallRecord, DropTotal, TraceWriter } from './writer';
 
 const MAX_CALLS_PER_TRANSACTION = 8192;
+/** A failed call's type, message and stack. */
+const ERROR_VALUES = 3;
 const WRITE_ATTEMPTS = 3;
 /** How long one statement waits for another process's lock; the loop then looks at Stop and tries again. */
 const BUSY_SLICE_MS = 250;
@@ -54,7 +56,6 @@ export class RingDrain {
   private readonly drops = new Map<string, DropTotal>();
   /** The totals that grew since the last commit. */
   private changedDrops = new Set<DropTotal>();
-  private failedAttempts = 0;
 
   constructor(handle: RingHandle, writer: TraceWriter) {
     this.control = new Int32Array(handle.control);
@@ -97,52 +98,61 @@ export class RingDrain {
     return new Promise(resolve => this.waiters.push({ head, resolve }));
   }
 
-  /** Reads and commits one batch from `tail`; false once the writer has been stopped. */
+  /**
+   * Reads one batch from `tail` and commits it, then releases its bytes; false once the writer has been
+   * stopped. A batch the database keeps refusing is counted as write_failed and committed without its calls.
+   */
   private async commitFrom(tail: number, head: number): Promise<boolean> {
     const used = (head - tail) >>> 0;
     if (used > this.highWater) this.highWater = used;
-    const { calls, end } = this.read(tail, head);
-    const control = this.control;
-    for (;;) {
-      if (Atomics.load(control, Control.Writer) === WriterState.Stopped) return false;
-      let committed = false;
+    const read = this.read(tail, head);
+    let calls = read.calls;
+    for (let attempt = 1; ; attempt++) {
+      if (Atomics.load(this.control, Control.Writer) === WriterState.Stopped) return false;
       try {
-        this.writer.begin();
-        this.writer.write({ calls, drops: [...this.changedDrops], highWater: this.highWater }, index => this.registry.meta(index));
-        this.crashIfAsked();
-        // Stopped in the meantime: roll back, so the exit path's count of the ring stays exact.
-        if (Atomics.compareExchange(control, Control.Writer, WriterState.Running, WriterState.Committing) !== WriterState.Running) {
-          this.writer.rollback();
-          return false;
-        }
-        try {
-          this.writer.commit();
-          committed = true;
-        } finally {
-          Atomics.store(control, Control.Writer, WriterState.Running);
-        }
+        if (!this.commit(calls)) return false;
+        break;
       } catch (error) {
         this.writer.rollback();
-        if (!isBusy(error) && ++this.failedAttempts >= WRITE_ATTEMPTS) {
-          this.countFailed(calls);
+        if (isBusy(error)) {
+          attempt = 0;
+        } else if (attempt >= WRITE_ATTEMPTS) {
+          if (calls.length === 0) break;
           process.emitWarning(`${calls.length} calls could not be written: ${(error as Error).message}`, { code: 'OBSERVATORY_WRITE' });
-          committed = true;
-        } else {
-          await sleep(Math.min(1000, 50 * 2 ** this.failedAttempts));
+          this.countFailed(calls);
+          calls = [];
+          attempt = 0;
           continue;
         }
-      }
-      if (committed) {
-        this.failedAttempts = 0;
-        this.changedDrops = new Set();
-        Atomics.store(control, Control.HighWater, this.highWater);
-        Atomics.store(control, Control.Tail, end);
-        Atomics.notify(control, Control.Tail);
-        this.settleWaiters(end);
-        this.writer.pruneNowAndThen();
-        return true;
+        await sleep(Math.min(1000, 50 * 2 ** attempt));
       }
     }
+    const control = this.control;
+    this.changedDrops = new Set();
+    Atomics.store(control, Control.HighWater, this.highWater);
+    Atomics.store(control, Control.Tail, read.end);
+    Atomics.notify(control, Control.Tail);
+    this.settleWaiters(read.end);
+    this.writer.pruneNowAndThen();
+    return true;
+  }
+
+  /** One transaction; false, rolled back, when the exit path stopped the writer before it could commit. */
+  private commit(calls: CallRecord[]): boolean {
+    const control = this.control;
+    this.writer.begin();
+    this.writer.write({ calls, drops: [...this.changedDrops], highWater: this.highWater }, index => this.registry.meta(index));
+    this.crashIfAsked();
+    if (Atomics.compareExchange(control, Control.Writer, WriterState.Running, WriterState.Committing) !== WriterState.Running) {
+      this.writer.rollback();
+      return false;
+    }
+    try {
+      this.writer.commit();
+    } finally {
+      Atomics.store(control, Control.Writer, WriterState.Running);
+    }
+    return true;
   }
 
   /** The records from `tail` towards `head`: calls decoded, drop totals merged. */
@@ -165,8 +175,17 @@ export class RingDrain {
     const view = this.view;
     const flags = view.getUint8(at + RecordHeader.Flags);
     const inputCount = view.getUint16(at + RecordHeader.InputCount, true);
-    const values = this.decoder.decode(at + RecordHeader.CallValues, at + length - view.getUint8(at + RecordHeader.Padding));
+    const outputCount = view.getUint16(at + RecordHeader.OutputCount, true);
     const failed = (flags & CallFlags.Failed) !== 0;
+    const values = this.decoder.decode(at + RecordHeader.CallValues, at + length - view.getUint8(at + RecordHeader.Padding));
+    // The recording side wrote exactly these many values; anything else is a bug there, and must cost this
+    // call its values, not the whole batch its place in the database.
+    const expected = inputCount + (failed ? ERROR_VALUES : outputCount);
+    if (values.length !== expected) {
+      values.length = expected;
+      values.fill({ $type: 'unreadable', error: 'the recorded value could not be decoded' });
+      if (failed) values.splice(inputCount, ERROR_VALUES, 'unreadable', 'the recorded error could not be decoded', null);
+    }
     const inputs = (flags & CallFlags.InputsCaptured) !== 0 ? values.slice(0, inputCount) : null;
     const rest = values.slice(inputs === null ? 0 : inputCount);
     return {

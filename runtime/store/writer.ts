@@ -158,7 +158,7 @@ export class TraceWriter {
         error?.message ?? null,
         error?.stack ?? null,
         call.inputs === null ? null : this.inputsJson(fn, call.inputs, maxValueSize),
-        call.outputs === null ? null : this.outputsJson(fn, call, maxValueSize),
+        this.outputsJson(fn, call, maxValueSize),
       );
       insert.endRow();
     }
@@ -247,10 +247,14 @@ export class TraceWriter {
     return json + ']';
   }
 
-  /** An array in the order of outputs_json, or `{"result": ...}` for a value that did not fit its shape. */
-  private outputsJson(fn: StoredFunction, call: CallRecord, maxValueSize: number): string {
-    const outputs = call.outputs!;
+  /**
+   * An array in the order of outputs_json; `{"result": ...}` for a value that did not fit its shape;
+   * `{"yielded": n}` for a generator that failed after yielding; null when nothing was captured.
+   */
+  private outputsJson(fn: StoredFunction, call: CallRecord, maxValueSize: number): string | null {
+    const outputs = call.outputs;
     const yielded = call.yielded >= 0 ? String(call.yielded) : null;
+    if (outputs === null) return yielded === null ? null : `{"yielded":${yielded}}`;
     if (call.outputFallback) {
       const result = this.valueJson(fn, 'result', outputs[0], maxValueSize);
       return yielded === null ? `{"result":${result}}` : `{"result":${result},"yielded":${yielded}}`;
