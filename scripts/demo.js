@@ -4,7 +4,7 @@ const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 const Database = require('better-sqlite3');
 const { linkSelf } = require('./link-self');
-const { defaultDatabasePath } = require('../dist/runtime/config');
+const { defaultDatabasePath } = require('../dist/runtime/record/config');
 
 const root = path.join(__dirname, '..');
 

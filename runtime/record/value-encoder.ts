@@ -20,6 +20,7 @@
 import type { CaptureLimits } from './config';
 import {
   boxedTypes,
+  type BoxedType,
   classNameOf,
   dataViewLength,
   dateIso,
@@ -238,11 +239,10 @@ export class ValueEncoder {
         this.marker(type);
         break;
       default: {
-        const boxed = boxedTypes.find(candidate => candidate.type === type)!;
         out.string('$type');
         out.string(type);
         out.string('value');
-        this.copy(boxed.valueOf.call(object), 0);
+        this.copy(boxedType(object)!.valueOf.call(object), 0);
         out.counted(Op.Fields, 2);
       }
     }
@@ -479,7 +479,7 @@ export class ValueEncoder {
 function leafType(object: object): string | null {
   if (types.isDate(object)) return 'Date';
   if (types.isRegExp(object)) return 'RegExp';
-  if (types.isBoxedPrimitive(object)) return boxedTypes.find(candidate => candidate.is(object))!.type;
+  if (types.isBoxedPrimitive(object)) return boxedType(object)!.type;
   if (types.isPromise(object)) return 'Promise';
   if (types.isWeakMap(object)) return 'WeakMap';
   if (types.isWeakSet(object)) return 'WeakSet';
@@ -487,4 +487,9 @@ function leafType(object: object): string | null {
   if (types.isArrayBuffer(object)) return 'ArrayBuffer';
   if (types.isDataView(object)) return 'DataView';
   return null;
+}
+
+function boxedType(object: object): BoxedType | undefined {
+  for (const boxed of boxedTypes) if (boxed.is(object)) return boxed;
+  return undefined;
 }
