@@ -1,6 +1,8 @@
-// Records reach the database however the program ends, and every record that does not is counted: a full
-// queue drops successful calls (never errors), a batch the pool fails to write twice is counted as lost,
-// and process.exit(), an uncaught exception, SIGINT or SIGTERM still leave the pending records written.
+// Every call reaches the database or is counted, however hard the program pushes and however it ends: under
+// overload whole traces are shed and counted (never errors, never fragments), OBSERVATORY_ON_FULL=wait loses
+// nothing, a writer thread that dies is replaced without losing or repeating a call, a batch the database
+// refuses is counted, process.exit(), an uncaught exception, SIGINT or SIGTERM still leave the calls written,
+// and a locked database holds the exit no longer than its deadline, which counts what it could not write.
 import test from 'ava';
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
@@ -37,39 +39,108 @@ function drops(dbPath) {
   return query(dbPath, 'SELECT f.name, d.reason, d.count FROM drops d JOIN functions f ON f.id = d.function_id ORDER BY f.name, d.reason');
 }
 
-test('a full queue drops successful calls, counts them per function, and keeps every error', async t => {
-  const prog = program(`${OK_AND_BAD}
-for (let i = 0; i < 1000; i++) {
-  ok(i);
-  if (i % 100 === 99) try { bad(i); } catch {}
+/** `root(i)` calls `ok` three times: a trace of four calls. */
+const TRACES = `
+const __root = __observatory.register(2, meta('root', { params: ['i'], paramTypes: ['number'] }));
+function root(i) {
+  const __call = __observatory.enter(__root, [i]);
+  try { return __observatory.exit(__call, ok(i) + ok(i + 1) + ok(i + 2)); } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
 }
-__observatory.flush().then(() => ok(1000));
+`;
+
+/** Rows and drops per function: `{ root: { rows, overload, ... } }`. */
+function accounting(dbPath) {
+  const result = {};
+  for (const { name, n } of query(dbPath, 'SELECT f.name, count(*) AS n FROM calls c JOIN functions f ON f.id = c.function_id GROUP BY f.name')) {
+    result[name] = { rows: n };
+  }
+  for (const { name, reason, count } of drops(dbPath)) (result[name] ??= { rows: 0 })[reason] = count;
+  return result;
+}
+
+/** Recorded calls whose parent has no row. */
+function orphans(dbPath) {
+  return query(dbPath, 'SELECT count(*) AS n FROM calls c WHERE c.parent IS NOT NULL AND NOT EXISTS (SELECT 1 FROM calls p WHERE p.id = c.parent)')[0].n;
+}
+
+test('a synchronous loop that overfills the ring sheds whole traces, counts every call it sheds, and keeps every error', async t => {
+  const prog = program(`${OK_AND_BAD}${TRACES}
+for (let i = 0; i < 20000; i++) {
+  root(i);
+  if (i % 1000 === 999) try { bad(i); } catch {}
+}
 `);
-  const result = await run(prog, { env: { OBSERVATORY_QUEUE_CAPACITY: '50', OBSERVATORY_BATCH_SIZE: '10' } });
+  const result = await run(prog, { env: { OBSERVATORY_BUFFER_MB: '0.0625' } });
   t.is(result.status, 0, result.stderr);
-  const calls = readCalls(prog.dbPath);
-  // The loop never yields: the first 50 calls fill the queue, later successes are dropped, failures are kept.
+  const counts = accounting(prog.dbPath);
+  t.true(counts.root.overload > 0, 'the ring overflowed');
+  t.true(counts.root.rows > 0, 'traces were recorded too');
+  t.is(counts.root.rows + counts.root.overload, 20000);
+  t.is(counts.ok.rows + counts.ok.overload, 60000);
+  // Whole traces: each recorded root has its three calls, each shed root took its three with it.
+  t.is(counts.ok.rows, counts.root.rows * 3);
+  t.is(orphans(prog.dbPath), 0);
+  t.deepEqual(counts.bad, { rows: 20 });
   t.deepEqual(
-    calls.filter(call => call.fn === 'ok').map(call => call.values[0][3]),
-    [...Array.from({ length: 50 }, (_, i) => i), 1000],
+    readCalls(prog.dbPath).filter(call => call.fn === 'bad').map(call => [call.status, call.error_message]),
+    Array.from({ length: 20 }, (_, k) => ['ERR', `bad ${k * 1000 + 999}`]),
   );
-  t.deepEqual(
-    calls.filter(call => call.fn === 'bad').map(call => [call.status, call.error_message]),
-    Array.from({ length: 10 }, (_, k) => ['ERR', `bad ${k * 100 + 99}`]),
-  );
-  t.deepEqual(drops(prog.dbPath), [{ name: 'ok', reason: 'queue_full', count: 950 }]);
-  const [processRow] = query(prog.dbPath, 'SELECT buffer_bytes, buffer_high_water FROM processes');
-  t.true(processRow.buffer_high_water > 0 && processRow.buffer_high_water <= processRow.buffer_bytes);
+});
+
+test('a failure in a shed trace is kept as a root of its own, pointing at no missing parent', async t => {
+  const prog = program(`${OK_AND_BAD}
+const __outer = __observatory.register(2, meta('outer', { params: ['i'], paramTypes: ['number'] }));
+function outer(i) {
+  const __call = __observatory.enter(__outer, [i]);
+  try { try { bad(i); } catch {} return __observatory.exit(__call, ok(i)); } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
+}
+for (let i = 0; i < 5000; i++) outer(i);
+`);
+  const result = await run(prog, { env: { OBSERVATORY_BUFFER_MB: '0.0625' } });
+  t.is(result.status, 0, result.stderr);
+  const counts = accounting(prog.dbPath);
+  t.true(counts.outer.overload > 0, 'the ring overflowed');
+  t.is(counts.outer.rows + counts.outer.overload, 5000);
+  t.is(counts.ok.rows + counts.ok.overload, 5000);
+  t.deepEqual(counts.bad, { rows: 5000 });
+  t.is(orphans(prog.dbPath), 0);
+  const kept = readCalls(prog.dbPath).filter(call => call.fn === 'bad' && call.parent === null);
+  t.is(kept.length, counts.outer.overload);
+  t.true(kept.every(call => call.depth === 0 && call.status === 'ERR'));
+});
+
+test('OBSERVATORY_ON_FULL=wait: a synchronous loop through a tiny ring loses nothing, the writer draining while it runs', async t => {
+  const prog = program(`${OK_AND_BAD}${TRACES}
+for (let i = 0; i < 50000; i++) root(i);
+`);
+  const result = await run(prog, { env: { OBSERVATORY_BUFFER_MB: '0.0625', OBSERVATORY_ON_FULL: 'wait' } });
+  t.is(result.status, 0, result.stderr);
+  t.deepEqual(accounting(prog.dbPath), { root: { rows: 50000 }, ok: { rows: 150000 } });
+  t.is(orphans(prog.dbPath), 0);
+  // 200,000 calls of about 100 bytes went through 64 KB: the writer committed while the loop ran.
+  const [ring] = query(prog.dbPath, 'SELECT buffer_bytes, buffer_high_water FROM processes');
+  t.deepEqual(ring.buffer_bytes, 65536);
+  t.true(ring.buffer_high_water <= 65536);
+});
+
+test('sampled-out traces are counted as not_sampled, and their failures kept', async t => {
+  const prog = program(`${OK_AND_BAD}${TRACES}
+for (let i = 0; i < 100; i++) root(i);
+try { bad(1); } catch {}
+`);
+  const result = await run(prog, { env: { OBSERVATORY_SAMPLE: '0' } });
+  t.is(result.status, 0, result.stderr);
+  t.deepEqual(accounting(prog.dbPath), { root: { rows: 0, not_sampled: 100 }, ok: { rows: 0, not_sampled: 300 }, bad: { rows: 1 } });
 });
 
 test('process.exit() writes pending and in-flight records synchronously', async t => {
   const prog = program(`${OK_AND_BAD}
 for (let i = 0; i < 5000; i++) ok(i);
 try { bad(0); } catch {}
-// By now the first batches are with the pool; the rest is still queued.
+// The writer may have committed some of it by now, and is still busy with the rest.
 setImmediate(() => process.exit(3));
 `);
-  const result = await run(prog, { env: { OBSERVATORY_BATCH_SIZE: '100' } });
+  const result = await run(prog);
   t.is(result.status, 3, result.stderr);
   const calls = readCalls(prog.dbPath);
   t.deepEqual(countBy(calls, call => `${call.fn} ${call.status}`), { 'ok OK': 5000, 'bad ERR': 1 });
@@ -83,7 +154,7 @@ ok(1);
 ok(2);
 bad(3);
 `);
-  const result = await run(prog, { env: { OBSERVATORY_FLUSH_MS: '600000' } });
+  const result = await run(prog, { env: { OBSERVATORY_FLUSH_MS: '60000' } });
   t.is(result.status, 1);
   t.regex(result.stderr, /Error: bad 3/);
   const calls = readCalls(prog.dbPath);
@@ -123,8 +194,8 @@ for (let i = 0; i < 10; i++) ok(i);
 setInterval(() => {}, 1000);
 console.log('ready');
 `);
-    // No flush can happen before the signal: the batch is never full and the timer is far away.
-    const env = { OBSERVATORY_FLUSH_MS: '600000', OBSERVATORY_BATCH_SIZE: '1000' };
+    // The writer does not look before the signal: ten calls are far from a batch, and its next look is a minute away.
+    const env = { OBSERVATORY_FLUSH_MS: '60000' };
     const result = await run(prog, { env, onStdout: (out, child) => out.includes('ready') && child.kill(signal) });
     t.is(result.signal, signal);
     t.is(result.status, null);
@@ -142,7 +213,7 @@ process.on('SIGTERM', () => {
 });
 console.log('ready');
 `);
-  const env = { OBSERVATORY_FLUSH_MS: '600000', OBSERVATORY_BATCH_SIZE: '1000' };
+  const env = { OBSERVATORY_FLUSH_MS: '60000' };
   const result = await run(prog, { env, onStdout: (out, child) => out === 'ready\n' && child.kill('SIGTERM') });
   t.is(result.signal, null);
   t.is(result.status, 0, result.stderr);
@@ -150,33 +221,99 @@ console.log('ready');
   t.is(readCalls(prog.dbPath).length, 10);
 });
 
-test('a worker that dies mid-batch: the batch is retried once, and written once', async t => {
-  const prog = program(`${OK_AND_BAD}
+for (const crashes of [1, 3]) {
+  test(`a writer thread that dies mid-transaction ${crashes} time(s) is replaced, and every call is written exactly once`, async t => {
+    const prog = program(`${OK_AND_BAD}
 for (let i = 0; i < 20; i++) ok(i);
-`);
-  // The worker thread exits with the batch's rows inserted and its transaction not committed.
-  const result = await run(prog, { env: { OBSERVATORY_TEST_WORKER_CRASHES: '1' } });
-  t.is(result.status, 0, result.stderr);
-  t.deepEqual(readCalls(prog.dbPath).map(call => call.values[0][3]), Array.from({ length: 20 }, (_, i) => i));
-  t.is(query(prog.dbPath, 'SELECT count(*) AS n FROM call_values')[0].n, 40);
-  t.deepEqual(drops(prog.dbPath), []);
+__observatory.flush().then(() => {
+  for (let i = 20; i < 25; i++) ok(i);
 });
+`);
+    // The writer thread exits with a batch's rows inserted and its transaction not committed.
+    const result = await run(prog, { env: { OBSERVATORY_TEST_WORKER_CRASHES: String(crashes) } });
+    t.is(result.status, 0, result.stderr);
+    t.deepEqual(readCalls(prog.dbPath).map(call => call.values[0][3]), Array.from({ length: 25 }, (_, i) => i));
+    t.is(query(prog.dbPath, 'SELECT count(*) AS n FROM call_values')[0].n, 50);
+    t.deepEqual(drops(prog.dbPath), []);
+  });
+}
 
-test('a batch that fails twice is counted as batch_lost, and recording goes on', async t => {
+test('a batch the database refuses is counted as write_failed, and recording goes on', async t => {
   const prog = program(`${OK_AND_BAD}
 for (let i = 0; i < 20; i++) ok(i);
 __observatory.flush().then(() => {
   for (let i = 20; i < 25; i++) ok(i);
 });
 `);
-  const result = await run(prog, { env: { OBSERVATORY_TEST_WORKER_CRASHES: '2' } });
+  fs.mkdirSync(prog.dir, { recursive: true });
+  const db = new Database(prog.dbPath);
+  migrate(db);
+  // Refuses the batch that holds the call of ok(13), whatever the writer tries.
+  db.exec(`CREATE TRIGGER refuse BEFORE INSERT ON calls WHEN json_extract(new.inputs, '$[0]') = 13
+           BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
+  db.close();
+  const result = await run(prog);
   t.is(result.status, 0, result.stderr);
-  t.regex(result.stderr, /20 records could not be written/);
-  t.deepEqual(
-    readCalls(prog.dbPath).map(call => call.values[0][3]),
-    [20, 21, 22, 23, 24],
-  );
-  t.deepEqual(drops(prog.dbPath), [{ name: 'ok', reason: 'batch_lost', count: 20 }]);
+  t.regex(result.stderr, /20 calls could not be written: refused by the test/);
+  t.deepEqual(readCalls(prog.dbPath).map(call => call.values[0][3]), [20, 21, 22, 23, 24]);
+  t.deepEqual(drops(prog.dbPath), [{ name: 'ok', reason: 'write_failed', count: 20 }]);
+});
+
+/** Holds the write lock of `dbPath` (a database with the current schema) until `release()`. */
+function holdWriteLock(dbPath) {
+  fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+  const db = new Database(dbPath);
+  db.pragma('journal_mode = WAL');
+  migrate(db);
+  db.exec('BEGIN IMMEDIATE');
+  return () => {
+    db.exec('ROLLBACK');
+    db.close();
+  };
+}
+
+test('process.exit() with the database locked: the exit waits out its deadline, then says how many calls it could not write', async t => {
+  const prog = program(`${OK_AND_BAD}
+for (let i = 0; i < 1000; i++) ok(i);
+process.exit(0);
+`);
+  const release = holdWriteLock(prog.dbPath);
+  // If the exit waited for the lock, the program would never end while the lock is held, and the test would time out.
+  const result = await run(prog, { env: { OBSERVATORY_EXIT_TIMEOUT_MS: '300' } });
+  release();
+  t.is(result.status, 0, result.stderr);
+  t.regex(result.stderr, /1000 calls were not written to .* within the exit deadline \(OBSERVATORY_EXIT_TIMEOUT_MS=300\); their count could not be stored either/);
+  t.deepEqual(accounting(prog.dbPath), {});
+});
+
+test('SIGTERM with the database locked ends the process by the signal within its deadline', async t => {
+  const prog = program(`${OK_AND_BAD}
+for (let i = 0; i < 1000; i++) ok(i);
+setInterval(() => {}, 1000);
+console.log('ready');
+`);
+  const release = holdWriteLock(prog.dbPath);
+  const result = await run(prog, {
+    env: { OBSERVATORY_EXIT_TIMEOUT_MS: '300' },
+    onStdout: (out, child) => out === 'ready\n' && child.kill('SIGTERM'),
+  });
+  release();
+  t.is(result.signal, 'SIGTERM');
+  t.regex(result.stderr, /1000 calls were not written/);
+});
+
+test('the exit deadline counts what it could not write in the database when the lock comes free in time', async t => {
+  const prog = program(`${OK_AND_BAD}
+for (let i = 0; i < 1000; i++) ok(i);
+process.exit(0);
+`);
+  const release = holdWriteLock(prog.dbPath);
+  const child = run(prog, { env: { OBSERVATORY_EXIT_TIMEOUT_MS: '60000' } });
+  // The writer is waiting for the lock; release it and everything is committed before the deadline.
+  setTimeout(release, 500);
+  const result = await child;
+  t.is(result.status, 0, result.stderr);
+  t.deepEqual(accounting(prog.dbPath), { ok: { rows: 1000 } });
 });
 
 test('two processes write one database at the same time', async t => {
@@ -218,7 +355,7 @@ console.log(ok(7));
   const db = new Database(prog.dbPath);
   migrate(db, 1);
   db.exec(`
-    INSERT INTO functions VALUES (1, 'old', 'legacy', 'old.ts', 3, 1, 'function', '[]', 'number', ${Date.now() * 1000});
+    INSERT INTO functions VALUES (1, 'old', 'legacy', 'old.ts', 3, 1, 'function', '[{"name":"x","type":"number"}]', 'number', ${Date.now() * 1000});
     INSERT INTO calls (id, function_id, trace_id, span_id, depth, start_us, duration_us, status, pid, thread_id)
       VALUES (1, 1, '${'a'.repeat(32)}', '${'b'.repeat(16)}', 0, ${Date.now() * 1000}, 5, 'OK', 1, 0);
     INSERT INTO call_values (call_id, name, direction, position, declared_type, value_json) VALUES (1, 'x', 'INPUT', 0, 'number', '41');
@@ -337,13 +474,31 @@ test('rows older than the retention period are pruned by the writer', async t =>
 for (let i = 0; i < 3; i++) ok(i);
 `);
   t.is((await run(old)).status, 0);
-  await new Promise(resolve => setTimeout(resolve, 1500));
+  // Two hours ago, as far as the writer can tell: no test waits for time to pass.
+  const db = new Database(old.dbPath);
+  db.exec(`UPDATE calls SET start_us = start_us - 7200000000; UPDATE processes SET updated_us = updated_us - 7200000000;`);
+  db.close();
   const recent = { ...program(`${OK_AND_BAD}
 ok(100);
 `), dbPath: old.dbPath };
-  const result = await run(recent, { env: { OBSERVATORY_RETENTION_HOURS: String(1 / 3600) } });
+  const result = await run(recent, { env: { OBSERVATORY_RETENTION_HOURS: '1' } });
   t.is(result.status, 0, result.stderr);
   t.deepEqual(readCalls(old.dbPath).map(call => [call.pid, call.values]), [[result.pid, [['i', 'INPUT', 'number', 100], ['result', 'OUTPUT', 'unknown', 100]]]]);
   t.is(query(old.dbPath, 'SELECT count(*) AS n FROM call_values')[0].n, 2);
   t.deepEqual(query(old.dbPath, 'SELECT pid FROM processes'), [{ pid: result.pid }]);
+});
+
+test('OBSERVATORY_RETENTION_HOURS=0 keeps everything', async t => {
+  const old = program(`${OK_AND_BAD}
+ok(1);
+`);
+  t.is((await run(old)).status, 0);
+  const db = new Database(old.dbPath);
+  db.exec(`UPDATE calls SET start_us = start_us - 3600000000 * 24 * 365; UPDATE processes SET updated_us = updated_us - 3600000000 * 24 * 365;`);
+  db.close();
+  const result = await run({ ...program(`${OK_AND_BAD}
+ok(2);
+`), dbPath: old.dbPath }, { env: { OBSERVATORY_RETENTION_HOURS: '0' } });
+  t.is(result.status, 0, result.stderr);
+  t.deepEqual(readCalls(old.dbPath).map(call => call.values[0][3]), [1, 2]);
 });

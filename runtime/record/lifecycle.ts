@@ -35,7 +35,7 @@ const COUNT_WRITE_MS = 200;
 export function installLifecycle(recording: Recording): void {
   let flushing = false;
   process.on('beforeExit', () => {
-    if (flushing || !recording.pending || !recording.writer.started) return;
+    if (flushing || !recording.pending || !recording.writer.started || recording.writer.stopped) return;
     flushing = true;
     recording
       .flush()

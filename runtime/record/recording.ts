@@ -16,9 +16,9 @@
  * interval while they change, and at every flush and exit; the writer keeps the largest total it has seen
  * for this instance, so a Drops record read twice changes nothing.
  *
- * Waiting for room gives up only when the writer released nothing for STALL_MS (drop mode) or for the exit
- * timeout times ten (wait mode): a writer that cannot commit (the file locked for that long) or cannot be
- * started. The call is then counted as `write_failed`, and a warning says so once.
+ * Waiting for room gives up only when the writer released nothing for STALL_MS, or did not start within
+ * STARTUP_MS: a writer that cannot commit (the file locked for that long) or cannot be started. The call is then counted as `write_failed`, and a warning says
+ * so once.
  */
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
@@ -33,8 +33,14 @@ import { settings } from './settings';
 import { warn } from './warnings';
 import { WriterThread } from './writer-thread';
 
-/** In drop mode, how long a call of a started trace waits for the writer to release room before giving up. */
-const STALL_MS = 1000;
+/**
+ * How long a call waits for the writer to release room before it gives up, in drop mode (only calls of
+ * traces already started, and failures, wait there) and in wait mode. Long, because giving up breaks a
+ * trace or loses a call, and a loaded machine's fsync at a WAL checkpoint can take a second or more.
+ */
+const STALL_MS = { drop: 10_000, wait: 60_000 } as const;
+/** How long a call waits for a writer thread that has not started yet (a loaded machine can take seconds). */
+const STARTUP_MS = 30_000;
 
 export class Recording {
   readonly producer: RingProducer;
@@ -62,7 +68,7 @@ export class Recording {
       maxValueSize: settings.capture.maxValueSize,
       flushIntervalMs: settings.flushIntervalMs,
     };
-    this.stallMs = settings.onFull === 'wait' ? Math.max(STALL_MS, settings.exitTimeoutMs * 10) : STALL_MS;
+    this.stallMs = STALL_MS[settings.onFull];
     Atomics.store(this.producer.control, Control.CrashesLeft, Number(process.env.OBSERVATORY_TEST_WORKER_CRASHES ?? 0) || 0);
     const handle: RingHandle = {
       control: this.producer.controlMemory,
@@ -75,6 +81,9 @@ export class Recording {
   }
 
   register(meta: FunctionMeta): FunctionHandle {
+    // Started now rather than with the first record, so that the thread is up by the time the program
+    // exits: a program that registers functions calls them, and an idle writer costs nothing.
+    if (settings.enabled) this.writer.start();
     const handle = new FunctionHandle(this.producer.register(JSON.stringify(meta)), meta, settings.sample);
     this.functions.push(handle);
     return handle;
@@ -125,7 +134,6 @@ export class Recording {
 
   private write(call: Call, asRoot: boolean): void {
     const producer = this.producer;
-    this.writer.start();
     let waitedSince = 0;
     for (;;) {
       producer.begin();
@@ -138,7 +146,8 @@ export class Recording {
       }
       const now = performance.now();
       if (waitedSince === 0) waitedSince = now;
-      if (now - waitedSince >= this.stallMs || this.writer.stopped) {
+      const limit = this.writer.running ? this.stallMs : STARTUP_MS;
+      if (now - waitedSince >= limit || this.writer.stopped) {
         this.countDrop(call.fn, DropCode.WriteFailed);
         warn(
           'OBSERVATORY_WRITE',

@@ -50,6 +50,11 @@ export class WriterThread {
     return this.pool !== null;
   }
 
+  /** True once the writer thread has begun draining the ring. */
+  get running(): boolean {
+    return Atomics.load(this.control, Control.Writer) !== WriterState.NotStarted;
+  }
+
   /** True once the exit path has stopped the writer: nothing more will be committed. */
   get stopped(): boolean {
     return Atomics.load(this.control, Control.Writer) === WriterState.Stopped;

@@ -34,7 +34,9 @@ function openDrain(): RingDrain | null {
   }
 }
 
-void drain?.run();
+// Started on the next turn, once piscina has told the pool this thread is ready: a thread that dies before
+// then counts as one that cannot start, and piscina would not replace it.
+setImmediate(() => void drain?.run());
 
 export default function flush(task: FlushTask): Promise<void> {
   return drain === null ? Promise.resolve() : drain.committed(task.head);
