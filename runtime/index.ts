@@ -56,6 +56,13 @@ export function flush(): Promise<void> {
   return recording.flush();
 }
 
+/**
+ * How long the test runners' setup files let `shutdown` take, instead of their 5 s (jest) or 10 s (vitest)
+ * default for a hook: a test file that recorded a million calls leaves seconds of writing behind it on a
+ * busy machine, and a hook that times out fails the file.
+ */
+export const SHUTDOWN_TIMEOUT_MS = 600_000;
+
 /** Flushes and stops the writer thread; for servers and test files that end on their own terms. */
 export async function shutdown(): Promise<void> {
   await recording.flush();

@@ -6,8 +6,8 @@
  * still be in the ring when jest ends the worker. After each file, this commits everything the file's copy
  * recorded (or counts it as not recorded) and stops its writer thread.
  */
-import { shutdown } from './index';
+import { shutdown, SHUTDOWN_TIMEOUT_MS } from './index';
 
-declare const afterAll: (hook: () => Promise<void>) => void;
+declare const afterAll: (hook: () => Promise<void>, timeoutMs: number) => void;
 
-afterAll(() => shutdown());
+afterAll(() => shutdown(), SHUTDOWN_TIMEOUT_MS);

@@ -7,6 +7,6 @@
  * is left to do when the worker ends.
  */
 import { afterAll } from 'vitest';
-import { shutdown } from './index.js';
+import { shutdown, SHUTDOWN_TIMEOUT_MS } from './index.js';
 
-afterAll(() => shutdown());
+afterAll(() => shutdown(), SHUTDOWN_TIMEOUT_MS);

@@ -48,7 +48,8 @@ export function program(body, files = {}) {
 
 /**
  * Runs `node prog.js` with OBSERVATORY_DB set; resolves with its status, signal and output. `onStdout` sees
- * each chunk of output and the child, so a test can signal it once it says it is ready.
+ * each chunk of output and the child, so a test can signal it once it says it is ready. A program still
+ * running after RUN_LIMIT_MS is killed and the run rejected, so a hang fails its test instead of outliving it.
  */
 export function run({ file, dbPath }, { env = {}, onStdout } = {}) {
   return new Promise((resolve, reject) => {
@@ -64,10 +65,19 @@ export function run({ file, dbPath }, { env = {}, onStdout } = {}) {
       onStdout?.(stdout, child);
     });
     child.stderr.setEncoding('utf8').on('data', chunk => (stderr += chunk));
+    const limit = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${file} still ran after ${RUN_LIMIT_MS / 1000} s; its output:\n${stdout}\n${stderr}`));
+    }, RUN_LIMIT_MS);
     child.on('error', reject);
-    child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr, pid: child.pid }));
+    child.on('close', (status, signal) => {
+      clearTimeout(limit);
+      resolve({ status, signal, stdout, stderr, pid: child.pid });
+    });
   });
 }
+
+const RUN_LIMIT_MS = 180_000;
 
 /**
  * Every call in the order the calls began (call ids count up at entry), with its function name, parent function name and parsed values: the columns of
