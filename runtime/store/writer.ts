@@ -81,6 +81,8 @@ export class TraceWriter {
   private readonly insertCalls: BatchedInsert;
   private readonly pruneStatements: Database.Statement[];
   private readonly functions = new Map<number, StoredFunction>();
+  /** This batch's `processes` row ids by epoch of call numbers (see callId). */
+  private readonly epochs = new Map<number, number>();
   private lastPruneMs = 0;
 
   constructor(databasePath: string, info: RecordingProcess, bufferBytes: number) {
@@ -137,8 +139,9 @@ export class TraceWriter {
    */
   write(batch: WriteBatch, meta: (index: number) => FunctionMeta): void {
     const nowUs = Date.now() * 1000;
-    const processId = this.storeProcess(batch.highWater, nowUs);
-    const base = processId * CALL_ID_SCALE;
+    const processId = this.storeProcess(batch.highWater, nowUs, 0);
+    this.epochs.clear();
+    this.epochs.set(0, processId);
     const timeOrigin = this.info.timeOrigin;
     const maxValueSize = this.info.maxValueSize;
     const insert = this.insertCalls;
@@ -146,10 +149,10 @@ export class TraceWriter {
       const fn = this.storedFunction(call.fn, meta, nowUs);
       const error = call.error;
       insert.params.push(
-        base + call.id,
+        this.callId(call.id, nowUs),
         fn.id,
-        base + call.root,
-        call.parent === 0 ? null : base + call.parent,
+        this.callId(call.root, nowUs),
+        call.parent === 0 ? null : this.callId(call.parent, nowUs),
         call.depth,
         Math.round((timeOrigin + call.start) * 1000),
         Math.round((call.end - call.start) * 1e6),
@@ -207,10 +210,24 @@ export class TraceWriter {
     }).immediate();
   }
 
-  private storeProcess(highWater: number, nowUs: number): number {
+  /**
+   * The database id of the instance's call number `n`. Each `processes` row numbers 2^32 calls; an instance
+   * that records more continues under a second row (its token suffixed with the epoch), so ids never collide.
+   */
+  private callId(n: number, nowUs: number): number {
+    const epoch = Math.floor(n / CALL_ID_SCALE);
+    let processId = this.epochs.get(epoch);
+    if (processId === undefined) {
+      processId = this.storeProcess(0, nowUs, epoch);
+      this.epochs.set(epoch, processId);
+    }
+    return processId * CALL_ID_SCALE + (n - epoch * CALL_ID_SCALE);
+  }
+
+  private storeProcess(highWater: number, nowUs: number, epoch: number): number {
     const info = this.info;
     const row = this.upsertProcess.get(
-      info.token, info.pid, info.threadId, Math.round(info.timeOrigin * 1000), JSON.stringify(info.argv),
+      epoch === 0 ? info.token : `${info.token}-${epoch}`, info.pid, info.threadId, Math.round(info.timeOrigin * 1000), JSON.stringify(info.argv),
       this.bufferBytes, highWater, nowUs,
     ) as { id: number };
     return row.id;
