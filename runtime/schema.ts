@@ -36,7 +36,7 @@ export const TABLES = `
   -- runtime in one process); drop totals are per instance so that copies add up.
   CREATE TABLE processes (
     id                INTEGER PRIMARY KEY,
-    token             TEXT    NOT NULL UNIQUE,  -- 32 hex (with `-<n>` for the instance's calls past n * 2^32); the first 16 are the high half of its trace ids
+    token             TEXT    NOT NULL UNIQUE,  -- 32 hex (suffixed -N for the instance's calls past N * 2^32); the first 16 are the high half of its trace ids
     pid               INTEGER NOT NULL,
     thread_id         INTEGER NOT NULL,
     started_us        INTEGER NOT NULL,
