@@ -119,15 +119,23 @@ export const enum DropCode {
  * recording side can write a container before it knows how many of its entries the limits let through.
  * A record's values section leaves exactly one stack entry per value. The writer rebuilds the value forms
  * listed in store/json.ts from it.
+ *
+ * An op is one byte. Its operand, if any, starts at the next multiple of the operand's own size (4 for
+ * counts and Int, 8 for Number, 2 for code units), counted from the start of the data, so both sides read
+ * and write it with one typed-array access; the bytes skipped are unused.
  */
 export const enum Op {
+  /** Skipped: aligns what follows (a snapshot copied into a record starts on an 8-byte boundary). */
+  Nop = 0,
   Undefined = 1,
   Null,
   True,
   False,
   /** f64 follows. */
   Number,
-  /** u32 length in UTF-16 code units, then the code units (u16 each). */
+  /** i32 follows: an integer that fits (not -0). */
+  Int,
+  /** u32 length in UTF-16 code units, then the code units (u16 each, from the next multiple of 2). */
   String,
   /** As String: the decimal digits of a bigint. */
   BigInt,

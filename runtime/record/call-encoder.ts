@@ -45,16 +45,20 @@ export class CallEncoder {
     const at = out.pos;
     if (!out.room(RecordHeader.CallValues)) return;
     const fn = call.fn;
-    const view = out.view;
-    view.setUint8(at + RecordHeader.Kind, RecordKind.Call);
-    view.setUint32(at + RecordHeader.Function, fn.index, true);
-    view.setUint32(at + RecordHeader.Depth, asRoot ? 0 : call.depth, true);
-    view.setInt32(at + RecordHeader.Yielded, fn.generator && fn.captureResult ? call.yielded : -1, true);
-    view.setFloat64(at + RecordHeader.Id, call.id, true);
-    view.setFloat64(at + RecordHeader.Parent, asRoot ? 0 : call.parentId, true);
-    view.setFloat64(at + RecordHeader.Root, asRoot ? call.id : call.rootId, true);
-    view.setFloat64(at + RecordHeader.Start, call.start, true);
-    view.setFloat64(at + RecordHeader.End, call.end, true);
+    // The header's fields are aligned: word and double indexes (see op-writer.ts for why not a DataView).
+    const i32 = out.i32;
+    const f64 = out.f64;
+    const word = at >> 2;
+    const double = at >> 3;
+    out.u8[at + RecordHeader.Kind] = RecordKind.Call;
+    i32[word + (RecordHeader.Function >> 2)] = fn.index;
+    i32[word + (RecordHeader.Depth >> 2)] = asRoot ? 0 : call.depth;
+    i32[word + (RecordHeader.Yielded >> 2)] = fn.generator && fn.captureResult ? call.yielded : -1;
+    f64[double + (RecordHeader.Id >> 3)] = call.id;
+    f64[double + (RecordHeader.Parent >> 3)] = asRoot ? 0 : call.parentId;
+    f64[double + (RecordHeader.Root >> 3)] = asRoot ? call.id : call.rootId;
+    f64[double + (RecordHeader.Start >> 3)] = call.start;
+    f64[double + (RecordHeader.End >> 3)] = call.end;
     out.pos = at + RecordHeader.CallValues;
     let flags = 0;
     let inputs = 0;
@@ -86,19 +90,22 @@ export class CallEncoder {
         outputs = 1;
       }
     }
-    view.setUint8(at + RecordHeader.Flags, flags);
-    view.setUint16(at + RecordHeader.InputCount, inputs, true);
-    view.setUint16(at + RecordHeader.OutputCount, outputs, true);
+    const u8 = out.u8;
+    u8[at + RecordHeader.Flags] = flags;
+    u8[at + RecordHeader.InputCount] = inputs;
+    u8[at + RecordHeader.InputCount + 1] = inputs >>> 8;
+    u8[at + RecordHeader.OutputCount] = outputs;
+    u8[at + RecordHeader.OutputCount + 1] = outputs >>> 8;
   }
 
   /** The inputs of a call tagged `snapshot`, copied now, at its entry. */
   encodeSnapshot(fn: FunctionHandle, args: unknown[]): Snapshot {
     for (;;) {
       const scratch = this.scratch;
-      scratch.reset(0, scratch.view.byteLength);
+      scratch.reset(0, scratch.u8.length);
       const count = this.encodeInputs(fn, args, scratch);
       if (!scratch.overflow) return { bytes: new Uint8Array(scratch.bytes.subarray(0, scratch.pos)), count };
-      this.scratch = new OpWriter(new ArrayBuffer(scratch.view.byteLength * 2));
+      this.scratch = new OpWriter(new ArrayBuffer(scratch.u8.length * 2));
     }
   }
 

@@ -114,7 +114,7 @@ function stopWriter(control: Int32Array): void {
 /** Calls in the ring from Tail to Head, per function index. */
 function countUnwritten(recording: Recording): number[] {
   const { producer } = recording;
-  const view = producer.out.view;
+  const view = new DataView(producer.data);
   const mask = producer.size - 1;
   const counts = new Array<number>(recording.functions.length).fill(0);
   for (let position = Atomics.load(producer.control, Control.Tail); position !== producer.headWord; ) {

@@ -189,17 +189,16 @@ export class Recording {
         for (let code = 0; code < DropCode.Count; code++) if (fn.dropped[code] !== 0) entries++;
       }
       if (out.room(RecordHeader.DropEntries + entries * DropEntry.Size)) {
-        const view = out.view;
-        view.setUint8(at + RecordHeader.Kind, RecordKind.Drops);
-        view.setUint32(at + RecordHeader.Function, entries, true);
+        out.u8[at + RecordHeader.Kind] = RecordKind.Drops;
+        out.i32[(at + RecordHeader.Function) >> 2] = entries;
         let entry = at + RecordHeader.DropEntries;
         for (const fn of functions) {
           for (let code = 0; code < DropCode.Count; code++) {
             const count = fn.dropped[code]!;
             if (count === 0) continue;
-            view.setUint32(entry + DropEntry.Function, fn.index, true);
-            view.setUint8(entry + DropEntry.Reason, code);
-            view.setFloat64(entry + DropEntry.Count, count, true);
+            out.i32[(entry + DropEntry.Function) >> 2] = fn.index;
+            out.u8[entry + DropEntry.Reason] = code;
+            out.f64[(entry + DropEntry.Count) >> 3] = count;
             entry += DropEntry.Size;
           }
         }

@@ -82,8 +82,8 @@ export class RingProducer {
     const content = out.pos - this.recordStart;
     const length = alignRecord(content);
     if (length > this.size - this.recordStart || length > this.free) return false;
-    out.view.setUint32(this.recordStart + RecordHeader.Length, length, true);
-    out.view.setUint8(this.recordStart + RecordHeader.Padding, length - content);
+    out.i32[(this.recordStart + RecordHeader.Length) >> 2] = length;
+    out.u8[this.recordStart + RecordHeader.Padding] = length - content;
     this.advance(length);
     return true;
   }
@@ -98,9 +98,8 @@ export class RingProducer {
     this.refresh();
     const toEnd = this.size - this.offset;
     if (this.free > toEnd && toEnd >= PAD_HEADER && this.offset !== 0) {
-      const view = this.out.view;
-      view.setUint32(this.offset, toEnd, true);
-      view.setUint8(this.offset + RecordHeader.Kind, RecordKind.Pad);
+      this.out.i32[(this.offset + RecordHeader.Length) >> 2] = toEnd;
+      this.out.u8[this.offset + RecordHeader.Kind] = RecordKind.Pad;
       this.advance(toEnd);
       return true;
     }

@@ -8,24 +8,30 @@ import { Op, TRUNCATION_REASONS } from '../ring';
 const defineProperty = Object.defineProperty;
 
 export class ValueDecoder {
-  private readonly view: DataView;
+  private readonly u8: Uint8Array;
+  private readonly i32: Int32Array;
+  private readonly f64: Float64Array;
   private readonly bytes: Buffer;
   private readonly stack: unknown[] = [];
 
   constructor(memory: SharedArrayBuffer) {
-    this.view = new DataView(memory);
+    this.u8 = new Uint8Array(memory);
+    this.i32 = new Int32Array(memory);
+    this.f64 = new Float64Array(memory);
     this.bytes = Buffer.from(memory);
   }
 
   /** The values written from `start` to `end`, in order. */
   decode(start: number, end: number): unknown[] {
-    const view = this.view;
+    const { u8, i32, f64 } = this;
     const stack = this.stack;
     stack.length = 0;
     let at = start;
     while (at < end) {
-      const op = view.getUint8(at++) as Op;
+      const op = u8[at++] as Op;
       switch (op) {
+        case Op.Nop:
+          break;
         case Op.Undefined:
           stack.push(undefined);
           break;
@@ -38,26 +44,35 @@ export class ValueDecoder {
         case Op.False:
           stack.push(false);
           break;
+        case Op.Int:
+          at = (at + 3) & ~3;
+          stack.push(i32[at >> 2]);
+          at += 4;
+          break;
         case Op.Number:
-          stack.push(view.getFloat64(at, true));
+          at = (at + 7) & ~7;
+          stack.push(f64[at >> 3]);
           at += 8;
           break;
         case Op.String:
         case Op.BigInt: {
-          const length = view.getUint32(at, true);
+          at = (at + 3) & ~3;
+          const length = i32[at >> 2]!;
           const text = this.bytes.toString('utf16le', at + 4, at + 4 + length * 2);
           at += 4 + length * 2;
           stack.push(op === Op.String ? text : BigInt(text));
           break;
         }
         case Op.Array: {
-          const count = view.getUint32(at, true);
+          at = (at + 3) & ~3;
+          const count = i32[at >> 2]!;
           at += 4;
           stack.push(stack.splice(stack.length - count, count));
           break;
         }
         case Op.Fields: {
-          const count = view.getUint32(at, true);
+          at = (at + 3) & ~3;
+          const count = i32[at >> 2]!;
           at += 4;
           const pairs = stack.splice(stack.length - count * 2, count * 2);
           const object: Record<string, unknown> = {};
@@ -80,7 +95,7 @@ export class ValueDecoder {
           break;
         }
         case Op.Truncated: {
-          const reason = TRUNCATION_REASONS[view.getUint8(at++)];
+          const reason = TRUNCATION_REASONS[u8[at++]!];
           const length = stack.pop();
           const kind = stack.pop();
           stack.push({ $type: 'truncated', reason, kind, length, value: stack.pop() });
