@@ -114,13 +114,13 @@ function stopWriter(control: Int32Array): void {
 /** Calls in the ring from Tail to Head, per function index. */
 function countUnwritten(recording: Recording): number[] {
   const { producer } = recording;
-  const view = new DataView(producer.data);
+  const { u8, i32 } = producer.out;
   const mask = producer.size - 1;
   const counts = new Array<number>(recording.functions.length).fill(0);
   for (let position = Atomics.load(producer.control, Control.Tail); position !== producer.headWord; ) {
     const at = position & mask;
-    if (view.getUint8(at + RecordHeader.Kind) === RecordKind.Call) counts[view.getUint32(at + RecordHeader.Function, true)]!++;
-    position = (position + view.getUint32(at + RecordHeader.Length, true)) | 0;
+    if (u8[at + RecordHeader.Kind] === RecordKind.Call) counts[i32[(at + RecordHeader.Function) >> 2]!]!++;
+    position = (position + i32[(at + RecordHeader.Length) >> 2]!) | 0;
   }
   return counts;
 }

@@ -44,7 +44,10 @@ interface Waiter {
 
 export class RingDrain {
   private readonly control: Int32Array;
-  private readonly view: DataView;
+  private readonly u8: Uint8Array;
+  private readonly u16: Uint16Array;
+  private readonly i32: Int32Array;
+  private readonly f64: Float64Array;
   private readonly mask: number;
   private readonly decoder: ValueDecoder;
   private readonly registry: RegistryReader;
@@ -59,7 +62,11 @@ export class RingDrain {
 
   constructor(handle: RingHandle, writer: TraceWriter) {
     this.control = new Int32Array(handle.control);
-    this.view = new DataView(handle.data);
+    // Typed arrays rather than a DataView, as on the recording side (record/op-writer.ts): fields are aligned.
+    this.u8 = new Uint8Array(handle.data);
+    this.u16 = new Uint16Array(handle.data);
+    this.i32 = new Int32Array(handle.data);
+    this.f64 = new Float64Array(handle.data);
     this.mask = handle.data.byteLength - 1;
     this.decoder = new ValueDecoder(handle.data);
     this.registry = new RegistryReader(this.control, handle.registry);
@@ -157,13 +164,12 @@ export class RingDrain {
 
   /** The records from `tail` towards `head`: calls decoded, drop totals merged. */
   private read(tail: number, head: number): { calls: CallRecord[]; end: number } {
-    const view = this.view;
     const calls: CallRecord[] = [];
     let position = tail;
     while (position !== head && calls.length < MAX_CALLS_PER_TRANSACTION) {
       const at = position & this.mask;
-      const length = view.getUint32(at + RecordHeader.Length, true);
-      const kind = view.getUint8(at + RecordHeader.Kind);
+      const length = this.i32[(at + RecordHeader.Length) >> 2]!;
+      const kind = this.u8[at + RecordHeader.Kind];
       if (kind === RecordKind.Call) calls.push(this.readCall(at, length));
       else if (kind === RecordKind.Drops) this.readDrops(at);
       position = (position + length) | 0;
@@ -172,12 +178,11 @@ export class RingDrain {
   }
 
   private readCall(at: number, length: number): CallRecord {
-    const view = this.view;
-    const flags = view.getUint8(at + RecordHeader.Flags);
-    const inputCount = view.getUint16(at + RecordHeader.InputCount, true);
-    const outputCount = view.getUint16(at + RecordHeader.OutputCount, true);
+    const flags = this.u8[at + RecordHeader.Flags]!;
+    const inputCount = this.u16[(at + RecordHeader.InputCount) >> 1]!;
+    const outputCount = this.u16[(at + RecordHeader.OutputCount) >> 1]!;
     const failed = (flags & CallFlags.Failed) !== 0;
-    const values = this.decoder.decode(at + RecordHeader.CallValues, at + length - view.getUint8(at + RecordHeader.Padding));
+    const values = this.decoder.decode(at + RecordHeader.CallValues, at + length - this.u8[at + RecordHeader.Padding]!);
     // The recording side wrote exactly these many values; anything else is a bug there, and must cost this
     // call its values, not the whole batch its place in the database.
     const expected = inputCount + (failed ? ERROR_VALUES : outputCount);
@@ -189,29 +194,28 @@ export class RingDrain {
     const inputs = (flags & CallFlags.InputsCaptured) !== 0 ? values.slice(0, inputCount) : null;
     const rest = values.slice(inputs === null ? 0 : inputCount);
     return {
-      fn: view.getUint32(at + RecordHeader.Function, true),
-      id: view.getFloat64(at + RecordHeader.Id, true),
-      parent: view.getFloat64(at + RecordHeader.Parent, true),
-      root: view.getFloat64(at + RecordHeader.Root, true),
-      depth: view.getUint32(at + RecordHeader.Depth, true),
-      start: view.getFloat64(at + RecordHeader.Start, true),
-      end: view.getFloat64(at + RecordHeader.End, true),
+      fn: this.i32[(at + RecordHeader.Function) >> 2]!,
+      id: this.f64[(at + RecordHeader.Id) >> 3]!,
+      parent: this.f64[(at + RecordHeader.Parent) >> 3]!,
+      root: this.f64[(at + RecordHeader.Root) >> 3]!,
+      depth: this.i32[(at + RecordHeader.Depth) >> 2]!,
+      start: this.f64[(at + RecordHeader.Start) >> 3]!,
+      end: this.f64[(at + RecordHeader.End) >> 3]!,
       inputs,
       outputs: (flags & CallFlags.OutputsCaptured) !== 0 ? rest : null,
       outputFallback: (flags & CallFlags.OutputFallback) !== 0,
-      yielded: view.getInt32(at + RecordHeader.Yielded, true),
+      yielded: this.i32[(at + RecordHeader.Yielded) >> 2]!,
       error: failed ? { type: rest[0] as string, message: rest[1] as string, stack: rest[2] as string | null } : null,
     };
   }
 
   private readDrops(at: number): void {
-    const view = this.view;
-    const entries = view.getUint32(at + RecordHeader.Function, true);
+    const entries = this.i32[(at + RecordHeader.Function) >> 2]!;
     for (let i = 0; i < entries; i++) {
       const entry = at + RecordHeader.DropEntries + i * DropEntry.Size;
-      const fn = view.getUint32(entry + DropEntry.Function, true);
-      const reason = DROP_REASON_CODES[view.getUint8(entry + DropEntry.Reason)]!;
-      this.setDrop(fn, reason, view.getFloat64(entry + DropEntry.Count, true));
+      const fn = this.i32[(entry + DropEntry.Function) >> 2]!;
+      const reason = DROP_REASON_CODES[this.u8[entry + DropEntry.Reason]!]!;
+      this.setDrop(fn, reason, this.f64[(entry + DropEntry.Count) >> 3]!);
     }
   }
 
