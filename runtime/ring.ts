@@ -26,13 +26,11 @@ export const enum Control {
   Tail,
   /** 1 while the writer is waiting for records: the producer wakes it (Atomics.notify on Head) when there is a batch's worth. */
   WriterWaiting,
-  /** 1 asks the writer to commit what it has and stop reading (the process is exiting past its deadline). */
-  Stop,
   /** The writer's state: WriterState. */
   Writer,
   /** Test hook: write attempts left that end the writer thread abruptly before their commit. */
   CrashesLeft,
-  /** Functions published in the registry (see FunctionRegistry below). */
+  /** Functions published in the function registry (below). */
   Functions,
   /** Bytes of the registry in use. */
   FunctionBytes,
@@ -105,7 +103,6 @@ export const enum DropEntry {
 
 /** Why a call was not recorded; stored as `drops.reason`. The order is the wire code. */
 export const DROP_REASON_CODES = ['overload', 'not_sampled', 'write_failed', 'exit_timeout'] as const;
-export type RecordedDropReason = (typeof DROP_REASON_CODES)[number];
 export const enum DropCode {
   Overload,
   NotSampled,

@@ -34,7 +34,7 @@ const MAX_CALLS_PER_TRANSACTION = 8192;
 /** A failed call's type, message and stack. */
 const ERROR_VALUES = 3;
 const WRITE_ATTEMPTS = 3;
-/** How long one statement waits for another process's lock; the loop then looks at Stop and tries again. */
+/** How long one statement waits for another process's lock; the loop then looks at the Writer state and tries again. */
 const BUSY_SLICE_MS = 250;
 
 interface Waiter {
