@@ -14,7 +14,6 @@ const builds = {
   observatory: {},
   otel: { runtime: '../../runtimes/otel.cjs' },
   pino: { runtime: '../../runtimes/pino.cjs' },
-  'main-thread-sqlite': { runtime: '../../runtimes/main-thread-sqlite.cjs' },
 };
 
 export function buildAll() {

@@ -5,7 +5,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from './paths.mjs';
 
-const packages = ['typescript', 'ts-patch', 'piscina', 'better-sqlite3', '@opentelemetry/sdk-trace-base', '@opentelemetry/api', 'pino'];
+const packages = [
+  'typescript', 'ts-patch', 'piscina', 'better-sqlite3', '@opentelemetry/sdk-trace-base', '@opentelemetry/sdk-trace', '@opentelemetry/api',
+  'pino', 'sonic-boom',
+];
 
 function installedVersion(name) {
   // Read the file directly: some packages (piscina) do not export their package.json.
@@ -32,5 +35,7 @@ export function describeEnvironment() {
     memoryGB: Math.round(os.totalmem() / 2 ** 30),
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     performanceNowNs: clockReadNs(),
+    /** At the start of the run; the end-to-end figures carry their own. */
+    loadAverage: os.loadavg()[0],
   };
 }

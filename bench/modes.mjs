@@ -1,4 +1,5 @@
-// How much each mode measures. `quick` answers "did this change make things worse" in under two minutes;
+// How much each mode measures. `quick` answers "did this change make things worse" in about three minutes on a
+// two-core machine;
 // `full` is what bench/README.md publishes.
 import { mainShapeNames } from './micro/drivers.mjs';
 import { variantNames } from './micro/variants.mjs';
@@ -11,15 +12,23 @@ const quick = {
     sampling: { warmupSamples: 20, warmupMs: 150, samples: 12, sampleCalls: 4096, maxRecordedBytes: 32 << 20, settleMs: 100 },
   },
   scaling: {
-    shapes: ['params-0', 'params-1', 'params-4', 'params-16', 'string-8B', 'string-1KB', 'string-64KB', 'object-21B', 'object-1KB', 'object-64KB'],
+    shapes: ['params-0', 'params-16', 'string-8B', 'string-1KB', 'object-21B', 'object-1KB'],
     variants: ['baseline', 'observatory'],
     rounds: 1,
   },
   asyncContext: { rounds: 3, sampling: { warmupSamples: 20, samples: 12, sampleCalls: 4096 } },
+  // The writer-alone case stores as many calls as the end-to-end run (run.mjs), the SQLite-alone cases these.
   ceiling: { calls: 200_000, rounds: 1 },
-  endToEnd: { calls: 500_000, chunk: 10_000, rounds: 1, threads: [1, 2] },
-  mainThread: { rate: 50_000, durationMs: 2000, chunk: 10_000, rounds: 1 },
-  saturation: { rates: [50_000, 75_000, 100_000, 125_000, 150_000, 200_000, 300_000, 400_000], durationMs: 1500, chunk: 10_000 },
+  endToEnd: { calls: 2_000_000, rounds: 1 },
+  mainThread: {
+    rate: 50_000,
+    warmupMs: 500,
+    durationMs: 1500,
+    chunk: 10_000,
+    rounds: 2,
+    cases: { add: ['baseline', 'floor', 'observatory', 'otel', 'pino'], order: ['baseline', 'observatory'] },
+  },
+  saturation: { rates: [100_000, 200_000, 300_000, 400_000, 500_000, 600_000, 800_000], durationMs: 1500, chunk: 10_000 },
 };
 
 const full = {
@@ -39,10 +48,10 @@ const full = {
   },
   asyncContext: { rounds: 7, sampling: { warmupSamples: 40, samples: 40, sampleCalls: 4096 } },
   ceiling: { calls: 1_000_000, rounds: 3 },
-  endToEnd: { calls: 5_000_000, chunk: 10_000, rounds: 3, threads: [1, 2] },
-  mainThread: { rate: 50_000, durationMs: 5000, chunk: 10_000, rounds: 3 },
+  endToEnd: { calls: 2_000_000, rounds: 3 },
+  mainThread: { ...quick.mainThread, warmupMs: 1000, durationMs: 5000, rounds: 5 },
   saturation: {
-    rates: [50_000, 75_000, 100_000, 125_000, 150_000, 175_000, 200_000, 250_000, 300_000, 400_000, 600_000, 800_000],
+    rates: [100_000, 150_000, 200_000, 250_000, 300_000, 350_000, 400_000, 500_000, 600_000, 800_000, 1_000_000],
     durationMs: 5000,
     chunk: 10_000,
   },

@@ -1,4 +1,4 @@
-// `npm run bench` (quick, under two minutes) and `npm run bench:full` (the published table).
+// `npm run bench` (quick, about three minutes) and `npm run bench:full` (the published table).
 // Compiles bench/src through the real transformer, measures, prints the report to stdout, writes
 // bench/results/<date>[-quick].json, and in full mode replaces the results section of bench/README.md.
 import * as fs from 'node:fs';
@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { buildAll } from './build.mjs';
 import { measureAsyncContext } from './async-context/measure.mjs';
 import { measureCeiling } from './ceiling/measure.mjs';
-import { measureEndToEnd, measureMainThreadAtRate, measureSaturation, measureThreads } from './e2e/measure.mjs';
+import { measureEndToEnd, measureMainThreadAtRate, measureSaturation } from './e2e/measure.mjs';
 import { describeEnvironment } from './environment.mjs';
 import { measurePerCall } from './micro/measure.mjs';
 import { modes } from './modes.mjs';
@@ -28,7 +28,10 @@ log(`ts-observatory benchmark, ${mode} mode`);
 buildAll();
 fs.mkdirSync(scratchDir, { recursive: true });
 const environment = describeEnvironment();
-log(`${environment.node}, V8 ${environment.v8}, ${environment.cpu} x ${environment.cores}; ${JSON.stringify(environment.packages)}`);
+log(
+  `${environment.node}, V8 ${environment.v8}, ${environment.cpu} x ${environment.cores}; ${JSON.stringify(environment.packages)}; ` +
+    `1-minute load average ${environment.loadAverage.toFixed(2)}`,
+);
 
 log(`per-call overhead (${elapsed()})`);
 const micro = measurePerCall(settings.micro, log);
@@ -37,19 +40,17 @@ const scaling = measurePerCall({ ...settings.scaling, sampling: settings.micro.s
 log(`async context (${elapsed()})`);
 const asyncContext = measureAsyncContext(settings.asyncContext, log);
 log(`storage ceiling (${elapsed()})`);
-const ceiling = measureCeiling(settings.ceiling, log);
-log(`end to end (${elapsed()})`);
+const ceiling = measureCeiling({ ...settings.ceiling, writerCalls: settings.endToEnd.calls }, log);
+log(`end to end, OBSERVATORY_ON_FULL=wait (${elapsed()})`);
 const endToEnd = measureEndToEnd(settings.endToEnd, log);
-log(`main thread at a rate both designs sustain (${elapsed()})`);
+log(`main-thread CPU per call at ${settings.mainThread.rate.toLocaleString('en-US')} calls/s (${elapsed()})`);
 const mainThread = measureMainThreadAtRate(settings.mainThread, log);
-log(`worker threads (${elapsed()})`);
-const threads = measureThreads(settings.endToEnd, log);
-log(`saturation (${elapsed()})`);
+log(`saturation, OBSERVATORY_ON_FULL=drop (${elapsed()})`);
 const saturation = measureSaturation(settings.saturation, log);
 log(`done (${elapsed()})`);
 
 const date = new Date().toISOString().slice(0, 10);
-const results = { date, mode, durationSeconds: (Date.now() - started) / 1000, environment, settings, micro, scaling, asyncContext, ceiling, endToEnd, mainThread, threads, saturation };
+const results = { date, mode, durationSeconds: (Date.now() - started) / 1000, environment, settings, micro, scaling, asyncContext, ceiling, endToEnd, mainThread, saturation };
 results.targets = checkTargets(results);
 
 fs.mkdirSync(resultsDir, { recursive: true });

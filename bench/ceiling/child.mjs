@@ -7,13 +7,18 @@
 //   engine-no-<index>   the same without that one index (calls_by_function_time, calls_by_time, calls_by_trace),
 //                       to tell what each index costs a call
 //   engine-bare         the same with no secondary index at all
-//   writer              the runtime's own writer (runtime/writer.ts) on one thread, given batch messages exactly
-//                       as a pool thread receives them, built beforehand by the runtime from real calls
+//   writer              the runtime's own writer (TraceWriter, dist/runtime/store/writer.js) on this thread, fed
+//                       `add` CallRecords as the writer thread's drain decodes them from the ring, prepared before
+//                       each batch is timed, in batches of 8192 calls, each inside begin()/write()/commit(): the
+//                       JavaScript path of the writer thread without the ring
 //
-// Each writes in transactions of 4096 calls, the runtime's batch size. Bytes per call are the file's pages after
-// a checkpoint over the calls stored.
+// Each writes in transactions of 8192 calls, what the writer thread commits at most at once
+// (MAX_CALLS_PER_TRANSACTION in runtime/store/drain.ts). Bytes per call are the file's pages after a checkpoint
+// over the calls stored.
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import { checkpointedBytes } from '../e2e/database.mjs';
 import { repoRoot } from '../paths.mjs';
 
 const require = createRequire(import.meta.url);
@@ -21,7 +26,7 @@ const runtime = file => require(path.join(repoRoot, 'dist', 'runtime', file));
 const Database = require('better-sqlite3');
 const [caseName, callsText, dbPath] = process.argv.slice(2);
 const calls = Number(callsText);
-const BATCH = 4096;
+const BATCH = 8192;
 
 const ADD = {
   name: 'add', group: 'ceiling', file: 'ceiling.ts', line: 1, column: 1, kind: 'function', async: false, generator: false,
@@ -68,35 +73,42 @@ function engine(dropped) {
   for (let first = 1; first <= calls; first += BATCH) write.immediate(first);
   const ms = performance.now() - start;
   const stored = Math.ceil(calls / BATCH) * BATCH;
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  const bytes = db.pragma('page_count', { simple: true }) * db.pragma('page_size', { simple: true });
+  const bytes = checkpointedBytes(db);
   db.close();
   return { calls: stored, ms, bytesPerCall: bytes / stored };
 }
 
 function writer() {
-  const recorder = runtime('recorder.js');
-  const { registerFunction } = runtime('function-handle.js');
-  const { BatchBuilder } = runtime('batch.js');
-  const { TraceWriter } = runtime('writer.js');
-  const handle = registerFunction(ADD, 1);
-  const builder = new BatchBuilder(recorder.queue);
-  const messages = [];
-  for (let made = 0; made < calls; made += BATCH) {
-    for (let i = 0; i < BATCH; i++) {
-      const call = recorder.enter(handle, [made + i, 1]);
-      recorder.exit(call, made + i + 1);
-      recorder.done(call);
+  const { TraceWriter } = runtime('store/writer.js');
+  const info = {
+    token: randomBytes(16).toString('hex'), pid: process.pid, threadId: 0, timeOrigin: performance.timeOrigin, argv: process.argv,
+    retentionHours: 0, redact: [], maxValueSize: 16384, flushIntervalMs: 50,
+  };
+  const traceWriter = new TraceWriter(dbPath, info, 32 << 20);
+  const meta = () => ADD;
+  let ms = 0;
+  for (let first = 1; first <= calls; first += BATCH) {
+    // What the drain hands the writer: `add(n, 1)` returning n + 1, a root call of its own trace.
+    const batch = [];
+    for (let n = first; n < first + BATCH; n++) {
+      const start = n * 0.002;
+      batch.push({
+        fn: 0, id: n, parent: 0, root: n, depth: 0, start, end: start + 0.0002, inputs: [n, 1], outputs: [n + 1],
+        outputFallback: false, yielded: -1, error: null,
+      });
     }
-    // What a pool thread receives is a structured clone of the message.
-    messages.push(structuredClone(builder.next()));
+    const started = performance.now();
+    traceWriter.begin();
+    traceWriter.write({ calls: batch, drops: [], highWater: 0 }, meta);
+    traceWriter.commit();
+    ms += performance.now() - started;
   }
-  const traceWriter = new TraceWriter(dbPath);
-  const start = performance.now();
-  for (const message of messages) traceWriter.write(message);
-  const ms = performance.now() - start;
   traceWriter.close();
-  return { calls: messages.length * BATCH, ms };
+  const stored = Math.ceil(calls / BATCH) * BATCH;
+  const db = new Database(dbPath);
+  const bytes = checkpointedBytes(db);
+  db.close();
+  return { calls: stored, ms, bytesPerCall: bytes / stored };
 }
 
 const droppedIndexes = { engine: [], 'engine-bare': INDEXES, ...Object.fromEntries(INDEXES.map(index => [`engine-no-${index}`, [index]])) };

@@ -1,38 +1,54 @@
-// One end-to-end run of `add` under one design, alone in this process: `node child.mjs <design> <plan>`.
-// The plan is JSON: `{ calls, chunk }` makes `calls` calls as fast as possible, yielding to the event loop
-// after every `chunk` calls as a program doing other work would; `{ rate, durationMs, chunk }` makes calls
-// at `rate` per second in bursts, each burst catching up with the schedule, for `durationMs`.
-// Prints one JSON line of timings; the parent counts the committed rows after this process has exited.
+// One end-to-end run of one shape under one variant (micro/variants.mjs), alone in this process:
+// `node child.mjs <variant> <plan>`. The plan is JSON with the shape (`add`: `add(i, 1)`; `order`:
+// `itemCount({ id, items: [1, 2, 3] })`) and either `{ calls }`, that many calls in one synchronous loop that
+// never yields, or `{ rate, durationMs, chunk }`, calls at `rate` per second in bursts every millisecond, each
+// burst catching up with the schedule, for `durationMs`, after `warmupMs` paced the same way and not counted
+// (so that what is measured is the steady state, not the compiler's first look at the code).
+// Prints one JSON line of timings and main-thread CPU times; the parent counts the committed rows after this
+// process has exited.
+import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
-import { designs } from './designs.mjs';
-import { mainThreadCpuMs, processCpuMs } from './thread-cpu.mjs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { variants } from '../micro/variants.mjs';
+import { mainThreadCpuNs, processCpuNs } from './thread-cpu.mjs';
 
-const [designName, planJson] = process.argv.slice(2);
+const [variantName, planJson] = process.argv.slice(2);
 const plan = JSON.parse(planJson);
-const design = designs[designName];
-const add = design.load();
+const variant = variants[variantName];
+const fns = variant.load();
+
+/** Eight preallocated orders, so that the shape measures passing a small object, not allocating one. */
+const orders = Array.from({ length: 8 }, (_, i) => ({ id: i, items: [1, 2, 3] }));
+
+const loops = {
+  add: (first, count) => {
+    const add = fns.add;
+    let sum = 0;
+    for (let i = first; i < first + count; i++) sum += add(i, 1);
+    return sum;
+  },
+  order: (first, count) => {
+    const itemCount = fns.itemCount;
+    let sum = 0;
+    for (let i = first; i < first + count; i++) sum += itemCount(orders[i & 7]);
+    return sum;
+  },
+};
+const loop = loops[plan.shape];
 
 let checksum = 0;
 let made = 0;
 
 function burst(count) {
-  let sum = 0;
-  for (let i = 0; i < count; i++) sum += add(made + i, 1);
+  checksum += loop(made, count);
   made += count;
-  checksum += sum;
 }
 
-async function asFastAsPossible() {
-  while (made < plan.calls) {
-    burst(Math.min(plan.chunk, plan.calls - made));
-    await yieldToEventLoop();
-  }
-}
-
-async function paced(start) {
-  for (let elapsed = 0; elapsed < plan.durationMs; elapsed = performance.now() - start) {
-    let due = Math.floor((plan.rate * elapsed) / 1000) - made;
+async function paced(durationMs) {
+  const start = performance.now();
+  const before = made;
+  for (let elapsed = 0; elapsed < durationMs; elapsed = performance.now() - start) {
+    let due = Math.floor((plan.rate * elapsed) / 1000) - (made - before);
     while (due > 0) {
       const count = Math.min(due, plan.chunk);
       burst(count);
@@ -42,27 +58,37 @@ async function paced(start) {
   }
 }
 
-const busyBefore = performance.eventLoopUtilization();
-const mainCpuBefore = mainThreadCpuMs();
-const cpuBefore = processCpuMs();
+if (plan.rate && plan.warmupMs) await paced(plan.warmupMs);
+const warmupCalls = made;
+
+const cpu = [mainThreadCpuNs()];
+const processCpuBefore = processCpuNs();
 const start = performance.now();
-await (plan.rate ? paced(start) : asFastAsPossible());
+if (plan.rate) await paced(plan.durationMs);
+else burst(plan.calls);
 const callsDone = performance.now();
-const busyCalling = performance.eventLoopUtilization(busyBefore);
-await design.shutdown();
-const committed = performance.now();
-const busy = performance.eventLoopUtilization(busyBefore);
+cpu.push(mainThreadCpuNs());
+// Everything recorded is handed off (committed, exported, written) before the recorder is torn down.
+if (variant.settle) await variant.settle();
+const flushed = performance.now();
+cpu.push(mainThreadCpuNs());
+if (variant.shutdown) await variant.shutdown();
+const shutDown = performance.now();
+cpu.push(mainThreadCpuNs());
 
 process.stdout.write(
   `${JSON.stringify({
-    calls: made,
+    calls: made - warmupCalls,
+    allCalls: made,
     callMs: callsDone - start,
-    totalMs: committed - start,
-    mainBusyCallingMs: busyCalling.active,
-    mainBusyMs: busy.active,
-    mainCpuMs: mainThreadCpuMs() - mainCpuBefore,
-    processCpuMs: processCpuMs() - cpuBefore,
+    flushedMs: flushed - start,
+    totalMs: shutDown - start,
+    mainCpuCallingNs: cpu[1] - cpu[0],
+    mainCpuFlushedNs: cpu[2] - cpu[0],
+    mainCpuShutdownNs: cpu[3] - cpu[2],
+    processCpuNs: processCpuNs() - processCpuBefore,
     maxRssMB: process.resourceUsage().maxRSS / 1024,
+    loadAverage: os.loadavg()[0],
     checksum,
   })}\n`,
 );

@@ -3,29 +3,30 @@ import * as fs from 'node:fs';
 import Database from 'better-sqlite3';
 
 /**
- * Rows committed to `dbPath`: calls, the values packed in them (what the call_values view would list, counted
- * without unpacking them: a call's outputs are an array, or an object when they did not fit their declared
- * shape), dropped calls and the fullest ring's high-water mark in bytes.
+ * Rows committed to `dbPath`: calls, calls counted as not recorded (in total and by reason), the fullest
+ * ring's high-water mark in bytes, and the file's size in bytes after a checkpoint.
  */
 export function countCommitted(dbPath) {
-  if (!fs.existsSync(dbPath)) return { calls: 0, values: 0, drops: 0, ringHighWater: null };
-  const db = new Database(dbPath, { readonly: true });
+  if (!fs.existsSync(dbPath)) return { calls: 0, drops: 0, dropsByReason: {}, ringHighWater: null, fileBytes: 0 };
+  const db = new Database(dbPath);
   try {
-    const count = sql => db.prepare(sql).pluck().get() ?? 0;
+    const dropsByReason = Object.fromEntries(db.prepare('SELECT reason, sum(count) FROM drops GROUP BY reason').raw().all());
     return {
-      calls: count('SELECT count(*) FROM calls'),
-      values: count(
-        `SELECT sum(coalesce(json_array_length(inputs), 0)
-                    + CASE json_type(outputs) WHEN 'array' THEN json_array_length(outputs)
-                                              WHEN 'object' THEN (SELECT count(*) FROM json_each(outputs)) ELSE 0 END)
-           FROM calls`,
-      ),
-      drops: count('SELECT sum(count) FROM drops'),
+      calls: db.prepare('SELECT count(*) FROM calls').pluck().get(),
+      drops: Object.values(dropsByReason).reduce((total, n) => total + n, 0),
+      dropsByReason,
       ringHighWater: db.prepare('SELECT max(buffer_high_water) FROM processes').pluck().get() ?? null,
+      fileBytes: checkpointedBytes(db),
     };
   } finally {
     db.close();
   }
+}
+
+/** The database's size once its write-ahead log is checkpointed into it: page count times page size. */
+export function checkpointedBytes(db) {
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  return db.pragma('page_count', { simple: true }) * db.pragma('page_size', { simple: true });
 }
 
 /** Deletes a database file with its WAL and shared-memory files. */

@@ -1,109 +1,134 @@
-// End-to-end runs of `add`: each in its own child process with its own database, counted after the process
-// has exited, so every figure is about rows that really reached SQLite.
+// End-to-end runs: each in its own child process with its own database, counted after the process has exited,
+// so every figure about ts-observatory is about rows that really reached SQLite.
 import * as path from 'node:path';
 import { runChild } from '../child-process.mjs';
+import { variants } from '../micro/variants.mjs';
 import { scratchDir } from '../paths.mjs';
 import { summarize } from '../stats.mjs';
 import { countCommitted, removeDatabase } from './database.mjs';
 
 const childScript = path.join(import.meta.dirname, 'child.mjs');
+const rate = value => `${Math.round(value).toLocaleString('en-US')} calls/s`;
 
-/** One run of `design` with `plan` (see child.mjs) and extra environment; timings and committed counts. */
-export function runOnce(design, plan, env = {}) {
-  const dbPath = path.join(scratchDir, `e2e-${design}.db`);
+/** One run of `variant` with `plan` (see child.mjs) and extra environment; timings and what was committed. */
+export function runOnce(variant, plan, env = {}) {
+  const dbPath = path.join(scratchDir, `e2e-${variant}.db`);
   removeDatabase(dbPath);
-  const run = runChild(childScript, [design, JSON.stringify(plan)], { env: { OBSERVATORY_DB: dbPath, ...env } });
-  const committed = countCommitted(dbPath);
+  const run = runChild(childScript, [variant, JSON.stringify(plan)], { env: { OBSERVATORY_DB: dbPath, ...variants[variant].env, ...env } });
+  const committed = variants[variant].records ? countCommitted(dbPath) : null;
   removeDatabase(dbPath);
   return {
     calls: run.calls,
-    committedCalls: committed.calls,
-    committedValues: committed.values,
-    drops: committed.drops,
-    ringHighWater: committed.ringHighWater,
-    callsPerSecond: committed.calls / (run.totalMs / 1000),
-    valueRowsPerSecond: committed.values / (run.totalMs / 1000),
+    /** Including the paced warm-up's, which are recorded too. */
+    allCalls: run.allCalls,
+    committedCalls: committed?.calls ?? null,
+    drops: committed?.drops ?? null,
+    overloadDrops: committed?.dropsByReason.overload ?? 0,
+    ringHighWater: committed?.ringHighWater ?? null,
+    bytesPerCall: committed ? committed.fileBytes / run.allCalls : null,
+    callsPerSecond: committed ? committed.calls / (run.totalMs / 1000) : null,
     callLoopMs: run.callMs,
     totalMs: run.totalMs,
-    mainBusyNsPerCall: (run.mainBusyMs * 1e6) / run.calls,
-    mainCpuNsPerCall: (run.mainCpuMs * 1e6) / run.calls,
-    processCpuNsPerCall: (run.processCpuMs * 1e6) / run.calls,
+    mainCpuNsPerCall: run.mainCpuFlushedNs / run.calls,
+    mainCpuCallingNsPerCall: run.mainCpuCallingNs / run.calls,
+    mainCpuShutdownMs: run.mainCpuShutdownNs / 1e6,
+    processCpuNsPerCall: run.processCpuNs / run.calls,
     peakRssMB: run.maxRssMB,
+    loadAverage: run.loadAverage,
     stderr: run.stderr,
   };
 }
 
-const summarizedFields = [
-  'callsPerSecond', 'valueRowsPerSecond', 'totalMs', 'callLoopMs',
-  'mainBusyNsPerCall', 'mainCpuNsPerCall', 'processCpuNsPerCall', 'peakRssMB',
-];
+function summarizeRuns(runs, fields) {
+  return Object.fromEntries(fields.map(field => [field, summarize(runs.map(run => run[field]))]));
+}
 
-/** Repeats a run `rounds` times; medians and spreads of its figures, totals of its drops and losses. */
-function repeat(rounds, runIt) {
-  const runs = Array.from({ length: rounds }, runIt);
+/**
+ * `add` called `calls` times in one synchronous loop that never yields, with OBSERVATORY_ON_FULL=wait, so
+ * that every call must be committed: calls per second are committed calls over the time from the first call
+ * until shutdown() resolved.
+ */
+export function measureEndToEnd({ calls, rounds }, log) {
+  const runs = Array.from({ length: rounds }, () => {
+    const run = runOnce('observatory', { shape: 'add', calls }, { OBSERVATORY_ON_FULL: 'wait' });
+    const missing = run.allCalls - run.committedCalls;
+    log(
+      `  ${rate(run.callsPerSecond)} committed, ${Math.round(run.bytesPerCall)} bytes/call, ` +
+        `1-minute load average ${run.loadAverage.toFixed(2)}` +
+        (missing === 0 && run.drops === 0 ? '' : `; NOT ALL COMMITTED: ${missing} calls missing, ${run.drops} counted as dropped`),
+    );
+    return { ...run, missing };
+  });
   return {
-    calls: runs[0].calls,
-    ...Object.fromEntries(summarizedFields.map(field => [field, summarize(runs.map(run => run[field]))])),
+    calls,
+    ...summarizeRuns(runs, [
+      'callsPerSecond', 'totalMs', 'callLoopMs', 'mainCpuNsPerCall', 'processCpuNsPerCall', 'peakRssMB', 'bytesPerCall', 'loadAverage',
+    ]),
+    missing: runs.reduce((total, run) => total + run.missing, 0),
     drops: runs.reduce((total, run) => total + run.drops, 0),
-    missing: runs.reduce((total, run) => total + (run.calls - run.committedCalls - run.drops), 0),
-    valueRowsPerCall: runs[0].committedValues / Math.max(1, runs[0].committedCalls),
     ringHighWater: Math.max(...runs.map(run => run.ringHighWater ?? 0)),
     warnings: [...new Set(runs.map(run => run.stderr).filter(Boolean))],
   };
 }
 
-/** `add` called `calls` times as fast as possible, under the real runtime and the main-thread design. */
-export function measureEndToEnd({ calls, chunk, rounds }, log) {
-  const results = {};
-  for (const design of ['observatory', 'main-thread-sqlite']) {
-    results[design] = repeat(rounds, () => runOnce(design, { calls, chunk }));
-    log(`  ${design}: ${Math.round(results[design].callsPerSecond.median).toLocaleString('en-US')} calls/s committed`);
-  }
-  return results;
-}
-
-/** The real runtime with each pool size in `threads`. */
-export function measureThreads({ calls, chunk, rounds, threads }, log) {
-  return Object.fromEntries(
-    threads.map(count => {
-      const result = repeat(rounds, () => runOnce('observatory', { calls, chunk }, { OBSERVATORY_THREADS: String(count) }));
-      log(`  OBSERVATORY_THREADS=${count}: ${Math.round(result.callsPerSecond.median).toLocaleString('en-US')} calls/s committed`);
-      return [count, result];
-    }),
-  );
-}
-
 /**
- * The main thread's time per call of both designs at one paced rate that both sustain, so that neither drops
- * anything and both do all their work: event-loop busy time per call above the uninstrumented `add` paced the
- * same way (which takes out the cost of the pacing itself).
+ * The main thread's own CPU time per call (schedstat) at one paced rate, from the first call until the
+ * recorder has handed off everything (flushed), for each shape's variants; every variant's figure is also
+ * given above the uninstrumented function paced the same way (which takes out the pacing itself). Runs are
+ * interleaved, with the order rotated from round to round, so that drift of a shared machine spreads evenly.
  */
-export function measureMainThreadAtRate({ rate, durationMs, chunk, rounds }, log) {
-  const busy = design => summarize(Array.from({ length: rounds }, () => runOnce(design, { rate, durationMs, chunk }).mainBusyNsPerCall));
-  const baseline = busy('baseline');
-  const results = { rate, durationMs, baseline };
-  for (const design of ['observatory', 'main-thread-sqlite']) {
-    const run = busy(design);
-    results[design] = { ...run, aboveBaseline: run.median - baseline.median };
-    log(`  ${design} at ${rate.toLocaleString('en-US')} calls/s: ${Math.round(results[design].aboveBaseline)} ns/call above the baseline`);
+export function measureMainThreadAtRate({ rate: callsPerSecond, warmupMs, durationMs, chunk, rounds, cases }, log) {
+  const pairs = Object.entries(cases).flatMap(([shape, list]) => list.map(variant => ({ shape, variant })));
+  const runs = new Map(pairs.map(pair => [pair, []]));
+  for (let round = 0; round < rounds; round++) {
+    const offset = round % pairs.length;
+    for (const pair of [...pairs.slice(offset), ...pairs.slice(0, offset)]) {
+      runs.get(pair).push(runOnce(pair.variant, { shape: pair.shape, rate: callsPerSecond, warmupMs, durationMs, chunk }));
+    }
+  }
+  const results = { rate: callsPerSecond, warmupMs, durationMs };
+  for (const [shape, list] of Object.entries(cases)) {
+    const byVariant = Object.fromEntries(
+      list.map(variant => {
+        const variantRuns = runs.get(pairs.find(pair => pair.shape === shape && pair.variant === variant));
+        return [
+          variant,
+          {
+            ...summarizeRuns(variantRuns, ['mainCpuNsPerCall', 'mainCpuCallingNsPerCall', 'mainCpuShutdownMs']),
+            calls: variantRuns[0].calls,
+            notCommitted: variants[variant].records
+              ? variantRuns.reduce((total, run) => total + (run.allCalls - run.committedCalls), 0)
+              : null,
+          },
+        ];
+      }),
+    );
+    const baseline = byVariant.baseline.mainCpuNsPerCall.median;
+    for (const result of Object.values(byVariant)) result.aboveBaseline = result.mainCpuNsPerCall.median - baseline;
+    results[shape] = byVariant;
+    log(`  ${shape}: ${list.filter(v => v !== 'baseline').map(v => `${v} ${Math.round(byVariant[v].aboveBaseline)} ns`).join(', ')} above the loop (${Math.round(baseline)} ns)`);
   }
   return results;
 }
 
 /**
- * Paced bursts at rising rates until the drops table is no longer empty (or the main thread cannot make the
- * calls at the asked rate any more). Every rate runs in a fresh process with a fresh database.
+ * Paced bursts at rising rates, with the default ring and OBSERVATORY_ON_FULL=drop, until the runtime sheds
+ * traces (drops with reason `overload`), or the main thread cannot make the calls at the asked rate any more.
+ * Every rate runs in a fresh process with a fresh database.
  */
 export function measureSaturation({ rates, durationMs, chunk }, log) {
   const steps = [];
-  for (const rate of rates) {
-    const run = runOnce('observatory', { rate, durationMs, chunk });
+  for (const asked of rates) {
+    const run = runOnce('observatory', { shape: 'add', rate: asked, durationMs, chunk }, { OBSERVATORY_ON_FULL: 'drop' });
     const achievedRate = run.calls / (durationMs / 1000);
-    steps.push({ rate, achievedRate, drops: run.drops, committedCalls: run.committedCalls, calls: run.calls, ringHighWater: run.ringHighWater, drainMs: run.totalMs - run.callLoopMs, mainBusyNsPerCall: run.mainBusyNsPerCall });
-    log(`  ${rate.toLocaleString('en-US')} calls/s asked, ${Math.round(achievedRate).toLocaleString('en-US')} made: ${run.drops} drops`);
-    if (run.drops > 0 || achievedRate < 0.9 * rate) break;
+    steps.push({
+      rate: asked, achievedRate, overloadDrops: run.overloadDrops, drops: run.drops, committedCalls: run.committedCalls, calls: run.calls,
+      ringHighWater: run.ringHighWater, drainMs: run.totalMs - run.callLoopMs, mainCpuNsPerCall: run.mainCpuNsPerCall,
+    });
+    log(`  ${rate(asked)} asked, ${rate(achievedRate)} made: ${run.overloadDrops} shed (overload), ${run.drops} drops in all`);
+    if (run.overloadDrops > 0 || achievedRate < 0.9 * asked) break;
   }
-  const firstDropping = steps.find(step => step.drops > 0);
-  const lastClean = steps.filter(step => step.drops === 0).at(-1);
+  const firstDropping = steps.find(step => step.overloadDrops > 0);
+  const lastClean = steps.filter(step => step.overloadDrops === 0).at(-1);
   return { durationMs, steps, dropsBeginAt: firstDropping?.rate ?? null, highestCleanRate: lastClean?.rate ?? null };
 }

@@ -1,24 +1,23 @@
-// CPU time of this process's main thread alone. process.cpuUsage() sums every thread (worker pool, libuv
-// pool, GC helpers), and Node 20 has no per-thread counter, so this reads Linux's per-task accounting.
+// CPU time of this process's main thread alone. process.cpuUsage() sums every thread (the writer thread,
+// libuv's pool, GC helpers), event-loop utilization counts time the thread was runnable but waiting for a
+// core, and /proc/<pid>/stat counts in 10 ms ticks; Linux's per-task scheduler statistics give the time the
+// thread itself ran, in nanoseconds.
 import * as fs from 'node:fs';
 
-// /proc reports in USER_HZ ticks, which the kernel ABI fixes at 100 per second: 10 ms resolution.
-const MS_PER_TICK = 10;
+// The main thread's task id is the process id.
+const schedstat = `/proc/self/task/${process.pid}/schedstat`;
 
-/** Main-thread user + system CPU time in milliseconds, or NaN where /proc is not available. */
-export function mainThreadCpuMs() {
+/** Nanoseconds the main thread has run on a CPU (first field of its schedstat), or NaN where there is none. */
+export function mainThreadCpuNs() {
   try {
-    const stat = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-    // Fields after the parenthesized command name; utime and stime are fields 14 and 15 of the whole line.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK;
+    return Number(fs.readFileSync(schedstat, 'utf8').split(' ', 1)[0]);
   } catch {
     return NaN;
   }
 }
 
-/** User + system CPU time of every thread of this process, in milliseconds. */
-export function processCpuMs() {
+/** User + system CPU time of every thread of this process, in nanoseconds. */
+export function processCpuNs() {
   const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
+  return (user + system) * 1000;
 }

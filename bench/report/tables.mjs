@@ -24,6 +24,7 @@ function environmentTable(environment) {
       ['CPU', `${environment.cpu}, ${environment.cores} cores, ${environment.memoryGB} GB`],
       ['OS', environment.os],
       ['one `performance.now()`', `${ns(environment.performanceNowNs)} ns`],
+      ['1-minute load average at the start', environment.loadAverage.toFixed(2)],
     ],
   );
 }
@@ -83,15 +84,16 @@ const ceilingLabels = {
   'engine-no-calls_by_time': 'SQLite alone, the same without calls_by_time',
   'engine-no-calls_by_trace': 'SQLite alone, the same without calls_by_trace',
   'engine-bare': 'SQLite alone, the same rows with no secondary index',
-  writer: "the runtime's writer alone, on one thread, from batch messages",
+  writer: "the runtime's writer alone (TraceWriter fed prepared CallRecords, 8,192 per transaction), no ring",
 };
 
 // Schema 3 stores one row per call, so calls/s are rows/s.
 function ceilingTable(ceiling) {
   return markdownTable(
-    ['what stores the calls', 'add calls/s (rows/s)', 'bytes per call'],
+    ['what stores the calls', 'calls', 'add calls/s (rows/s)', 'bytes per call'],
     Object.entries(ceiling).map(([name, result]) => [
       ceilingLabels[name],
+      count(result.calls),
       spread(result, count),
       result.bytesPerCall === null ? '–' : count(result.bytesPerCall),
     ]),
@@ -134,45 +136,53 @@ function scalingTable(scaling) {
   );
 }
 
-const endToEndHeader = [
-  'calls', 'committed calls/s', 'value rows/s', 'main thread busy ns/call', 'main thread CPU ns/call',
-  'all threads CPU ns/call', 'call loop ms', 'until committed ms', 'peak RSS MB', 'drops', 'unaccounted',
-];
-
-function endToEndRow(result) {
-  return [
-    count(result.calls), spread(result.callsPerSecond, count), spread(result.valueRowsPerSecond, count),
-    spread(result.mainBusyNsPerCall), spread(result.mainCpuNsPerCall), spread(result.processCpuNsPerCall),
-    spread(result.callLoopMs, count), spread(result.totalMs, count), spread(result.peakRssMB, count),
-    count(result.drops), count(result.missing),
-  ];
-}
-
-function endToEndTable(endToEnd) {
-  return markdownTable(['design', ...endToEndHeader], Object.entries(endToEnd).map(([design, result]) => [design, ...endToEndRow(result)]));
-}
-
-function mainThreadTable(mainThread) {
+function endToEndTable(endToEnd, ceiling) {
   return markdownTable(
-    ['design', 'main thread busy ns/call', 'above the uninstrumented loop'],
     [
-      ['uninstrumented `add`', spread(mainThread.baseline), '–'],
-      ['observatory', spread(mainThread.observatory), ns(mainThread.observatory.aboveBaseline)],
-      ['main-thread-sqlite', spread(mainThread['main-thread-sqlite']), ns(mainThread['main-thread-sqlite'].aboveBaseline)],
+      'calls', 'committed calls/s', 'x writer alone', '1-minute load average', 'bytes per call', 'main thread CPU ns/call',
+      'all threads CPU ns/call', 'call loop ms', 'until shutdown() resolved ms', 'peak RSS MB', 'ring high water MB', 'drops', 'missing',
     ],
+    [[
+      count(endToEnd.calls), spread(endToEnd.callsPerSecond, count), ratio(endToEnd.callsPerSecond.median / ceiling.writer.median),
+      spread(endToEnd.loadAverage, value => value.toFixed(2)), spread(endToEnd.bytesPerCall, count), spread(endToEnd.mainCpuNsPerCall),
+      spread(endToEnd.processCpuNsPerCall), spread(endToEnd.callLoopMs, count), spread(endToEnd.totalMs, count),
+      spread(endToEnd.peakRssMB, count), (endToEnd.ringHighWater / 2 ** 20).toFixed(1), count(endToEnd.drops), count(endToEnd.missing),
+    ]],
   );
 }
 
-function threadsTable(threads) {
-  return markdownTable(['OBSERVATORY_THREADS', ...endToEndHeader], Object.entries(threads).map(([n, result]) => [n, ...endToEndRow(result)]));
+const pacedLabels = {
+  baseline: 'uninstrumented (the loop and the pacing)',
+  floor: 'floor: two clock reads and a record into a Float64Array, by hand',
+  observatory: 'ts-observatory',
+  otel: 'OpenTelemetry span, BatchSpanProcessor, serializing exporter',
+  pino: 'pino line to an asynchronous file',
+};
+
+function mainThreadTable(mainThread) {
+  const rows = [];
+  for (const shape of ['add', 'order']) {
+    for (const [variant, result] of Object.entries(mainThread[shape])) {
+      const above = variant === 'baseline' ? '–' : ns(result.aboveBaseline);
+      const versusOurs = variant === 'baseline' || variant === 'observatory' ? '–' : ratio(result.aboveBaseline / mainThread[shape].observatory.aboveBaseline);
+      rows.push([
+        shape === 'add' ? '`add(i, 1)`' : '`itemCount({ id, items: [1, 2, 3] })`', pacedLabels[variant], spread(result.mainCpuNsPerCall), above,
+        versusOurs, ns(result.mainCpuShutdownMs.median * 1e6 / result.calls), result.notCommitted === null ? '–' : count(result.notCommitted),
+      ]);
+    }
+  }
+  return markdownTable(
+    ['call', 'recorder', 'main-thread CPU ns/call', 'above the loop', '/ ts-observatory', 'teardown ns/call (not included)', 'not committed'],
+    rows,
+  );
 }
 
 function saturationTable(saturation) {
   return markdownTable(
-    ['asked calls/s', 'made calls/s', 'drops', 'committed', 'ring high water bytes', 'drain after last call ms', 'main busy ns/call'],
+    ['asked calls/s', 'made calls/s', 'shed (overload)', 'drops, all reasons', 'committed', 'ring high water MB', 'drain after last call ms', 'main-thread CPU ns/call'],
     saturation.steps.map(step => [
-      count(step.rate), count(step.achievedRate), count(step.drops), count(step.committedCalls),
-      count(step.ringHighWater), count(step.drainMs), ns(step.mainBusyNsPerCall),
+      count(step.rate), count(step.achievedRate), count(step.overloadDrops), count(step.drops), count(step.committedCalls),
+      ((step.ringHighWater ?? 0) / 2 ** 20).toFixed(1), count(step.drainMs), ns(step.mainCpuNsPerCall),
     ]),
   );
 }
@@ -183,7 +193,7 @@ function targetsTable(targets) {
 
 /** The whole report as Markdown. */
 export function renderReport(results) {
-  const { environment, settings, micro, scaling, asyncContext, ceiling, endToEnd, mainThread, threads, saturation, targets } = results;
+  const { environment, settings, micro, scaling, asyncContext, ceiling, endToEnd, mainThread, saturation, targets } = results;
   return [
     `### Environment (${results.date}, ${results.mode} mode)`,
     environmentTable(environment),
@@ -193,7 +203,7 @@ export function renderReport(results) {
     '### Per call, cost above baseline (ns) and ratios',
     costTable(micro),
     '### Main-thread busy time per call including hand-off, above baseline (ns)',
-    'Event-loop busy time from the first measured call until the recorder has shut down, divided by the measured calls: the hot path plus whatever the recorder does later on the main thread (hand-off to the worker pool, span export, log formatting).',
+    'Event-loop busy time from the first measured call until the recorder has shut down, divided by the measured calls: the hot path plus whatever the recorder does later on the main thread (ts-observatory: flushing and stopping its writer thread; OTel: span export; pino: log formatting). Event-loop time counts time spent waiting for a core too; the paced table below counts the thread\'s own CPU time.',
     busyTable(micro),
     recordedNote(micro),
     '### Cost against parameter count and argument size (ns per call)',
@@ -202,18 +212,16 @@ export function renderReport(results) {
     `Each case in its own process, ${settings.asyncContext.rounds} rounds; ns per call, median (lowest–highest). AsyncLocalStorage would also follow calls through unmonitored async code, but costs about what the whole recording does per call, and makes every other await of the program slower; the brackets cost nothing outside monitored functions.`,
     asyncContextTable(asyncContext),
     '### Storage ceiling: how fast `add` calls can be stored at all',
-    `${count(settings.ceiling.calls)} calls of \`add\` (one call row each, its values packed in it), in transactions of 4,096 calls, ${settings.ceiling.rounds} rounds; bytes per call are the file's pages after a checkpoint.`,
+    `\`add\` calls (one call row each, its values packed in it), in transactions of 8,192 calls, ${settings.ceiling.rounds} round(s); bytes per call are the file's pages after a checkpoint.`,
     ceilingTable(ceiling),
-    '### End to end: `add` until every row is committed',
-    endToEndTable(endToEnd),
-    'The calls are made as fast as the loop can, far above what either design stores: ts-observatory drops what its queue cannot hold (counted in `drops`), the straightforward design holds the main thread until every row is written. Its main-thread time per call is therefore compared at a rate both sustain, below.',
-    `### Main thread at ${count(mainThread.rate)} calls/s, where neither design drops anything`,
-    `Paced as in the saturation runs, ${count(mainThread.durationMs)} ms per run, ${settings.mainThread.rounds} run(s) per design; event-loop busy time per call, which includes the hand-off to the pool (ts-observatory) or the inserts (straightforward).`,
+    `### End to end: ${count(endToEnd.calls)} \`add\` calls in a synchronous loop, OBSERVATORY_ON_FULL=wait, until every call is committed`,
+    `${settings.endToEnd.rounds} run(s); committed calls per second over the time from the first call until \`shutdown()\` resolved; rows counted after the process exited; bytes per call are the file's pages after a checkpoint over the calls made. The 1-minute load average is read as each run ends; near or above ${environment.cores} (the cores of this machine), other work was sharing it.`,
+    endToEndTable(endToEnd, ceiling),
+    `### Main thread at ${count(mainThread.rate)} calls/s: its own CPU time per call`,
+    `Calls paced in bursts every millisecond, ${count(mainThread.warmupMs)} ms of warm-up then ${count(mainThread.durationMs)} ms measured, ${settings.mainThread.rounds} run(s) per row, interleaved. CPU time the main thread itself ran (\`/proc/self/task/<pid>/schedstat\`, ns) from the first measured call until the recorder had handed off everything (flush), per call; the teardown after that (\`shutdown()\`) is shown apart.`,
     mainThreadTable(mainThread),
-    '### Worker threads',
-    threadsTable(threads),
-    '### Saturation: paced bursts at rising rates',
-    `Each rate runs ${count(saturation.durationMs)} ms in a fresh process. Drops begin at: ${saturation.dropsBeginAt === null ? 'no drops at any rate tried' : `${count(saturation.dropsBeginAt)} calls/s`}.`,
+    '### Saturation: paced bursts at rising rates, OBSERVATORY_ON_FULL=drop, default ring',
+    `Each rate runs ${count(saturation.durationMs)} ms in a fresh process. Traces shed (drops with reason \`overload\`) begin at: ${saturation.dropsBeginAt === null ? 'no shedding at any rate tried' : `${count(saturation.dropsBeginAt)} calls/s`}.`,
     saturationTable(saturation),
     '### Targets',
     targetsTable(targets),

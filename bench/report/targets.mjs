@@ -1,13 +1,81 @@
 import { count, percent } from './format.mjs';
 
-// The issue's targets, checked against one run's medians. Every "cost" is time above the baseline, so a
-// variant's own work is compared, not the loop and the function body that every variant shares.
+// The issue's targets, checked against one run's medians. Every "cost" is time above the uninstrumented
+// function measured the same way in the same run, so a variant's own work is compared, not the loop, the
+// pacing and the function body that every variant shares.
 
 export function costOver(micro, shape, variant) {
   return micro[shape][variant].hotNs.median - micro[shape].baseline.hotNs.median;
 }
 
-export function checkTargets({ micro, endToEnd, mainThread, saturation, ceiling }) {
+const rate = value => `${count(value)} calls/s`;
+const nsText = value => `${value.toFixed(0)} ns`;
+
+function pacedTargets(mainThread) {
+  const add = mainThread.add;
+  const ours = add.observatory.aboveBaseline;
+  const floor = add.floor.aboveBaseline;
+  const otel = add.otel.aboveBaseline;
+  const pino = add.pino.aboveBaseline;
+  const order = mainThread.order.observatory.aboveBaseline;
+  const at = `at ${rate(mainThread.rate)}, main-thread CPU per call above the uninstrumented loop`;
+  return [
+    {
+      target: `paced add: ts-observatory at most 2.5x the hand-written floor (${at})`,
+      measured: `${(ours / floor).toFixed(2)}x the floor (${nsText(ours)} vs ${nsText(floor)})`,
+      met: ours <= 2.5 * floor,
+    },
+    {
+      target: 'paced add: at least 8x less than an OpenTelemetry span (BatchSpanProcessor, serializing exporter)',
+      measured: `${(otel / ours).toFixed(1)}x less (${nsText(otel)} vs ${nsText(ours)})`,
+      met: otel >= 8 * ours,
+    },
+    {
+      target: 'paced add: at least 8x less than a pino line to an asynchronous file',
+      measured: `${(pino / ours).toFixed(1)}x less (${nsText(pino)} vs ${nsText(ours)})`,
+      met: pino >= 8 * ours,
+    },
+    {
+      target: 'paced small object argument `{ id, items: [1, 2, 3] }`: ts-observatory at most 600 ns above the loop',
+      measured: `${nsText(order)} above the loop`,
+      met: order <= 600,
+    },
+  ];
+}
+
+function endToEndTargets(endToEnd, ceiling) {
+  const sustained = endToEnd.callsPerSecond.median;
+  const writer = ceiling.writer.median;
+  const load = `1-minute load average ${endToEnd.loadAverage.median.toFixed(2)}`;
+  const bytes = endToEnd.bytesPerCall.median;
+  return [
+    {
+      target: `end to end: ${count(endToEnd.calls)} add() calls in a synchronous loop, OBSERVATORY_ON_FULL=wait, every call committed`,
+      measured: `${count(endToEnd.missing)} calls missing, ${count(endToEnd.drops)} counted as dropped`,
+      met: endToEnd.missing === 0 && endToEnd.drops === 0,
+    },
+    {
+      target: 'end to end at least 0.85x the writer-alone ceiling measured in the same run',
+      measured: `${(sustained / writer).toFixed(2)}x (${rate(sustained)} vs the writer alone ${rate(writer)})`,
+      met: sustained >= 0.85 * writer,
+    },
+    {
+      target: 'end to end at least 500,000 calls/s on an otherwise quiet machine',
+      measured:
+        `${rate(sustained)} (${load}); SQLite alone, multi-row INSERTs: ${rate(ceiling.engine.median)} into this schema, ` +
+        `${rate(ceiling['engine-bare'].median)} with no secondary index`,
+      met: sustained >= 500_000,
+    },
+    {
+      target: 'aim: under 100 bytes per add() call in the database file (after a checkpoint)',
+      measured: `${bytes.toFixed(0)} bytes per call`,
+      met: bytes < 100,
+    },
+  ];
+}
+
+/** The per-call hot-path checks of the micro-benchmark (samples of back-to-back calls, recorder drained between). */
+function hotPathTargets(micro) {
   const observatoryCost = costOver(micro, 'add', 'observatory');
   const floorCost = costOver(micro, 'add', 'floor');
   const otelCost = costOver(micro, 'add', 'otel');
@@ -15,24 +83,19 @@ export function checkTargets({ micro, endToEnd, mainThread, saturation, ceiling 
   const offCost = costOver(micro, 'add', 'observatory-off');
   const switchCost = costOver(micro, 'add', 'switch');
   const baselineAdd = micro.add.baseline.hotNs.median;
-  const e2e = endToEnd.observatory;
-  const ours = mainThread.observatory.aboveBaseline;
-  const theirs = mainThread['main-thread-sqlite'].aboveBaseline;
-  const sustained = e2e.callsPerSecond.median;
-  const rate = value => `${count(value)} calls/s`;
   return [
     {
-      target: 'instrumented add (recording on) costs at most 2x the floor',
+      target: 'hot path: instrumented add (recording on) costs at most 2x the floor',
       measured: `${(observatoryCost / floorCost).toFixed(2)}x the floor (${observatoryCost.toFixed(1)} ns vs ${floorCost.toFixed(1)} ns)`,
       met: observatoryCost <= 2 * floorCost,
     },
     {
-      target: 'at least 10x cheaper than an OpenTelemetry span',
+      target: 'hot path: at least 10x cheaper than an OpenTelemetry span',
       measured: `${(otelCost / observatoryCost).toFixed(1)}x cheaper (${otelCost.toFixed(0)} ns vs ${observatoryCost.toFixed(1)} ns)`,
       met: otelCost >= 10 * observatoryCost,
     },
     {
-      target: 'at least 3x cheaper than a pino log line',
+      target: 'hot path: at least 3x cheaper than a pino log line',
       measured: `${(pinoCost / observatoryCost).toFixed(1)}x cheaper (${pinoCost.toFixed(0)} ns vs ${observatoryCost.toFixed(1)} ns)`,
       met: pinoCost >= 3 * observatoryCost,
     },
@@ -43,28 +106,9 @@ export function checkTargets({ micro, endToEnd, mainThread, saturation, ceiling 
         `off flag written by hand (switch) alone adds ${percent(switchCost / baselineAdd)} (${switchCost.toFixed(2)} ns)`,
       met: offCost < 0.1 * baselineAdd,
     },
-    {
-      target: 'end to end at least 500,000 calls/s of add committed to SQLite',
-      measured:
-        `${rate(sustained)} (${count(e2e.calls)} calls); the writer alone on one thread: ${rate(ceiling.writer.median)}; ` +
-        `SQLite alone, multi-row INSERTs: ${rate(ceiling.engine.median)} into this schema, ` +
-        `${rate(ceiling['engine-bare'].median)} with no secondary index`,
-      met: sustained >= 500_000,
-    },
-    {
-      target: 'zero drops below saturation',
-      measured:
-        `paced: no drops up to ${rate(saturation.highestCleanRate ?? 0)}` +
-        (saturation.dropsBeginAt === null ? '' : `, drops from ${rate(saturation.dropsBeginAt)}`) +
-        `; sustained end to end: ${rate(sustained)}; ${count(e2e.missing)} calls unaccounted for`,
-      met: e2e.missing === 0 && (saturation.highestCleanRate ?? 0) >= 0.75 * sustained,
-    },
-    {
-      target: 'main thread at least 3x less time per call than the straightforward design',
-      measured:
-        `${(theirs / ours).toFixed(1)}x less at ${rate(mainThread.rate)}, where neither drops anything ` +
-        `(${ours.toFixed(0)} ns vs ${theirs.toFixed(0)} ns of event-loop time per call above the uninstrumented loop)`,
-      met: theirs >= 3 * ours,
-    },
   ];
+}
+
+export function checkTargets({ micro, endToEnd, mainThread, ceiling }) {
+  return [...pacedTargets(mainThread), ...endToEndTargets(endToEnd, ceiling), ...hotPathTargets(micro)];
 }

@@ -1,11 +1,19 @@
 // A stand-in for ts-observatory/runtime that writes one pino log line per call (function, arguments, result,
-// duration) to /dev/null through an asynchronous destination. It implements the contract of
+// duration) to a real file through an asynchronous destination: bench/.build/scratch/pino-<pid>.log, removed
+// when the process exits. It implements the contract of
 // runtime/contract.ts, so it runs behind the very same emitted code as the real runtime. CommonJS because the
 // emitted code `require`s it.
+const fs = require('node:fs');
+const path = require('node:path');
 const pino = require('pino');
 const { exit, fail, passThrough } = require('./outcome.cjs');
 
-const destination = pino.destination({ dest: '/dev/null', sync: false });
+const scratch = path.join(__dirname, '..', '.build', 'scratch');
+fs.mkdirSync(scratch, { recursive: true });
+const dest = path.join(scratch, `pino-${process.pid}.log`);
+process.on('exit', () => fs.rmSync(dest, { force: true }));
+
+const destination = pino.destination({ dest, sync: false });
 const logger = pino(destination);
 
 function register(_contractVersion, meta) {

@@ -41,3 +41,13 @@ export class Counter {
 export function sum8(a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number): number {
   return a + b + c + d + e + f + g + h;
 }
+
+export interface Order {
+  id: number;
+  items: number[];
+}
+
+/** @monitor */
+export function itemCount(order: Order): number {
+  return order.id + order.items.length;
+}
