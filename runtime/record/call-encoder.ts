@@ -39,9 +39,10 @@ export class CallEncoder {
 
   /**
    * Writes `call` at `out.pos`. A call written `asRoot` has its link to its caller cut: it is a failure kept
-   * from a trace that is not recorded, and must not point at a parent that has no row.
+   * from a trace that is not recorded, and must not point at a parent that has no row. Without `withValues`,
+   * its inputs and outputs are left out (a call whose values do not fit in the whole ring).
    */
-  encode(call: Call, out: OpWriter, asRoot: boolean): void {
+  encode(call: Call, out: OpWriter, asRoot: boolean, withValues = true): void {
     const at = out.pos;
     if (!out.room(RecordHeader.CallValues)) return;
     const fn = call.fn;
@@ -63,7 +64,7 @@ export class CallEncoder {
     let flags = 0;
     let inputs = 0;
     let outputs = 0;
-    if (fn.captureArgs) {
+    if (fn.captureArgs && withValues) {
       flags |= CallFlags.InputsCaptured;
       const snapshot = call.snapshot;
       if (snapshot !== null) {
@@ -79,7 +80,7 @@ export class CallEncoder {
       out.string(thrown.type);
       out.string(thrown.message);
       out.primitive(thrown.stack);
-    } else if (fn.captureResult) {
+    } else if (fn.captureResult && withValues) {
       flags |= CallFlags.OutputsCaptured;
       const meta = fn.meta;
       if (fitsOutputShape(meta, call.value)) {

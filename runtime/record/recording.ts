@@ -17,8 +17,11 @@
  * for this instance, so a Drops record read twice changes nothing.
  *
  * Waiting for room gives up only when the writer released nothing for STALL_MS, or did not start within
- * STARTUP_MS: a writer that cannot commit (the file locked for that long) or cannot be started. The call is then counted as `write_failed`, and a warning says
- * so once.
+ * STARTUP_MS: a writer that cannot commit (the file locked for that long) or cannot be started. The call is
+ * then counted as `write_failed`, and a warning says so once.
+ *
+ * Test hook: OBSERVATORY_TEST_WORKER_CRASHES=N makes the writer thread end abruptly, mid-transaction, the
+ * first N times it is about to commit (store/drain.ts), so that the tests can watch piscina replace it.
  */
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
@@ -159,16 +162,11 @@ export class Recording {
     }
   }
 
+  /** The call's row, without its inputs and outputs (a failure keeps its error text if that fits). */
   private writeWithoutValues(call: Call, asRoot: boolean): void {
     const producer = this.producer;
     producer.begin();
-    const args = call.args;
-    call.args = [];
-    const status = call.status;
-    // A failure keeps its error text; an empty ring always has room for a header and that.
-    call.value = status === CallStatus.Err ? call.value : undefined;
-    this.encoder.encode(call, producer.out, asRoot);
-    call.args = args;
+    this.encoder.encode(call, producer.out, asRoot, false);
     if (!producer.publish()) this.countDrop(call.fn, DropCode.WriteFailed);
   }
 
