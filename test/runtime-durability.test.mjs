@@ -123,6 +123,21 @@ for (let i = 0; i < 50000; i++) root(i);
   t.true(ring.buffer_high_water <= 65536);
 });
 
+test('a call whose values are larger than the whole ring keeps its row, without its values', async t => {
+  const prog = program(`${OK_AND_BAD}
+ok('x'.repeat(50000));
+ok(1);
+`);
+  const env = { OBSERVATORY_BUFFER_MB: '0.0625', OBSERVATORY_MAX_STRING: '100000', OBSERVATORY_MAX_VALUE_SIZE: '200000' };
+  const result = await run(prog, { env });
+  t.is(result.status, 0, result.stderr);
+  t.deepEqual(readCalls(prog.dbPath).map(call => [call.fn, call.status, call.values]), [
+    ['ok', 'OK', []],
+    ['ok', 'OK', [['i', 'INPUT', 'number', 1], ['result', 'OUTPUT', 'unknown', 1]]],
+  ]);
+  t.deepEqual(drops(prog.dbPath), []);
+});
+
 test('sampled-out traces are counted as not_sampled, and their failures kept', async t => {
   const prog = program(`${OK_AND_BAD}${TRACES}
 for (let i = 0; i < 100; i++) root(i);

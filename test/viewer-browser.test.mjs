@@ -5,10 +5,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
-import { examplesDir, recordExamples } from './helpers/pipeline.mjs';
+import { examplesDir, recordExamples, squeezedCopy } from './helpers/pipeline.mjs';
 import { startDashboard } from './helpers/serve.mjs';
 import { readCalls } from './helpers/trace.mjs';
-import { program, removePrograms, run } from './runtime-harness.mjs';
+import { program, query, removePrograms, run } from './runtime-harness.mjs';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const screenshots = path.join(repoRoot, '.test-out', 'screenshots');
@@ -48,6 +48,35 @@ async function openPage() {
   return { page, errors };
 }
 
+/** A ring size as the recording notes print it: bytes, KB or MB with at most one decimal. */
+function size(bytes) {
+  if (bytes >= 1024 * 1024) return `${Number((bytes / 1024 / 1024).toFixed(1)).toLocaleString('en-US')} MB`;
+  if (bytes >= 1024) return `${Number((bytes / 1024).toFixed(1)).toLocaleString('en-US')} KB`;
+  return `${bytes} bytes`;
+}
+
+/**
+ * Checks the page's "Ring high-water mark" sentence against the processes table of `file`: the fullest ring's
+ * high-water mark and size, a pid whose ring came that close to full, and how many rings there are.
+ */
+async function checkRingNote(t, page, file, { rings, bytes }) {
+  const instances = query(file, 'SELECT pid, buffer_bytes AS bytes, buffer_high_water AS highWater FROM processes WHERE buffer_bytes > 0');
+  t.is(instances.length, rings);
+  const top = Math.max(...instances.map(ring => ring.highWater / ring.bytes));
+  const fullest = instances.filter(ring => ring.highWater / ring.bytes === top);
+  const note = /^Ring high-water mark: (.+) of (.+) \(pid (\d+), the fullest of (\d+) rings\)\.$/.exec(await page.locator('#ring-note').textContent());
+  t.truthy(note);
+  t.deepEqual([note[1], note[2], Number(note[4])], [size(fullest[0].highWater), size(bytes), rings]);
+  t.true(fullest.every(ring => ring.bytes === bytes));
+  t.true(fullest.some(ring => ring.pid === Number(note[3])), `pid ${note[3]}`);
+  return fullest[0];
+}
+
+/** The time labels of the Functions page's latency chart. */
+function latencyTicks(page) {
+  return page.locator('#latency-chart svg text').evaluateAll(texts => texts.map(text => text.textContent).filter(text => /^\d\d:\d\d/.test(text)));
+}
+
 function launch() {
   return chromium.launchPersistentContext(path.join(scratch, 'profile'), {
     executablePath: '/usr/bin/chromium',
@@ -77,6 +106,10 @@ test.serial('filter to a function, open a call, check its values and parent, ope
   await page.locator('#calls-table tbody tr[data-call]').first().waitFor();
   t.regex(await page.locator('#last-updated').textContent(), /^Last updated \d\d:\d\d:\d\d \(\d+ seconds? ago\)$/);
   t.is(await page.locator('#calls-table tr.first').count(), calls.length);
+  t.deepEqual(await page.locator('#calls-table thead th').allTextContents(), ['Time', 'Process', 'Data', 'Data Type', 'Declared Type', 'Data Value', 'Status', 'Duration']);
+  // Data Type is the direction, Declared Type the TypeScript type, for each variable of the call.
+  const cells = await page.locator(`#calls-table tr[data-call="${target.id}"]`).evaluateAll(rows => rows.map(row => [...row.cells].slice(2, 5).map(cell => cell.textContent)));
+  t.deepEqual(cells, target.values.map(([name, direction, type]) => [name, direction, type]));
   await page.screenshot({ path: path.join(screenshots, 'dashboard-calls.png'), fullPage: true });
 
   await page.locator('#filter-status').selectOption('ERR');
@@ -123,21 +156,31 @@ test.serial('filter to a function, open a call, check its values and parent, ope
   await page.locator('#stats-table tbody tr.clickable').first().waitFor();
   await page.locator('#latency-chart svg').waitFor();
   t.is(await page.locator('#stats-table tbody tr').count(), new Set(calls.map(call => call.fn)).size);
-  t.regex(await page.locator('#queue-note').textContent(), /^Queue high-water mark: \d+ of 131,072 records \(pid \d+, the fullest of 2 recording processes\)\.$/);
+  await checkRingNote(t, page, dbPath, { rings: 2, bytes: 32 * 1024 * 1024 });
   t.false(await page.locator('#drops-notice').isVisible(), 'nothing was dropped');
-  // The examples run for well under a second: the time axis tells its ticks apart by the millisecond.
-  const ticks = await page.locator('#latency-chart svg text').evaluateAll(texts => texts.map(text => text.textContent).filter(text => /^\d\d:\d\d/.test(text)));
-  t.true(ticks.length > 1 && ticks.every(tick => /^\d\d:\d\d:\d\d\.\d{3}$/.test(tick)), ticks.join(' '));
+  t.deepEqual(await page.locator('#stats-table td.dropped').allTextContents(), Array(new Set(calls.map(call => call.fn)).size).fill('0'));
+  // However long the runs took, the time axis labels its ticks in one format, and no two alike.
+  const ticks = await latencyTicks(page);
+  t.true(ticks.length > 1 && ticks.every(tick => /^\d\d:\d\d(:\d\d(\.\d{3})?)?$/.test(tick)), ticks.join(' '));
+  t.is(new Set(ticks.map(tick => tick.length)).size, 1, ticks.join(' '));
   t.is(new Set(ticks).size, ticks.length, ticks.join(' '));
   await page.screenshot({ path: path.join(screenshots, 'dashboard-functions.png'), fullPage: true });
+
+  // The same calls within 400 ms: the time axis tells its ticks apart by the millisecond.
+  const squeezed = await serve(await squeezedCopy(dbPath, path.join(scratch, 'squeezed.db'), 400_000), examplesDir);
+  await page.goto(`${squeezed}#/functions`);
+  await page.locator('#latency-chart svg').waitFor();
+  const fineTicks = await latencyTicks(page);
+  t.true(fineTicks.length > 1 && fineTicks.every(tick => /^\d\d:\d\d:\d\d\.\d{3}$/.test(tick)), fineTicks.join(' '));
+  t.is(new Set(fineTicks).size, fineTicks.length, fineTicks.join(' '));
 
   t.deepEqual(pageErrors, []);
 });
 
 test.serial('long values open to a preview with "show more"; what the user opened survives refreshes; drops are shown', async t => {
   // describe() takes a 3,000-character string (and then one too long to keep, which is recorded truncated) and
-  // returns 44 lines of pretty JSON; tick() then overflows a 50-record queue, so all but 48 of its 1,000 calls
-  // are dropped in each run.
+  // returns 44 lines of pretty JSON; tick() then makes 5,000 calls in one synchronous loop through a 64 KB ring,
+  // which sheds whole traces once it is half full: each run records some of them and counts the rest as overload.
   const prog = program(`
 const __describe = __observatory.register(2, meta('describe', { params: ['text'], paramTypes: ['string'], returnType: '{ lines: string[] }' }));
 const __tick = __observatory.register(2, meta('tick', { params: ['i'], paramTypes: ['number'] }));
@@ -151,11 +194,13 @@ function tick(i) {
 }
 describe('x'.repeat(3000));
 describe('y'.repeat(5000));
-for (let i = 0; i < 1000; i++) tick(i);
+for (let i = 0; i < 5000; i++) tick(i);
 `);
-  const record = async () => t.is((await run(prog, { env: { OBSERVATORY_QUEUE_CAPACITY: '50' } })).status, 0);
+  const record = async () => t.is((await run(prog, { env: { OBSERVATORY_BUFFER_MB: '0.0625' } })).status, 0);
   await record();
-  const [described, truncated] = readCalls(prog.dbPath).filter(call => call.fn === 'describe');
+  const describes = readCalls(prog.dbPath).filter(call => call.fn === 'describe');
+  t.is(describes.length, 2, 'the ring was empty when describe was called');
+  const [described, truncated] = describes;
   const base = await serve(prog.dbPath, prog.dir);
   const { page, errors } = await openPage();
 
@@ -198,12 +243,24 @@ for (let i = 0; i < 1000; i++) tick(i);
   await page.locator('#auto-refresh').uncheck();
   await page.setViewportSize({ width: 1400, height: 900 });
 
+  const [{ rows }] = query(prog.dbPath, "SELECT count(*) AS rows FROM calls c JOIN functions f ON f.id = c.function_id WHERE f.name = 'tick'");
+  const drops = query(prog.dbPath, 'SELECT f.name, d.reason, sum(d.count) AS n FROM drops d JOIN functions f ON f.id = d.function_id GROUP BY f.name, d.reason');
+  const shed = 10_000 - rows;
+  t.true(rows > 0 && shed > 0, `${rows} of 10,000 calls of tick recorded`);
+  t.deepEqual(drops, [{ name: 'tick', reason: 'overload', n: shed }], 'every call of tick not recorded is counted as overload');
+  const n = shed.toLocaleString('en-US');
+
   await page.goto(`${base}#/functions`);
   const notice = page.locator('#drops-notice');
   await notice.waitFor();
-  t.is(await notice.textContent(), 'Warning: 1,904 calls were not recorded (1,904 queue full); these figures leave them out.');
-  t.is(await page.locator('#stats-table tr[data-process="prog.tick"] td.dropped').textContent(), '1,904');
-  t.regex(await page.locator('#queue-note').textContent(), /^Queue high-water mark: 50 of 50 records \(pid \d+, the fullest of 2 recording processes\)\.$/);
+  t.is(await notice.textContent(), `Warning: ${n} calls were not recorded (${n} in traces shed under overload); these figures leave them out.`);
+  const dropped = page.locator('#stats-table tr[data-process="prog.tick"] td.dropped');
+  t.is(await dropped.textContent(), n);
+  t.true((await dropped.getAttribute('title')).startsWith(`${n} in traces shed under overload`));
+  t.is(await page.locator('#stats-table tr[data-process="prog.tick"] td.num').first().textContent(), rows.toLocaleString('en-US'));
+  t.is(await page.locator('#stats-table tr[data-process="prog.describe"] td.dropped').textContent(), '0');
+  const fullest = await checkRingNote(t, page, prog.dbPath, { rings: 2, bytes: 64 * 1024 });
+  t.true(fullest.highWater >= 32 * 1024, 'traces are shed only past half full');
   await page.screenshot({ path: path.join(screenshots, 'dashboard-drops.png'), fullPage: true });
   t.deepEqual(errors, []);
 });

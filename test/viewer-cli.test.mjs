@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
-import { recordExamples } from './helpers/pipeline.mjs';
+import { recordExamples, squeezedCopy } from './helpers/pipeline.mjs';
 import { readCalls } from './helpers/trace.mjs';
 import { program, removePrograms, run } from './runtime-harness.mjs';
 
@@ -72,6 +72,41 @@ function callStarts(file) {
   }
 }
 
+/**
+ * The instances' rings as the processes table has them: how many, and the fullest's high-water mark and size
+ * with the pids of every instance that came as close to full (two identical runs can tie).
+ */
+function rings(file) {
+  const db = new Database(file, { readonly: true });
+  try {
+    const all = db.prepare('SELECT pid, thread_id AS threadId, buffer_bytes AS bytes, buffer_high_water AS highWater FROM processes WHERE buffer_bytes > 0').all();
+    const ratio = ring => ring.highWater / ring.bytes;
+    const top = Math.max(...all.map(ratio));
+    const fullest = all.filter(ring => ratio(ring) === top);
+    return { count: all.length, highWater: fullest[0].highWater, bytes: fullest[0].bytes, pids: fullest.map(ring => ring.pid), threads: fullest.map(ring => ring.threadId) };
+  } finally {
+    db.close();
+  }
+}
+
+/** A ring size as the recording notes print it: bytes, KB or MB with at most one decimal. */
+function size(bytes) {
+  if (bytes >= 1024 * 1024) return `${Number((bytes / 1024 / 1024).toFixed(1)).toLocaleString('en-US')} MB`;
+  if (bytes >= 1024) return `${Number((bytes / 1024).toFixed(1)).toLocaleString('en-US')} KB`;
+  return `${bytes} bytes`;
+}
+
+/** Checks the "Ring high-water mark" sentence of `text` against the processes table of `file`. */
+function checkRingNote(t, text, file) {
+  const ring = rings(file);
+  const note = /\nRing high-water mark: (.+) of (.+) \(pid (\d+), the fullest of (\d+) rings\)\.\n/.exec(text);
+  t.truthy(note, text);
+  t.deepEqual([note[1], note[2], Number(note[4])], [size(ring.highWater), size(ring.bytes), ring.count]);
+  t.true(ring.pids.includes(Number(note[3])), `pid ${note[3]} has a fullest ring: ${ring.pids}`);
+  t.true(ring.threads.every(thread => thread === 0), 'recorded on main threads, so no thread is named');
+  return ring;
+}
+
 test('the compiled command line starts with a node shebang, for the package bin', t => {
   t.is(fs.readFileSync(cli, 'utf8').split('\n')[0], '#!/usr/bin/env node');
 });
@@ -80,12 +115,17 @@ test('calls prints one row per variable under the documented header, newest call
   const result = observatory(['calls', '--limit', '3', '--db', dbPath]);
   t.is(result.status, 0, result.stderr);
   const lines = result.stdout.trimEnd().split('\n');
-  t.deepEqual(lines[0].split('|').map(cell => cell.trim()), ['Time', 'Process', 'Data', 'Data Type', 'Data Value', 'Status']);
+  t.deepEqual(lines[0].split('|').map(cell => cell.trim()), ['Time', 'Process', 'Data', 'Data Type', 'Declared Type', 'Data Value', 'Status']);
   const starts = callStarts(dbPath);
   const newest = newestFirst(calls.map(call => ({ ...call, startUs: starts.get(call.id) }))).slice(0, 3);
-  const expected = newest.flatMap(call => (call.values.length ? call.values.map(([name]) => [call, name]) : [[call, '']]));
+  const expected = newest.flatMap(call => (call.values.length ? call.values.map(value => [call, value]) : [[call, ['', '', '']]]));
   const rows = lines.slice(2).map(line => line.split('|').map(cell => cell.trim()));
-  t.deepEqual(rows.map(row => [row[1], row[2], row[5]]), expected.map(([call, name]) => [`${call.group}.${call.fn}`, name, call.status]));
+  t.true(rows.every(row => row.length === 7), 'every row has the seven columns');
+  // Data Type is the direction (INPUT/OUTPUT), Declared Type the TypeScript type.
+  t.deepEqual(
+    rows.map(row => [row[1], row[2], row[3], row[4], row[6]]),
+    expected.map(([call, [name, direction, declaredType]]) => [`${call.group}.${call.fn}`, name, direction, declaredType, call.status]),
+  );
 });
 
 test('calls --fn shows the recorded inputs and outputs of that function', t => {
@@ -97,7 +137,7 @@ test('calls --fn shows the recorded inputs and outputs of that function', t => {
   db.close();
   t.deepEqual(json(['calls', '--fn', `#${id}`]), rows, '#id names a function by functions.id');
   const firstCall = rows.filter(row => row.callId === rows[0].callId);
-  const byName = Object.fromEntries(firstCall.map(row => [row.data, [row.direction, row.dataType, row.dataValue]]));
+  const byName = Object.fromEntries(firstCall.map(row => [row.data, [row.dataType, row.declaredType, row.dataValue]]));
   t.deepEqual(byName, {
     dividend: ['INPUT', 'number', 17],
     divisor: ['INPUT', 'number', 5],
@@ -124,9 +164,18 @@ test('calls --since and --limit narrow the rows; --csv carries the same rows as 
   const csv = observatory(['calls', '--limit', '1000', '--csv', '--db', dbPath]);
   t.is(csv.status, 0, csv.stderr);
   const records = csv.stdout.trimEnd().split('\r\n');
-  t.is(records[0], 'Time,Process,Data,Data Type,Data Value,Direction,Status,Error,Call');
+  t.is(records[0], 'Time,Process,Data,Data Type,Declared Type,Data Value,Status,Error,Call');
   t.is(records.length - 1, all.length);
   t.deepEqual(records.slice(1).map(record => Number(record.split(',').at(-1))), all.map(row => row.callId));
+  // Values, error messages and declared types of these calls hold no comma or quote, so a split finds the fields.
+  const plain = records.slice(1).map(record => record.split(',')).filter(fields => fields.length === 9);
+  t.true(plain.length > all.length / 2);
+  const byCallAndName = new Map(all.map(row => [`${row.callId} ${row.dataType} ${row.data}`, row]));
+  for (const fields of plain) {
+    const row = byCallAndName.get(`${fields[8]} ${fields[3]} ${fields[2]}`);
+    t.truthy(row, fields.join(','));
+    t.deepEqual([fields[1], fields[4], fields[6]], [row.process, row.declaredType, row.status]);
+  }
 });
 
 test('stats counts calls and errors per function and orders its percentiles', t => {
@@ -152,10 +201,15 @@ test('stats counts calls and errors per function and orders its percentiles', t 
   const table = observatory(['stats', '--db', dbPath]);
   t.is(table.status, 0, table.stderr);
   t.regex(table.stdout, /^Function\s+\| Calls \| Dropped \| Errors \| Error rate \| p50\s+\| p95\s+\| p99\s+\| Max\s+\| Last seen/);
-  // Two runs of the examples, each queueing a few records at a time against the default capacity.
-  t.regex(table.stdout, /\n\nQueue high-water mark: \d+ of 131,072 records \(pid \d+, the fullest of 2 recording processes\)\.\n$/);
+  // Two runs of the examples, each with the default 32 MB ring, of which they use a little.
+  t.regex(table.stdout, /\n\nRing high-water mark: [^\n]+\.\n$/, 'the ring note is the last line');
+  const ring = checkRingNote(t, table.stdout, dbPath);
+  t.is(ring.count, 2);
+  t.is(ring.bytes, 32 * 1024 * 1024);
+  t.true(ring.highWater > 0);
   t.false(table.stdout.includes('Warning'), 'nothing was dropped');
-  t.true(stats.every(s => s.dropped.queue_full === 0 && s.dropped.batch_lost === 0));
+  const noDrops = { overload: 0, not_sampled: 0, write_failed: 0, exit_timeout: 0, queue_full: 0, batch_lost: 0 };
+  for (const s of stats) t.deepEqual(s.dropped, noDrops, s.process);
 });
 
 test('tree shows the call tree with durations and status, from a call id, a span id or a trace id', t => {
@@ -222,9 +276,28 @@ test('report writes one self-contained HTML file with the stats table and SVG ch
   t.is(html.match(/<svg /g)?.length, 2);
   t.true(html.includes('<h2>Calls and errors over time</h2>') && html.includes('<h2>Latency percentiles per function</h2>'));
   t.false(/<script|<link|src=|https?:\/\/(?!www\.w3\.org\/2000\/svg)/.test(html), 'nothing is loaded from elsewhere');
-  // The examples run for well under a second, so the time axis needs milliseconds to tell its ticks apart.
+  t.false(html.includes('class="warning"'), 'nothing was dropped');
+  t.true(html.includes(`<p class="meta">Ring high-water mark: ${size(rings(dbPath).highWater)} of 32 MB (pid `));
+  // However long the two runs took, the time axis labels its ticks in one format, and no two alike.
+  const ticks = timelineTicks(html);
+  t.true(ticks.length > 1);
+  t.true(ticks.every(tick => /^\d\d:\d\d(:\d\d(\.\d{3})?)?$/.test(tick)), ticks.join(' '));
+  t.is(new Set(ticks.map(tick => tick.length)).size, 1, ticks.join(' '));
+  t.is(new Set(ticks).size, ticks.length, ticks.join(' '));
+});
+
+/** The time labels of the report's "Calls and errors over time" chart. */
+function timelineTicks(html) {
   const timeline = html.slice(html.indexOf('<h2>Calls and errors over time</h2>'), html.indexOf('<h2>Latency percentiles'));
-  const ticks = [...timeline.matchAll(/>(\d\d:\d\d[^<]*)<\/text>/g)].map(match => match[1]);
+  return [...timeline.matchAll(/>(\d\d:\d\d[^<]*)<\/text>/g)].map(match => match[1]);
+}
+
+test('a report over calls within a second tells its time ticks apart by the millisecond', async t => {
+  const squeezed = await squeezedCopy(dbPath, path.join(scratch, 'squeezed.db'), 400_000);
+  const output = path.join(scratch, 'squeezed.html');
+  const result = observatory(['report', '-o', output, '--db', squeezed]);
+  t.is(result.status, 0, result.stderr);
+  const ticks = timelineTicks(fs.readFileSync(output, 'utf8'));
   t.true(ticks.length > 1);
   t.true(ticks.every(tick => /^\d\d:\d\d:\d\d\.\d{3}$/.test(tick)), ticks.join(' '));
   t.is(new Set(ticks).size, ticks.length, ticks.join(' '));
@@ -307,40 +380,116 @@ const ok = monitored('ok');
 const late = monitored('late');
 `;
 
+/** Rows per function name and drops per function name and reason, straight from the tables. */
+function recorded(file) {
+  const db = new Database(file, { readonly: true });
+  try {
+    const rows = Object.fromEntries(
+      db.prepare('SELECT f.name, count(*) AS n FROM calls c JOIN functions f ON f.id = c.function_id GROUP BY f.name').all().map(row => [row.name, row.n]),
+    );
+    const drops = {};
+    for (const { name, reason, n } of db
+      .prepare('SELECT f.name, d.reason, sum(d.count) AS n FROM drops d JOIN functions f ON f.id = d.function_id GROUP BY f.name, d.reason')
+      .all()) {
+      (drops[name] ??= {})[reason] = n;
+    }
+    return { rows, drops };
+  } finally {
+    db.close();
+  }
+}
+
+const NO_DROPS = { overload: 0, not_sampled: 0, write_failed: 0, exit_timeout: 0, queue_full: 0, batch_lost: 0 };
+
 test('stats counts the calls the runtime dropped, per function over every process, and warns about them', async t => {
-  // Two runs overflow a 50-record queue: 950 of ok's 1000 calls are dropped each time, and every call of late,
-  // which comes after them. A third run loses its first batch to a worker that dies twice.
-  const overflow = program(`${OK_AND_LATE}
-for (let i = 0; i < 1000; i++) ok(i);
-for (let i = 0; i < 10; i++) late(i);
+  // Two runs make 5,000 calls of ok in one synchronous loop through a 64 KB ring: once the ring is half full,
+  // new traces are shed whole and counted as overload, so each run records some calls of ok and counts the
+  // rest. A third run, with sampling off, makes 5 calls of ok and 10 of late, all counted as not sampled: late
+  // was never recorded, and still has its row.
+  const overload = program(`${OK_AND_LATE}
+for (let i = 0; i < 5000; i++) ok(i);
 `);
-  const lost = { ...program(`${OK_AND_LATE}
-for (let i = 0; i < 20; i++) ok(i);
-__observatory.flush().then(() => { for (let i = 20; i < 25; i++) ok(i); });
-`), dbPath: overflow.dbPath };
-  for (const [prog, env] of [[overflow, { OBSERVATORY_QUEUE_CAPACITY: '50' }], [overflow, { OBSERVATORY_QUEUE_CAPACITY: '50' }], [lost, { OBSERVATORY_TEST_WORKER_CRASHES: '2' }]]) {
+  const unsampled = { ...program(`${OK_AND_LATE}
+for (let i = 0; i < 10; i++) late(i);
+for (let i = 0; i < 5; i++) ok(i);
+`), dbPath: overload.dbPath };
+  const ring = { OBSERVATORY_BUFFER_MB: '0.0625' };
+  for (const [prog, env] of [[overload, ring], [overload, ring], [unsampled, { ...ring, OBSERVATORY_SAMPLE: '0' }]]) {
     const result = await run(prog, { env });
     t.is(result.status, 0, result.stderr);
   }
+  const { rows, drops } = recorded(overload.dbPath);
+  t.deepEqual(Object.keys(drops).sort(), ['late', 'ok']);
+  t.deepEqual(drops.late, { not_sampled: 10 });
+  t.is(drops.ok.not_sampled, 5);
+  t.true(drops.ok.overload > 0, 'the 64 KB ring shed traces');
+  t.true(rows.ok > 0, 'the first calls found the ring empty');
+  t.is(rows.ok + drops.ok.overload, 10_000, 'every call of the two loaded runs is a row or an overload drop');
+  t.is(rows.late, undefined);
+  const shed = drops.ok.overload;
 
-  const stats = json(['stats'], overflow.dbPath);
+  const stats = json(['stats'], overload.dbPath);
   t.deepEqual(
-    stats.map(s => [s.process, s.calls, s.dropped, s.p50Us === null]),
+    stats.map(s => [s.process, s.calls, s.dropped, s.p50Us === null, s.lastSeenUs === null]),
     [
-      ['prog.ok', 105, { queue_full: 1900, batch_lost: 20 }, false],
-      ['prog.late', 0, { queue_full: 20, batch_lost: 0 }, true],
+      ['prog.ok', rows.ok, { ...NO_DROPS, overload: shed, not_sampled: 5 }, false, false],
+      ['prog.late', 0, { ...NO_DROPS, not_sampled: 10 }, true, true],
     ],
   );
 
-  const table = observatory(['stats', '--db', overflow.dbPath]);
+  const table = observatory(['stats', '--db', overload.dbPath]);
   t.is(table.status, 0, table.stderr);
-  const rows = table.stdout.split('\n').slice(2, 4).map(line => line.split('|').map(cell => cell.trim()));
-  t.deepEqual(rows.map(row => row.slice(0, 4)), [['prog.ok', '105', '1920', '0'], ['prog.late', '0', '20', '0']]);
-  t.deepEqual(rows[1].slice(5), ['–', '–', '–', '–', '–'], 'a function never recorded has no latency');
-  t.regex(table.stdout, /\nQueue high-water mark: 50 of 50 records \(pid \d+, the fullest of 3 recording processes\)\.\n/);
-  t.regex(table.stdout, /\nWarning: 1,940 calls were not recorded \(1,920 queue full, 20 batch lost\); these figures leave them out\.\n$/);
+  const lines = table.stdout.split('\n');
+  const tableRows = lines.slice(2, 4).map(line => line.split('|').map(cell => cell.trim()));
+  t.deepEqual(tableRows.map(row => row.slice(0, 4)), [['prog.ok', String(rows.ok), String(shed + 5), '0'], ['prog.late', '0', '10', '0']]);
+  t.deepEqual(tableRows[1].slice(5), ['–', '–', '–', '–', '–'], 'a function never recorded has no latency');
+  t.is(lines[4], '', 'two functions, then the notes');
+  const fullest = checkRingNote(t, table.stdout, overload.dbPath);
+  t.deepEqual([fullest.count, fullest.bytes], [3, 64 * 1024], 'three instances, each with a 64 KB ring');
+  t.true(fullest.highWater >= 32 * 1024, 'traces are shed only past half full');
+  const warning = `Warning: ${(shed + 15).toLocaleString('en-US')} calls were not recorded (${shed.toLocaleString('en-US')} in traces shed under overload, 15 not sampled); these figures leave them out.`;
+  t.true(table.stdout.endsWith(`\n${warning}\n`), table.stdout);
 
   const report = path.join(scratch, 'drops.html');
-  t.is(observatory(['report', '-o', report, '--db', overflow.dbPath]).status, 0);
-  t.true(fs.readFileSync(report, 'utf8').includes('<p class="warning">Warning: 1,940 calls were not recorded'));
+  t.is(observatory(['report', '-o', report, '--db', overload.dbPath]).status, 0);
+  const html = fs.readFileSync(report, 'utf8');
+  t.true(html.includes(`<p class="warning">${warning}</p>`));
+  t.true(html.includes('<p class="meta">Ring high-water mark: '));
+});
+
+test('drops of every reason, from this schema and from files upgraded from versions 1 and 2, are counted and named', async t => {
+  // The reader, not the runtime: drops rows written into a copy of the examples' recording, two instances each.
+  const copy = await copyDatabase('reasons');
+  const db = new Database(copy);
+  const [divmod, never] = ['divmod', 'validateOrder'].map(name => db.prepare('SELECT id FROM functions WHERE name = ?').get(name).id);
+  const instances = db.prepare('SELECT id FROM processes ORDER BY id').all().map(row => row.id);
+  t.is(instances.length, 2);
+  const insert = db.prepare('INSERT INTO drops (function_id, process_id, reason, count, updated_us) VALUES (?, ?, ?, ?, ?)');
+  const now = Date.now() * 1000;
+  const counts = { overload: 1000, not_sampled: 200, write_failed: 30, exit_timeout: 4, queue_full: 5000, batch_lost: 60 };
+  for (const [reason, count] of Object.entries(counts)) {
+    insert.run(divmod, instances[0], reason, count, now);
+    insert.run(divmod, instances[1], reason, count, now);
+  }
+  // A reason this reader does not know (the column has no CHECK) still counts, and reads as words.
+  insert.run(never, instances[0], 'disk_on_fire', 7, now);
+  db.close();
+
+  const stats = json(['stats'], copy);
+  const byProcess = Object.fromEntries(stats.map(s => [s.process, s.dropped]));
+  t.deepEqual(byProcess['src/pricing.divmod'], Object.fromEntries(Object.entries(counts).map(([reason, count]) => [reason, 2 * count])));
+  t.deepEqual(byProcess['src/pricing.validateOrder'], { ...NO_DROPS, disk_on_fire: 7 });
+  for (const s of stats.filter(s => !['src/pricing.divmod', 'src/pricing.validateOrder'].includes(s.process))) t.deepEqual(s.dropped, NO_DROPS, s.process);
+
+  const table = observatory(['stats', '--db', copy]);
+  t.is(table.status, 0, table.stderr);
+  t.true(
+    table.stdout.endsWith(
+      '\nWarning: 12,595 calls were not recorded (2,000 in traces shed under overload, 400 not sampled, 60 write failed, ' +
+        '8 unwritten at the exit deadline, 10,000 queue full, 120 batch lost, 7 disk on fire); these figures leave them out.\n',
+    ),
+    table.stdout,
+  );
+  const divmodRow = table.stdout.split('\n').find(line => line.startsWith('src/pricing.divmod '));
+  t.is(divmodRow.split('|')[2].trim(), '12588');
 });

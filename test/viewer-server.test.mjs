@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { recordExamples, examplesDir } from './helpers/pipeline.mjs';
 import { startDashboard } from './helpers/serve.mjs';
 import { readCalls } from './helpers/trace.mjs';
-import { program, removePrograms, run } from './runtime-harness.mjs';
+import { program, query, removePrograms, run } from './runtime-harness.mjs';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'observatory-serve-'));
 const dbPath = path.join(scratch, 'traces.db');
@@ -115,10 +115,16 @@ test('a trace holds every call of the call tree', async t => {
 test('stats and time series cover every call, and say how recording went', async t => {
   const { json } = await getJson('api/stats');
   t.is(json.stats.reduce((sum, s) => sum + s.calls, 0), calls.length);
-  t.deepEqual(json.recording.dropped, { queue_full: 0, batch_lost: 0 });
-  t.is(json.recording.processes, 2, 'the examples ran twice');
-  t.is(json.recording.fullestQueue.queueCapacity, 131_072);
-  t.true(json.recording.fullestQueue.queueHighWater > 0);
+  t.deepEqual(json.recording.dropped, { overload: 0, not_sampled: 0, write_failed: 0, exit_timeout: 0, queue_full: 0, batch_lost: 0 });
+  t.true(json.stats.every(s => Object.values(s.dropped).every(count => count === 0)), 'nothing was dropped');
+  t.is(json.recording.rings, 2, 'the examples ran twice, each with a ring');
+  const instances = query(dbPath, 'SELECT pid, thread_id AS threadId, started_us AS startedUs, buffer_bytes AS bufferBytes, buffer_high_water AS bufferHighWater FROM processes');
+  t.is(instances.length, 2);
+  const fullest = json.recording.fullestRing;
+  t.is(fullest.bufferBytes, 32 * 1024 * 1024, 'the default ring');
+  t.true(fullest.bufferHighWater > 0);
+  t.is(fullest.bufferHighWater, Math.max(...instances.map(instance => instance.bufferHighWater)));
+  t.true(instances.some(instance => Object.keys(instance).every(key => instance[key] === fullest[key])), 'the fullest ring is one of the instances');
 
   const { buckets, latency } = (await getJson('api/timeseries?buckets=10&fn=divmod')).json;
   t.is(buckets.length, 10);
@@ -134,10 +140,13 @@ test('CSV export follows the filter', async t => {
   const csv = await get('api/calls.csv?fn=validateOrder');
   t.regex(csv.type, /^text\/csv/);
   const records = csv.body.trimEnd().split('\r\n');
-  t.is(records[0], 'Time,Process,Data,Data Type,Data Value,Direction,Status,Error,Call');
+  t.is(records[0], 'Time,Process,Data,Data Type,Declared Type,Data Value,Status,Error,Call');
   const expected = calls.filter(call => call.fn === 'validateOrder').reduce((sum, call) => sum + Math.max(1, call.values.length), 0);
   t.is(records.length - 1, expected);
   t.true(records.slice(1).every(record => record.includes(',src/pricing.validateOrder,')));
+  // Every call of validateOrder failed: its inputs, each with direction and declared type, and no outputs.
+  const inputs = calls.filter(call => call.fn === 'validateOrder').flatMap(call => call.values.map(([name, direction, type]) => `${name},${direction},${type}`));
+  t.deepEqual(records.slice(1).map(record => record.split(',').slice(2, 5).join(',')).sort(), inputs.sort());
 });
 
 test('a malformed escape in the path is a one-line 400, and nothing is logged', async t => {
@@ -178,9 +187,10 @@ for (let i = 0; i < 2500; i++) count(i);
   try {
     const csv = await (await fetch(`${dashboard.url}api/calls.csv?fn=count`)).text();
     const records = csv.trimEnd().split('\r\n').slice(1).map(record => record.split(','));
-    // Newest first, an input and an output row per call.
+    // Newest first, an input and an output row per call: Data, Data Type (direction), Declared Type, Data Value.
     t.is(records.length, 5000);
-    t.deepEqual(records.filter(record => record[5] === 'OUTPUT').map(record => Number(record[4])), Array.from({ length: 2500 }, (_, i) => 2500 - i));
+    t.deepEqual(records.filter(record => record[3] === 'OUTPUT').map(record => Number(record[5])), Array.from({ length: 2500 }, (_, i) => 2500 - i));
+    t.deepEqual(records.filter(record => record[3] === 'INPUT').map(record => [record[2], record[4], Number(record[5])]), Array.from({ length: 2500 }, (_, i) => ['i', 'number', 2499 - i]));
   } finally {
     dashboard.server.kill('SIGTERM');
   }

@@ -1,6 +1,7 @@
 // The whole pipeline on the project's own examples/: compile through ts-patch, run, record into SQLite.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import Database from 'better-sqlite3';
 import { compile, repoRoot, scratchDir } from './compile.mjs';
 import { runNode } from './trace.mjs';
 
@@ -30,4 +31,28 @@ export function recordExamples(dbPath, { plugin = {}, times = 1, env = {} } = {}
     if (result.status !== 0) throw new Error(`examples failed: ${result.stderr}`);
   }
   return { ...result, outDir };
+}
+
+/**
+ * A copy of the recording at `dbPath` in `copyPath` whose calls all start within `spanUs` microseconds of the
+ * first, in their recorded order (start times scaled, nothing else changed): a time axis whose width does not
+ * depend on how long the runs and the node start-ups between them took on a loaded machine.
+ */
+export async function squeezedCopy(dbPath, copyPath, spanUs) {
+  const source = new Database(dbPath, { readonly: true });
+  try {
+    await source.backup(copyPath);
+  } finally {
+    source.close();
+  }
+  const db = new Database(copyPath);
+  try {
+    const { lo, hi } = db.prepare('SELECT min(start_us) AS lo, max(start_us) AS hi FROM calls').get();
+    if (hi > lo) db.prepare('UPDATE calls SET start_us = CAST(? + (start_us - ?) * ? / ? AS INTEGER)').run(lo, lo, spanUs, hi - lo);
+    const after = db.prepare('SELECT max(start_us) - min(start_us) AS span FROM calls').get();
+    if (after.span > spanUs) throw new Error(`squeezing ${dbPath} left a span of ${after.span} µs`);
+  } finally {
+    db.close();
+  }
+  return copyPath;
 }
