@@ -121,7 +121,12 @@ export function resume<T>(call: Call, value?: T): T | undefined {
 
 function complete(call: Call, end: number): void {
   call.end = end;
-  recording.complete(call);
+  try {
+    recording.complete(call);
+  } catch (error) {
+    // A fault of the runtime's own must never reach the program through its `finally`.
+    recording.lose(call, error);
+  }
   // The record is in the ring now; let the user's values go.
   call.args = NO_ARGS;
   call.value = undefined;

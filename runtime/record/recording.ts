@@ -110,6 +110,12 @@ export class Recording {
     if (this.unsentDrops.length > 0 && call.end - this.dropsWrittenAt >= settings.flushIntervalMs) this.writeDrops(false);
   }
 
+  /** The runtime failed to record `call` (a bug of its own): counted, and told once. */
+  lose(call: Call, error: unknown): void {
+    this.countDrop(call.fn, DropCode.WriteFailed);
+    warn('OBSERVATORY_WRITE', `a call could not be recorded and is counted as write_failed: ${String(error)}`);
+  }
+
   countDrop(fn: FunctionHandle, code: DropCode, calls = 1): void {
     fn.dropped[code]! += calls;
     if (!fn.dropsUnsent) {
