@@ -9,7 +9,7 @@ import * as util from 'node:util';
 
 export const { types } = util;
 export const getOwnDescriptor = Object.getOwnPropertyDescriptor;
-const getPrototypeOf = Object.getPrototypeOf;
+export const getPrototypeOf = Object.getPrototypeOf;
 export const hasOwn = Object.prototype.hasOwnProperty;
 
 /** The getter a built-in prototype defines for `key`. */

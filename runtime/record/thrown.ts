@@ -2,9 +2,7 @@
  * What a failed call threw, as the three texts stored with it: error_type, error_message and error_stack.
  * Read the careful way of intrinsics.ts: no getter, proxy trap or overridden method of the thrown value runs.
  */
-import { classNameOf, functionName, getOwnDescriptor, isError, readData, stringOr, errorText, types } from './intrinsics';
-
-const getPrototypeOf = Object.getPrototypeOf;
+import { classNameOf, errorText, functionName, getOwnDescriptor, getPrototypeOf, isError, readData, stringOr, types } from './intrinsics';
 
 /** error_type, error_message and error_stack of a thrown value, read without running user code. */
 export interface ThrownDescription {

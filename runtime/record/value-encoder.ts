@@ -31,6 +31,7 @@ import {
   errorText,
   functionName,
   getOwnDescriptor,
+  getPrototypeOf,
   hasOwn,
   inheritsFrom,
   isError,
@@ -106,7 +107,7 @@ export class ValueEncoder {
     this.start(out);
     const mark = out.pos;
     try {
-      this.copyProperty(object, String(key), 0);
+      this.copyProperty(object, key, 0);
     } catch (error) {
       this.rewind(mark, error);
     }
@@ -115,7 +116,8 @@ export class ValueEncoder {
   private start(out: OpWriter): void {
     this.out = out;
     this.budget = this.limits.maxValueSize;
-    this.ancestors.length = 0;
+    // A copy pops what it pushed; only one that threw leaves ancestors behind.
+    if (this.ancestors.length !== 0) this.ancestors.length = 0;
   }
 
   /**
@@ -174,9 +176,16 @@ export class ValueEncoder {
     if (types.isProxy(object)) return this.marker('Proxy');
     const mark = this.out.pos;
     try {
-      const className = classNameOf(object);
+      // Most objects are plain objects and arrays, told apart by their prototype: their copy skips every
+      // check for the built-ins with a form of their own. (A built-in whose prototype was set to
+      // Object.prototype would pass for a plain object; one with a null prototype, such as an error made an
+      // orphan, still takes the checks.)
+      const prototype = getPrototypeOf(object);
+      const plainObject = prototype === Object.prototype;
+      const plainArray = !plainObject && prototype === Array.prototype && Array.isArray(object);
+      const className = plainObject ? null : plainArray ? 'Array' : classNameOf(object);
       if (className !== null) this.budget -= className.length;
-      if (this.copyLeaf(object, className)) return;
+      if (!plainObject && !plainArray && this.copyLeaf(object, className)) return;
       if (this.ancestors.includes(object)) return this.marker('circular');
       if (depth >= this.limits.maxDepth) {
         const out = this.out;
@@ -192,7 +201,9 @@ export class ValueEncoder {
       }
       this.ancestors.push(object);
       try {
-        this.copyContainer(object, className, depth + 1);
+        if (plainArray) this.copyArray(object as unknown[], className, depth + 1);
+        else if (plainObject) this.copyFieldsForm(object, null, depth + 1);
+        else this.copyContainer(object, className, depth + 1);
       } finally {
         this.ancestors.pop();
       }
@@ -261,6 +272,11 @@ export class ValueEncoder {
       this.marker('WeakRef');
       return this.withClass(className, 'WeakRef');
     }
+    this.copyFieldsForm(object, className, depth);
+  }
+
+  /** A plain object or class instance: its own enumerable fields. */
+  private copyFieldsForm(object: object, className: string | null, depth: number): void {
     const out = this.out;
     const keys = Object.keys(object);
     if (className !== null) {
@@ -307,7 +323,7 @@ export class ValueEncoder {
     const length = array.length;
     let taken = 0;
     for (; taken < length && taken < this.limits.maxEntries && this.budget > 0; taken++) {
-      this.copyProperty(array, String(taken), depth);
+      this.copyProperty(array, taken, depth);
     }
     out.counted(Op.Array, taken);
     if (subclass) out.counted(Op.Fields, 3);
@@ -433,7 +449,7 @@ export class ValueEncoder {
   }
 
   /** Copies an own property without invoking a getter. */
-  private copyProperty(object: object, key: string, depth: number): void {
+  private copyProperty(object: object, key: string | number, depth: number): void {
     let descriptor: PropertyDescriptor | undefined;
     try {
       descriptor = getOwnDescriptor(object, key);
