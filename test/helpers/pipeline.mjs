@@ -42,6 +42,8 @@ export async function squeezedCopy(dbPath, copyPath, spanUs) {
   const source = new Database(dbPath, { readonly: true });
   try {
     await source.backup(copyPath);
+  } catch (error) {
+    throw new Error(`copying ${dbPath} to ${copyPath}: ${error.code} ${error.message}`, { cause: error });
   } finally {
     source.close();
   }
