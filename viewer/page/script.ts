@@ -519,7 +519,7 @@ const APP = String.raw`
           body.appendChild(h('tr', { class: 'clickable' + (s.process === selected ? ' selected' : '') + (s.errors ? ' has-errors' : ''), 'data-process': s.process, onclick: function () { setHash('functions', { since: since, fn: s.process }); } },
             h('td', { class: 'proc' }, h('a', { href: '#/calls?fn=' + encodeURIComponent(s.process), text: s.process, onclick: function (e) { e.stopPropagation(); } })),
             h('td', { class: 'num', text: fmtCount(s.calls) }),
-            h('td', { class: 'num dropped', style: dropped ? 'color:var(--warn);font-weight:600' : null, title: Object.keys(s.dropped).map(function (reason) { return fmtCount(s.dropped[reason]) + ' ' + dropReasonText(reason); }).join(', '), text: fmtCount(dropped) }),
+            h('td', { class: 'num dropped', style: dropped ? 'color:var(--warn);font-weight:600' : null, title: Object.keys(s.dropped).filter(function (reason) { return s.dropped[reason] > 0; }).map(function (reason) { return fmtCount(s.dropped[reason]) + ' ' + dropReasonText(reason); }).join(', ') || null, text: fmtCount(dropped) }),
             h('td', { class: 'num', style: s.errors ? 'color:var(--err);font-weight:600' : null, text: fmtCount(s.errors) }),
             h('td', { class: 'num', text: (s.errorRate * 100).toFixed(1) + '%' }),
             h('td', { class: 'num', text: fmtDuration(s.p50Us) }), h('td', { class: 'num', text: fmtDuration(s.p95Us) }),
