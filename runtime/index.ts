@@ -34,10 +34,7 @@ export const delegate = iteration.delegate;
 export const delegateAsync = iteration.delegateAsync;
 export const iterate = iteration.iterate;
 
-if (settings.enabled) {
-  installLifecycle(recording);
-  recordUncaughtExceptions();
-}
+if (settings.enabled) installLifecycle(recording, uncaughtRecorder());
 
 /** Called once per instrumented function when its module loads; returns the handle emitted code passes to `enter`. */
 export function register(version: number, meta: FunctionMeta): FunctionHandle {
@@ -73,13 +70,13 @@ export async function shutdown(): Promise<void> {
  * An exception that ends the process is recorded as a failed call of the pseudo-function
  * `process.uncaughtException`, even when it was thrown outside monitored code; the 'exit' hook then writes it.
  */
-function recordUncaughtExceptions(): void {
+function uncaughtRecorder(): (error: unknown, origin: string) => void {
   const uncaught = recording.register(
     emptyMeta({ name: 'uncaughtException', group: 'process', kind: 'event', params: ['origin'], paramTypes: ['string'], returnType: 'never' }),
   );
-  process.on('uncaughtExceptionMonitor', (error, origin) => {
+  return (error, origin) => {
     const call = recorder.enter(uncaught, [origin]);
     recorder.fail(call, error);
     recorder.done(call);
-  });
+  };
 }

@@ -34,8 +34,9 @@ test('npm run demo prints the rows it read back from SQLite', t => {
   const rows = readCalls(dbPath).flatMap(call => call.values.map(([name, direction, type, value]) => ({ fn: call.fn, name, direction, type, value })));
   const divmodRows = rows.filter(row => row.fn === 'divmod').map(row => `${row.name} ${row.direction} ${row.value}`);
   t.deepEqual(divmodRows, ['dividend INPUT 17', 'divisor INPUT 5', 'quotient OUTPUT 3', 'remainder OUTPUT 2']);
-  // Every recorded value is printed, as `Process | Data | Data Type | Data Value | Status`.
-  t.regex(demo.stdout, /^Process\s+\| Data\s+\| Data Type\s+\| Data Value\s+\| Status/m);
-  t.regex(demo.stdout, /^src\/pricing\.divmod\s+\| quotient\s+\| number\s+\| 3\s+\| OK/m);
+  // Every recorded value is printed, as the original design's `Process | Data | Data Type | Data Value`, where
+  // Data Type is INPUT or OUTPUT, with the declared type beside it.
+  t.regex(demo.stdout, /^Process\s+\| Data\s+\| Data Type\s+\| Declared Type\s+\| Data Value\s+\| Status/m);
+  t.regex(demo.stdout, /^src\/pricing\.divmod\s+\| quotient\s+\| OUTPUT\s+\| number\s+\| 3\s+\| OK/m);
   t.regex(demo.stdout, new RegExp(`^${rows.length} values recorded`, 'm'));
 });

@@ -218,6 +218,29 @@ console.log('ready');
   });
 }
 
+test('twelve copies of the runtime in one process share one set of listeners: no warning, every call written, SIGTERM ends the process', async t => {
+  const prog = program(`
+const copies = [];
+for (let copy = 0; copy < 12; copy++) {
+  for (const key of Object.keys(require.cache)) delete require.cache[key];
+  const runtime = require('ts-observatory/runtime');
+  const handle = runtime.register(2, meta('ok' + copy, { params: ['i'], paramTypes: ['number'] }));
+  for (let i = 0; i < 100; i++) {
+    const call = runtime.enter(handle, [i]);
+    try { runtime.exit(call, i); } finally { runtime.done(call); }
+  }
+}
+setInterval(() => {}, 1000);
+console.log('ready', process.listenerCount('SIGTERM'), process.listenerCount('exit'));
+`);
+  const result = await run(prog, { onStdout: (out, child) => out.startsWith('ready') && child.kill('SIGTERM') });
+  t.is(result.signal, 'SIGTERM', result.stderr);
+  t.is(result.stdout, 'ready 1 1\n');
+  t.notRegex(result.stderr, /MaxListenersExceeded/);
+  t.is(query(prog.dbPath, 'SELECT count(*) AS n FROM calls')[0].n, 1200);
+  t.is(query(prog.dbPath, "SELECT count(*) AS n FROM processes")[0].n, 12);
+});
+
 test('SIGTERM with an application listener: records are written and the application decides', async t => {
   const prog = program(`${OK_AND_BAD}
 for (let i = 0; i < 10; i++) ok(i);

@@ -10,9 +10,10 @@
  *                         ring is counted per function as `exit_timeout`, the counts are stored if the file
  *                         lets us within a short wait, and stderr says how many calls were not written.
  *
- * For a signal, the process then ends as it would have without the runtime: if every listener for it is a
- * ts-observatory one (several copies of the runtime can be loaded in one process), the last of them removes
- * itself and re-raises the signal. One deadline holds for all copies, so an exit never waits longer than it.
+ * For a signal, the process then ends as it would have without the runtime: if the program has no listener
+ * of its own for it, the runtime's removes itself and re-raises the signal. Several copies of the runtime in
+ * one process (a cleared require cache, a test runner's module isolation) share one set of listeners and one
+ * deadline, so an exit never waits longer than the deadline, however many copies there are.
  *
  * Test runners that give each test file its own `process` object (jest) never emit these events for the
  * real process; their setup files (ts-observatory/jest) flush and stop the writer after each file instead.
@@ -25,51 +26,112 @@ import { settings } from './settings';
 import { warn } from './warnings';
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
-/** Marks this runtime's signal listeners, whichever copy of the runtime added them. */
-const OWN_LISTENER = Symbol.for('ts-observatory.signal-listener');
-/** The exit deadline shared by every copy of the runtime in the process: Date.now() by which to be done. */
-const EXIT_DEADLINE = Symbol.for('ts-observatory.exit-deadline');
 /** How long the counts of unwritten calls may wait for the database's lock at exit. */
 const COUNT_WRITE_MS = 200;
 
-export function installLifecycle(recording: Recording): void {
+/**
+ * What every copy of the runtime in one process shares, kept on the `process` object: one set of process
+ * listeners, however many copies are loaded (a listener per copy would pass Node's limit of ten and say
+ * so), and one exit deadline. The key is versioned: a later runtime with another shape takes another key.
+ */
+interface SharedLifecycle {
+  /**
+   * Each copy's own hooks; the listeners call them all. Held weakly: a copy whose modules are gone (a test
+   * runner dropped its module registry) takes its ring with it instead of leaving it here.
+   */
+  copies: Set<WeakRef<CopyHooks>>;
+  /** Date.now() by which every copy must be done exiting, set by the first exit hook that runs. */
+  deadline: number | undefined;
+}
+
+interface CopyHooks {
+  /** Records an exception that is about to end the process; only one copy records it. */
+  uncaught(error: unknown, origin: string): void;
+  beforeExit(): void;
+  /** Commits or counts, synchronously, by `deadline`. */
+  exit(deadline: number): void;
+}
+
+const SHARED = Symbol.for('ts-observatory.lifecycle.v1');
+
+/** Keeps each recording's hooks alive exactly as long as the recording (the shared set holds them weakly). */
+const hooksOf = new WeakMap<Recording, CopyHooks>();
+
+/**
+ * Adds this copy's hooks to the process's shared lifecycle. `recordUncaught` records an exception that ends
+ * the process (index.ts); of all the copies, the oldest still loaded does.
+ */
+export function installLifecycle(recording: Recording, recordUncaught: (error: unknown, origin: string) => void): void {
   let flushing = false;
-  process.on('beforeExit', () => {
-    if (flushing || !recording.pending || !recording.writer.started || recording.writer.stopped) return;
-    flushing = true;
-    recording
-      .flush()
-      .catch(() => {
-        // The exit path below still runs and counts whatever this could not write.
-      })
-      .finally(() => {
-        flushing = false;
-      });
+  const hooks: CopyHooks = {
+    uncaught: recordUncaught,
+    beforeExit() {
+      if (flushing || !recording.pending || !recording.writer.started || recording.writer.stopped) return;
+      flushing = true;
+      recording
+        .flush()
+        .catch(() => {
+          // The exit path below still runs and counts whatever this could not write.
+        })
+        .finally(() => {
+          flushing = false;
+        });
+    },
+    exit(deadline) {
+      finishAtExit(recording, deadline);
+    },
+  };
+  hooksOf.set(recording, hooks);
+  shared().copies.add(new WeakRef(hooks));
+}
+
+/** The process's shared lifecycle, its listeners installed by the first copy of the runtime that asks. */
+function shared(): SharedLifecycle {
+  const holder = process as unknown as Record<symbol, SharedLifecycle | undefined>;
+  const existing = holder[SHARED];
+  if (existing !== undefined) return existing;
+  const lifecycle: SharedLifecycle = { copies: new Set(), deadline: undefined };
+  holder[SHARED] = lifecycle;
+  const eachCopy = (run: (copy: CopyHooks) => void): void => {
+    for (const ref of lifecycle.copies) {
+      const copy = ref.deref();
+      if (copy === undefined) lifecycle.copies.delete(ref);
+      else run(copy);
+    }
+  };
+  const exitAll = (): void => {
+    const deadline = (lifecycle.deadline ??= Date.now() + settings.exitTimeoutMs);
+    eachCopy(copy => copy.exit(deadline));
+  };
+  process.on('uncaughtExceptionMonitor', (error, origin) => {
+    let recorded = false;
+    eachCopy(copy => {
+      if (!recorded) copy.uncaught(error, origin);
+      recorded = true;
+    });
   });
-
-  process.on('exit', () => finishAtExit(recording));
-
+  process.on('beforeExit', () => eachCopy(copy => copy.beforeExit()));
+  process.on('exit', exitAll);
   // Signals are delivered to the main thread only.
-  if (!isMainThread) return;
-  for (const signal of SIGNALS) {
-    const onSignal = (): void => {
-      finishAtExit(recording);
-      const listeners = process.listeners(signal);
-      if (listeners.every(listener => OWN_LISTENER in listener)) {
-        process.removeListener(signal, onSignal);
-        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-      }
-    };
-    Object.defineProperty(onSignal, OWN_LISTENER, { value: true });
-    process.on(signal, onSignal);
+  if (isMainThread) {
+    for (const signal of SIGNALS) {
+      const onSignal = (): void => {
+        exitAll();
+        // End the process as it would have ended without the runtime, unless the program listens itself.
+        if (process.listenerCount(signal) === 1) {
+          process.removeListener(signal, onSignal);
+          process.kill(process.pid, signal);
+        }
+      };
+      process.on(signal, onSignal);
+    }
   }
+  return lifecycle;
 }
 
 /** Commits the ring before the deadline, or stops the writer and counts what is left. Synchronous. */
-function finishAtExit(recording: Recording): void {
+function finishAtExit(recording: Recording, deadline: number): void {
   if (!recording.pending) return;
-  const holder = process as unknown as Record<symbol, number | undefined>;
-  const deadline = (holder[EXIT_DEADLINE] ??= Date.now() + settings.exitTimeoutMs);
   const { producer, writer } = recording;
   const control = producer.control;
   recording.writeDropsNow();
