@@ -14,7 +14,7 @@
  *     } catch (__error) {
  *       throw __observatory.fail(__call, __error);                    // remembers the thrown value
  *     } finally {
- *       __observatory.done(__call);                                   // timestamp + one queue push
+ *       __observatory.done(__call);                                   // timestamp + the call copied into the ring
  *     }
  *   }
  *

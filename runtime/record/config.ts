@@ -30,11 +30,11 @@ export interface RuntimeConfig {
   exitTimeoutMs: number;
   /** Global sampling rate 0..1, decided once per trace. */
   sample: number;
-  /** Rows older than this are pruned by the worker; 0 keeps everything. */
+  /** Rows older than this are pruned by the writer; 0 keeps everything. */
   retentionHours: number;
   /** Extra names whose values are never stored, lower case (OBSERVATORY_REDACT, comma-separated). */
   redact: string[];
-  /** Bounds on one captured value; see runtime/capture.ts. */
+  /** Bounds on one recorded value; see record/value-encoder.ts. */
   capture: CaptureLimits;
 }
 
@@ -46,7 +46,7 @@ export interface CaptureLimits {
   /** Characters kept per string. */
   maxStringLength: number;
   /**
-   * Bytes of UTF-8 JSON text one value may take: capture.ts budgets it roughly in characters, json.ts cuts
+   * Bytes of UTF-8 JSON text one value may take: value-encoder.ts budgets it roughly in characters, store/json.ts cuts
    * exactly. At least 1024, so that a truncated marker naming any kind fits.
    */
   maxValueSize: number;

@@ -1,5 +1,6 @@
 /**
- * The JSON text stored in call_values.value_json, made in the worker from a captured value (capture.ts).
+ * The JSON text of one recorded value, as stored in calls.inputs and calls.outputs, made on the writer thread
+ * from the value's form (rebuilt by value-decoder.ts from what record/value-encoder.ts wrote).
  *
  * Strings, finite numbers, booleans, null, arrays and plain objects are plain JSON. Everything JSON cannot
  * say is an object with a `"$type"` key:
@@ -22,7 +23,7 @@
  *                                               with the primitive's own form as value
  *   {"$type":"Error","name":"TypeError","message":"...","cause":...,"fields":{...},"stack":"..."}
  *                                               cause and fields only when present; stack null when it was
- *                                               not read (see capture.ts, readStack)
+ *                                               not read (see record/thrown.ts, readStack)
  *   {"$type":"Uint8Array","length":3,"values":[1,2,3]}          any typed array; bigint elements as bigint forms
  *   {"$type":"Buffer","length":5,"base64":"aGVsbG8="}
  *   {"$type":"ArrayBuffer","byteLength":8}      also SharedArrayBuffer and DataView
@@ -46,12 +47,12 @@
  * the limits of config.ts: "length" (OBSERVATORY_MAX_STRING; for a Buffer, its base64 text), "entries"
  * (OBSERVATORY_MAX_ENTRIES), "depth" (OBSERVATORY_MAX_DEPTH) and "size" (OBSERVATORY_MAX_VALUE_SIZE).
  *
- * The size limit is exact here: the text of one value is at most maxValueSize bytes of UTF-8. capture.ts
+ * The size limit is exact here: the text of one value is at most maxValueSize bytes of UTF-8. value-encoder.ts
  * already cut the value to about that many characters; when escapes or multi-byte characters still make it
  * too long, the beginning is kept: entries (or characters) in order, each written whole while it fits, the
  * one that does not cut the same way to the room left, and the rest left out. A string, array, object or
  * collection that lost part of itself this way is replaced by a truncated marker with reason "size" (one
- * capture.ts made keeps its kind and length and takes reason "size"); a form with named parts, such as an
+ * value-encoder.ts made keeps its kind and length and takes reason "size"); a form with named parts, such as an
  * Error, keeps its parts in order and only the parts that were cut carry a marker.
  *
  * Keys inside values are redacted by the same rules as parameter names.
@@ -72,7 +73,7 @@ const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 /**
  * The stored text of one value, at most `maxValueSize` bytes: the recording thread's limit, which comes with
- * each batch (ProcessInfo), so that the writer cuts exactly where capture.ts did.
+ * the ring's RecordingProcess, so that the writer cuts exactly where value-encoder.ts did.
  */
 export function valueToJson(value: unknown, redactor: Redactor, maxValueSize: number): string {
   return writeWithin(value, maxValueSize, redactor);
@@ -136,7 +137,7 @@ function cutOf(value: unknown): { kind: string; length: number; content: unknown
   if (typeof value !== 'object' || value === null || !isMarker(value)) return null;
   const type = String(value.$type);
   if (type === 'truncated') {
-    // A marker from capture.ts keeps the original kind and length; only what it kept is cut further.
+    // A marker from value-encoder.ts keeps the original kind and length; only what it kept is cut further.
     if (!hasOwn.call(value, 'value')) return null;
     return { kind: String(value.kind), length: Number(value.length), content: value.value };
   }
@@ -199,7 +200,7 @@ function writeFields(fields: Record<string, unknown>, redactor: Redactor, room: 
 }
 
 /**
- * A `$type` form from capture.ts: its structural keys are kept, the user data inside is written and redacted.
+ * A `$type` form from value-encoder.ts: its structural keys are kept, the user data inside is written and redacted.
  * When it is cut, the collection of a collection form is cut bare (the marker around it says so), and each
  * part of any other form is cut as a value of its own.
  */
