@@ -138,6 +138,19 @@ ok(1);
   t.deepEqual(drops(prog.dbPath), []);
 });
 
+test('calls made after shutdown() start a new writer thread, which drains the ring while they go on', async t => {
+  const prog = program(`${OK_AND_BAD}
+ok(-1);
+__observatory.shutdown().then(() => {
+  // More than the 64 KB ring holds, in one synchronous loop: only a running writer lets it finish.
+  for (let i = 0; i < 5000; i++) ok(i);
+});
+`);
+  const result = await run(prog, { env: { OBSERVATORY_BUFFER_MB: '0.0625', OBSERVATORY_ON_FULL: 'wait' } });
+  t.is(result.status, 0, result.stderr);
+  t.deepEqual(accounting(prog.dbPath), { ok: { rows: 5001 } });
+});
+
 test('sampled-out traces are counted as not_sampled, and their failures kept', async t => {
   const prog = program(`${OK_AND_BAD}${TRACES}
 for (let i = 0; i < 100; i++) root(i);

@@ -84,9 +84,10 @@ export class Recording {
   }
 
   register(meta: FunctionMeta): FunctionHandle {
+    if (!settings.enabled) return new FunctionHandle(this.functions.length, meta, settings.sample);
     // Started now rather than with the first record, so that the thread is up by the time the program
     // exits: a program that registers functions calls them, and an idle writer costs nothing.
-    if (settings.enabled) this.writer.start();
+    this.writer.start();
     const handle = new FunctionHandle(this.producer.register(JSON.stringify(meta)), meta, settings.sample);
     this.functions.push(handle);
     return handle;
@@ -143,6 +144,9 @@ export class Recording {
 
   private write(call: Call, asRoot: boolean): void {
     const producer = this.producer;
+    // Started at registration; again here after shutdown() stopped it (a test runner's setup file does, then
+    // the next test file of the same worker records more).
+    if (!this.writer.started) this.writer.start();
     let waitedSince = 0;
     for (;;) {
       producer.begin();

@@ -23,6 +23,7 @@ import {
   DropEntry,
   RecordHeader,
   RecordKind,
+  RECORD_ALIGNMENT,
   WriterState,
   type RingHandle,
 } from '../ring';
@@ -170,6 +171,9 @@ export class RingDrain {
       const at = position & this.mask;
       const length = this.i32[(at + RecordHeader.Length) >> 2]!;
       const kind = this.u8[at + RecordHeader.Kind];
+      if (length < RECORD_ALIGNMENT || (length & (RECORD_ALIGNMENT - 1)) !== 0) {
+        throw new Error(`ts-observatory: a ring record at ${at} claims ${length} bytes; the ring is corrupt`);
+      }
       if (kind === RecordKind.Call) calls.push(this.readCall(at, length));
       else if (kind === RecordKind.Drops) this.readDrops(at);
       position = (position + length) | 0;
