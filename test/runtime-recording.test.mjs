@@ -170,6 +170,32 @@ console.log(caller(), parse('12.5'));
   t.deepEqual(calls[3].values, [['result', 'OUTPUT', 'unknown', true]]);
 });
 
+test('error text is held to the value limits: a huge message and stack are cut, and the failure is kept', async t => {
+  const prog = program(`
+const __huge = __observatory.register(2, meta('huge', { params: [] }));
+function huge() {
+  const __call = __observatory.enter(__huge, []);
+  try {
+    // With no prototype, the error's type is its own name.
+    const error = new Error('m'.repeat(10_000_000));
+    Object.setPrototypeOf(error, null);
+    error.name = 'N'.repeat(1000);
+    throw error;
+  } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
+}
+try { huge(); } catch {}
+`);
+  const result = await run(prog, { env: { OBSERVATORY_BUFFER_MB: '1' } });
+  t.is(result.status, 0, result.stderr);
+  const [call] = readCalls(prog.dbPath);
+  t.is(call.status, 'ERR');
+  t.is(call.error_type, `${'N'.repeat(128)}… [872 more characters]`);
+  t.is(call.error_message, `${'m'.repeat(4096)}… [${10_000_000 - 4096} more characters]`);
+  t.true(call.error_stack.length <= 16384 + 40, `stack of ${call.error_stack.length} characters`);
+  t.regex(call.error_stack, /more characters\]$/);
+  t.deepEqual(query(prog.dbPath, 'SELECT * FROM drops'), []);
+});
+
 test('async functions keep parents across await, and are timed until their promise settles', async t => {
   const prog = program(`
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));

@@ -5,7 +5,8 @@
  *             per element (at most maxEntries); the writer names them `numbers[0]`, `numbers[1]`, ...
  *   outputs   split as FunctionMeta.outputShape says (outputs.ts), or the whole value, flagged, when it did
  *             not fit the declared shape
- *   error     for a failed call, instead of outputs: its type, message and stack (thrown.ts)
+ *   error     for a failed call, instead of outputs: its type, message and stack (thrown.ts), cut to the
+ *             name, string and value-size limits
  *
  * The values are copied here, when the call completes, so nothing of the user's heap is held once `done` has
  * returned; a function tagged `snapshot` has its inputs copied at entry instead (encodeSnapshot).
@@ -17,6 +18,7 @@ import type { CaptureLimits } from './config';
 import type { FunctionHandle } from './function-handle';
 import { OpWriter } from './op-writer';
 import { encodeOutputs, fitsOutputShape } from './outputs';
+import { MAX_NAME_LENGTH } from './intrinsics';
 import { describeThrown } from './thrown';
 import { ValueEncoder } from './value-encoder';
 
@@ -28,12 +30,14 @@ export interface Snapshot {
 
 export class CallEncoder {
   private readonly values: ValueEncoder;
+  private readonly limits: CaptureLimits;
   private readonly maxEntries: number;
   /** Where snapshots are written before they are copied out; grows to the largest one seen. */
   private scratch = new OpWriter(new ArrayBuffer(4096));
 
   constructor(limits: CaptureLimits) {
     this.values = new ValueEncoder(limits);
+    this.limits = limits;
     this.maxEntries = limits.maxEntries;
   }
 
@@ -76,10 +80,11 @@ export class CallEncoder {
     }
     if (call.status === CallStatus.Err) {
       flags |= CallFlags.Failed;
+      // Error text is held to the value limits: a 100 MB message must not take the ring, or the row, with it.
       const thrown = describeThrown(call.value);
-      out.string(thrown.type);
-      out.string(thrown.message);
-      out.primitive(thrown.stack);
+      out.string(clip(thrown.type, MAX_NAME_LENGTH));
+      out.string(clip(thrown.message, this.limits.maxStringLength));
+      out.primitive(thrown.stack === null ? null : clip(thrown.stack, this.limits.maxValueSize));
     } else if (fn.captureResult && withValues) {
       flags |= CallFlags.OutputsCaptured;
       const meta = fn.meta;
@@ -126,4 +131,9 @@ export class CallEncoder {
     }
     return count;
   }
+}
+
+/** `text`, or its first `max` characters and a note of how many more there were. */
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… [${text.length - max} more characters]`;
 }
