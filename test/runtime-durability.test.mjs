@@ -9,11 +9,10 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { program, query, readCalls, removePrograms, run } from './runtime-harness.mjs';
+import { program, query, readCalls, run } from './runtime-harness.mjs';
 
 const { migrate, SCHEMA_VERSION } = createRequire(import.meta.url)('../dist/runtime/schema.js');
 
-test.after(removePrograms);
 
 /** `ok(i)` returns i, `bad(i)` throws; both in emitted form. */
 const OK_AND_BAD = `

@@ -1,12 +1,11 @@
 // Shared by the runtime-*.test.mjs files: writes small plain-JS programs that use ts-observatory/runtime the
 // way emitted code does, runs them in a child process with their own database, and reads the rows back.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
+import { scratchDir } from './helpers/compile.mjs';
 
-const repoRoot = path.resolve(import.meta.dirname, '..');
 
 /**
  * Put at the top of every program. `meta(name, fields)` builds a FunctionMeta as the transformer would emit
@@ -25,22 +24,13 @@ function meta(name, fields = {}) {
 }
 `;
 
-/** Directories made by `program` in this test file. */
-const programDirs = [];
-
-/** For `test.after`: runs only when every test of the file passed, so a failure leaves its program to look at. */
-export function removePrograms() {
-  for (const dir of programDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-}
-
 /**
- * A fresh directory inside the repository (so `require('ts-observatory/runtime')` resolves to this checkout by
- * package self-reference) with `prog.js` = PRELUDE + body, and the path of its database.
+ * A scratch directory (helpers/compile.mjs: inside the repository, so `require('ts-observatory/runtime')`
+ * resolves to this checkout by package self-reference) with `prog.js` = PRELUDE + body, and the path of its
+ * database.
  */
 export function program(body, files = {}) {
-  const dir = path.join(repoRoot, '.test-out', `runtime-${randomBytes(6).toString('hex')}`);
-  fs.mkdirSync(dir, { recursive: true });
-  programDirs.push(dir);
+  const dir = scratchDir('runtime');
   fs.writeFileSync(path.join(dir, 'prog.js'), PRELUDE + body);
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
   return { dir, file: path.join(dir, 'prog.js'), dbPath: path.join(dir, 'traces.db') };

@@ -4,11 +4,10 @@
 import test from 'ava';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { program, query, readCalls, removePrograms, run } from './runtime-harness.mjs';
+import { program, query, readCalls, run } from './runtime-harness.mjs';
 
 const { CONTRACT_VERSION } = createRequire(import.meta.url)('../dist/runtime/contract.js');
 
-test.after(removePrograms);
 
 test('calls, values, parent links and process rows of a synchronous call tree', async t => {
   const prog = program(`

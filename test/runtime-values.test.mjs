@@ -2,9 +2,8 @@
 // `$type` forms, big values are bounded, nothing of the user's runs while they are read (no getters, no proxy
 // traps), and sensitive names are redacted. The forms are documented in runtime/json.ts.
 import test from 'ava';
-import { program, query, readCalls, removePrograms, run, valuesOf } from './runtime-harness.mjs';
+import { program, query, readCalls, run, valuesOf } from './runtime-harness.mjs';
 
-test.after(removePrograms);
 
 /** A program that defines `show(label, value)` in emitted form; `body` calls it. */
 function showProgram(body, files) {

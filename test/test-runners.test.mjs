@@ -45,10 +45,6 @@ test.before(() => {
   fs.copyFileSync(path.join(sourceDir, 'copies.js'), path.join(project, 'copies.js'));
 });
 
-test.after.always(() => {
-  if (project !== undefined) fs.rmSync(project, { recursive: true, force: true });
-});
-
 /** A directory of its own for one run: its database, its runner config and the runner's cache. */
 function runDir(label) {
   const dir = path.join(project, 'runs', label);

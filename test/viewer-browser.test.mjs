@@ -1,24 +1,23 @@
 // End to end: the dashboard in Debian's Chromium (never a downloaded browser), driven by playwright-core,
-// against a database recorded from the real examples. Screenshots go to .test-out/screenshots/.
+// against a database recorded from the real examples. Screenshots go to .test-out/screenshots-*/ (kept with KEEP_TEST_OUT=1).
 import test from 'ava';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
+import { scratchDir } from './helpers/compile.mjs';
 import { examplesDir, recordExamples, squeezedCopy } from './helpers/pipeline.mjs';
 import { startDashboard } from './helpers/serve.mjs';
 import { readCalls } from './helpers/trace.mjs';
-import { program, query, removePrograms, run } from './runtime-harness.mjs';
+import { program, query, run } from './runtime-harness.mjs';
 
-const repoRoot = path.resolve(import.meta.dirname, '..');
-const screenshots = path.join(repoRoot, '.test-out', 'screenshots');
+const screenshots = scratchDir('screenshots');
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'observatory-browser-'));
 const dbPath = path.join(scratch, 'traces.db');
 const servers = [];
 let browser;
 
 test.before(async () => {
-  fs.mkdirSync(screenshots, { recursive: true });
   await recordExamples(dbPath, { times: 2 });
   browser = await launch();
 });
@@ -28,7 +27,6 @@ test.after.always(async () => {
   for (const server of servers) server.kill('SIGTERM');
   fs.rmSync(scratch, { recursive: true, force: true });
 });
-test.after(removePrograms);
 
 /** `observatory serve` of `file` on a free port, resolved with its URL. */
 async function serve(file, root) {

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { recordExamples, squeezedCopy } from './helpers/pipeline.mjs';
 import { readCalls } from './helpers/trace.mjs';
-import { program, removePrograms, run } from './runtime-harness.mjs';
+import { program, run } from './runtime-harness.mjs';
 
 const cli = path.resolve(import.meta.dirname, '..', 'dist', 'viewer', 'cli.js');
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'observatory-cli-'));
@@ -21,7 +21,6 @@ test.before(async () => {
 });
 
 test.after.always(() => fs.rmSync(scratch, { recursive: true, force: true }));
-test.after(removePrograms);
 
 function observatory(args, { cwd = scratch, env = {} } = {}) {
   const result = spawnSync(process.execPath, [cli, ...args], {

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { recordExamples, examplesDir } from './helpers/pipeline.mjs';
 import { startDashboard } from './helpers/serve.mjs';
 import { readCalls } from './helpers/trace.mjs';
-import { program, query, removePrograms, run } from './runtime-harness.mjs';
+import { program, query, run } from './runtime-harness.mjs';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'observatory-serve-'));
 const dbPath = path.join(scratch, 'traces.db');
@@ -25,7 +25,6 @@ test.after.always(() => {
   server?.kill('SIGTERM');
   fs.rmSync(scratch, { recursive: true, force: true });
 });
-test.after(removePrograms);
 
 async function get(url) {
   const response = await fetch(base + url);

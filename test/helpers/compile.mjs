@@ -111,9 +111,24 @@ export function fixtureNames() {
     .sort();
 }
 
-/** A fresh scratch directory inside the repository, so emitted code resolves `ts-observatory/runtime` by self-reference. */
+/** Every scratch directory this test process made. */
+const scratchDirs = [];
+
+// Each test file runs in a process of its own, and takes its scratch directories with it when it exits;
+// KEEP_TEST_OUT=1 keeps them, to look at what a failing test compiled, ran and wrote.
+process.on('exit', () => {
+  if (process.env.KEEP_TEST_OUT === '1') return;
+  for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * A fresh scratch directory inside the repository, so emitted code resolves `ts-observatory/runtime` by
+ * self-reference; removed when the test process exits.
+ */
 export function scratchDir(label) {
   const base = path.join(repoRoot, '.test-out');
   fs.mkdirSync(base, { recursive: true });
-  return fs.mkdtempSync(path.join(base, `${label}-`));
+  const dir = fs.mkdtempSync(path.join(base, `${label}-`));
+  scratchDirs.push(dir);
+  return dir;
 }
