@@ -32,8 +32,6 @@ export const enum Control {
   CrashesLeft,
   /** Functions published in the function registry (below). */
   Functions,
-  /** Bytes of the registry in use. */
-  FunctionBytes,
   /** Most bytes the ring held at once, as the writer saw it. */
   HighWater,
   Size,
@@ -162,7 +160,7 @@ export function alignRecord(length: number): number {
  * The function registry: every FunctionMeta the recording thread registered, in registration order, as
  * entries of a u32 length and that many bytes of UTF-8 JSON text, in a growable SharedArrayBuffer. Unlike the
  * ring it is never consumed, so a writer thread that replaces one that died can read every function again.
- * The producer appends an entry, then publishes it by storing Control.FunctionBytes and Control.Functions.
+ * The producer appends an entry, then publishes it by storing Control.Functions.
  */
 export const REGISTRY_INITIAL_BYTES = 64 * 1024;
 export const REGISTRY_MAX_BYTES = 256 * 1024 * 1024;

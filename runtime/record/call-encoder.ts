@@ -31,14 +31,12 @@ export interface Snapshot {
 export class CallEncoder {
   private readonly values: ValueEncoder;
   private readonly limits: CaptureLimits;
-  private readonly maxEntries: number;
   /** Where snapshots are written before they are copied out; grows to the largest one seen. */
   private scratch = new OpWriter(new ArrayBuffer(4096));
 
   constructor(limits: CaptureLimits) {
     this.values = new ValueEncoder(limits);
     this.limits = limits;
-    this.maxEntries = limits.maxEntries;
   }
 
   /**
@@ -121,7 +119,7 @@ export class CallEncoder {
     for (let i = 0; i < args.length; i++) {
       const arg = args[i];
       if (i === restIndex && !util.types.isProxy(arg) && Array.isArray(arg)) {
-        const elements = Math.min(arg.length, this.maxEntries);
+        const elements = Math.min(arg.length, this.limits.maxEntries);
         for (let j = 0; j < elements; j++) this.values.encodeProperty(out, arg, j);
         count += elements;
       } else {

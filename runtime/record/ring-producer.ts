@@ -79,9 +79,10 @@ export class RingProducer {
   publish(): boolean {
     const out = this.out;
     if (out.overflow) return false;
+    // The writer's limit was the free bytes or the end of the data, both multiples of the alignment, so the
+    // aligned length still fits.
     const content = out.pos - this.recordStart;
     const length = alignRecord(content);
-    if (length > this.size - this.recordStart || length > this.free) return false;
     out.i32[(this.recordStart + RecordHeader.Length) >> 2] = length;
     out.u8[this.recordStart + RecordHeader.Padding] = length - content;
     this.advance(length);
@@ -143,7 +144,6 @@ export class RingProducer {
     this.registryBytes.set(bytes, this.registryUsed + 4);
     this.registryUsed = needed;
     const index = this.registered++;
-    Atomics.store(this.control, Control.FunctionBytes, this.registryUsed);
     Atomics.store(this.control, Control.Functions, this.registered);
     return index;
   }
