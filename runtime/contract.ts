@@ -37,8 +37,12 @@
  * refuses code compiled against a version it does not know, with a message that names both versions.
  * Version 2: `done` completes the call (version 1 completed it in `exit`/`fail`); `delegate`, `delegateAsync`
  * and `iterate` are new.
+ * Version 3: FunctionMeta may carry `paramKeys`. A runtime of version 3 still registers version 2 code, which
+ * has none; a runtime of version 2 refuses version 3 code rather than store in clear what `paramKeys` redacts.
  */
-export const CONTRACT_VERSION = 2;
+export const CONTRACT_VERSION = 3;
+/** The versions of emitted code this runtime registers. */
+export const SUPPORTED_CONTRACT_VERSIONS: readonly number[] = [2, 3];
 
 /** How the transformer wants an output value split into rows. */
 export type OutputShape =
@@ -76,6 +80,12 @@ export interface FunctionMeta {
   params: string[];
   /** Declared type text of each entry of `params` (as written, or as printed by the checker). */
   paramTypes: string[];
+  /**
+   * For each entry of `params`, the property path a destructuring pattern read it from (`auth.password` for
+   * `{ auth: { password: p } }`), or '' when the name says it all. Redaction judges the path as well as the
+   * name, so `login({ password: p })` does not store `p`. Absent when every entry is ''.
+   */
+  paramKeys?: string[];
   rest: boolean;
   /** How the return value is split; see OutputShape. */
   outputShape: OutputShape;

@@ -38,10 +38,10 @@ if (settings.enabled) installLifecycle(recording, uncaughtRecorder());
 
 /** Called once per instrumented function when its module loads; returns the handle emitted code passes to `enter`. */
 export function register(version: number, meta: FunctionMeta): FunctionHandle {
-  if (version !== CONTRACT_VERSION) {
+  if (!contract.SUPPORTED_CONTRACT_VERSIONS.includes(version)) {
     throw new Error(
       `ts-observatory: ${meta?.file ?? 'a module'} was compiled against runtime contract version ${version}, but ` +
-        `this runtime implements contract version ${CONTRACT_VERSION}. Rebuild it with the ts-observatory ` +
+        `this runtime implements contract versions ${contract.SUPPORTED_CONTRACT_VERSIONS.join(' and ')}. Rebuild it with the ts-observatory ` +
         `transformer of the same version as the installed runtime.`,
     );
   }

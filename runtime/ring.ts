@@ -100,12 +100,14 @@ export const enum DropEntry {
 }
 
 /** Why a call was not recorded; stored as `drops.reason`. The order is the wire code. */
-export const DROP_REASON_CODES = ['overload', 'not_sampled', 'write_failed', 'exit_timeout'] as const;
+export const DROP_REASON_CODES = ['overload', 'not_sampled', 'write_failed', 'exit_timeout', 'unfinished'] as const;
 export const enum DropCode {
   Overload,
   NotSampled,
   WriteFailed,
   ExitTimeout,
+  /** At the stack limit: the call's `done` could not run (record/recorder.ts, healing), or its record not be made. */
+  Unfinished,
   Count,
 }
 
@@ -186,6 +188,8 @@ export interface RecordingProcess {
   retentionHours: number;
   /** OBSERVATORY_REDACT: names redacted in every function, lower case. */
   redact: string[];
+  /** OBSERVATORY_REDACT_ALLOW: names and words never redacted, lower case. */
+  redactAllow: string[];
   /** OBSERVATORY_MAX_VALUE_SIZE: bytes of JSON text one stored value may take. */
   maxValueSize: number;
   /** OBSERVATORY_FLUSH_MS: the longest a record waits in the ring before the writer looks. */

@@ -109,6 +109,7 @@ const expectations = {
   'class-property-arrow': [
     ok('Button.onClick', [input('times', 'number', 2), output('result', 'number', 2)]),
     ok('Button.onClick', [input('times', 'number', 3), output('result', 'number', 5)]),
+    ok('Button.label', [input('prefix', 'string', 'clicks:'), output('result', 'string', 'clicks: 5')]),
   ],
   'use-strict-prologue': [ok('strictThis', [output('result', 'string', 'undefined')])],
   'async-arrow': [

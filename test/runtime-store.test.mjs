@@ -32,7 +32,7 @@ test('an instance past 2^32 calls continues under a second processes row, and it
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const dbPath = path.join(dir, 'traces.db');
   const token = 'ab'.repeat(16);
-  const info = { token, pid: 42, threadId: 0, timeOrigin: Date.now(), argv: ['node'], retentionHours: 0, redact: [], maxValueSize: 16384, flushIntervalMs: 50 };
+  const info = { token, pid: 42, threadId: 0, timeOrigin: Date.now(), argv: ['node'], retentionHours: 0, redact: [], redactAllow: [], maxValueSize: 16384, flushIntervalMs: 50 };
   const meta = {
     name: 'f', group: 'g', file: 'g.ts', line: 1, column: 1, kind: 'function', async: false, generator: false, params: ['x'],
     paramTypes: ['number'], rest: false, outputShape: 'single', outputs: ['result'], outputTypes: ['number'], returnType: 'number',
@@ -43,7 +43,8 @@ test('an instance past 2^32 calls continues under a second processes row, and it
   });
   const writer = new TraceWriter(dbPath, info, 1 << 20);
   writer.begin();
-  writer.write({ calls: [call(5, 0, 5, 1), call(2 ** 32 + 7, 5, 5, 2)], drops: [], highWater: 0 }, () => meta);
+  const calls = writer.prepare([call(5, 0, 5, 1), call(2 ** 32 + 7, 5, 5, 2)], () => meta);
+  writer.write({ calls, drops: [], highWater: 0 }, () => meta);
   writer.commit();
   writer.close();
 

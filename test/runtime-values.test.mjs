@@ -197,13 +197,13 @@ test('sensitive parameter names and nested keys are redacted', async t => {
   const prog = program(`
 class Credentials { constructor() { this.user = 'ada'; this.secret = 's3cr3t'; } }
 const __login = __observatory.register(2, meta('login', {
-  params: ['username', 'password', 'options', 'internal_id', 'creds'],
+  params: ['username', 'password', 'options', 'internal_id', 'account'],
   paramTypes: ['string', 'string', 'Options', 'number', 'Credentials'],
   outputShape: 'object', outputs: ['accessToken', 'expires'], outputTypes: ['string', 'number'],
   redact: ['pin'],
 }));
-function login(username, password, options, internal_id, creds) {
-  const __call = __observatory.enter(__login, [username, password, options, internal_id, creds]);
+function login(username, password, options, internal_id, account) {
+  const __call = __observatory.enter(__login, [username, password, options, internal_id, account]);
   try { return __observatory.exit(__call, { accessToken: 'tok', expires: 60 }); } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
 }
 login('ada', 'hunter2', {
@@ -227,7 +227,7 @@ login('ada', 'hunter2', {
       lookup: { $type: 'Map', entries: [['token', redacted], ['count', 2]] },
     },
     internal_id: redacted,
-    creds: { $type: 'object', class: 'Credentials', fields: { user: 'ada', secret: redacted } },
+    account: { $type: 'object', class: 'Credentials', fields: { user: 'ada', secret: redacted } },
     accessToken: redacted,
     expires: 60,
   });

@@ -68,6 +68,7 @@ export function instrumentFile(
       generator,
       params: parameters.names,
       paramTypes: parameters.types,
+      ...(parameters.keys.some(key => key !== '') ? { paramKeys: parameters.keys } : {}),
       rest: parameters.rest,
       outputShape: outputs.shape,
       outputs: outputs.names,

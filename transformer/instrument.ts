@@ -133,7 +133,9 @@ export function instrumentFunction<T extends ts.FunctionLikeDeclaration>(
     }
     for (; index < body.statements.length; index++) statements.push(rewrite(body.statements[index]!));
   } else {
-    const value = rewrite(body);
+    // The expression keeps its own comments but not those after it: with no `;` ending a class property, the
+    // next member's doc comment would otherwise be printed again inside the `exit(...)` call.
+    const value = tsInstance.setEmitFlags(rewrite(body), tsInstance.EmitFlags.NoTrailingComments);
     statements.push(tsInstance.setTextRange(factory.createReturnStatement(runtimeCall(RUNTIME_CALLS.exit, [ids.call, value])), body));
   }
 

@@ -11,6 +11,8 @@ import type * as ts from 'typescript';
 export interface ParameterNames {
   names: string[];
   types: string[];
+  /** The property path each name was destructured from, '' for a plain parameter (FunctionMeta.paramKeys). */
+  keys: string[];
   /** The last name is a rest parameter, recorded as `name[0]`, `name[1]`, ... */
   rest: boolean;
 }
@@ -20,37 +22,41 @@ export function collectParameterNames(
   checker: ts.TypeChecker,
   fn: ts.SignatureDeclaration,
 ): ParameterNames {
-  const names: string[] = [];
-  const types: string[] = [];
-  let rest = false;
+  const collected: ParameterNames = { names: [], types: [], keys: [], rest: false };
   for (const parameter of fn.parameters) {
     if (tsInstance.isIdentifier(parameter.name) && parameter.name.text === 'this') continue;
     if (tsInstance.isIdentifier(parameter.name)) {
-      names.push(parameter.name.text);
-      types.push(declaredTypeText(checker, parameter, parameter.name));
-      rest = parameter.dotDotDotToken !== undefined;
+      collected.names.push(parameter.name.text);
+      collected.types.push(declaredTypeText(checker, parameter, parameter.name));
+      collected.keys.push('');
+      collected.rest = parameter.dotDotDotToken !== undefined;
       continue;
     }
-    rest = false;
-    collectBindingNames(tsInstance, checker, parameter.name, names, types);
+    collected.rest = false;
+    collectBindingNames(tsInstance, checker, parameter.name, '', collected);
   }
-  return { names, types, rest };
+  return collected;
 }
 
+/** The bindings of a pattern, each with the path of properties it was read from below `path`. */
 function collectBindingNames(
   tsInstance: typeof ts,
   checker: ts.TypeChecker,
   pattern: ts.BindingPattern,
-  names: string[],
-  types: string[],
+  path: string,
+  collected: ParameterNames,
 ): void {
   for (const element of pattern.elements) {
     if (tsInstance.isOmittedExpression(element)) continue;
+    const property = element.propertyName;
+    const key = property !== undefined && !tsInstance.isComputedPropertyName(property) ? property.text : '';
+    const elementPath = key === '' ? path : path === '' ? key : `${path}.${key}`;
     if (tsInstance.isIdentifier(element.name)) {
-      names.push(element.name.text);
-      types.push(typeText(checker, element.name));
+      collected.names.push(element.name.text);
+      collected.types.push(typeText(checker, element.name));
+      collected.keys.push(elementPath);
     } else {
-      collectBindingNames(tsInstance, checker, element.name, names, types);
+      collectBindingNames(tsInstance, checker, element.name, elementPath, collected);
     }
   }
 }

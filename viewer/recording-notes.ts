@@ -18,6 +18,7 @@ export function dropReasonText(reason: string): string {
     not_sampled: 'not sampled',
     write_failed: 'write failed',
     exit_timeout: 'unwritten at the exit deadline',
+    unfinished: 'unfinished at the stack limit',
     queue_full: 'queue full',
     batch_lost: 'batch lost',
   };

@@ -2,7 +2,8 @@
  * A completed call as one Call record of the ring (ring.ts): the fixed header, then its values.
  *
  *   inputs    one value per entry of FunctionMeta.params, in order, the rest parameter expanded to one value
- *             per element (at most maxEntries); the writer names them `numbers[0]`, `numbers[1]`, ...
+ *             per element; the writer names them `numbers[0]`, `numbers[1]`, ... Past maxEntries elements,
+ *             one truncated marker (reason `entries`, kind `array`, the number of arguments) ends them
  *   outputs   split as FunctionMeta.outputShape says (outputs.ts), or the whole value, flagged, when it did
  *             not fit the declared shape
  *   error     for a failed call, instead of outputs: its type, message and stack (thrown.ts), cut to the
@@ -20,7 +21,7 @@ import { OpWriter } from './op-writer';
 import { encodeOutputs, fitsOutputShape } from './outputs';
 import { MAX_NAME_LENGTH } from './intrinsics';
 import { describeThrown } from './thrown';
-import { ValueEncoder } from './value-encoder';
+import { clip, ValueEncoder } from './value-encoder';
 
 /** A function's inputs, copied at entry (tag option `snapshot`). */
 export interface Snapshot {
@@ -122,6 +123,10 @@ export class CallEncoder {
         const elements = Math.min(arg.length, this.limits.maxEntries);
         for (let j = 0; j < elements; j++) this.values.encodeProperty(out, arg, j);
         count += elements;
+        if (elements < arg.length) {
+          this.values.encodeRestCut(out, arg.length);
+          count++;
+        }
       } else {
         this.values.encode(out, arg);
         count++;
@@ -129,9 +134,4 @@ export class CallEncoder {
     }
     return count;
   }
-}
-
-/** `text`, or its first `max` characters and a note of how many more there were. */
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)}… [${text.length - max} more characters]`;
 }

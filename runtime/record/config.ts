@@ -34,6 +34,8 @@ export interface RuntimeConfig {
   retentionHours: number;
   /** Extra names whose values are never stored, lower case (OBSERVATORY_REDACT, comma-separated). */
   redact: string[];
+  /** Names and words never redacted, lower case (OBSERVATORY_REDACT_ALLOW, comma-separated). */
+  redactAllow: string[];
   /** Bounds on one recorded value; see record/value-encoder.ts. */
   capture: CaptureLimits;
 }
@@ -62,10 +64,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     exitTimeoutMs: readNumber(env, 'OBSERVATORY_EXIT_TIMEOUT_MS', 2000, 0),
     sample: readNumber(env, 'OBSERVATORY_SAMPLE', 1, 0, 1),
     retentionHours: readNumber(env, 'OBSERVATORY_RETENTION_HOURS', 6, 0),
-    redact: (env.OBSERVATORY_REDACT ?? '')
-      .split(',')
-      .map(name => name.trim().toLowerCase())
-      .filter(name => name !== ''),
+    redact: readNames(env, 'OBSERVATORY_REDACT'),
+    redactAllow: readNames(env, 'OBSERVATORY_REDACT_ALLOW'),
     capture: {
       maxDepth: readNumber(env, 'OBSERVATORY_MAX_DEPTH', 5, 1),
       maxEntries: readNumber(env, 'OBSERVATORY_MAX_ENTRIES', 100, 1),
@@ -107,4 +107,12 @@ function readNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min:
 /** A tracing setting must never stop the traced program: say what is wrong and go on with the default. */
 function warnConfig(message: string): void {
   warn('OBSERVATORY_CONFIG', message);
+}
+
+/** A comma-separated list of names, lower case. */
+function readNames(env: NodeJS.ProcessEnv, name: string): string[] {
+  return (env[name] ?? '')
+    .split(',')
+    .map(entry => entry.trim().toLowerCase())
+    .filter(entry => entry !== '');
 }

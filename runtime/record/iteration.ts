@@ -9,19 +9,20 @@
  * The engine drives these iterators itself, so the runtime sees the function suspend only if it stands
  * between the engine and the user's iterator. The wrappers here forward every `next`, `throw` and `return` to
  * the user's iterator unchanged, with the call made current while the user's iterator runs (so calls it makes
- * are the function's children), and stepped off the stack when the function is about to wait: after a value
- * is yielded on, or before the implicit `await` of an async iteration. `delegate` also counts each value
- * passed through as yielded by the function.
+ * are the function's children), and stepped off the stack after each step: if the step finished the
+ * iteration, the engine resumes the function at once and emitted code's `resume` makes it current again.
+ *
+ * The wrappers read nothing of what the user's iterator answers, not even `done`: a getter there must run
+ * exactly as often as without the runtime. `delegate` counts the values passed through as yielded by the
+ * function without looking at them: the engine comes back to the iterator (`next`, or reading `throw` or
+ * `return`) only after a step that yielded, so each step is counted when the next interaction begins.
  *
  * The wrappers expose exactly the protocol of the iterable they wrap: `[Symbol.asyncIterator]` only when the
  * user's iterable has one (otherwise the engine adapts the synchronous iterator itself, as it would have), and
  * `throw`/`return` only when the user's iterator has them, so the engine's own fallbacks run as before.
  */
-import * as util from 'node:util';
 import type { Call } from './call';
 import { isInert, resume, suspend } from './recorder';
-
-const promiseThen = Promise.prototype.then;
 
 /** `yield* operand` in a generator. */
 export function delegate(call: Call, operand: unknown): unknown {
@@ -54,13 +55,13 @@ function wrap(call: Call, operand: unknown, inAsyncFunction: boolean, counts: bo
   if (inAsyncFunction) {
     const asyncMethod = source[Symbol.asyncIterator];
     if (asyncMethod !== undefined && asyncMethod !== null) {
-      const open = () => new BracketedIterator(call, (asyncMethod as () => IteratorLike).call(operand), true, true, counts);
+      const open = () => new BracketedIterator(call, (asyncMethod as () => IteratorLike).call(operand), counts);
       return { [Symbol.asyncIterator]: open };
     }
   }
   const method = source[Symbol.iterator];
   if (method === undefined || method === null) return operand;
-  const open = () => new BracketedIterator(call, (method as () => IteratorLike).call(operand), false, inAsyncFunction, counts);
+  const open = () => new BracketedIterator(call, (method as () => IteratorLike).call(operand), counts);
   return { [Symbol.iterator]: open };
 }
 
@@ -69,18 +70,14 @@ class BracketedIterator {
   private readonly inner: IteratorLike;
   /** The engine caches `next` when it gets the iterator; so does this wrapper. */
   private readonly innerNext: IteratorLike['next'];
-  /** The user's iterator answers with promises of results. */
-  private readonly answersWithPromises: boolean;
-  /** The function awaits every step (async iteration, or the engine adapting a synchronous iterator for it). */
-  private readonly awaitsEveryStep: boolean;
   private readonly counts: boolean;
+  /** A step has been forwarded and not counted yet: it yielded if the engine comes back. */
+  private stepPending = false;
 
-  constructor(call: Call, inner: IteratorLike, answersWithPromises: boolean, awaitsEveryStep: boolean, counts: boolean) {
+  constructor(call: Call, inner: IteratorLike, counts: boolean) {
     this.call = call;
     this.inner = inner;
     this.innerNext = inner.next;
-    this.answersWithPromises = answersWithPromises;
-    this.awaitsEveryStep = awaitsEveryStep;
     this.counts = counts;
   }
 
@@ -89,10 +86,12 @@ class BracketedIterator {
   }
 
   get throw(): ((value?: unknown) => unknown) | undefined {
+    this.countPendingStep();
     return this.forwarder(this.inner.throw);
   }
 
   get return(): ((value?: unknown) => unknown) | undefined {
+    this.countPendingStep();
     return this.forwarder(this.inner.return);
   }
 
@@ -102,35 +101,22 @@ class BracketedIterator {
   }
 
   /**
-   * Runs one step of the user's iterator as the call, then steps the call off the stack if the function is
-   * about to wait. An exception is not caught: it goes on into the function, which is running.
+   * Runs one step of the user's iterator as the call, then steps the call off the stack. An exception is not
+   * caught: it goes on into the function, which is running.
    */
   private forward(method: ((value?: unknown) => unknown) | undefined, value: unknown): unknown {
     const call = this.call;
+    this.countPendingStep();
     resume(call);
     const result = (method as (value?: unknown) => unknown).call(this.inner, value);
-    const yielded = !this.answersWithPromises && isYieldedResult(result);
-    if (this.counts) {
-      if (yielded) call.yielded++;
-      // The engine awaits this same promise, so the handler changes neither timing nor unhandled rejections.
-      else if (this.answersWithPromises && util.types.isPromise(result)) promiseThen.call(result, countYielded(call), ignoreRejection);
-    }
-    if (this.awaitsEveryStep || yielded) suspend(call, undefined);
+    this.stepPending = this.counts;
+    suspend(call, undefined);
     return result;
   }
-}
 
-function isYieldedResult(result: unknown): boolean {
-  return typeof result === 'object' && result !== null && !(result as { done?: unknown }).done;
-}
-
-function countYielded(call: Call) {
-  // Runs before the engine's own await of the same promise resumes the function, so counts are in on time.
-  return (result: unknown) => {
-    if (isYieldedResult(result)) call.yielded++;
-  };
-}
-
-function ignoreRejection(): void {
-  // The engine's own await reports the rejection to the function.
+  private countPendingStep(): void {
+    if (!this.stepPending) return;
+    this.stepPending = false;
+    this.call.yielded++;
+  }
 }

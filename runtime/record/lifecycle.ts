@@ -10,6 +10,9 @@
  *                         ring is counted per function as `exit_timeout`, the counts are stored if the file
  *                         lets us within a short wait, and stderr says how many calls were not written.
  *
+ * The program's own 'exit' listeners usually run after the runtime's (it loads first): a call they make is
+ * committed as it completes, within the same deadline, or counted as `exit_timeout` past it.
+ *
  * For a signal, the process then ends as it would have without the runtime: if the program has no listener
  * of its own for it, the runtime's removes itself and re-raises the signal. Several copies of the runtime in
  * one process (a cleared require cache, a test runner's module isolation) share one set of listeners and one
@@ -79,6 +82,8 @@ export function installLifecycle(recording: Recording, recordUncaught: (error: u
     },
     exit(deadline) {
       finishAtExit(recording, deadline);
+      // 'exit' listeners added after the runtime's run after it; what they record is finished call by call.
+      recording.afterExit = () => finishAtExit(recording, deadline);
     },
   };
   hooksOf.set(recording, hooks);

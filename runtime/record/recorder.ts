@@ -21,10 +21,13 @@
  * resumed, and must not restore a pointer that is no longer its own.
  */
 import { performance } from 'node:perf_hooks';
+// The module's own setImmediate: a test runner's fake timers replace only the global one.
+import { setImmediate as nextTurn } from 'node:timers';
 import * as util from 'node:util';
 import { Call, CallStatus, TraceMode } from './call';
 import { emptyMeta } from '../contract';
 import { FunctionHandle } from './function-handle';
+import { DropCode } from '../ring';
 import { recording } from './recording';
 import { settings } from './settings';
 
@@ -36,6 +39,8 @@ const promiseThen = Promise.prototype.then;
 let current: Call | null = null;
 /** The last call number handed out; numbers start at 1 so that 0 can mean "no parent". */
 let lastId = 0;
+/** A check that `current` is back to null by the next turn of the event loop is scheduled. */
+let turnCheckScheduled = false;
 
 /**
  * What `enter` returns when nothing is recorded (recording is off, or the function's module has not
@@ -55,6 +60,8 @@ export function enter(fn: FunctionHandle | undefined, args: unknown[]): Call {
   const call = new Call(fn, args, ++lastId, parent, mode, performance.now());
   if (fn.snapshot && mode === TraceMode.Recorded) call.snapshot = recording.snapshot(fn, args);
   current = call;
+  // Once per turn with calls in it: whatever made `current` non-null this turn began with a root call.
+  if (parent === null && !turnCheckScheduled) scheduleTurnCheck();
   return call;
 }
 
@@ -87,9 +94,10 @@ export function fail(call: Call, error: unknown): unknown {
 export function done(call: Call): void {
   if (call === INERT) return;
   const end = performance.now();
-  if (current === call) current = call.saved;
+  handBack(call);
   const value = call.value;
   if (call.fn.async && call.status === CallStatus.Ok && typeof value === 'object' && value !== null && util.types.isPromise(value)) {
+    call.end = end;
     settleLater(call, value as Promise<unknown>);
   } else {
     complete(call, end);
@@ -98,7 +106,7 @@ export function done(call: Call): void {
 
 /** Before an `await`: the call steps off the stack until `resume`. */
 export function suspend<T>(call: Call, value: T): T {
-  if (current === call) current = call.saved;
+  handBack(call);
   return value;
 }
 
@@ -106,7 +114,7 @@ export function suspend<T>(call: Call, value: T): T {
 export function pause<T>(call: Call, value: T): T {
   if (call === INERT) return value;
   call.yielded++;
-  if (current === call) current = call.saved;
+  handBack(call);
   return value;
 }
 
@@ -119,6 +127,50 @@ export function resume<T>(call: Call, value?: T): T | undefined {
   return value;
 }
 
+/** The call steps off the stack: `current` goes back to what it was before the call ran (or resumed). */
+function handBack(call: Call): void {
+  if (current === call) current = call.saved;
+  else if (current !== null && current.depth > call.depth) abandonAbove(call);
+}
+
+/**
+ * `call` is stepping off the stack, but a deeper call is current. If `call` is among its callers, the calls in between are over
+ * (their frames are gone) but their `done` never ran: they are counted as unfinished and `call` hands back its
+ * own saved pointer. Otherwise the current call is another trace's (a generator closed without resuming) and
+ * nothing is wrong. The walk is at most as long as the depth between the two calls.
+ */
+function abandonAbove(call: Call): void {
+  try {
+    let caller: Call | null = current;
+    for (let steps = current!.depth - call.depth; caller !== null && caller !== call && steps > 0; steps--) caller = caller.saved;
+    if (caller !== call) return;
+    abandon(current!, call);
+    current = call.saved;
+  } catch {
+    // Still too near the stack limit; the `done` of a shallower caller, or the turn check, heals it instead.
+  }
+}
+
+/** Counts `stale` and its saved chain up to (not including) `until` as unfinished. */
+function abandon(stale: Call, until: Call | null): void {
+  for (let call: Call | null = stale; call !== null && call !== until; call = call.saved) {
+    recording.countDrop(call.fn, DropCode.Unfinished);
+  }
+}
+
+function scheduleTurnCheck(): void {
+  nextTurn(checkTurnEnded).unref();
+  turnCheckScheduled = true;
+}
+
+/** Between two turns of the event loop no call is running: a call still current never completed. */
+function checkTurnEnded(): void {
+  turnCheckScheduled = false;
+  if (current === null) return;
+  abandon(current, null);
+  current = null;
+}
+
 function complete(call: Call, end: number): void {
   call.end = end;
   try {
@@ -126,6 +178,11 @@ function complete(call: Call, end: number): void {
   } catch (error) {
     // A fault of the runtime's own must never reach the program through its `finally`.
     recording.lose(call, error);
+  }
+  try {
+    recording.afterCall(end);
+  } catch {
+    // The call is accounted for; what this did (drop totals into the ring) is done again after the next call.
   }
   // The record is in the ring now; let the user's values go.
   call.args = NO_ARGS;
@@ -139,8 +196,15 @@ const NO_ARGS: unknown[] = [];
  * An async function returned a promise (`return fetch(...)`), which its own promise adopts: the call lasts
  * until it settles. Off the common path; the handlers do not hide a rejection from Node, because the async
  * function's own promise still carries it to the caller.
+ *
+ * Subscribing looks up the promise's `constructor` and `Symbol.species` (Promise.prototype.then does, and so
+ * would an `await`). When those are the built-in data property and getter, the lookup runs no user code; when
+ * the promise is a subclass's, or a `constructor` or species was redefined, it could, and the engine already
+ * runs it once for the async function itself. Such a call is recorded as it returns, with the promise as its
+ * result, rather than run user code a second time.
  */
 function settleLater(call: Call, promise: Promise<unknown>): void {
+  if (!subscribingRunsNoUserCode(promise)) return complete(call, call.end);
   const settle = (value: unknown, status: CallStatus) => {
     call.value = value;
     call.status = status;
@@ -155,4 +219,14 @@ function settleLater(call: Call, promise: Promise<unknown>): void {
   } catch (error) {
     settle(error, CallStatus.Err);
   }
+}
+
+const promiseConstructor = Object.getOwnPropertyDescriptor(Promise.prototype, 'constructor')!;
+const promiseSpecies = Object.getOwnPropertyDescriptor(Promise, Symbol.species)!;
+
+function subscribingRunsNoUserCode(promise: Promise<unknown>): boolean {
+  if (Object.getPrototypeOf(promise) !== Promise.prototype || Object.prototype.hasOwnProperty.call(promise, 'constructor')) return false;
+  const constructor = Object.getOwnPropertyDescriptor(Promise.prototype, 'constructor');
+  const species = Object.getOwnPropertyDescriptor(Promise, Symbol.species);
+  return constructor?.value === promiseConstructor.value && species?.get === promiseSpecies.get;
 }

@@ -57,6 +57,11 @@ export class Recording {
   private unsentDrops: FunctionHandle[] = [];
   /** performance.now() of the last Drops record. */
   private dropsWrittenAt = 0;
+  /**
+   * Set by the exit path once it has committed the ring (lifecycle.ts): a call that completes after that (in a
+   * program's own 'exit' listener) is committed, or counted, by this hook before the process ends.
+   */
+  afterExit: (() => void) | null = null;
 
   constructor() {
     this.producer = new RingProducer(settings.bufferBytes);
@@ -68,6 +73,7 @@ export class Recording {
       argv: process.argv.slice(),
       retentionHours: settings.retentionHours,
       redact: settings.redact,
+      redactAllow: settings.redactAllow,
       maxValueSize: settings.capture.maxValueSize,
       flushIntervalMs: settings.flushIntervalMs,
     };
@@ -108,11 +114,20 @@ export class Recording {
     if (mode === TraceMode.Recorded) this.write(call, false);
     else if (call.status === CallStatus.Err) this.write(call, true);
     else this.countDrop(call.fn, mode === TraceMode.Shed ? DropCode.Overload : DropCode.NotSampled);
-    if (this.unsentDrops.length > 0 && call.end - this.dropsWrittenAt >= settings.flushIntervalMs) this.writeDrops(false);
   }
 
-  /** The runtime failed to record `call` (a bug of its own): counted, and told once. */
+  /** After a call was completed (at `end`): the drop totals into the ring now and then, or, while exiting, everything. */
+  afterCall(end: number): void {
+    if (this.afterExit !== null) this.afterExit();
+    else if (this.unsentDrops.length > 0 && end - this.dropsWrittenAt >= settings.flushIntervalMs) this.writeDrops(false);
+  }
+
+  /**
+   * The runtime failed to record `call`: at the stack limit (a RangeError), counted as unfinished like a call
+   * whose `done` could not run; anything else is a bug of its own, counted as write_failed and told once.
+   */
   lose(call: Call, error: unknown): void {
+    if (error instanceof RangeError) return this.countDrop(call.fn, DropCode.Unfinished);
     this.countDrop(call.fn, DropCode.WriteFailed);
     warn('OBSERVATORY_WRITE', `a call could not be recorded and is counted as write_failed: ${String(error)}`);
   }

@@ -113,6 +113,15 @@ export class ValueEncoder {
     }
   }
 
+  /**
+   * The marker that ends a rest parameter's elements when it had more than the entry limit: the elements
+   * before it are kept one value each, and this says how many there were in all.
+   */
+  encodeRestCut(out: OpWriter, length: number): void {
+    this.start(out);
+    this.cutMarker('entries', 'array', length);
+  }
+
   private start(out: OpWriter): void {
     this.out = out;
     this.budget = this.limits.maxValueSize;
@@ -187,18 +196,7 @@ export class ValueEncoder {
       if (className !== null) this.budget -= className.length;
       if (!plainObject && !plainArray && this.copyLeaf(object, className)) return;
       if (this.ancestors.includes(object)) return this.marker('circular');
-      if (depth >= this.limits.maxDepth) {
-        const out = this.out;
-        out.string('$type');
-        out.string('truncated');
-        out.string('reason');
-        out.string('depth');
-        out.string('kind');
-        out.string(kindOf(object, className));
-        out.string('length');
-        out.number(entryCount(object));
-        return out.counted(Op.Fields, 4);
-      }
+      if (depth >= this.limits.maxDepth) return this.cutMarker('depth', kindOf(object, className), entryCount(object));
       this.ancestors.push(object);
       try {
         if (plainArray) this.copyArray(object as unknown[], className, depth + 1);
@@ -303,7 +301,8 @@ export class ValueEncoder {
       const key = keys[taken]!;
       this.budget -= key.length + 3;
       if (key === '$type') typeKey = true;
-      this.out.string(key);
+      // A key is text like any other: a 1 MB key must not take 1 MB of the ring, nor reach the redaction rules.
+      this.out.string(clip(key, this.limits.maxStringLength));
       this.copyProperty(object, key, depth);
     }
     this.out.counted(Op.Fields, taken);
@@ -479,6 +478,20 @@ export class ValueEncoder {
     this.out.op(Op.WithClass);
   }
 
+  /** A truncated marker with nothing of the value in it. */
+  private cutMarker(reason: 'depth' | 'entries', kind: string, length: number): void {
+    const out = this.out;
+    out.string('$type');
+    out.string('truncated');
+    out.string('reason');
+    out.string(reason);
+    out.string('kind');
+    out.string(kind);
+    out.string('length');
+    out.number(length);
+    out.counted(Op.Fields, 4);
+  }
+
   /** The form just written is wrapped in a truncated marker when the limits kept fewer than all its entries. */
   private truncateIfCut(kind: string, length: number, taken: number): void {
     if (taken < length) this.truncated(taken >= this.limits.maxEntries ? Reason.Entries : Reason.Size, kind, length);
@@ -508,4 +521,9 @@ function leafType(object: object): string | null {
 function boxedType(object: object): BoxedType | undefined {
   for (const boxed of boxedTypes) if (boxed.is(object)) return boxed;
   return undefined;
+}
+
+/** `text`, or its first `max` characters and a note of how many more there were. */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… [${text.length - max} more characters]`;
 }

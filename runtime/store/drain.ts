@@ -4,6 +4,7 @@
  *   look      Head against Tail; nothing new: say so (WriterWaiting) and wait on Head with Atomics.waitAsync
  *             for at most the flush interval, so this thread's event loop stays free for piscina's tasks
  *   read      the records from Tail, at most MAX_CALLS_PER_TRANSACTION calls, values rebuilt (value-decoder.ts)
+ *             and their JSON text made (writer.ts prepare), before the write lock is taken
  *   commit    one transaction (writer.ts); only then is Tail stored, and a producer waiting for room woken
  *
  * The commit is bracketed by the Writer state word: Running -> Committing -> Running. The exit path stops the
@@ -29,7 +30,7 @@ import {
 } from '../ring';
 import { RegistryReader } from './registry-reader';
 import { ValueDecoder } from './value-decoder';
-import type { CallRecord, DropTotal, TraceWriter } from './writer';
+import type { CallRecord, DropTotal, PreparedCall, TraceWriter } from './writer';
 
 const MAX_CALLS_PER_TRANSACTION = 8192;
 /** A failed call's type, message and stack. */
@@ -60,6 +61,8 @@ export class RingDrain {
   private readonly drops = new Map<string, DropTotal>();
   /** The totals that grew since the last commit. */
   private changedDrops = new Set<DropTotal>();
+  /** Calls of batches the database refused, since this thread started. */
+  private failedCalls = 0;
 
   constructor(handle: RingHandle, writer: TraceWriter) {
     this.control = new Int32Array(handle.control);
@@ -114,7 +117,7 @@ export class RingDrain {
     const used = (head - tail) >>> 0;
     if (used > this.highWater) this.highWater = used;
     const read = this.read(tail, head);
-    let calls = read.calls;
+    let calls = this.writer.prepare(read.calls, index => this.registry.meta(index));
     for (let attempt = 1; ; attempt++) {
       if (Atomics.load(this.control, Control.Writer) === WriterState.Stopped) return false;
       try {
@@ -126,7 +129,12 @@ export class RingDrain {
           attempt = 0;
         } else if (attempt >= WRITE_ATTEMPTS) {
           if (calls.length === 0) break;
-          process.emitWarning(`${calls.length} calls could not be written: ${(error as Error).message}`, { code: 'OBSERVATORY_WRITE' });
+          this.failedCalls += calls.length;
+          process.emitWarning(
+            `${calls.length} calls could not be written (${describeError(error)}); ` +
+              `${this.failedCalls} in all so far, counted as write_failed`,
+            { code: 'OBSERVATORY_WRITE' },
+          );
           this.countFailed(calls);
           calls = [];
           attempt = 0;
@@ -146,7 +154,7 @@ export class RingDrain {
   }
 
   /** One transaction; false, rolled back, when the exit path stopped the writer before it could commit. */
-  private commit(calls: CallRecord[]): boolean {
+  private commit(calls: PreparedCall[]): boolean {
     const control = this.control;
     this.writer.begin();
     this.writer.write({ calls, drops: [...this.changedDrops], highWater: this.highWater }, index => this.registry.meta(index));
@@ -238,11 +246,11 @@ export class RingDrain {
   }
 
   /** Calls of a batch the database kept refusing: counted, per function, as write_failed. */
-  private countFailed(calls: CallRecord[]): void {
+  private countFailed(calls: PreparedCall[]): void {
     const reason = DROP_REASON_CODES[DropCode.WriteFailed];
-    for (const call of calls) {
-      const known = this.drops.get(`${call.fn} ${reason}`);
-      this.setDrop(call.fn, reason, (known?.count ?? 0) + 1);
+    for (const { record } of calls) {
+      const known = this.drops.get(`${record.fn} ${reason}`);
+      this.setDrop(record.fn, reason, (known?.count ?? 0) + 1);
     }
   }
 
@@ -277,4 +285,11 @@ export class RingDrain {
 function isBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
+}
+
+/** `SQLITE_CONSTRAINT_TRIGGER: refused by the test`: a database error's code and message, or any error's text. */
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
 }

@@ -55,9 +55,13 @@
  * value-encoder.ts made keeps its kind and length and takes reason "size"); a form with named parts, such as an
  * Error, keeps its parts in order and only the parts that were cut carry a marker.
  *
- * Keys inside values are redacted by the same rules as parameter names.
+ * Keys inside values are redacted by the same rules as parameter names, and so are the values of key/value
+ * pairs held in arrays: a `[key, value]` pair whose key is a string, and every other element of a list of
+ * strings of even length (`[name, value, name, value]`, as Node's rawHeaders). Credentials written inside
+ * strings (URL passwords, bearer tokens, JWTs) are replaced by secret-text.ts.
  */
 import type { Redactor } from './redaction';
+import { scrubSecrets } from './secret-text';
 
 export const REDACTED_JSON = '{"$type":"redacted"}';
 const UNDEFINED_JSON = '{"$type":"undefined"}';
@@ -83,7 +87,7 @@ export function valueToJson(value: unknown, redactor: Redactor, maxValueSize: nu
 function write(value: unknown, redactor: Redactor): string {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return JSON.stringify(scrubSecrets(value));
     case 'number':
       return writeNumber(value);
     case 'boolean':
@@ -156,7 +160,7 @@ function truncatedWithin(cut: { kind: string; length: number }, room: number, co
 
 /** The kept part of a form, with no marker of its own: the marker around it says it was cut. */
 function contentWithin(form: unknown, room: number, redactor: Redactor): string {
-  if (typeof form === 'string') return stringWithin(form, room);
+  if (typeof form === 'string') return stringWithin(scrubSecrets(form), room);
   if (typeof form !== 'object' || form === null) return write(form, redactor);
   if (Array.isArray(form)) return writeArray(form, redactor, room);
   return isMarker(form) ? writeMarker(form, redactor, room) : writeFields(form as Record<string, unknown>, redactor, room);
@@ -186,7 +190,26 @@ function writeNumber(value: number): string {
 }
 
 function writeArray(items: unknown[], redactor: Redactor, room: number): string {
-  return join('[', ']', items.length, room, (i, itemRoom) => writeIn(items[i], itemRoom, redactor));
+  const secret = pairedSecrets(items, redactor);
+  return join('[', ']', items.length, room, (i, itemRoom) =>
+    secret !== null && secret[i] === true ? REDACTED_JSON : writeIn(items[i], itemRoom, redactor),
+  );
+}
+
+/**
+ * Which elements of an array are values paired with a sensitive key: the second of a `[key, value]` pair, or
+ * in a list of strings of even length, each element after a sensitive one at an even index. Null when none.
+ */
+function pairedSecrets(items: unknown[], redactor: Redactor): boolean[] | null {
+  if (items.length < 2 || items.length % 2 !== 0 || typeof items[0] !== 'string') return null;
+  if (items.length > 2 && !items.every(item => typeof item === 'string')) return null;
+  let secret: boolean[] | null = null;
+  for (let i = 0; i < items.length; i += 2) {
+    if (!redactor.matches(items[i] as string)) continue;
+    secret ??= [];
+    secret[i + 1] = true;
+  }
+  return secret;
 }
 
 /** A plain object's fields, each redacted by its key. */

@@ -21,6 +21,7 @@ import type { RecordingProcess } from '../ring';
 import { BatchedInsert } from './batched-insert';
 import { REDACTED_JSON, valueToJson } from './json';
 import { Redactor } from './redaction';
+import { scrubSecrets } from './secret-text';
 import { configureConnection, migrate } from '../schema';
 
 /** A call as the ring carried it, its values rebuilt (drain.ts). */
@@ -51,9 +52,22 @@ export interface DropTotal {
   count: number;
 }
 
+/**
+ * A call with its stored text made: JSON, redaction and credential scrubbing run before the transaction
+ * (prepare), because on large values they take time that the write lock, which other processes wait for,
+ * must not.
+ */
+export interface PreparedCall {
+  record: CallRecord;
+  inputs: string | null;
+  outputs: string | null;
+  errorMessage: string | null;
+  errorStack: string | null;
+}
+
 /** Everything one transaction writes. */
 export interface WriteBatch {
-  calls: CallRecord[];
+  calls: PreparedCall[];
   drops: DropTotal[];
   /** Most bytes the ring held at once, so far. */
   highWater: number;
@@ -62,13 +76,14 @@ export interface WriteBatch {
 const PRUNE_INTERVAL_MS = 60_000;
 const CALL_ID_SCALE = 2 ** 32;
 
-/** What the writer derives once per function of a recording instance. */
-interface StoredFunction {
-  id: number;
+/** What the writer derives once per function of a recording instance to make its values' text. */
+interface FunctionValues {
   meta: FunctionMeta;
   redactor: Redactor;
-  /** Input value names, for redaction: each parameter's own name (a rest element is redacted by its parameter). */
+  /** Index of the rest parameter in `params` (its elements are redacted by its name), or -1. */
   restIndex: number;
+  /** By index in `params`: destructured from a property path with a sensitive key (FunctionMeta.paramKeys). */
+  secretKeys: boolean[];
 }
 
 export class TraceWriter {
@@ -80,7 +95,9 @@ export class TraceWriter {
   private readonly upsertDrop: Database.Statement;
   private readonly insertCalls: BatchedInsert;
   private readonly pruneStatements: Database.Statement[];
-  private readonly functions = new Map<number, StoredFunction>();
+  private readonly values = new Map<number, FunctionValues>();
+  /** Database ids of this instance's functions by index; forgotten when a transaction is rolled back. */
+  private readonly functionIds = new Map<number, number>();
   /** This batch's `processes` row ids by epoch of call numbers (see callId). */
   private readonly epochs = new Map<number, number>();
   private lastPruneMs = 0;
@@ -133,6 +150,22 @@ export class TraceWriter {
     ];
   }
 
+  /** Makes the stored text of each call's values and error, outside any transaction. */
+  prepare(calls: CallRecord[], meta: (index: number) => FunctionMeta): PreparedCall[] {
+    const maxValueSize = this.info.maxValueSize;
+    return calls.map(record => {
+      const fn = this.functionValues(record.fn, meta);
+      const error = record.error;
+      return {
+        record,
+        inputs: record.inputs === null ? null : this.inputsJson(fn, record.inputs, maxValueSize),
+        outputs: this.outputsJson(fn, record, maxValueSize),
+        errorMessage: error === null ? null : scrubSecrets(error.message),
+        errorStack: error?.stack == null ? null : scrubSecrets(error.stack),
+      };
+    });
+  }
+
   /**
    * Writes one batch inside a transaction the caller began with `begin()`; `meta(index)` gives a function's
    * FunctionMeta the first time the instance's records name it.
@@ -143,31 +176,28 @@ export class TraceWriter {
     this.epochs.clear();
     this.epochs.set(0, processId);
     const timeOrigin = this.info.timeOrigin;
-    const maxValueSize = this.info.maxValueSize;
     const insert = this.insertCalls;
-    for (const call of batch.calls) {
-      const fn = this.storedFunction(call.fn, meta, nowUs);
-      const error = call.error;
+    for (const { record: call, inputs, outputs, errorMessage, errorStack } of batch.calls) {
       insert.params.push(
         this.callId(call.id, nowUs),
-        fn.id,
+        this.functionId(call.fn, meta, nowUs),
         this.callId(call.root, nowUs),
         call.parent === 0 ? null : this.callId(call.parent, nowUs),
         call.depth,
         Math.round((timeOrigin + call.start) * 1000),
         Math.round((call.end - call.start) * 1e6),
-        error === null ? 'OK' : 'ERR',
-        error?.type ?? null,
-        error?.message ?? null,
-        error?.stack ?? null,
-        call.inputs === null ? null : this.inputsJson(fn, call.inputs, maxValueSize),
-        this.outputsJson(fn, call, maxValueSize),
+        call.error === null ? 'OK' : 'ERR',
+        call.error?.type ?? null,
+        errorMessage,
+        errorStack,
+        inputs,
+        outputs,
       );
       insert.endRow();
     }
     insert.flush();
     for (const drop of batch.drops) {
-      this.upsertDrop.run(this.storedFunction(drop.fn, meta, nowUs).id, processId, drop.reason, drop.count, nowUs);
+      this.upsertDrop.run(this.functionId(drop.fn, meta, nowUs), processId, drop.reason, drop.count, nowUs);
     }
   }
 
@@ -184,7 +214,7 @@ export class TraceWriter {
   /** Forgets the transaction: its function rows are gone, and so must be their cached ids. */
   rollback(): void {
     this.insertCalls.discard();
-    this.functions.clear();
+    this.functionIds.clear();
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
   }
 
@@ -233,33 +263,44 @@ export class TraceWriter {
     return row.id;
   }
 
-  private storedFunction(index: number, meta: (index: number) => FunctionMeta, nowUs: number): StoredFunction {
-    let fn = this.functions.get(index);
-    if (fn === undefined) {
-      const m = meta(index);
+  private functionId(index: number, meta: (index: number) => FunctionMeta, nowUs: number): number {
+    let id = this.functionIds.get(index);
+    if (id === undefined) {
+      const m = this.functionValues(index, meta).meta;
       const columns = functionColumns(m);
       const row = this.upsertFunction.get(
         m.group, m.name, m.file, m.line, m.column, m.kind, columns.params, columns.outputs, columns.resultType,
         m.returnType, nowUs,
       ) as { id: number };
+      id = row.id;
+      this.functionIds.set(index, id);
+    }
+    return id;
+  }
+
+  private functionValues(index: number, meta: (index: number) => FunctionMeta): FunctionValues {
+    let fn = this.values.get(index);
+    if (fn === undefined) {
+      const m = meta(index);
+      const redactor = new Redactor([...this.info.redact, ...(m.redact ?? [])], this.info.redactAllow ?? []);
       fn = {
-        id: row.id,
         meta: m,
-        redactor: new Redactor([...this.info.redact, ...(m.redact ?? [])]),
+        redactor,
         restIndex: m.rest ? m.params.length - 1 : -1,
+        secretKeys: (m.paramKeys ?? []).map(path => path !== '' && path.split('.').some(key => redactor.matches(key))),
       };
-      this.functions.set(index, fn);
+      this.values.set(index, fn);
     }
     return fn;
   }
 
-  private inputsJson(fn: StoredFunction, inputs: unknown[], maxValueSize: number): string {
+  private inputsJson(fn: FunctionValues, inputs: unknown[], maxValueSize: number): string {
     const params = fn.meta.params;
     let json = '[';
     for (let i = 0; i < inputs.length; i++) {
-      const name = fn.restIndex >= 0 && i >= fn.restIndex ? params[fn.restIndex]! : (params[i] ?? `arguments[${i}]`);
+      const param = fn.restIndex >= 0 && i >= fn.restIndex ? fn.restIndex : i;
       if (i > 0) json += ',';
-      json += this.valueJson(fn, name, inputs[i], maxValueSize);
+      json += fn.secretKeys[param] === true ? REDACTED_JSON : this.valueJson(fn, params[param] ?? `arguments[${i}]`, inputs[i], maxValueSize);
     }
     return json + ']';
   }
@@ -268,7 +309,7 @@ export class TraceWriter {
    * An array in the order of outputs_json; `{"result": ...}` for a value that did not fit its shape;
    * `{"yielded": n}` for a generator that failed after yielding; null when nothing was captured.
    */
-  private outputsJson(fn: StoredFunction, call: CallRecord, maxValueSize: number): string | null {
+  private outputsJson(fn: FunctionValues, call: CallRecord, maxValueSize: number): string | null {
     const outputs = call.outputs;
     const yielded = call.yielded >= 0 ? String(call.yielded) : null;
     if (outputs === null) return yielded === null ? null : `{"yielded":${yielded}}`;
@@ -286,7 +327,7 @@ export class TraceWriter {
     return json + ']';
   }
 
-  private valueJson(fn: StoredFunction, name: string, value: unknown, maxValueSize: number): string {
+  private valueJson(fn: FunctionValues, name: string, value: unknown, maxValueSize: number): string {
     if (fn.redactor.matches(name)) return REDACTED_JSON;
     // The common values need none of json.ts's limits and markers.
     if (typeof value === 'number' && Number.isFinite(value) && !Object.is(value, -0)) return String(value);
