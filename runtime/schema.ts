@@ -165,9 +165,10 @@ export const VIEWS = `
 
 /** Settings every connection wants: WAL so readers never block the writer, and a patient busy timeout. */
 export function configureConnection(db: Database): void {
+  // First: switching to WAL needs a lock, and a file another process is writing must be waited for, not refused.
+  db.pragma('busy_timeout = 10000');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 10000');
   db.pragma('foreign_keys = ON');
 }
 
@@ -224,12 +225,15 @@ export const VALUE_DIRECTIONS = ['INPUT', 'OUTPUT'] as const;
 export type ValueDirection = (typeof VALUE_DIRECTIONS)[number];
 
 /**
- * `drops.reason`. The runtime writes the first four: the call's trace was shed whole because the ring was too
+ * `drops.reason`. The runtime writes the first five: the call's trace was shed whole because the ring was too
  * full (`overload`), its trace was sampled out (`not_sampled`), the database refused the write
- * (`write_failed`), or it was still unwritten at the exit deadline (`exit_timeout`). The last two are only in
- * files upgraded from versions 1 and 2: the queue was full, or a batch failed to be written twice.
+ * (`write_failed`), it was still unwritten at the exit deadline (`exit_timeout`), or at the stack limit its
+ * record could not be completed (`unfinished`). The last two are only in files upgraded from versions 1 and
+ * 2: the queue was full, or a batch failed to be written twice.
  */
-export const DROP_REASONS = ['overload', 'not_sampled', 'write_failed', 'exit_timeout', 'queue_full', 'batch_lost'] as const;
+export const DROP_REASONS = [
+  'overload', 'not_sampled', 'write_failed', 'exit_timeout', 'unfinished', 'queue_full', 'batch_lost',
+] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
 /**

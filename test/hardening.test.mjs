@@ -6,18 +6,24 @@ import test from 'ava';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import Database from 'better-sqlite3';
 import { compile, plainTypeScript, scratchDir } from './helpers/compile.mjs';
 import { query, readCalls, run } from './runtime-harness.mjs';
 
 const require = createRequire(import.meta.url);
 
-/** Compiles `source` as main.ts (with the plugin, or with plain TypeScript) and returns what run() needs. */
-function compiled(source, { instrumented = true } = {}) {
+/**
+ * Compiles `source` as main.ts, and `others` ({ 'name.ts': source }) beside it, with the plugin or with plain
+ * TypeScript; returns what run() needs.
+ */
+function compiled(source, { instrumented = true, others = {} } = {}) {
   const dir = scratchDir('hardening');
   const file = path.join(dir, 'main.ts');
   fs.writeFileSync(file, source);
+  for (const [name, text] of Object.entries(others)) fs.writeFileSync(path.join(dir, name), text);
+  const files = [file, ...Object.keys(others).map(name => path.join(dir, name))];
   const outDir = path.join(dir, 'out');
-  const { diagnostics } = compile({ rootDir: dir, files: [file], outDir, ...(instrumented ? {} : { compiler: plainTypeScript }) });
+  const { diagnostics } = compile({ rootDir: dir, files, outDir, ...(instrumented ? {} : { compiler: plainTypeScript }) });
   if (diagnostics) throw new Error(diagnostics);
   return { dir, file: path.join(outDir, 'main.js'), dbPath: path.join(dir, 'traces.db') };
 }
@@ -109,6 +115,55 @@ ${ending}
     );
   }
 });
+
+/** A worker that records `count` calls of `square`, then says so; its parent decides how it ends. */
+const RECORDING_WORKER = `
+import { parentPort, workerData } from 'node:worker_threads';
+/** @monitor */
+function square(x: number): number {
+  return x * x;
+}
+let sum = 0;
+for (let i = 0; i < workerData.count; i++) sum += square(i);
+parentPort!.postMessage(sum);
+setInterval(() => {}, 1000);
+`;
+
+for (const ending of ['worker.terminate()', 'process.exit()']) {
+  test(`calls a worker thread recorded are written or counted when it ends by ${ending}`, async t => {
+    const count = 50_000;
+    const prog = compiled(
+      `
+import Database = require('better-sqlite3');
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+// The worker's writer cannot commit while this connection holds the write lock.
+const lock = new Database(process.env.OBSERVATORY_DB!);
+lock.exec('BEGIN IMMEDIATE');
+/** @monitor */
+function start(count: number): Worker {
+  return new Worker(path.join(__dirname, 'worker.js'), { workerData: { count } });
+}
+const worker = start(${count});
+worker.on('message', () => {
+  lock.exec('COMMIT');
+  lock.close();
+  ${ending === 'process.exit()' ? 'process.exit(0);' : 'worker.terminate();'}
+});
+`,
+      { others: { 'worker.ts': RECORDING_WORKER } },
+    );
+    // The database exists, with its schema, before the lock is taken.
+    const schemaDb = new Database(prog.dbPath);
+    require('../dist/runtime/schema.js').migrate(schemaDb);
+    schemaDb.close();
+    const result = await runOk(prog, { OBSERVATORY_EXIT_TIMEOUT_MS: '60000' });
+    // The parent records too: only a thread that loaded the runtime can settle its workers' rings.
+    const recorded = query(prog.dbPath, "SELECT count(*) AS n FROM calls c JOIN functions f ON f.id = c.function_id WHERE f.name = 'square'")[0].n;
+    const counted = dropsOf(prog.dbPath)['square exit_timeout'] ?? 0;
+    t.is(recorded + counted, count, result.stderr);
+  });
+}
 
 test('forwarding yield*, async generators and returned promises reads user properties exactly as often as the original', async t => {
   const source = `

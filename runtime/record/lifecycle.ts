@@ -22,15 +22,14 @@
  * real process; their setup files (ts-observatory/jest) flush and stop the writer after each file instead.
  */
 import { isMainThread } from 'node:worker_threads';
-import { Control, DROP_REASON_CODES, DropCode, RecordHeader, RecordKind, WriterState } from '../ring';
-import type { DropTotal } from '../store/writer';
+import { Control, DropCode } from '../ring';
 import type { Recording } from './recording';
+import { ChildThreads } from './child-threads';
+import { settleRing, storeDropTotals } from './ring-settlement';
 import { settings } from './settings';
 import { warn } from './warnings';
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
-/** How long the counts of unwritten calls may wait for the database's lock at exit. */
-const COUNT_WRITE_MS = 200;
 
 /**
  * What every copy of the runtime in one process shares, kept on the `process` object: one set of process
@@ -45,6 +44,8 @@ interface SharedLifecycle {
   copies: Set<WeakRef<CopyHooks>>;
   /** Date.now() by which every copy must be done exiting, set by the first exit hook that runs. */
   deadline: number | undefined;
+  /** The rings of the worker threads this thread started. */
+  children: ChildThreads;
 }
 
 interface CopyHooks {
@@ -55,7 +56,7 @@ interface CopyHooks {
   exit(deadline: number): void;
 }
 
-const SHARED = Symbol.for('ts-observatory.lifecycle.v1');
+const SHARED = Symbol.for('ts-observatory.lifecycle.v2');
 
 /** Keeps each recording's hooks alive exactly as long as the recording (the shared set holds them weakly). */
 const hooksOf = new WeakMap<Recording, CopyHooks>();
@@ -95,7 +96,7 @@ function shared(): SharedLifecycle {
   const holder = process as unknown as Record<symbol, SharedLifecycle | undefined>;
   const existing = holder[SHARED];
   if (existing !== undefined) return existing;
-  const lifecycle: SharedLifecycle = { copies: new Set(), deadline: undefined };
+  const lifecycle: SharedLifecycle = { copies: new Set(), deadline: undefined, children: new ChildThreads() };
   holder[SHARED] = lifecycle;
   const eachCopy = (run: (copy: CopyHooks) => void): void => {
     for (const ref of lifecycle.copies) {
@@ -107,6 +108,7 @@ function shared(): SharedLifecycle {
   const exitAll = (): void => {
     const deadline = (lifecycle.deadline ??= Date.now() + settings.exitTimeoutMs);
     eachCopy(copy => copy.exit(deadline));
+    lifecycle.children.settleAll(deadline);
   };
   process.on('uncaughtExceptionMonitor', (error, origin) => {
     let recorded = false;
@@ -138,21 +140,16 @@ function shared(): SharedLifecycle {
 function finishAtExit(recording: Recording, deadline: number): void {
   if (!recording.pending) return;
   const { producer, writer } = recording;
-  const control = producer.control;
   recording.writeDropsNow();
-  if (!writer.started && Atomics.load(control, Control.Tail) !== producer.headWord) writer.start();
-  producer.wakeWriter();
-  for (let tail = Atomics.load(control, Control.Tail); tail !== producer.headWord; tail = Atomics.load(control, Control.Tail)) {
-    const left = deadline - Date.now();
-    if (left <= 0 || writer.stopped) break;
-    Atomics.wait(control, Control.Tail, tail, left);
+  if (!writer.started && Atomics.load(producer.control, Control.Tail) !== producer.headWord) writer.start();
+  const unwritten = settleRing(recording.handle, deadline);
+  if (unwritten === null) return;
+  let total = 0;
+  for (const [fn, calls] of unwritten) {
+    recording.countDrop(recording.functions[fn]!, DropCode.ExitTimeout, calls);
+    total += calls;
   }
-  if (Atomics.load(control, Control.Tail) === producer.headWord) return;
-  stopWriter(control);
-  const unwritten = countUnwritten(recording);
-  const total = unwritten.reduce((sum, count) => sum + count, 0);
-  unwritten.forEach((calls, fn) => recording.countDrop(recording.functions[fn]!, DropCode.ExitTimeout, calls));
-  const stored = storeDropTotals(recording);
+  const stored = storeDropTotals(recording.handle, recording.dropTotals(), index => recording.functions[index]!.meta);
   warn(
     'OBSERVATORY_EXIT',
     `${total} calls were not written to ${settings.databasePath} within the exit deadline ` +
@@ -160,61 +157,4 @@ function finishAtExit(recording: Recording, deadline: number): void {
       (stored === true ? 'they are counted in its drops table as exit_timeout.' : `their count could not be stored either: ${stored}`),
     { exiting: true },
   );
-}
-
-/**
- * Moves the writer from Running (or not yet started) to Stopped. A writer in the middle of a commit is let
- * finish it: its Tail then counts.
- */
-function stopWriter(control: Int32Array): void {
-  for (;;) {
-    const state = Atomics.load(control, Control.Writer);
-    if (state === WriterState.Stopped) return;
-    if (state === WriterState.Committing) {
-      Atomics.wait(control, Control.Writer, WriterState.Committing, 10);
-      continue;
-    }
-    if (Atomics.compareExchange(control, Control.Writer, state, WriterState.Stopped) === state) return;
-  }
-}
-
-/** Calls in the ring from Tail to Head, per function index. */
-function countUnwritten(recording: Recording): number[] {
-  const { producer } = recording;
-  const { u8, i32 } = producer.out;
-  const mask = producer.size - 1;
-  const counts = new Array<number>(recording.functions.length).fill(0);
-  for (let position = Atomics.load(producer.control, Control.Tail); position !== producer.headWord; ) {
-    const at = position & mask;
-    if (u8[at + RecordHeader.Kind] === RecordKind.Call) counts[i32[(at + RecordHeader.Function) >> 2]!]!++;
-    position = (position + i32[(at + RecordHeader.Length) >> 2]!) | 0;
-  }
-  return counts;
-}
-
-/** Stores every function's drop totals from this thread; true, or why not. */
-function storeDropTotals(recording: Recording): true | string {
-  const drops: DropTotal[] = [];
-  for (const fn of recording.functions) {
-    fn.dropped.forEach((count, code) => {
-      if (count > 0) drops.push({ fn: fn.index, reason: DROP_REASON_CODES[code]!, count });
-    });
-  }
-  // Loaded only now: the writer's code belongs to the writer thread, and runs here only as a last resort.
-  const { TraceWriter } = require('../store/writer') as typeof import('../store/writer');
-  try {
-    const writer = new TraceWriter(settings.databasePath, recording.process, recording.producer.size);
-    try {
-      writer.busyTimeout(COUNT_WRITE_MS);
-      writer.begin();
-      writer.write({ calls: [], drops, highWater: Atomics.load(recording.producer.control, Control.HighWater) }, index => recording.functions[index]!.meta);
-      writer.commit();
-    } finally {
-      writer.rollback();
-      writer.close();
-    }
-    return true;
-  } catch (error) {
-    return (error as Error).message;
-  }
 }

@@ -27,9 +27,11 @@ import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { threadId } from 'node:worker_threads';
 import type { FunctionMeta } from '../contract';
-import { Control, DropCode, DropEntry, RecordHeader, RecordKind, type RecordingProcess, type RingHandle } from '../ring';
+import { Control, DROP_REASON_CODES, DropCode, DropEntry, RecordHeader, RecordKind, type RecordingProcess, type RingHandle } from '../ring';
+import type { DropTotal } from '../store/writer';
 import { CallStatus, TraceMode, type Call } from './call';
 import { CallEncoder, type Snapshot } from './call-encoder';
+import { announceRing } from './child-threads';
 import { FunctionHandle } from './function-handle';
 import { RingProducer } from './ring-producer';
 import { settings } from './settings';
@@ -49,6 +51,8 @@ export class Recording {
   readonly producer: RingProducer;
   readonly writer: WriterThread;
   readonly process: RecordingProcess;
+  /** The ring as the writer thread gets it. */
+  readonly handle: RingHandle;
   /** Every function registered in this instance, by index. */
   readonly functions: FunctionHandle[] = [];
   private readonly encoder = new CallEncoder(settings.capture);
@@ -79,21 +83,24 @@ export class Recording {
     };
     this.stallMs = STALL_MS[settings.onFull];
     Atomics.store(this.producer.control, Control.CrashesLeft, Number(process.env.OBSERVATORY_TEST_WORKER_CRASHES ?? 0) || 0);
-    const handle: RingHandle = {
+    this.handle = {
       control: this.producer.controlMemory,
       data: this.producer.data,
       registry: this.producer.registry,
       databasePath: settings.databasePath,
       process: this.process,
     };
-    this.writer = new WriterThread(handle);
+    this.writer = new WriterThread(this.handle);
   }
 
   register(meta: FunctionMeta): FunctionHandle {
     if (!settings.enabled) return new FunctionHandle(this.functions.length, meta, settings.sample);
     // Started now rather than with the first record, so that the thread is up by the time the program
     // exits: a program that registers functions calls them, and an idle writer costs nothing.
-    this.writer.start();
+    if (!this.writer.started) {
+      this.writer.start();
+      if (this.functions.length === 0) announceRing(this.handle);
+    }
     const handle = new FunctionHandle(this.producer.register(JSON.stringify(meta)), meta, settings.sample);
     this.functions.push(handle);
     return handle;
@@ -138,6 +145,17 @@ export class Recording {
       fn.dropsUnsent = true;
       this.unsentDrops.push(fn);
     }
+  }
+
+  /** Every function's running totals of calls not recorded, by reason. */
+  dropTotals(): DropTotal[] {
+    const drops: DropTotal[] = [];
+    for (const fn of this.functions) {
+      fn.dropped.forEach((count, code) => {
+        if (count > 0) drops.push({ fn: fn.index, reason: DROP_REASON_CODES[code]!, count });
+      });
+    }
+    return drops;
   }
 
   /** Resolves when everything recorded so far is committed (or counted). */
