@@ -34,6 +34,11 @@ export const enum Control {
   Functions,
   /** Most bytes the ring held at once, as the writer saw it. */
   HighWater,
+  /**
+   * Spans handed to the OpenTelemetry exporter whose fate (delivered, or counted as export_failed and the
+   * count committed) is not known yet; the exit path waits for it to reach 0, until its deadline.
+   */
+  Exporting,
   Size,
 }
 
@@ -99,13 +104,18 @@ export const enum DropEntry {
   Size = 16,
 }
 
-/** Why a call was not recorded; stored as `drops.reason`. The order is the wire code. */
-export const DROP_REASON_CODES = ['overload', 'not_sampled', 'write_failed', 'exit_timeout'] as const;
+/**
+ * Why a call was not recorded, or (export_failed) was recorded but not delivered to OpenTelemetry; stored as
+ * `drops.reason`. The order is the wire code: a new reason goes at the end.
+ */
+export const DROP_REASON_CODES = ['overload', 'not_sampled', 'write_failed', 'exit_timeout', 'export_failed'] as const;
 export const enum DropCode {
   Overload,
   NotSampled,
   WriteFailed,
   ExitTimeout,
+  /** Counted by the writer thread only: the collector did not take the span. */
+  ExportFailed,
   Count,
 }
 
@@ -170,9 +180,24 @@ export interface RingHandle {
   control: SharedArrayBuffer;
   data: SharedArrayBuffer;
   registry: SharedArrayBuffer;
-  databasePath: string;
+  /** Null when OBSERVATORY_DB=off. */
+  databasePath: string | null;
+  /** Null when no OTLP endpoint is set. */
+  otlp: OtlpSettings | null;
   process: RecordingProcess;
 }
+
+/**
+ * OpenTelemetry export, configured by OpenTelemetry's own variables. Only whether it is on and the protocol
+ * are read by the recording side (record/config.ts); the exporter (store/span-export.ts) reads the rest
+ * (endpoint, headers, timeout, compression) itself, by OpenTelemetry's rules, in the writer thread.
+ */
+export interface OtlpSettings {
+  protocol: OtlpProtocol;
+}
+
+export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
+export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
 
 /** The recording runtime instance: one per thread, and one per copy of the runtime a test runner loads. */
 export interface RecordingProcess {

@@ -5,6 +5,7 @@
  * deployment, a test or a benchmark can change them without touching code.
  */
 import * as path from 'node:path';
+import { OTLP_PROTOCOLS, type OtlpSettings } from '../ring';
 import { warn } from './warnings';
 
 /** Where the database lives unless OBSERVATORY_DB says otherwise: `.observatory/traces.db` under the working directory. */
@@ -15,8 +16,10 @@ export function defaultDatabasePath(cwd: string = process.cwd()): string {
 export interface RuntimeConfig {
   /** False when OBSERVATORY=off: the injected calls return at once and nothing is recorded. */
   enabled: boolean;
-  /** Absolute path of the SQLite file. */
-  databasePath: string;
+  /** Absolute path of the SQLite file; null when OBSERVATORY_DB=off (the calls go only to OpenTelemetry). */
+  databasePath: string | null;
+  /** Where calls go as OpenTelemetry spans; null unless an OTLP endpoint is set. */
+  otlp: OtlpSettings | null;
   /**
    * Bytes of the ring between this thread and its writer thread (OBSERVATORY_BUFFER_MB), a power of two.
    * Everything recorded and not yet committed is held there, copied, so this bounds the runtime's memory.
@@ -53,9 +56,17 @@ export interface CaptureLimits {
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+  const databasePath = readDatabasePath(env);
+  const otlp = readOtlp(env);
+  let enabled = !isOff(env.OBSERVATORY);
+  if (enabled && databasePath === null && otlp === null) {
+    warnConfig('OBSERVATORY_DB=off and no OTEL_EXPORTER_OTLP_ENDPOINT: calls would go nowhere, so nothing is recorded.');
+    enabled = false;
+  }
   return {
-    enabled: !['off', '0', 'false'].includes((env.OBSERVATORY ?? '').toLowerCase()),
-    databasePath: env.OBSERVATORY_DB ? path.resolve(env.OBSERVATORY_DB) : defaultDatabasePath(),
+    enabled,
+    databasePath,
+    otlp,
     bufferBytes: powerOfTwoAtLeast(readNumber(env, 'OBSERVATORY_BUFFER_MB', DEFAULT_BUFFER_MB, 1 / 16, 1024) * 1024 * 1024),
     onFull: readChoice(env, 'OBSERVATORY_ON_FULL', ['drop', 'wait'] as const),
     flushIntervalMs: readNumber(env, 'OBSERVATORY_FLUSH_MS', 50, 1, 60_000),
@@ -73,6 +84,23 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
       maxValueSize: readNumber(env, 'OBSERVATORY_MAX_VALUE_SIZE', 16384, 1024),
     },
   };
+}
+
+function isOff(text: string | undefined): boolean {
+  return ['off', '0', 'false'].includes((text ?? '').trim().toLowerCase());
+}
+
+function readDatabasePath(env: NodeJS.ProcessEnv): string | null {
+  const text = env.OBSERVATORY_DB;
+  if (isOff(text)) return null;
+  return text ? path.resolve(text) : defaultDatabasePath();
+}
+
+/** On when an endpoint is set, as OpenTelemetry's exporters decide; the signal-specific variables win. */
+function readOtlp(env: NodeJS.ProcessEnv): OtlpSettings | null {
+  if (!env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT && !env.OTEL_EXPORTER_OTLP_ENDPOINT) return null;
+  const name = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+  return { protocol: readChoice(env, name, OTLP_PROTOCOLS) };
 }
 
 /**

@@ -9,6 +9,9 @@
  *                         (OBSERVATORY_EXIT_TIMEOUT_MS). Past it the writer is stopped, what is left in the
  *                         ring is counted per function as `exit_timeout`, the counts are stored if the file
  *                         lets us within a short wait, and stderr says how many calls were not written.
+ *                         With OpenTelemetry export on, it then waits, until the same deadline, for the spans
+ *                         in flight to be delivered or counted as export_failed; stderr says how many were
+ *                         neither (they cannot be counted per function from this thread).
  *
  * For a signal, the process then ends as it would have without the runtime: if the program has no listener
  * of its own for it, the runtime's removes itself and re-raises the signal. Several copies of the runtime in
@@ -142,7 +145,7 @@ function finishAtExit(recording: Recording, deadline: number): void {
     if (left <= 0 || writer.stopped) break;
     Atomics.wait(control, Control.Tail, tail, left);
   }
-  if (Atomics.load(control, Control.Tail) === producer.headWord) return;
+  if (Atomics.load(control, Control.Tail) === producer.headWord) return awaitExports(control, deadline);
   stopWriter(control);
   const unwritten = countUnwritten(recording);
   const total = unwritten.reduce((sum, count) => sum + count, 0);
@@ -150,11 +153,28 @@ function finishAtExit(recording: Recording, deadline: number): void {
   const stored = storeDropTotals(recording);
   warn(
     'OBSERVATORY_EXIT',
-    `${total} calls were not written to ${settings.databasePath} within the exit deadline ` +
+    `${total} calls were not written to ${settings.databasePath ?? 'OpenTelemetry'} within the exit deadline ` +
       `(OBSERVATORY_EXIT_TIMEOUT_MS=${settings.exitTimeoutMs}); ` +
       (stored === true ? 'they are counted in its drops table as exit_timeout.' : `their count could not be stored either: ${stored}`),
     { exiting: true },
   );
+}
+
+/** Waits until the deadline for the writer thread to settle the spans it handed to the exporter. */
+function awaitExports(control: Int32Array, deadline: number): void {
+  for (let exporting = Atomics.load(control, Control.Exporting); exporting > 0; exporting = Atomics.load(control, Control.Exporting)) {
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      warn(
+        'OBSERVATORY_EXIT',
+        `${exporting} spans were still being sent to the OpenTelemetry collector at the exit deadline ` +
+          `(OBSERVATORY_EXIT_TIMEOUT_MS=${settings.exitTimeoutMs}) and are lost`,
+        { exiting: true },
+      );
+      return;
+    }
+    Atomics.wait(control, Control.Exporting, exporting, left);
+  }
 }
 
 /**
@@ -189,6 +209,8 @@ function countUnwritten(recording: Recording): number[] {
 
 /** Stores every function's drop totals from this thread; true, or why not. */
 function storeDropTotals(recording: Recording): true | string {
+  const databasePath = settings.databasePath;
+  if (databasePath === null) return 'OBSERVATORY_DB=off';
   const drops: DropTotal[] = [];
   for (const fn of recording.functions) {
     fn.dropped.forEach((count, code) => {
@@ -198,7 +220,7 @@ function storeDropTotals(recording: Recording): true | string {
   // Loaded only now: the writer's code belongs to the writer thread, and runs here only as a last resort.
   const { TraceWriter } = require('../store/writer') as typeof import('../store/writer');
   try {
-    const writer = new TraceWriter(settings.databasePath, recording.process, recording.producer.size);
+    const writer = new TraceWriter(databasePath, recording.process, recording.producer.size);
     try {
       writer.busyTimeout(COUNT_WRITE_MS);
       writer.begin();

@@ -78,6 +78,7 @@ export class Recording {
       data: this.producer.data,
       registry: this.producer.registry,
       databasePath: settings.databasePath,
+      otlp: settings.otlp,
       process: this.process,
     };
     this.writer = new WriterThread(handle);
@@ -137,9 +138,10 @@ export class Recording {
     if (this.unsentDrops.length > 0) this.writeDrops(true);
   }
 
-  /** Whether anything is waiting to be committed or counted. */
+  /** Whether anything is waiting to be committed, exported or counted. */
   get pending(): boolean {
-    return this.unsentDrops.length > 0 || Atomics.load(this.producer.control, Control.Tail) !== this.producer.headWord;
+    const control = this.producer.control;
+    return this.unsentDrops.length > 0 || Atomics.load(control, Control.Tail) !== this.producer.headWord || Atomics.load(control, Control.Exporting) > 0;
   }
 
   private write(call: Call, asRoot: boolean): void {

@@ -13,6 +13,11 @@
  * A batch the database refuses is retried: SQLITE_BUSY (another process holds the write lock) for as long as
  * it lasts, anything else WRITE_ATTEMPTS times, after which its calls are counted as `write_failed` and
  * released, so one bad batch cannot stop the recording for good.
+ *
+ * With OpenTelemetry export on, each committed batch is then handed to the exporter (span-export.ts), which
+ * answers later; spans it could not deliver are counted as `export_failed` and committed with the next batch,
+ * or on their own when the ring is idle. Control.Exporting counts the spans whose fate is not committed yet.
+ * With OBSERVATORY_DB=off there is no database: a batch is "committed" once it is handed to the exporter.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -28,6 +33,7 @@ import {
   type RingHandle,
 } from '../ring';
 import { RegistryReader } from './registry-reader';
+import type { CallIds, SpanExport } from './span-export';
 import { ValueDecoder } from './value-decoder';
 import type { CallRecord, DropTotal, TraceWriter } from './writer';
 
@@ -52,7 +58,13 @@ export class RingDrain {
   private readonly mask: number;
   private readonly decoder: ValueDecoder;
   private readonly registry: RegistryReader;
-  private readonly writer: TraceWriter;
+  /** Null when OBSERVATORY_DB=off. */
+  private readonly writer: TraceWriter | null;
+  private readonly exporter: SpanExport | null;
+  private readonly ids: CallIds;
+  /** Spans counted as export_failed whose counts are not committed yet (they still count in Control.Exporting). */
+  private exportFailuresUncommitted = 0;
+  private exportWarned = false;
   private readonly flushIntervalMs: number;
   private waiters: Waiter[] = [];
   private highWater = 0;
@@ -61,7 +73,7 @@ export class RingDrain {
   /** The totals that grew since the last commit. */
   private changedDrops = new Set<DropTotal>();
 
-  constructor(handle: RingHandle, writer: TraceWriter) {
+  constructor(handle: RingHandle, writer: TraceWriter | null) {
     this.control = new Int32Array(handle.control);
     // Typed arrays rather than a DataView, as on the recording side (record/op-writer.ts): fields are aligned.
     this.u8 = new Uint8Array(handle.data);
@@ -72,8 +84,12 @@ export class RingDrain {
     this.decoder = new ValueDecoder(handle.data);
     this.registry = new RegistryReader(this.control, handle.registry);
     this.writer = writer;
+    // Loaded only when export is on: OpenTelemetry's exporter and its dependencies take a while to load.
+    const otlp = handle.otlp && (require('./span-export') as typeof import('./span-export'));
+    this.exporter = otlp && new otlp.SpanExport(handle.otlp!, handle.process, (functions, failure) => this.exportAnswered(functions, failure));
+    this.ids = writer ?? new otlp!.InstanceCallIds(handle.process.token);
     this.flushIntervalMs = handle.process.flushIntervalMs;
-    writer.busyTimeout(BUSY_SLICE_MS);
+    writer?.busyTimeout(BUSY_SLICE_MS);
   }
 
   /** Drains until the exit path stops it. */
@@ -85,7 +101,7 @@ export class RingDrain {
     for (;;) {
       const head = Atomics.load(control, Control.Head);
       const tail = Atomics.load(control, Control.Tail);
-      if (head !== tail) {
+      if (head !== tail || this.changedDrops.size > 0) {
         if (!(await this.commitFrom(tail, head))) break;
         continue;
       }
@@ -100,10 +116,19 @@ export class RingDrain {
     this.settleWaiters(Atomics.load(control, Control.Tail));
   }
 
-  /** Resolves once the ring is committed up to `head`, or the writer was stopped. */
-  committed(head: number): Promise<void> {
-    if (this.reached(Atomics.load(this.control, Control.Tail), head)) return Promise.resolve();
-    return new Promise(resolve => this.waiters.push({ head, resolve }));
+  /**
+   * Resolves once the ring is committed up to `head`, and the spans exported from it are delivered or their
+   * failure counted and committed; or once the writer was stopped.
+   */
+  async committed(head: number): Promise<void> {
+    if (!this.reached(Atomics.load(this.control, Control.Tail), head)) {
+      await new Promise<void>(resolve => this.waiters.push({ head, resolve }));
+    }
+    const control = this.control;
+    for (let exporting = Atomics.load(control, Control.Exporting); exporting > 0; exporting = Atomics.load(control, Control.Exporting)) {
+      if (Atomics.load(control, Control.Writer) === WriterState.Stopped) return;
+      await Atomics.waitAsync(control, Control.Exporting, exporting, this.flushIntervalMs).value;
+    }
   }
 
   /**
@@ -121,7 +146,7 @@ export class RingDrain {
         if (!this.commit(calls)) return false;
         break;
       } catch (error) {
-        this.writer.rollback();
+        this.writer?.rollback();
         if (isBusy(error)) {
           attempt = 0;
         } else if (attempt >= WRITE_ATTEMPTS) {
@@ -137,26 +162,44 @@ export class RingDrain {
     }
     const control = this.control;
     this.changedDrops = new Set();
+    this.exportCommitted(calls);
     Atomics.store(control, Control.HighWater, this.highWater);
     Atomics.store(control, Control.Tail, read.end);
     Atomics.notify(control, Control.Tail);
     this.settleWaiters(read.end);
-    this.writer.pruneNowAndThen();
+    this.writer?.pruneNowAndThen();
     return true;
+  }
+
+  /** After a commit: its calls go to the exporter, and the export failures it counted are settled. */
+  private exportCommitted(calls: CallRecord[]): void {
+    const exporter = this.exporter;
+    if (exporter === null) return;
+    const control = this.control;
+    if (calls.length > 0) {
+      Atomics.add(control, Control.Exporting, calls.length);
+      exporter.export(calls, this.ids, index => this.registry.meta(index));
+    }
+    if (this.exportFailuresUncommitted > 0) {
+      Atomics.sub(control, Control.Exporting, this.exportFailuresUncommitted);
+      this.exportFailuresUncommitted = 0;
+    }
+    Atomics.notify(control, Control.Exporting);
   }
 
   /** One transaction; false, rolled back, when the exit path stopped the writer before it could commit. */
   private commit(calls: CallRecord[]): boolean {
     const control = this.control;
-    this.writer.begin();
-    this.writer.write({ calls, drops: [...this.changedDrops], highWater: this.highWater }, index => this.registry.meta(index));
+    const writer = this.writer;
+    writer?.begin();
+    writer?.write({ calls, drops: [...this.changedDrops], highWater: this.highWater }, index => this.registry.meta(index));
     this.crashIfAsked();
     if (Atomics.compareExchange(control, Control.Writer, WriterState.Running, WriterState.Committing) !== WriterState.Running) {
-      this.writer.rollback();
+      writer?.rollback();
       return false;
     }
     try {
-      this.writer.commit();
+      writer?.commit();
     } finally {
       Atomics.store(control, Control.Writer, WriterState.Running);
     }
@@ -239,11 +282,38 @@ export class RingDrain {
 
   /** Calls of a batch the database kept refusing: counted, per function, as write_failed. */
   private countFailed(calls: CallRecord[]): void {
-    const reason = DROP_REASON_CODES[DropCode.WriteFailed];
-    for (const call of calls) {
-      const known = this.drops.get(`${call.fn} ${reason}`);
-      this.setDrop(call.fn, reason, (known?.count ?? 0) + 1);
+    for (const call of calls) this.addDrop(call.fn, DropCode.WriteFailed);
+  }
+
+  /**
+   * The collector's answer for a batch of spans: delivered, they are settled; not, they are counted per
+   * function as export_failed (told once), and settled once that count is committed.
+   */
+  private exportAnswered(functions: number[], failure: Error | null): void {
+    const control = this.control;
+    if (failure !== null) {
+      if (!this.exportWarned) {
+        this.exportWarned = true;
+        process.emitWarning(
+          `${functions.length} spans could not be delivered to the OpenTelemetry collector (${failure.message}); ` +
+            'spans not delivered are counted in the drops table as export_failed',
+          { code: 'OBSERVATORY_EXPORT' },
+        );
+      }
+      // Without a database there is nowhere to count them.
+      if (this.writer !== null) {
+        for (const fn of functions) this.addDrop(fn, DropCode.ExportFailed);
+        this.exportFailuresUncommitted += functions.length;
+        return;
+      }
     }
+    Atomics.sub(control, Control.Exporting, functions.length);
+    Atomics.notify(control, Control.Exporting);
+  }
+
+  private addDrop(fn: number, code: DropCode.WriteFailed | DropCode.ExportFailed): void {
+    const reason = DROP_REASON_CODES[code];
+    this.setDrop(fn, reason, (this.drops.get(`${fn} ${reason}`)?.count ?? 0) + 1);
   }
 
   private settleWaiters(tail: number): void {

@@ -23,13 +23,14 @@ const handle = workerData as RingHandle;
 const drain = openDrain();
 
 function openDrain(): RingDrain | null {
+  const databasePath = handle.databasePath;
   try {
-    return new RingDrain(handle, new TraceWriter(handle.databasePath, handle.process, handle.data.byteLength));
+    return new RingDrain(handle, databasePath === null ? null : new TraceWriter(databasePath, handle.process, handle.data.byteLength));
   } catch (error) {
     // The file cannot be opened or is from a newer version: nothing can be written, and the recording side
     // must not wait for room that will never come.
     Atomics.store(new Int32Array(handle.control), Control.Writer, WriterState.Stopped);
-    process.emitWarning(`cannot write ${handle.databasePath}: ${(error as Error).message}`, { code: 'OBSERVATORY_WRITE' });
+    process.emitWarning(`cannot write ${databasePath ?? 'to OpenTelemetry'}: ${(error as Error).message}`, { code: 'OBSERVATORY_WRITE' });
     return null;
   }
 }

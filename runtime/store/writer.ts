@@ -19,8 +19,8 @@ import Database from 'better-sqlite3';
 import type { FunctionMeta } from '../contract';
 import type { RecordingProcess } from '../ring';
 import { BatchedInsert } from './batched-insert';
-import { REDACTED_JSON, valueToJson } from './json';
-import { Redactor } from './redaction';
+import { FunctionValues } from './function-values';
+import type { CallIds } from './span-export';
 import { configureConnection, migrate } from '../schema';
 
 /** A call as the ring carried it, its values rebuilt (drain.ts). */
@@ -62,16 +62,13 @@ export interface WriteBatch {
 const PRUNE_INTERVAL_MS = 60_000;
 const CALL_ID_SCALE = 2 ** 32;
 
-/** What the writer derives once per function of a recording instance. */
+/** A function of the recording instance, as this database knows it. */
 interface StoredFunction {
   id: number;
-  meta: FunctionMeta;
-  redactor: Redactor;
-  /** Input value names, for redaction: each parameter's own name (a rest element is redacted by its parameter). */
-  restIndex: number;
+  values: FunctionValues;
 }
 
-export class TraceWriter {
+export class TraceWriter implements CallIds {
   private readonly db: Database.Database;
   private readonly info: RecordingProcess;
   private readonly bufferBytes: number;
@@ -143,7 +140,6 @@ export class TraceWriter {
     this.epochs.clear();
     this.epochs.set(0, processId);
     const timeOrigin = this.info.timeOrigin;
-    const maxValueSize = this.info.maxValueSize;
     const insert = this.insertCalls;
     for (const call of batch.calls) {
       const fn = this.storedFunction(call.fn, meta, nowUs);
@@ -160,8 +156,8 @@ export class TraceWriter {
         error?.type ?? null,
         error?.message ?? null,
         error?.stack ?? null,
-        call.inputs === null ? null : this.inputsJson(fn, call.inputs, maxValueSize),
-        this.outputsJson(fn, call, maxValueSize),
+        call.inputs === null ? null : inputsJson(fn.values, call.inputs),
+        outputsJson(fn.values, call),
       );
       insert.endRow();
     }
@@ -210,6 +206,12 @@ export class TraceWriter {
     }).immediate();
   }
 
+  /** The database id of call number `n` of the batch last written (its epochs are known by then). */
+  idOf(n: number): number {
+    const epoch = Math.floor(n / CALL_ID_SCALE);
+    return this.epochs.get(epoch)! * CALL_ID_SCALE + (n - epoch * CALL_ID_SCALE);
+  }
+
   /**
    * The database id of the instance's call number `n`. Each `processes` row numbers 2^32 calls; an instance
    * that records more continues under a second row (its token suffixed with the epoch), so ids never collide.
@@ -242,58 +244,41 @@ export class TraceWriter {
         m.group, m.name, m.file, m.line, m.column, m.kind, columns.params, columns.outputs, columns.resultType,
         m.returnType, nowUs,
       ) as { id: number };
-      fn = {
-        id: row.id,
-        meta: m,
-        redactor: new Redactor([...this.info.redact, ...(m.redact ?? [])]),
-        restIndex: m.rest ? m.params.length - 1 : -1,
-      };
+      fn = { id: row.id, values: new FunctionValues(m, this.info.redact, this.info.maxValueSize) };
       this.functions.set(index, fn);
     }
     return fn;
   }
+}
 
-  private inputsJson(fn: StoredFunction, inputs: unknown[], maxValueSize: number): string {
-    const params = fn.meta.params;
-    let json = '[';
-    for (let i = 0; i < inputs.length; i++) {
-      const name = fn.restIndex >= 0 && i >= fn.restIndex ? params[fn.restIndex]! : (params[i] ?? `arguments[${i}]`);
-      if (i > 0) json += ',';
-      json += this.valueJson(fn, name, inputs[i], maxValueSize);
-    }
-    return json + ']';
+function inputsJson(values: FunctionValues, inputs: unknown[]): string {
+  let json = '[';
+  for (let i = 0; i < inputs.length; i++) {
+    if (i > 0) json += ',';
+    json += values.json(values.inputName(i), inputs[i]);
   }
+  return json + ']';
+}
 
-  /**
-   * An array in the order of outputs_json; `{"result": ...}` for a value that did not fit its shape;
-   * `{"yielded": n}` for a generator that failed after yielding; null when nothing was captured.
-   */
-  private outputsJson(fn: StoredFunction, call: CallRecord, maxValueSize: number): string | null {
-    const outputs = call.outputs;
-    const yielded = call.yielded >= 0 ? String(call.yielded) : null;
-    if (outputs === null) return yielded === null ? null : `{"yielded":${yielded}}`;
-    if (call.outputFallback) {
-      const result = this.valueJson(fn, 'result', outputs[0], maxValueSize);
-      return yielded === null ? `{"result":${result}}` : `{"result":${result},"yielded":${yielded}}`;
-    }
-    const names = fn.meta.outputs;
-    let json = '[';
-    for (let i = 0; i < outputs.length; i++) {
-      if (i > 0) json += ',';
-      json += this.valueJson(fn, names[i] ?? `return_${i}`, outputs[i], maxValueSize);
-    }
-    if (yielded !== null) json += (outputs.length > 0 ? ',' : '') + yielded;
-    return json + ']';
+/**
+ * An array in the order of outputs_json; `{"result": ...}` for a value that did not fit its shape;
+ * `{"yielded": n}` for a generator that failed after yielding; null when nothing was captured.
+ */
+function outputsJson(values: FunctionValues, call: CallRecord): string | null {
+  const outputs = call.outputs;
+  const yielded = call.yielded >= 0 ? String(call.yielded) : null;
+  if (outputs === null) return yielded === null ? null : `{"yielded":${yielded}}`;
+  if (call.outputFallback) {
+    const result = values.json('result', outputs[0]);
+    return yielded === null ? `{"result":${result}}` : `{"result":${result},"yielded":${yielded}}`;
   }
-
-  private valueJson(fn: StoredFunction, name: string, value: unknown, maxValueSize: number): string {
-    if (fn.redactor.matches(name)) return REDACTED_JSON;
-    // The common values need none of json.ts's limits and markers.
-    if (typeof value === 'number' && Number.isFinite(value) && !Object.is(value, -0)) return String(value);
-    if (typeof value === 'boolean') return value ? 'true' : 'false';
-    if (value === null) return 'null';
-    return valueToJson(value, fn.redactor, maxValueSize);
+  let json = '[';
+  for (let i = 0; i < outputs.length; i++) {
+    if (i > 0) json += ',';
+    json += values.json(values.outputName(i), outputs[i]);
   }
+  if (yielded !== null) json += (outputs.length > 0 ? ',' : '') + yielded;
+  return json + ']';
 }
 
 /**
