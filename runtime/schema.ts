@@ -229,7 +229,7 @@ export type ValueDirection = (typeof VALUE_DIRECTIONS)[number];
  * (`write_failed`), or it was still unwritten at the exit deadline (`exit_timeout`). The last two are only in
  * files upgraded from versions 1 and 2: the queue was full, or a batch failed to be written twice.
  */
-export const DROP_REASONS = ['overload', 'not_sampled', 'write_failed', 'exit_timeout', 'queue_full', 'batch_lost'] as const;
+export const DROP_REASONS = ['overload', 'not_sampled', 'write_failed', 'exit_timeout', 'queue_full', 'batch_lost', 'export_failed'] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
 /**
