@@ -82,7 +82,10 @@ export const enum RecordHeader {
   Root = 40,
   Start = 48,
   End = 56,
-  /** Call: where the values begin; they run to the end of the record. */
+  /**
+   * Call: where the values begin; they run to the end of the record. A Linked call has its TraceLink there
+   * first (LinkWords.Size bytes), and its values after it.
+   */
   CallValues = 64,
   /** Drops: where the entries begin, each DropEntry.Size bytes. */
   DropEntries = 16,
@@ -94,6 +97,16 @@ export const enum CallFlags {
   OutputFallback = 2,
   InputsCaptured = 4,
   OutputsCaptured = 8,
+  /** The call's trace joined an OpenTelemetry span: the record carries the link (LinkWords). */
+  Linked = 16,
+}
+
+/** A Linked call's link, as u32 words from RecordHeader.CallValues: the trace id, then the parent span id (big-endian hex order). */
+export const enum LinkWords {
+  TraceId = 0,
+  ParentSpanId = 4,
+  Count = 6,
+  Size = 24,
 }
 
 /** One entry of a Drops record: function index (u32), reason (u8, a DropReason's index), running total (f64). */

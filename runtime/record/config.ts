@@ -33,6 +33,8 @@ export interface RuntimeConfig {
   exitTimeoutMs: number;
   /** Global sampling rate 0..1, decided once per trace. */
   sample: number;
+  /** Functions whose traces are always recorded (OBSERVATORY_FORCE, comma-separated function or process names). */
+  force: string[];
   /** Rows older than this are pruned by the writer; 0 keeps everything. */
   retentionHours: number;
   /** Extra names whose values are never stored, lower case (OBSERVATORY_REDACT, comma-separated). */
@@ -72,11 +74,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     flushIntervalMs: readNumber(env, 'OBSERVATORY_FLUSH_MS', 50, 1, 60_000),
     exitTimeoutMs: readNumber(env, 'OBSERVATORY_EXIT_TIMEOUT_MS', 2000, 0),
     sample: readNumber(env, 'OBSERVATORY_SAMPLE', 1, 0, 1),
+    force: readList(env.OBSERVATORY_FORCE),
     retentionHours: readNumber(env, 'OBSERVATORY_RETENTION_HOURS', 6, 0),
-    redact: (env.OBSERVATORY_REDACT ?? '')
-      .split(',')
-      .map(name => name.trim().toLowerCase())
-      .filter(name => name !== ''),
+    redact: readList(env.OBSERVATORY_REDACT).map(name => name.toLowerCase()),
     capture: {
       maxDepth: readNumber(env, 'OBSERVATORY_MAX_DEPTH', 5, 1),
       maxEntries: readNumber(env, 'OBSERVATORY_MAX_ENTRIES', 100, 1),
@@ -84,6 +84,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
       maxValueSize: readNumber(env, 'OBSERVATORY_MAX_VALUE_SIZE', 16384, 1024),
     },
   };
+}
+
+function readList(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(',')
+    .map(name => name.trim())
+    .filter(name => name !== '');
 }
 
 function isOff(text: string | undefined): boolean {

@@ -85,11 +85,11 @@ export class Recording {
   }
 
   register(meta: FunctionMeta): FunctionHandle {
-    if (!settings.enabled) return new FunctionHandle(this.functions.length, meta, settings.sample);
+    if (!settings.enabled) return new FunctionHandle(this.functions.length, meta, settings.sample, settings.force);
     // Started now rather than with the first record, so that the thread is up by the time the program
     // exits: a program that registers functions calls them, and an idle writer costs nothing.
     this.writer.start();
-    const handle = new FunctionHandle(this.producer.register(JSON.stringify(meta)), meta, settings.sample);
+    const handle = new FunctionHandle(this.producer.register(JSON.stringify(meta)), meta, settings.sample, settings.force);
     this.functions.push(handle);
     return handle;
   }

@@ -26,6 +26,7 @@ import {
   DROP_REASON_CODES,
   DropCode,
   DropEntry,
+  LinkWords,
   RecordHeader,
   RecordKind,
   RECORD_ALIGNMENT,
@@ -35,7 +36,7 @@ import {
 import { RegistryReader } from './registry-reader';
 import type { CallIds, SpanExport } from './span-export';
 import { ValueDecoder } from './value-decoder';
-import type { CallRecord, DropTotal, TraceWriter } from './writer';
+import type { CallRecord, DropTotal, TraceLinkIds, TraceWriter } from './writer';
 
 const MAX_CALLS_PER_TRANSACTION = 8192;
 /** A failed call's type, message and stack. */
@@ -229,7 +230,9 @@ export class RingDrain {
     const inputCount = this.u16[(at + RecordHeader.InputCount) >> 1]!;
     const outputCount = this.u16[(at + RecordHeader.OutputCount) >> 1]!;
     const failed = (flags & CallFlags.Failed) !== 0;
-    const values = this.decoder.decode(at + RecordHeader.CallValues, at + length - this.u8[at + RecordHeader.Padding]!);
+    const link = (flags & CallFlags.Linked) !== 0 ? this.readLink(at + RecordHeader.CallValues) : null;
+    const valuesAt = at + RecordHeader.CallValues + (link === null ? 0 : LinkWords.Size);
+    const values = this.decoder.decode(valuesAt, at + length - this.u8[at + RecordHeader.Padding]!);
     // The recording side wrote exactly these many values; anything else is a bug there, and must cost this
     // call its values, not the whole batch its place in the database.
     const expected = inputCount + (failed ? ERROR_VALUES : outputCount);
@@ -253,7 +256,15 @@ export class RingDrain {
       outputFallback: (flags & CallFlags.OutputFallback) !== 0,
       yielded: this.i32[(at + RecordHeader.Yielded) >> 2]!,
       error: failed ? { type: rest[0] as string, message: rest[1] as string, stack: rest[2] as string | null } : null,
+      link,
     };
+  }
+
+  /** The OpenTelemetry span a call's trace joined, as hex ids. */
+  private readLink(at: number): TraceLinkIds {
+    let hex = '';
+    for (let i = 0; i < LinkWords.Count; i++) hex += (this.i32[(at >> 2) + i]! >>> 0).toString(16).padStart(8, '0');
+    return { traceId: hex.slice(0, 32), parentSpanId: hex.slice(32) };
   }
 
   private readDrops(at: number): void {

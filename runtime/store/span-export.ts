@@ -5,7 +5,9 @@
  * OpenTelemetry defines, configured by OpenTelemetry's variables.
  *
  *   ids         the `spans` view's: span id = the call's database id, parent = its caller's, trace id = the
- *               first half of the instance token then the root call's id (16 hex digits each)
+ *               first half of the instance token then the root call's id (16 hex digits each); a trace that
+ *               joined the program's OpenTelemetry span has that span's trace id, and its root that span as
+ *               parent
  *   name        the function's process name, `group.name`
  *   attributes  code.function.name, code.file.path, code.line.number, code.column.number; one attribute per
  *               value, `observatory.input.<name>` and `observatory.output.<name>`, holding the JSON text
@@ -119,10 +121,15 @@ export class SpanExport {
   }
 
   private span(call: CallRecord, ids: CallIds, fn: ExportedFunction): ReadableSpan {
-    const traceId = this.tracePrefix + hex16(ids.idOf(call.root));
+    const link = call.link;
+    const traceId = link === null ? this.tracePrefix + hex16(ids.idOf(call.root)) : link.traceId;
     const context: SpanContext = { traceId, spanId: hex16(ids.idOf(call.id)), traceFlags: SAMPLED };
     const parentSpanContext: SpanContext | undefined =
-      call.parent === 0 ? undefined : { traceId, spanId: hex16(ids.idOf(call.parent)), traceFlags: SAMPLED };
+      call.parent !== 0
+        ? { traceId, spanId: hex16(ids.idOf(call.parent)), traceFlags: SAMPLED }
+        : link === null
+          ? undefined
+          : { traceId, spanId: link.parentSpanId, traceFlags: SAMPLED, isRemote: true };
     const startTime = millisToHrTime(this.timeOrigin + call.start);
     const endTime = millisToHrTime(this.timeOrigin + call.end);
     const error = call.error;

@@ -42,6 +42,14 @@ export interface CallRecord {
   /** Values a generator yielded, -1 when not counted. */
   yielded: number;
   error: { type: string; message: string; stack: string | null } | null;
+  /** The OpenTelemetry span the call's trace joined; null for a trace of its own. */
+  link: TraceLinkIds | null;
+}
+
+/** A joined trace's OpenTelemetry ids (hex): its trace id, and the span its root call is the child of. */
+export interface TraceLinkIds {
+  traceId: string;
+  parentSpanId: string;
 }
 
 /** A function's total of calls not recorded for one reason, in this recording instance. */
@@ -75,6 +83,9 @@ export class TraceWriter implements CallIds {
   private readonly upsertFunction: Database.Statement;
   private readonly upsertProcess: Database.Statement;
   private readonly upsertDrop: Database.Statement;
+  private readonly insertLink: Database.Statement;
+  /** Links of joined traces whose calls were all pruned. */
+  private readonly pruneLinks: Database.Statement;
   private readonly insertCalls: BatchedInsert;
   private readonly pruneStatements: Database.Statement[];
   private readonly functions = new Map<number, StoredFunction>();
@@ -117,6 +128,8 @@ export class TraceWriter implements CallIds {
        ON CONFLICT (function_id, process_id, reason) DO UPDATE SET
          count = max(count, excluded.count), updated_us = excluded.updated_us`,
     );
+    this.insertLink = db.prepare('INSERT OR IGNORE INTO trace_links (trace, trace_id, parent_span_id) VALUES (?, ?, ?)');
+    this.pruneLinks = db.prepare('DELETE FROM trace_links WHERE NOT EXISTS (SELECT 1 FROM calls WHERE calls.trace = trace_links.trace)');
     this.insertCalls = new BatchedInsert(
       db,
       `INSERT INTO calls (id, function_id, trace, parent, depth, start_us, duration_ns, status, error_type,
@@ -144,10 +157,12 @@ export class TraceWriter implements CallIds {
     for (const call of batch.calls) {
       const fn = this.storedFunction(call.fn, meta, nowUs);
       const error = call.error;
+      const trace = this.callId(call.root, nowUs);
+      if (call.link !== null) this.insertLink.run(trace, call.link.traceId, call.link.parentSpanId);
       insert.params.push(
         this.callId(call.id, nowUs),
         fn.id,
-        this.callId(call.root, nowUs),
+        trace,
         call.parent === 0 ? null : this.callId(call.parent, nowUs),
         call.depth,
         Math.round((timeOrigin + call.start) * 1000),
@@ -203,6 +218,7 @@ export class TraceWriter implements CallIds {
     const cutoffUs = Math.round((now - retentionHours * 3_600_000) * 1000);
     this.db.transaction(() => {
       for (const statement of this.pruneStatements) statement.run(cutoffUs);
+      this.pruneLinks.run();
     }).immediate();
   }
 
