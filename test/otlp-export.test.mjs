@@ -245,3 +245,135 @@ function countBy(items, key) {
   for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
   return counts;
 }
+
+const JOINING_SOURCE = `
+import { context, propagation, trace, ROOT_CONTEXT, TraceFlags, type Context, type ContextManager } from '@opentelemetry/api';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { randomBytes } from 'node:crypto';
+
+/** A synchronous context manager, enough for these calls (a real program would use AsyncLocalStorage's). */
+class StackContextManager implements ContextManager {
+  private stack: Context[] = [];
+  active(): Context {
+    return this.stack[this.stack.length - 1] ?? ROOT_CONTEXT;
+  }
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(ctx: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F> {
+    this.stack.push(ctx);
+    try {
+      return fn.call(thisArg, ...args);
+    } finally {
+      this.stack.pop();
+    }
+  }
+  bind<T>(_context: Context, target: T): T {
+    return target;
+  }
+  enable(): this {
+    return this;
+  }
+  disable(): this {
+    this.stack = [];
+    return this;
+  }
+}
+
+context.setGlobalContextManager(new StackContextManager());
+trace.setGlobalTracerProvider(new BasicTracerProvider());
+const tracer = trace.getTracer('app');
+
+/** @monitor */
+function handle(order: number): number {
+  return price(order) * 2;
+}
+
+/** @monitor */
+function price(order: number): number {
+  return order + 1;
+}
+
+function under(traceId: string, spanId: string, sampled: boolean, run: () => void, force = false): void {
+  let parent = trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId, traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE });
+  if (force) parent = propagation.setBaggage(parent, propagation.createBaggage({ 'observatory.force': { value: '1' } }));
+  context.with(parent, run);
+}
+
+if (process.env.MANY_TRACES) {
+  const traceIds = Array.from({ length: 200 }, () => randomBytes(16).toString('hex'));
+  for (const traceId of traceIds) under(traceId, 'b'.repeat(16), true, () => handle(1));
+  console.log(JSON.stringify(traceIds));
+} else {
+  tracer.startActiveSpan('request', span => {
+    handle(1);
+    console.log(JSON.stringify(span.spanContext()));
+    span.end();
+  });
+  under('a'.repeat(32), 'b'.repeat(16), false, () => handle(2));
+  under('c'.repeat(32), 'd'.repeat(16), false, () => handle(3), true);
+  handle(4);
+}
+`;
+
+function compileJoining() {
+  const dir = scratchDir('otlp-join');
+  fs.writeFileSync(path.join(dir, 'prog.ts'), JOINING_SOURCE);
+  const { diagnostics } = compile({ rootDir: dir, files: [path.join(dir, 'prog.ts')], outDir: dir });
+  if (diagnostics) throw new Error(diagnostics);
+  return { file: path.join(dir, 'prog.js'), dbPath: path.join(dir, 'traces.db') };
+}
+
+function traces(dbPath) {
+  return query(
+    dbPath,
+    `SELECT f.name AS fn, s.trace_id AS traceId, s.parent_span_id AS parentSpanId, s.depth FROM spans s JOIN functions f ON f.id = s.function_id ORDER BY s.id`,
+  );
+}
+
+test('a root call under an active OpenTelemetry span joins its trace, in SQLite and in the export; an unsampled parent is honoured unless baggage forces recording', async t => {
+  const receiver = await startReceiver();
+  t.teardown(() => receiver.close());
+  const prog = compileJoining();
+  const result = await runProgram(prog, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+  t.is(result.status, 0, result.stderr);
+  const request = JSON.parse(result.stdout.split('\n')[0]);
+  const rows = traces(prog.dbPath);
+  const handles = rows.filter(row => row.fn === 'handle');
+  t.deepEqual(
+    handles.map(row => [row.traceId, row.parentSpanId]),
+    [
+      [request.traceId, request.spanId],
+      ['c'.repeat(32), 'd'.repeat(16)],
+      [handles[2].traceId, null],
+    ],
+  );
+  t.not(handles[2].traceId, request.traceId);
+  t.true(rows.filter(row => row.fn === 'price').every(row => handles.some(handle => handle.traceId === row.traceId)));
+  t.deepEqual(dropsByFunction(prog.dbPath, 'not_sampled'), { 'prog.handle': 1, 'prog.price': 1 });
+  assertSpansMatchRows(t, receiver.spans(), prog.dbPath);
+  const exportedRoot = receiver.spans().find(span => span.traceId === request.traceId && span.name === 'prog.handle');
+  t.is(exportedRoot.parentSpanId, request.spanId);
+  // The tree of a joined trace is found by the OpenTelemetry trace id.
+  const tree = execFileSync(process.execPath, [path.join(repoRoot, 'dist', 'viewer', 'cli.js'), 'tree', request.traceId, '--db', prog.dbPath], { encoding: 'utf8' });
+  t.regex(tree, /handle[\s\S]*price/);
+});
+
+test('joined traces are sampled as OpenTelemetry TraceIdRatioBased decides on their trace id, so every process agrees', async t => {
+  const { TraceIdRatioBasedSampler, SamplingDecision } = await import('@opentelemetry/sdk-trace-base');
+  const prog = compileJoining();
+  const result = await runProgram(prog, { MANY_TRACES: '1', OBSERVATORY_SAMPLE: '0.5' });
+  t.is(result.status, 0, result.stderr);
+  const traceIds = JSON.parse(result.stdout);
+  const sampler = new TraceIdRatioBasedSampler(0.5);
+  const expected = traceIds.filter(traceId => sampler.shouldSample(undefined, traceId).decision === SamplingDecision.RECORD_AND_SAMPLED);
+  t.true(expected.length > 0 && expected.length < traceIds.length);
+  const recorded = traces(prog.dbPath).filter(row => row.fn === 'handle').map(row => row.traceId);
+  t.deepEqual(recorded, expected);
+  t.deepEqual(dropsByFunction(prog.dbPath, 'not_sampled'), { 'prog.handle': traceIds.length - expected.length, 'prog.price': traceIds.length - expected.length });
+});
+
+test('OBSERVATORY_FORCE records every trace a named function starts, whatever the rate and the parent', async t => {
+  const prog = compileJoining();
+  const result = await runProgram(prog, { OBSERVATORY_SAMPLE: '0', OBSERVATORY_FORCE: 'prog.handle' });
+  t.is(result.status, 0, result.stderr);
+  t.is(traces(prog.dbPath).filter(row => row.fn === 'handle').length, 4);
+  t.deepEqual(dropsByFunction(prog.dbPath, 'not_sampled'), {});
+});

@@ -27,9 +27,18 @@ export class TraceLink {
   constructor(traceId: string, parentSpanId: string) {
     this.traceId = traceId;
     this.parentSpanId = parentSpanId;
-    const hex = traceId + parentSpanId;
-    this.words = [0, 8, 16, 24, 32, 40].map(at => parseInt(hex.slice(at, at + 8), 16));
+    this.words = [hexWord(traceId, 0), hexWord(traceId, 8), hexWord(traceId, 16), hexWord(traceId, 24), hexWord(parentSpanId, 0), hexWord(parentSpanId, 8)];
   }
+}
+
+/** The u32 that the 8 hex digits of `hex` from `at` spell (the API hands out valid, lower-case ids). */
+function hexWord(hex: string, at: number): number {
+  let word = 0;
+  for (let i = at; i < at + 8; i++) {
+    const c = hex.charCodeAt(i);
+    word = (word << 4) | (c < 58 ? c - 48 : (c | 32) - 87);
+  }
+  return word >>> 0;
 }
 
 /** What the context of a root call says: the span to join, whether it is sampled, whether recording is forced. */
@@ -46,6 +55,9 @@ const SAMPLED_FLAG = 1;
 const NO_CONTEXT: RootContext = { link: null, sampled: true, forced: false };
 
 let api: typeof OtelApi | null = null;
+/** The last context asked about, and its answer (contexts are immutable: a change makes a new one). */
+let lastActive: OtelApi.Context | null = null;
+let lastContext = NO_CONTEXT;
 
 /** The OpenTelemetry context where a root call starts; NO_CONTEXT when the program has no context manager. */
 export function rootContext(): RootContext {
@@ -54,10 +66,18 @@ export function rootContext(): RootContext {
   // Loaded only once the program itself set OpenTelemetry up; the API finds the program's globals.
   api ??= require('@opentelemetry/api') as typeof OtelApi;
   const active = api.context.active();
+  // A request usually makes several root calls in one context: they share its answer.
+  if (active === lastActive) return lastContext;
   const forced = isForced(api.propagation.getBaggage(active)?.getEntry(FORCE_BAGGAGE_KEY)?.value);
   const span = api.trace.getSpanContext(active);
-  if (span === undefined || !api.trace.isSpanContextValid(span)) return forced ? { link: null, sampled: true, forced } : NO_CONTEXT;
-  return { link: new TraceLink(span.traceId, span.spanId), sampled: (span.traceFlags & SAMPLED_FLAG) !== 0, forced };
+  lastActive = active;
+  lastContext =
+    span === undefined || !api.trace.isSpanContextValid(span)
+      ? forced
+        ? { link: null, sampled: true, forced }
+        : NO_CONTEXT
+      : { link: new TraceLink(span.traceId, span.spanId), sampled: (span.traceFlags & SAMPLED_FLAG) !== 0, forced };
+  return lastContext;
 }
 
 function isForced(value: string | undefined): boolean {

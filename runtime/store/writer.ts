@@ -158,7 +158,7 @@ export class TraceWriter implements CallIds {
       const fn = this.storedFunction(call.fn, meta, nowUs);
       const error = call.error;
       const trace = this.callId(call.root, nowUs);
-      if (call.link !== null) this.insertLink.run(trace, call.link.traceId, call.link.parentSpanId);
+      if (call.link) this.insertLink.run(trace, call.link.traceId, call.link.parentSpanId);
       insert.params.push(
         this.callId(call.id, nowUs),
         fn.id,
