@@ -54,9 +54,10 @@ if (process.env.SECOND_BATCH) {
 /** Calls main() makes: main, login, add, sum, add x3, reject. */
 const CALLS_PER_MAIN = { 'prog.main': 1, 'prog.login': 1, 'prog.add': 4, 'prog.sum': 1, 'prog.reject': 1 };
 
-function compileProgram() {
+/** `source` as prog.ts, compiled through the plugin into a scratch directory; the program and its database. */
+function compileProgram(source = SOURCE) {
   const dir = scratchDir('otlp');
-  fs.writeFileSync(path.join(dir, 'prog.ts'), SOURCE);
+  fs.writeFileSync(path.join(dir, 'prog.ts'), source);
   const { diagnostics } = compile({ rootDir: dir, files: [path.join(dir, 'prog.ts')], outDir: dir });
   if (diagnostics) throw new Error(diagnostics);
   return { file: path.join(dir, 'prog.js'), dbPath: path.join(dir, 'traces.db') };
@@ -154,7 +155,7 @@ test('http/protobuf: one span per call, with the SQLite ids, parents, values, re
   t.deepEqual(query(prog.dbPath, 'SELECT * FROM drops'), []);
 });
 
-test('http/json to a traces-specific endpoint: the same spans, as OTLP/JSON', async t => {
+test('http/json to a traces-specific endpoint: the same spans, as OTLP/JSON; a bad OpenTelemetry variable is told, not fatal', async t => {
   const receiver = await startReceiver();
   t.teardown(() => receiver.close());
   const prog = compileProgram();
@@ -162,8 +163,11 @@ test('http/json to a traces-specific endpoint: the same spans, as OTLP/JSON', as
     OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9/unused',
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.url}/custom/traces`,
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_EXPORTER_OTLP_TIMEOUT: 'soon',
   });
   t.is(result.status, 0, result.stderr);
+  // A variable OpenTelemetry cannot read is said, and its default used.
+  t.regex(result.stderr, /OBSERVATORY_EXPORT.*OpenTelemetry: .*OTEL_EXPORTER_OTLP_TIMEOUT/);
   t.true(receiver.requests.every(request => request.contentType === 'application/json'));
   assertSpansMatchRows(t, receiver.spans(), prog.dbPath);
 });
@@ -313,14 +317,6 @@ if (process.env.MANY_TRACES) {
 }
 `;
 
-function compileJoining() {
-  const dir = scratchDir('otlp-join');
-  fs.writeFileSync(path.join(dir, 'prog.ts'), JOINING_SOURCE);
-  const { diagnostics } = compile({ rootDir: dir, files: [path.join(dir, 'prog.ts')], outDir: dir });
-  if (diagnostics) throw new Error(diagnostics);
-  return { file: path.join(dir, 'prog.js'), dbPath: path.join(dir, 'traces.db') };
-}
-
 function traces(dbPath) {
   return query(
     dbPath,
@@ -331,7 +327,7 @@ function traces(dbPath) {
 test('a root call under an active OpenTelemetry span joins its trace, in SQLite and in the export; an unsampled parent is honoured unless baggage forces recording', async t => {
   const receiver = await startReceiver();
   t.teardown(() => receiver.close());
-  const prog = compileJoining();
+  const prog = compileProgram(JOINING_SOURCE);
   const result = await runProgram(prog, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
   t.is(result.status, 0, result.stderr);
   const request = JSON.parse(result.stdout.split('\n')[0]);
@@ -358,7 +354,7 @@ test('a root call under an active OpenTelemetry span joins its trace, in SQLite 
 
 test('joined traces are sampled as OpenTelemetry TraceIdRatioBased decides on their trace id, so every process agrees', async t => {
   const { TraceIdRatioBasedSampler, SamplingDecision } = await import('@opentelemetry/sdk-trace-base');
-  const prog = compileJoining();
+  const prog = compileProgram(JOINING_SOURCE);
   const result = await runProgram(prog, { MANY_TRACES: '1', OBSERVATORY_SAMPLE: '0.5' });
   t.is(result.status, 0, result.stderr);
   const traceIds = JSON.parse(result.stdout);
@@ -371,7 +367,7 @@ test('joined traces are sampled as OpenTelemetry TraceIdRatioBased decides on th
 });
 
 test('OBSERVATORY_FORCE records every trace a named function starts, whatever the rate and the parent', async t => {
-  const prog = compileJoining();
+  const prog = compileProgram(JOINING_SOURCE);
   const result = await runProgram(prog, { OBSERVATORY_SAMPLE: '0', OBSERVATORY_FORCE: 'prog.handle' });
   t.is(result.status, 0, result.stderr);
   t.is(traces(prog.dbPath).filter(row => row.fn === 'handle').length, 4);

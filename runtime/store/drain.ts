@@ -87,10 +87,20 @@ export class RingDrain {
     this.writer = writer;
     // Loaded only when export is on: OpenTelemetry's exporter and its dependencies take a while to load.
     const otlp = handle.otlp && (require('./span-export') as typeof import('./span-export'));
-    this.exporter = otlp && new otlp.SpanExport(handle.otlp!, handle.process, (functions, failure) => this.exportAnswered(functions, failure));
+    this.exporter = otlp && this.openExport(otlp.SpanExport, handle);
     this.ids = writer ?? new otlp!.InstanceCallIds(handle.process.token);
     this.flushIntervalMs = handle.process.flushIntervalMs;
     writer?.busyTimeout(BUSY_SLICE_MS);
+  }
+
+  /** The exporter, or null, told once, when OpenTelemetry's cannot be made: SQLite must go on regardless. */
+  private openExport(Export: typeof SpanExport, handle: RingHandle): SpanExport | null {
+    try {
+      return new Export(handle.otlp!, handle.process, (functions, failure) => this.exportAnswered(functions, failure));
+    } catch (error) {
+      process.emitWarning(`spans cannot be exported to OpenTelemetry: ${(error as Error).message}`, { code: 'OBSERVATORY_EXPORT' });
+      return null;
+    }
   }
 
   /** Drains until the exit path stops it. */

@@ -33,7 +33,7 @@ import {
   ATTR_EXCEPTION_STACKTRACE,
   ATTR_EXCEPTION_TYPE,
 } from '@opentelemetry/semantic-conventions';
-import type { Attributes, SpanContext } from '@opentelemetry/api';
+import { diag, DiagLogLevel, type Attributes, type DiagLogger, type SpanContext } from '@opentelemetry/api';
 import type { OtlpSettings, RecordingProcess } from '../ring';
 import type { FunctionMeta } from '../contract';
 import { FunctionValues } from './function-values';
@@ -82,6 +82,10 @@ export class SpanExport {
   private readonly functions: ExportedFunction[] = [];
 
   constructor(settings: OtlpSettings, info: RecordingProcess, onAnswer: (functions: number[], failure: Error | null) => void) {
+    // OpenTelemetry reports a variable it cannot read (and then uses its default) through its diagnostic
+    // logger, silent unless set; this thread's API instance is the exporter's alone, so setting it here
+    // touches nothing of the program's.
+    diag.setLogger(warningLogger, DiagLogLevel.WARN);
     const config = {
       concurrencyLimit: EXPORTS_IN_FLIGHT,
       // gzip unless the deployment says otherwise through OpenTelemetry's own variables.
@@ -168,6 +172,15 @@ export class SpanExport {
     };
   }
 }
+
+/** OpenTelemetry's warnings and errors, as process warnings of the writer thread. */
+const warningLogger: DiagLogger = {
+  error: message => process.emitWarning(`OpenTelemetry: ${message}`, { code: 'OBSERVATORY_EXPORT' }),
+  warn: message => process.emitWarning(`OpenTelemetry: ${message}`, { code: 'OBSERVATORY_EXPORT' }),
+  info: () => {},
+  debug: () => {},
+  verbose: () => {},
+};
 
 /** The code.* attributes of the current semantic conventions. */
 function codeAttributes(values: FunctionValues, process: string): Attributes {
