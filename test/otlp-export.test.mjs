@@ -142,6 +142,7 @@ test('http/protobuf: one span per call, with the SQLite ids, parents, values, re
     OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=test,team=payments',
   });
   t.is(result.status, 0, result.stderr);
+  t.notRegex(result.stderr, /OBSERVATORY_EXPORT/);
   t.true(receiver.requests.every(request => request.contentType === 'application/x-protobuf' && request.contentEncoding === 'gzip'));
   t.is(receiver.requests[0].headers['x-team-key'], 'abc123');
   const spans = receiver.spans();

@@ -36,13 +36,13 @@ function batch(from) {
     return {
       fn: 0, id: n, parent: i % 4 === 0 ? 0 : n - 1, root: n - (i % 4), depth: i % 4, start: n, end: n + 0.02,
       inputs: [i % 10, 19.99, 'EUR'], outputs: [{ total: (i % 10) * 19.99, currency: 'EUR', lines: [1, 2] }],
-      outputFallback: false, yielded: -1, error: null,
+      outputFallback: false, yielded: -1, error: null, link: null,
     };
   });
 }
 
 const collector = spawn(process.execPath, ['-e', `
-  const server = require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{}'); }); });
+  const server = require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => { const type = req.headers['content-type']; res.writeHead(200, { 'content-type': type }); res.end(type === 'application/json' ? '{}' : ''); }); });
   server.listen(0, '127.0.0.1', () => console.log(server.address().port));`], { stdio: ['ignore', 'pipe', 'inherit'] });
 const port = await new Promise(resolve => collector.stdout.once('data', chunk => resolve(Number(String(chunk)))));
 

@@ -85,7 +85,7 @@ export class SpanExport {
     // OpenTelemetry reports a variable it cannot read (and then uses its default) through its diagnostic
     // logger, silent unless set; this thread's API instance is the exporter's alone, so setting it here
     // touches nothing of the program's.
-    diag.setLogger(warningLogger, DiagLogLevel.WARN);
+    diag.setLogger(warningLogger, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
     const config = {
       concurrencyLimit: EXPORTS_IN_FLIGHT,
       // gzip unless the deployment says otherwise through OpenTelemetry's own variables.
@@ -160,7 +160,7 @@ export class SpanExport {
       endTime,
       duration: hrTimeDuration(startTime, endTime),
       status: error === null ? { code: STATUS_UNSET } : { code: STATUS_ERROR, message: error.message },
-      attributes: { ...fn.code, ...valueAttributes(fn.values, call) },
+      attributes: valueAttributes({ ...fn.code }, fn.values, call),
       links: [],
       events,
       ended: true,
@@ -173,14 +173,15 @@ export class SpanExport {
   }
 }
 
-/** OpenTelemetry's warnings and errors, as process warnings of the writer thread. */
-const warningLogger: DiagLogger = {
-  error: message => process.emitWarning(`OpenTelemetry: ${message}`, { code: 'OBSERVATORY_EXPORT' }),
-  warn: message => process.emitWarning(`OpenTelemetry: ${message}`, { code: 'OBSERVATORY_EXPORT' }),
-  info: () => {},
-  debug: () => {},
-  verbose: () => {},
-};
+/** OpenTelemetry's warnings and errors, as process warnings of the writer thread, each different one once. */
+const warned = new Set<string>();
+function warnOnce(message: string, ...args: unknown[]): void {
+  const text = [message, ...args.map(String)].join(' ');
+  if (warned.has(text)) return;
+  warned.add(text);
+  process.emitWarning(`OpenTelemetry: ${text}`, { code: 'OBSERVATORY_EXPORT' });
+}
+const warningLogger: DiagLogger = { error: warnOnce, warn: warnOnce, info: () => {}, debug: () => {}, verbose: () => {} };
 
 /** The code.* attributes of the current semantic conventions. */
 function codeAttributes(values: FunctionValues, process: string): Attributes {
@@ -194,11 +195,10 @@ function codeAttributes(values: FunctionValues, process: string): Attributes {
 }
 
 /**
- * One attribute per value, named as the `call_values` view names it: `observatory.input.numbers[1]`,
- * `observatory.output.result`, `observatory.output.yielded`.
+ * Adds one attribute per value to `attributes`, named as the `call_values` view names it:
+ * `observatory.input.numbers[1]`, `observatory.output.result`, `observatory.output.yielded`.
  */
-function valueAttributes(values: FunctionValues, call: CallRecord): Attributes {
-  const attributes: Attributes = {};
+function valueAttributes(attributes: Attributes, values: FunctionValues, call: CallRecord): Attributes {
   const inputs = call.inputs;
   if (inputs !== null) {
     const restIndex = values.meta.rest ? values.meta.params.length - 1 : -1;

@@ -35,8 +35,9 @@ export async function startReceiver(answer = () => ({ status: 200 })) {
       if (decision === 'hold') {
         held.add(response);
       } else {
-        response.writeHead(status, { 'content-type': 'application/json', ...decision.headers });
-        response.end(status === 200 ? '{}' : '');
+        // A success is an empty ExportTraceServiceResponse, in the request's own encoding.
+        response.writeHead(status, { 'content-type': contentType, ...decision.headers });
+        response.end(status === 200 && contentType === 'application/json' ? '{}' : '');
       }
       for (const listener of listeners) listener();
     });
