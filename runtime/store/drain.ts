@@ -109,6 +109,8 @@ export class RingDrain {
     if (Atomics.compareExchange(control, Control.Writer, WriterState.NotStarted, WriterState.Running) === WriterState.Stopped) return;
     // A writer that replaces one that died mid-commit finds Committing: nothing of it was committed.
     Atomics.compareExchange(control, Control.Writer, WriterState.Committing, WriterState.Running);
+    // Its export requests died with it: nothing will settle them, and waiting for them would never end.
+    Atomics.store(control, Control.Exporting, 0);
     for (;;) {
       const head = Atomics.load(control, Control.Head);
       const tail = Atomics.load(control, Control.Tail);
