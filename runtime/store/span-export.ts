@@ -22,6 +22,7 @@
 import { ExportResultCode, hrTimeDuration, millisToHrTime } from '@opentelemetry/core';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { defaultResource, detectResources, envDetector, type Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace';
 import {
@@ -89,7 +90,8 @@ export class SpanExport {
     const config = {
       concurrencyLimit: EXPORTS_IN_FLIGHT,
       // gzip unless the deployment says otherwise through OpenTelemetry's own variables.
-      compression: process.env.OTEL_EXPORTER_OTLP_TRACES_COMPRESSION || process.env.OTEL_EXPORTER_OTLP_COMPRESSION ? undefined : ('gzip' as never),
+      compression:
+        process.env.OTEL_EXPORTER_OTLP_TRACES_COMPRESSION || process.env.OTEL_EXPORTER_OTLP_COMPRESSION ? undefined : CompressionAlgorithm.GZIP,
     };
     this.exporter = settings.protocol === 'http/json' ? new JsonExporter(config) : new ProtobufExporter(config);
     // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES over the SDK's defaults, as an OpenTelemetry SDK does.
