@@ -40,6 +40,10 @@ function main(): void {
 }
 
 main();
+if (process.env.EXIT_ON_WORD) {
+  console.log('calls made');
+  process.stdin.once('data', () => process.exit(0));
+}
 if (process.env.SECOND_BATCH) {
   // Waits for the test's word on stdin, so that the second batch is made while the collector holds the first.
   console.log('first batch made');
@@ -250,6 +254,24 @@ function countBy(items, key) {
   for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
   return counts;
 }
+
+test('process.exit() waits for spans in flight only until the exit deadline, then says how many were lost', async t => {
+  const receiver = await startReceiver(() => 'hold');
+  t.teardown(() => receiver.close());
+  const prog = compileProgram();
+  const result = await runProgram(
+    prog,
+    { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_TIMEOUT: '600000', OBSERVATORY_EXIT_TIMEOUT_MS: '1000', EXIT_ON_WORD: '1' },
+    (line, child) => {
+      // Exits once the collector holds the request: the calls are committed by then, their spans in flight.
+      if (line === 'calls made') receiver.waitFor(requests => requests.length >= 1).then(() => child.stdin.write('exit\n'));
+    },
+  );
+  t.is(result.status, 0, result.stderr);
+  // SQLite has every call; the collector, which never answers, had them in flight at the deadline.
+  t.is(readCalls(prog.dbPath).length, 8);
+  t.regex(result.stderr, /8 spans were still being sent to the OpenTelemetry collector at the exit deadline/);
+});
 
 const JOINING_SOURCE = `
 import { context, propagation, trace, ROOT_CONTEXT, TraceFlags, type Context, type ContextManager } from '@opentelemetry/api';
