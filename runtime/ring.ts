@@ -34,6 +34,16 @@ export const enum Control {
   Functions,
   /** Most bytes the ring held at once, as the writer saw it. */
   HighWater,
+  /**
+   * Spans handed to the OpenTelemetry exporter whose fate (delivered, or counted as export_failed and the
+   * count committed) is not known yet; the exit path waits for it to reach 0, until its deadline.
+   */
+  Exporting,
+  /**
+   * 1 once an exit path has counted what the ring left unwritten (record/ring-settlement.ts): the ring's own
+   * thread's, or that of the thread that started it. Whichever comes second finds nothing left to count.
+   */
+  Settled,
   Size,
 }
 
@@ -77,7 +87,10 @@ export const enum RecordHeader {
   Root = 40,
   Start = 48,
   End = 56,
-  /** Call: where the values begin; they run to the end of the record. */
+  /**
+   * Call: where the values begin; they run to the end of the record. A Linked call has its TraceLink there
+   * first (LinkWords.Size bytes), and its values after it.
+   */
   CallValues = 64,
   /** Drops: where the entries begin, each DropEntry.Size bytes. */
   DropEntries = 16,
@@ -89,6 +102,16 @@ export const enum CallFlags {
   OutputFallback = 2,
   InputsCaptured = 4,
   OutputsCaptured = 8,
+  /** The call's trace joined an OpenTelemetry span: the record carries the link (LinkWords). */
+  Linked = 16,
+}
+
+/** A Linked call's link, as u32 words from RecordHeader.CallValues: the trace id, then the parent span id (big-endian hex order). */
+export const enum LinkWords {
+  TraceId = 0,
+  ParentSpanId = 4,
+  Count = 6,
+  Size = 24,
 }
 
 /** One entry of a Drops record: function index (u32), reason (u8, a DropReason's index), running total (f64). */
@@ -99,13 +122,18 @@ export const enum DropEntry {
   Size = 16,
 }
 
-/** Why a call was not recorded; stored as `drops.reason`. The order is the wire code. */
-export const DROP_REASON_CODES = ['overload', 'not_sampled', 'write_failed', 'exit_timeout', 'unfinished'] as const;
+/**
+ * Why a call was not recorded, or (export_failed) was recorded but not delivered to OpenTelemetry; stored as
+ * `drops.reason`. The order is the wire code: a new reason goes at the end.
+ */
+export const DROP_REASON_CODES = ['overload', 'not_sampled', 'write_failed', 'exit_timeout', 'export_failed', 'unfinished'] as const;
 export const enum DropCode {
   Overload,
   NotSampled,
   WriteFailed,
   ExitTimeout,
+  /** Counted by the writer thread only: the collector did not take the span. */
+  ExportFailed,
   /** At the stack limit: the call's `done` could not run (record/recorder.ts, healing), or its record not be made. */
   Unfinished,
   Count,
@@ -172,9 +200,24 @@ export interface RingHandle {
   control: SharedArrayBuffer;
   data: SharedArrayBuffer;
   registry: SharedArrayBuffer;
-  databasePath: string;
+  /** Null when OBSERVATORY_DB=off. */
+  databasePath: string | null;
+  /** Null when no OTLP endpoint is set. */
+  otlp: OtlpSettings | null;
   process: RecordingProcess;
 }
+
+/**
+ * OpenTelemetry export, configured by OpenTelemetry's own variables. Only whether it is on and the protocol
+ * are read by the recording side (record/config.ts); the exporter (store/span-export.ts) reads the rest
+ * (endpoint, headers, timeout, compression) itself, by OpenTelemetry's rules, in the writer thread.
+ */
+export interface OtlpSettings {
+  protocol: OtlpProtocol;
+}
+
+export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
+export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
 
 /** The recording runtime instance: one per thread, and one per copy of the runtime a test runner loads. */
 export interface RecordingProcess {

@@ -1,9 +1,9 @@
 /**
- * How files of older schema versions become version 3 (schema.ts): `upgradeSql(n)` takes a file from version
+ * How files of older schema versions become the current one (schema.ts): `upgradeSql(n)` takes a file from version
  * n to version n + 1, converting its rows. The steps to versions 1 and 2 are kept as they were released: they
  * upgrade version 1 files on their way, and the tests build old files with them to upgrade.
  */
-import { TABLES, VIEWS } from './schema';
+import { SPANS_VIEW, TABLES, TRACE_LINKS, VIEWS } from './schema';
 
 /** The views of versions 1 and 2, over their tables; the upgrade to version 3 replaces them. */
 const VERSION_2_VIEWS = `
@@ -179,6 +179,17 @@ const VERSION_1_TO_2 = `
 //   since version 2 kept them only there: a call whose only output is `result` while its function has other
 //   output names did not fit them and becomes {"result": v}; a function with `yielded` rows is a generator;
 // - drops summed per function, instance (thread 0 of their pid) and reason, their reasons kept.
+/**
+ * Version 4 adds trace_links and the spans view that reads it. A file upgraded from version 2 already has
+ * both (version2To3 builds the current tables), so the table is created only where it is missing.
+ */
+function version3To4(): string {
+  return `
+  DROP VIEW spans;
+  ${TRACE_LINKS.replace(/CREATE (TABLE|INDEX) /g, 'CREATE $1 IF NOT EXISTS ')}
+  ${SPANS_VIEW}`;
+}
+
 function version2To3(): string {
   return `
   DROP VIEW IF EXISTS process_trace;
@@ -285,5 +296,5 @@ function version2To3(): string {
 /** The SQL that takes a file from `version` to `version + 1`. */
 export function upgradeSql(version: number): string {
   // A function, not a list: version2To3 reads the current tables from schema.ts, which imports this file.
-  return [CREATE_VERSION_1, VERSION_1_TO_2, version2To3()][version]!;
+  return [CREATE_VERSION_1, VERSION_1_TO_2, version2To3(), version3To4()][version]!;
 }

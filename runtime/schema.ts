@@ -12,9 +12,22 @@
 import type { Database } from 'better-sqlite3';
 import { upgradeSql } from './schema-upgrades';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
-/** The tables and indexes of version 3, for a new file and for the last upgrade alike. */
+/**
+ * Version 4: the OpenTelemetry trace a trace joined (record/trace-link.ts), one row per joined trace of an
+ * instance; the `spans` view takes its trace id and its root's parent span from here.
+ */
+export const TRACE_LINKS = `
+  CREATE TABLE trace_links (
+    trace          INTEGER PRIMARY KEY,  -- calls.trace of the joined trace's calls in this file
+    trace_id       TEXT    NOT NULL,     -- 32 hex, the OpenTelemetry trace id
+    parent_span_id TEXT    NOT NULL      -- 16 hex, the OpenTelemetry span the root call is the child of
+  );
+  CREATE INDEX trace_links_by_trace_id ON trace_links (trace_id);
+`;
+
+/** The tables and indexes of the current version, for a new file and for the upgrades alike. */
 export const TABLES = `
   CREATE TABLE functions (
     id            INTEGER PRIMARY KEY,
@@ -84,7 +97,7 @@ export const TABLES = `
     updated_us  INTEGER NOT NULL,
     PRIMARY KEY (function_id, process_id, reason)
   );
-`;
+${TRACE_LINKS}`;
 
 /**
  * What people query, under the original design's column names: one row per variable (`call_values`,
@@ -97,6 +110,20 @@ export const TABLES = `
  * result_type, `yielded` a number) when the value did not fit. `->` keeps each value's stored JSON text as it
  * was written, where json_each's `value` would turn `true` into 1.
  */
+/** A joined trace takes its trace id, and its root call its parent span, from trace_links. */
+export const SPANS_VIEW = `
+  CREATE VIEW spans AS
+  SELECT c.*,
+         printf('%016x', c.id)                                    AS span_id,
+         CASE WHEN c.parent IS NOT NULL THEN printf('%016x', c.parent) ELSE l.parent_span_id END AS parent_span_id,
+         coalesce(l.trace_id, substr(p.token, 1, 16) || printf('%016x', c.trace)) AS trace_id,
+         c.duration_ns / 1000.0                                   AS duration_us,
+         p.id                                                     AS process_id,
+         p.pid                                                    AS pid,
+         p.thread_id                                              AS thread_id
+    FROM calls c JOIN processes p ON p.id = c.id >> 32 LEFT JOIN trace_links l ON l.trace = c.trace;
+`;
+
 export const VIEWS = `
   CREATE VIEW call_values AS
   SELECT c.id                                                     AS call_id,
@@ -123,17 +150,7 @@ export const VIEWS = `
     JOIN json_each(c.outputs) v
     LEFT JOIN json_each(f.outputs_json) o ON o.key = v.key;
 
-  CREATE VIEW spans AS
-  SELECT c.*,
-         printf('%016x', c.id)                                    AS span_id,
-         CASE WHEN c.parent IS NOT NULL THEN printf('%016x', c.parent) END AS parent_span_id,
-         substr(p.token, 1, 16) || printf('%016x', c.trace)       AS trace_id,
-         c.duration_ns / 1000.0                                   AS duration_us,
-         p.id                                                     AS process_id,
-         p.pid                                                    AS pid,
-         p.thread_id                                              AS thread_id
-    FROM calls c JOIN processes p ON p.id = c.id >> 32;
-
+${SPANS_VIEW}
   CREATE VIEW process_trace AS
   SELECT
     strftime('%Y-%m-%dT%H:%M:%fZ', c.start_us / 1e6, 'unixepoch') AS ts,
@@ -228,11 +245,12 @@ export type ValueDirection = (typeof VALUE_DIRECTIONS)[number];
  * `drops.reason`. The runtime writes the first five: the call's trace was shed whole because the ring was too
  * full (`overload`), its trace was sampled out (`not_sampled`), the database refused the write
  * (`write_failed`), it was still unwritten at the exit deadline (`exit_timeout`), or at the stack limit its
- * record could not be completed (`unfinished`). The last two are only in files upgraded from versions 1 and
- * 2: the queue was full, or a batch failed to be written twice.
+ * record could not be completed (`unfinished`). `queue_full` and `batch_lost` are only in files upgraded from
+ * versions 1 and 2: the queue was full, or a batch failed to be written twice. `export_failed` counts calls
+ * that are recorded but whose span the OpenTelemetry collector did not take.
  */
 export const DROP_REASONS = [
-  'overload', 'not_sampled', 'write_failed', 'exit_timeout', 'unfinished', 'queue_full', 'batch_lost',
+  'overload', 'not_sampled', 'write_failed', 'exit_timeout', 'unfinished', 'queue_full', 'batch_lost', 'export_failed',
 ] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 

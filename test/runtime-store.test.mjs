@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 const require = createRequire(import.meta.url);
 const distRuntime = path.resolve(import.meta.dirname, '..', 'dist', 'runtime');
 const { TraceWriter } = require(path.join(distRuntime, 'store', 'writer.js'));
+const { CallTexts } = require(path.join(distRuntime, 'store', 'function-values.js'));
 
 test('the writer thread loads nothing of the recording side', async t => {
   const code = `
@@ -43,7 +44,7 @@ test('an instance past 2^32 calls continues under a second processes row, and it
   });
   const writer = new TraceWriter(dbPath, info, 1 << 20);
   writer.begin();
-  const calls = writer.prepare([call(5, 0, 5, 1), call(2 ** 32 + 7, 5, 5, 2)], () => meta);
+  const calls = new CallTexts(info).prepare([call(5, 0, 5, 1), call(2 ** 32 + 7, 5, 5, 2)], () => meta);
   writer.write({ calls, drops: [], highWater: 0 }, () => meta);
   writer.commit();
   writer.close();

@@ -114,7 +114,7 @@ test('a trace holds every call of the call tree', async t => {
 test('stats and time series cover every call, and say how recording went', async t => {
   const { json } = await getJson('api/stats');
   t.is(json.stats.reduce((sum, s) => sum + s.calls, 0), calls.length);
-  t.deepEqual(json.recording.dropped, { overload: 0, not_sampled: 0, write_failed: 0, exit_timeout: 0, unfinished: 0, queue_full: 0, batch_lost: 0 });
+  t.deepEqual(json.recording.dropped, { overload: 0, not_sampled: 0, write_failed: 0, exit_timeout: 0, unfinished: 0, queue_full: 0, batch_lost: 0, export_failed: 0 });
   t.true(json.stats.every(s => Object.values(s.dropped).every(count => count === 0)), 'nothing was dropped');
   t.is(json.recording.rings, 2, 'the examples ran twice, each with a ring');
   const instances = query(dbPath, 'SELECT pid, thread_id AS threadId, started_us AS startedUs, buffer_bytes AS bufferBytes, buffer_high_water AS bufferHighWater FROM processes');

@@ -203,7 +203,7 @@ export class TraceQueries {
   /** `calls.trace` of the tree `ref` names, with the whole trace id when that is what was given. */
   private resolveTrace(ref: string): { trace: number; traceId?: string } | undefined {
     if (/^[0-9a-f]{32}$/.test(ref)) {
-      const trace = idFromHex(ref.slice(16));
+      const trace = this.joinedTrace(ref) ?? idFromHex(ref.slice(16));
       return trace === undefined ? undefined : { trace, traceId: ref };
     }
     const id = /^[0-9a-f]{16}$/.test(ref) ? idFromHex(ref) : /^\d+$/.test(ref) ? Number(ref) : null;
@@ -212,6 +212,17 @@ export class TraceQueries {
     }
     const row = id === undefined ? undefined : (this.db.prepare('SELECT trace FROM calls WHERE id = ?').get(id) as { trace: number } | undefined);
     return row && { trace: row.trace };
+  }
+
+  /**
+   * `calls.trace` of a trace that joined an OpenTelemetry trace with this id (schema version 4's
+   * trace_links; older files have none): its id says nothing of `calls.trace`.
+   */
+  private joinedTrace(traceId: string): number | undefined {
+    const linked = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'trace_links'").get() !== undefined;
+    if (!linked) return undefined;
+    const row = this.db.prepare('SELECT trace FROM trace_links WHERE trace_id = ? LIMIT 1').get(traceId) as { trace: number } | undefined;
+    return row?.trace;
   }
 
   /** Recent failures, newest first, with their stacks. */

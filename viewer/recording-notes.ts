@@ -7,8 +7,9 @@
  */
 import type { DropCounts, RecordingHealth } from './statistics';
 
+/** Calls not recorded; export_failed counts calls that were recorded, only not delivered to OpenTelemetry. */
 export function totalDropped(dropped: DropCounts): number {
-  return Object.values(dropped).reduce((sum, count) => sum + count, 0);
+  return Object.entries(dropped).reduce((sum, [reason, count]) => (reason === 'export_failed' ? sum : sum + count), 0);
 }
 
 /** What a drops.reason means, in words that read after a count: "12 in traces shed under overload". */
@@ -21,18 +22,31 @@ export function dropReasonText(reason: string): string {
     unfinished: 'unfinished at the stack limit',
     queue_full: 'queue full',
     batch_lost: 'batch lost',
+    export_failed: 'not delivered to OpenTelemetry',
   };
   // A reason from a later runtime (the column has no CHECK) still reads as words.
   return words[reason] ?? reason.replace(/_/g, ' ');
 }
 
-/** A warning naming how many calls were not recorded and why, or null when none were. */
+/**
+ * A warning naming how many calls were not recorded and why, and how many recorded calls OpenTelemetry did
+ * not receive (export_failed), or null when there are none.
+ */
 export function dropWarning(dropped: DropCounts): string | null {
-  const counts = Object.entries(dropped).filter(([, count]) => count > 0);
-  if (counts.length === 0) return null;
-  const total = counts.reduce((sum, [, count]) => sum + count, 0);
-  const reasons = counts.map(([reason, count]) => `${count.toLocaleString('en-US')} ${dropReasonText(reason)}`).join(', ');
-  return `Warning: ${total.toLocaleString('en-US')} call${total === 1 ? ' was' : 's were'} not recorded (${reasons}); these figures leave them out.`;
+  const counts = Object.entries(dropped).filter(([reason, count]) => count > 0 && reason !== 'export_failed');
+  const warnings: string[] = [];
+  if (counts.length > 0) {
+    const total = counts.reduce((sum, [, count]) => sum + count, 0);
+    const reasons = counts.map(([reason, count]) => `${count.toLocaleString('en-US')} ${dropReasonText(reason)}`).join(', ');
+    warnings.push(`Warning: ${total.toLocaleString('en-US')} call${total === 1 ? ' was' : 's were'} not recorded (${reasons}); these figures leave them out.`);
+  }
+  const unexported = dropped.export_failed ?? 0;
+  if (unexported > 0) {
+    warnings.push(
+      `Warning: ${unexported.toLocaleString('en-US')} recorded call${unexported === 1 ? ' was' : 's were'} not delivered to the OpenTelemetry collector (export_failed); they are in this file.`,
+    );
+  }
+  return warnings.length === 0 ? null : warnings.join(' ');
 }
 
 /** The fullest ring against its size, in KB or MB, or null when no instance with a ring recorded in the range. */

@@ -13,7 +13,7 @@
  * returned; a function tagged `snapshot` has its inputs copied at entry instead (encodeSnapshot).
  */
 import * as util from 'node:util';
-import { CallFlags, RecordHeader, RecordKind } from '../ring';
+import { CallFlags, LinkWords, RecordHeader, RecordKind } from '../ring';
 import { CallStatus, type Call } from './call';
 import type { CaptureLimits } from './config';
 import type { FunctionHandle } from './function-handle';
@@ -65,6 +65,15 @@ export class CallEncoder {
     f64[double + (RecordHeader.End >> 3)] = call.end;
     out.pos = at + RecordHeader.CallValues;
     let flags = 0;
+    // A failure kept from a trace that is not recorded is a root of its own, outside the joined trace too.
+    const link = asRoot ? null : call.link;
+    if (link !== null) {
+      if (!out.room(LinkWords.Size)) return;
+      flags |= CallFlags.Linked;
+      const words = link.words;
+      for (let i = 0; i < LinkWords.Count; i++) i32[(out.pos >> 2) + i] = words[i]!;
+      out.pos += LinkWords.Size;
+    }
     let inputs = 0;
     let outputs = 0;
     if (fn.captureArgs && withValues) {

@@ -7,6 +7,7 @@
  */
 import type { Snapshot } from './call-encoder';
 import type { FunctionHandle } from './function-handle';
+import type { TraceLink } from './trace-link';
 
 export const enum CallStatus {
   /** Returned, or still running. */
@@ -38,6 +39,8 @@ export class Call {
   readonly rootId: number;
   readonly depth: number;
   readonly mode: TraceMode;
+  /** The OpenTelemetry span this call's trace joined (trace-link.ts), set at the root and inherited; null for a trace of its own. */
+  link: TraceLink | null;
   /** The `current` call to restore when this call completes or suspends. */
   saved: Call | null;
   /** performance.now() at entry and at completion, in milliseconds. */
@@ -58,6 +61,7 @@ export class Call {
     this.rootId = parent === null ? id : parent.rootId;
     this.depth = parent === null ? 0 : parent.depth + 1;
     this.mode = mode;
+    this.link = parent === null ? null : parent.link;
     this.saved = parent;
     this.start = start;
     this.end = start;

@@ -10,11 +10,11 @@
  *   the worker ends      its 'exit' event: the ring's writer ended with it, so what is left is counted
  *   this thread exits    the worker and its writer still run: the writer is waited for, within the deadline
  *
- * A ring whose writer was stopped by its own thread's exit path is left alone: that path counted it already.
- * Rings are held only while their worker runs.
+ * The ring's own thread and its parent never both count it (Control.Settled). Rings are held only while their
+ * worker runs.
  */
 import { BroadcastChannel, isMainThread, threadId, type Worker } from 'node:worker_threads';
-import { Control, DROP_REASON_CODES, DropCode, WriterState, type RingHandle } from '../ring';
+import { DROP_REASON_CODES, DropCode, type RingHandle } from '../ring';
 import { settleRing, storeDropTotals } from './ring-settlement';
 import { warn } from './warnings';
 
@@ -69,7 +69,6 @@ export class ChildThreads {
 
 function settleChildRing(id: number, ring: RingHandle, deadline: number, ended: boolean): void {
   const control = new Int32Array(ring.control);
-  if (Atomics.load(control, Control.Writer) === WriterState.Stopped) return;
   const unwritten = settleRing(ring, deadline, ended);
   if (unwritten === null) return;
   const reason = DROP_REASON_CODES[DropCode.ExitTimeout];

@@ -5,6 +5,7 @@
  * deployment, a test or a benchmark can change them without touching code.
  */
 import * as path from 'node:path';
+import { OTLP_PROTOCOLS, type OtlpSettings } from '../ring';
 import { warn } from './warnings';
 
 /** Where the database lives unless OBSERVATORY_DB says otherwise: `.observatory/traces.db` under the working directory. */
@@ -15,8 +16,10 @@ export function defaultDatabasePath(cwd: string = process.cwd()): string {
 export interface RuntimeConfig {
   /** False when OBSERVATORY=off: the injected calls return at once and nothing is recorded. */
   enabled: boolean;
-  /** Absolute path of the SQLite file. */
-  databasePath: string;
+  /** Absolute path of the SQLite file; null when OBSERVATORY_DB=off (the calls go only to OpenTelemetry). */
+  databasePath: string | null;
+  /** Where calls go as OpenTelemetry spans; null unless an OTLP endpoint is set. */
+  otlp: OtlpSettings | null;
   /**
    * Bytes of the ring between this thread and its writer thread (OBSERVATORY_BUFFER_MB), a power of two.
    * Everything recorded and not yet committed is held there, copied, so this bounds the runtime's memory.
@@ -30,6 +33,8 @@ export interface RuntimeConfig {
   exitTimeoutMs: number;
   /** Global sampling rate 0..1, decided once per trace. */
   sample: number;
+  /** Functions whose traces are always recorded (OBSERVATORY_FORCE, comma-separated function or process names). */
+  force: string[];
   /** Rows older than this are pruned by the writer; 0 keeps everything. */
   retentionHours: number;
   /** Extra names whose values are never stored, lower case (OBSERVATORY_REDACT, comma-separated). */
@@ -55,17 +60,26 @@ export interface CaptureLimits {
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+  const databasePath = readDatabasePath(env);
+  const otlp = readOtlp(env);
+  let enabled = !isOff(env.OBSERVATORY);
+  if (enabled && databasePath === null && otlp === null) {
+    warnConfig('OBSERVATORY_DB=off and no OTEL_EXPORTER_OTLP_ENDPOINT: calls would go nowhere, so nothing is recorded.');
+    enabled = false;
+  }
   return {
-    enabled: !['off', '0', 'false'].includes((env.OBSERVATORY ?? '').toLowerCase()),
-    databasePath: env.OBSERVATORY_DB ? path.resolve(env.OBSERVATORY_DB) : defaultDatabasePath(),
+    enabled,
+    databasePath,
+    otlp,
     bufferBytes: powerOfTwoAtLeast(readNumber(env, 'OBSERVATORY_BUFFER_MB', DEFAULT_BUFFER_MB, 1 / 16, 1024) * 1024 * 1024),
     onFull: readChoice(env, 'OBSERVATORY_ON_FULL', ['drop', 'wait'] as const),
     flushIntervalMs: readNumber(env, 'OBSERVATORY_FLUSH_MS', 50, 1, 60_000),
     exitTimeoutMs: readNumber(env, 'OBSERVATORY_EXIT_TIMEOUT_MS', 2000, 0),
     sample: readNumber(env, 'OBSERVATORY_SAMPLE', 1, 0, 1),
+    force: readList(env.OBSERVATORY_FORCE),
     retentionHours: readNumber(env, 'OBSERVATORY_RETENTION_HOURS', 6, 0),
-    redact: readNames(env, 'OBSERVATORY_REDACT'),
-    redactAllow: readNames(env, 'OBSERVATORY_REDACT_ALLOW'),
+    redact: readList(env.OBSERVATORY_REDACT).map(name => name.toLowerCase()),
+    redactAllow: readList(env.OBSERVATORY_REDACT_ALLOW).map(name => name.toLowerCase()),
     capture: {
       maxDepth: readNumber(env, 'OBSERVATORY_MAX_DEPTH', 5, 1),
       maxEntries: readNumber(env, 'OBSERVATORY_MAX_ENTRIES', 100, 1),
@@ -73,6 +87,30 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
       maxValueSize: readNumber(env, 'OBSERVATORY_MAX_VALUE_SIZE', 16384, 1024),
     },
   };
+}
+
+function readList(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(',')
+    .map(name => name.trim())
+    .filter(name => name !== '');
+}
+
+function isOff(text: string | undefined): boolean {
+  return ['off', '0', 'false'].includes((text ?? '').trim().toLowerCase());
+}
+
+function readDatabasePath(env: NodeJS.ProcessEnv): string | null {
+  const text = env.OBSERVATORY_DB;
+  if (isOff(text)) return null;
+  return text ? path.resolve(text) : defaultDatabasePath();
+}
+
+/** On when an endpoint is set, as OpenTelemetry's exporters decide; the signal-specific variables win. */
+function readOtlp(env: NodeJS.ProcessEnv): OtlpSettings | null {
+  if (!env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT && !env.OTEL_EXPORTER_OTLP_ENDPOINT) return null;
+  const name = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+  return { protocol: readChoice(env, name, OTLP_PROTOCOLS) };
 }
 
 /**
@@ -107,12 +145,4 @@ function readNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min:
 /** A tracing setting must never stop the traced program: say what is wrong and go on with the default. */
 function warnConfig(message: string): void {
   warn('OBSERVATORY_CONFIG', message);
-}
-
-/** A comma-separated list of names, lower case. */
-function readNames(env: NodeJS.ProcessEnv, name: string): string[] {
-  return (env[name] ?? '')
-    .split(',')
-    .map(entry => entry.trim().toLowerCase())
-    .filter(entry => entry !== '');
 }

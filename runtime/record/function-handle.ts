@@ -19,6 +19,8 @@ export class FunctionHandle {
    * rate times the tag's rate. Calls inside a trace follow the trace's decision.
    */
   readonly rootSampleRate: number;
+  /** Named in OBSERVATORY_FORCE: every trace it starts is recorded, whatever the rates. */
+  readonly forced: boolean;
   readonly captureArgs: boolean;
   readonly captureResult: boolean;
   /** Copy the arguments at entry (tag option `snapshot`) instead of when the call completes. */
@@ -28,13 +30,15 @@ export class FunctionHandle {
   /** A total in `dropped` changed since it was last written to the ring. */
   dropsUnsent = false;
 
-  constructor(index: number, meta: FunctionMeta, globalSampleRate: number) {
+  /** `forcedNames`: OBSERVATORY_FORCE, function or process names (`divmod`, `src/pricing.divmod`). */
+  constructor(index: number, meta: FunctionMeta, globalSampleRate: number, forcedNames: readonly string[] = []) {
     this.index = index;
     this.meta = meta;
     this.async = meta.async === true;
     this.generator = meta.generator === true;
     const sample = typeof meta.sample === 'number' && meta.sample >= 0 && meta.sample <= 1 ? meta.sample : 1;
     this.rootSampleRate = globalSampleRate * sample;
+    this.forced = forcedNames.includes(meta.name) || forcedNames.includes(`${meta.group}.${meta.name}`);
     this.captureArgs = meta.capture === 'all' || meta.capture === 'args' || meta.capture === undefined;
     this.captureResult = meta.capture === 'all' || meta.capture === 'result' || meta.capture === undefined;
     this.snapshot = meta.snapshot === true && this.captureArgs;

@@ -9,6 +9,9 @@
  *                         (OBSERVATORY_EXIT_TIMEOUT_MS). Past it the writer is stopped, what is left in the
  *                         ring is counted per function as `exit_timeout`, the counts are stored if the file
  *                         lets us within a short wait, and stderr says how many calls were not written.
+ *                         With OpenTelemetry export on, it then waits, until the same deadline, for the spans
+ *                         in flight to be delivered or counted as export_failed; stderr says how many were
+ *                         neither (they cannot be counted per function from this thread).
  *
  * The program's own 'exit' listeners usually run after the runtime's (it loads first): a call they make is
  * committed as it completes, within the same deadline, or counted as `exit_timeout` past it.
@@ -138,12 +141,12 @@ function shared(): SharedLifecycle {
 
 /** Commits the ring before the deadline, or stops the writer and counts what is left. Synchronous. */
 function finishAtExit(recording: Recording, deadline: number): void {
-  if (!recording.pending) return;
   const { producer, writer } = recording;
+  if (!recording.pending) return awaitExports(producer.control, deadline);
   recording.writeDropsNow();
   if (!writer.started && Atomics.load(producer.control, Control.Tail) !== producer.headWord) writer.start();
   const unwritten = settleRing(recording.handle, deadline);
-  if (unwritten === null) return;
+  if (unwritten === null) return awaitExports(producer.control, deadline);
   let total = 0;
   for (const [fn, calls] of unwritten) {
     recording.countDrop(recording.functions[fn]!, DropCode.ExitTimeout, calls);
@@ -152,9 +155,26 @@ function finishAtExit(recording: Recording, deadline: number): void {
   const stored = storeDropTotals(recording.handle, recording.dropTotals(), index => recording.functions[index]!.meta);
   warn(
     'OBSERVATORY_EXIT',
-    `${total} calls were not written to ${settings.databasePath} within the exit deadline ` +
+    `${total} calls were not written to ${settings.databasePath ?? 'OpenTelemetry'} within the exit deadline ` +
       `(OBSERVATORY_EXIT_TIMEOUT_MS=${settings.exitTimeoutMs}); ` +
       (stored === true ? 'they are counted in its drops table as exit_timeout.' : `their count could not be stored either: ${stored}`),
     { exiting: true },
   );
+}
+
+/** Waits until the deadline for the writer thread to settle the spans it handed to the exporter. */
+function awaitExports(control: Int32Array, deadline: number): void {
+  for (let exporting = Atomics.load(control, Control.Exporting); exporting > 0; exporting = Atomics.load(control, Control.Exporting)) {
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      warn(
+        'OBSERVATORY_EXIT',
+        `${exporting} spans were still being sent to the OpenTelemetry collector at the exit deadline ` +
+          `(OBSERVATORY_EXIT_TIMEOUT_MS=${settings.exitTimeoutMs}) and are lost`,
+        { exiting: true },
+      );
+      return;
+    }
+    Atomics.wait(control, Control.Exporting, exporting, left);
+  }
 }

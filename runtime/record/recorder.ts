@@ -11,6 +11,8 @@
  *
  * Whether a call is recorded is decided once per trace, at its root (TraceMode): sampled out, shed because
  * the ring is too full, or recorded; every call below inherits the decision, so traces are whole or absent.
+ * The root also asks whether the program's OpenTelemetry has a span active there, to join its trace and
+ * follow its sampling (trace-link.ts); nothing below the root asks.
  *
  * The call tree is one module-level pointer, `current`. A call's parent is whatever was current when it
  * entered. Around every `await` and `yield` of a monitored function, emitted code calls `suspend`/`pause`
@@ -30,6 +32,7 @@ import { FunctionHandle } from './function-handle';
 import { DropCode } from '../ring';
 import { recording } from './recording';
 import { settings } from './settings';
+import { rootContext, traceIdPasses, type RootContext } from './trace-link';
 
 const enabled = settings.enabled;
 const shedsTraces = settings.onFull === 'drop';
@@ -56,18 +59,33 @@ export function enter(fn: FunctionHandle | undefined, args: unknown[]): Call {
   // The handle is undefined when a hoisted function runs before its module's registrations did (ES module cycles).
   if (!enabled || fn === undefined) return INERT;
   const parent = current;
-  const mode = parent === null ? rootMode(fn) : parent.mode;
-  const call = new Call(fn, args, ++lastId, parent, mode, performance.now());
-  if (fn.snapshot && mode === TraceMode.Recorded) call.snapshot = recording.snapshot(fn, args);
+  const call = parent === null ? rootCall(fn, args) : new Call(fn, args, ++lastId, parent, parent.mode, performance.now());
+  if (fn.snapshot && call.mode === TraceMode.Recorded) call.snapshot = recording.snapshot(fn, args);
   current = call;
   // Once per turn with calls in it: whatever made `current` non-null this turn began with a root call.
   if (parent === null && !turnCheckScheduled) scheduleTurnCheck();
   return call;
 }
 
+/** A call with no monitored caller: it decides for its whole trace, and joins the program's OpenTelemetry trace if one is active. */
+function rootCall(fn: FunctionHandle, args: unknown[]): Call {
+  const context = rootContext();
+  const call = new Call(fn, args, ++lastId, null, rootMode(fn, context), performance.now());
+  call.link = context.link;
+  return call;
+}
+
 /** The decision a root call makes for its whole trace. */
-function rootMode(fn: FunctionHandle): TraceMode {
-  if (fn.rootSampleRate < 1 && !(Math.random() < fn.rootSampleRate)) return TraceMode.NotSampled;
+function rootMode(fn: FunctionHandle, context: RootContext): TraceMode {
+  if (!context.forced && !fn.forced) {
+    const link = context.link;
+    if (link !== null) {
+      // As OpenTelemetry's ParentBased(TraceIdRatioBased): every process decides the same for one trace.
+      if (!context.sampled || !traceIdPasses(link.words, fn.rootSampleRate)) return TraceMode.NotSampled;
+    } else if (fn.rootSampleRate < 1 && !(Math.random() < fn.rootSampleRate)) {
+      return TraceMode.NotSampled;
+    }
+  }
   if (shedsTraces && recording.tooFull()) return TraceMode.Shed;
   return TraceMode.Recorded;
 }

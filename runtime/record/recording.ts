@@ -88,20 +88,21 @@ export class Recording {
       data: this.producer.data,
       registry: this.producer.registry,
       databasePath: settings.databasePath,
+      otlp: settings.otlp,
       process: this.process,
     };
     this.writer = new WriterThread(this.handle);
   }
 
   register(meta: FunctionMeta): FunctionHandle {
-    if (!settings.enabled) return new FunctionHandle(this.functions.length, meta, settings.sample);
+    if (!settings.enabled) return new FunctionHandle(this.functions.length, meta, settings.sample, settings.force);
     // Started now rather than with the first record, so that the thread is up by the time the program
     // exits: a program that registers functions calls them, and an idle writer costs nothing.
     if (!this.writer.started) {
       this.writer.start();
       if (this.functions.length === 0) announceRing(this.handle);
     }
-    const handle = new FunctionHandle(this.producer.register(JSON.stringify(meta)), meta, settings.sample);
+    const handle = new FunctionHandle(this.producer.register(JSON.stringify(meta)), meta, settings.sample, settings.force);
     this.functions.push(handle);
     return handle;
   }
@@ -170,9 +171,10 @@ export class Recording {
     if (this.unsentDrops.length > 0) this.writeDrops(true);
   }
 
-  /** Whether anything is waiting to be committed or counted. */
+  /** Whether anything is waiting to be committed, exported or counted. */
   get pending(): boolean {
-    return this.unsentDrops.length > 0 || Atomics.load(this.producer.control, Control.Tail) !== this.producer.headWord;
+    const control = this.producer.control;
+    return this.unsentDrops.length > 0 || Atomics.load(control, Control.Tail) !== this.producer.headWord || Atomics.load(control, Control.Exporting) > 0;
   }
 
   private write(call: Call, asRoot: boolean): void {

@@ -20,7 +20,8 @@ const COUNT_WRITE_MS = 200;
 
 /**
  * Waits, at most until `deadline` (a Date.now() time), for the writer to commit everything published; past it,
- * stops the writer. Returns the calls left unwritten, by function index, or null when everything was committed.
+ * stops the writer. Returns the calls left unwritten, by function index, or null when everything was committed
+ * or another thread's exit path has already counted them.
  * `writerEnded` says the writer's thread is gone (its owner thread ended): a commit it was in the middle of was
  * rolled back with it, and is not waited for.
  */
@@ -35,6 +36,7 @@ export function settleRing(ring: RingHandle, deadline: number, writerEnded = fal
   }
   if (Atomics.load(control, Control.Tail) === head) return null;
   stopWriter(control, writerEnded);
+  if (Atomics.compareExchange(control, Control.Settled, 0, 1) !== 0) return null;
   return unwrittenCalls(ring, Atomics.load(control, Control.Tail), head);
 }
 
@@ -73,10 +75,12 @@ function unwrittenCalls(ring: RingHandle, tail: number, head: number): Map<numbe
 
 /** Stores drop totals of the ring's recording instance from this thread; true, or why not. */
 export function storeDropTotals(ring: RingHandle, drops: DropTotal[], meta: (index: number) => FunctionMeta): true | string {
+  const databasePath = ring.databasePath;
+  if (databasePath === null) return 'OBSERVATORY_DB=off';
   // Loaded only now: the writer's code belongs to the writer thread, and runs here only as a last resort.
   const { TraceWriter } = require('../store/writer') as typeof import('../store/writer');
   try {
-    const writer = new TraceWriter(ring.databasePath, ring.process, ring.data.byteLength);
+    const writer = new TraceWriter(databasePath, ring.process, ring.data.byteLength);
     try {
       writer.busyTimeout(COUNT_WRITE_MS);
       writer.begin();

@@ -14,6 +14,11 @@
  * A batch the database refuses is retried: SQLITE_BUSY (another process holds the write lock) for as long as
  * it lasts, anything else WRITE_ATTEMPTS times, after which its calls are counted as `write_failed` and
  * released, so one bad batch cannot stop the recording for good.
+ *
+ * With OpenTelemetry export on, each committed batch is then handed to the exporter (span-export.ts), which
+ * answers later; spans it could not deliver are counted as `export_failed` and committed with the next batch,
+ * or on their own when the ring is idle. Control.Exporting counts the spans whose fate is not committed yet.
+ * With OBSERVATORY_DB=off there is no database: a batch is "committed" once it is handed to the exporter.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -22,6 +27,7 @@ import {
   DROP_REASON_CODES,
   DropCode,
   DropEntry,
+  LinkWords,
   RecordHeader,
   RecordKind,
   RECORD_ALIGNMENT,
@@ -29,8 +35,10 @@ import {
   type RingHandle,
 } from '../ring';
 import { RegistryReader } from './registry-reader';
+import type { CallIds, SpanExport } from './span-export';
 import { ValueDecoder } from './value-decoder';
-import type { CallRecord, DropTotal, PreparedCall, TraceWriter } from './writer';
+import { CallTexts, type PreparedCall } from './function-values';
+import type { CallRecord, DropTotal, TraceLinkIds, TraceWriter } from './writer';
 
 const MAX_CALLS_PER_TRANSACTION = 8192;
 /** A failed call's type, message and stack. */
@@ -53,7 +61,15 @@ export class RingDrain {
   private readonly mask: number;
   private readonly decoder: ValueDecoder;
   private readonly registry: RegistryReader;
-  private readonly writer: TraceWriter;
+  /** Null when OBSERVATORY_DB=off. */
+  private readonly writer: TraceWriter | null;
+  /** The stored text of the calls' values, made before each transaction; the exporter's too. */
+  private readonly texts: CallTexts;
+  private readonly exporter: SpanExport | null;
+  private readonly ids: CallIds;
+  /** Spans counted as export_failed whose counts are not committed yet (they still count in Control.Exporting). */
+  private exportFailuresUncommitted = 0;
+  private exportWarned = false;
   private readonly flushIntervalMs: number;
   private waiters: Waiter[] = [];
   private highWater = 0;
@@ -64,7 +80,7 @@ export class RingDrain {
   /** Calls of batches the database refused, since this thread started. */
   private failedCalls = 0;
 
-  constructor(handle: RingHandle, writer: TraceWriter) {
+  constructor(handle: RingHandle, writer: TraceWriter | null) {
     this.control = new Int32Array(handle.control);
     // Typed arrays rather than a DataView, as on the recording side (record/op-writer.ts): fields are aligned.
     this.u8 = new Uint8Array(handle.data);
@@ -75,8 +91,23 @@ export class RingDrain {
     this.decoder = new ValueDecoder(handle.data);
     this.registry = new RegistryReader(this.control, handle.registry);
     this.writer = writer;
+    this.texts = new CallTexts(handle.process);
+    // Loaded only when export is on: OpenTelemetry's exporter and its dependencies take a while to load.
+    const otlp = handle.otlp && (require('./span-export') as typeof import('./span-export'));
+    this.exporter = otlp && this.openExport(otlp.SpanExport, handle);
+    this.ids = writer ?? new otlp!.InstanceCallIds(handle.process.token);
     this.flushIntervalMs = handle.process.flushIntervalMs;
-    writer.busyTimeout(BUSY_SLICE_MS);
+    writer?.busyTimeout(BUSY_SLICE_MS);
+  }
+
+  /** The exporter, or null, told once, when OpenTelemetry's cannot be made: SQLite must go on regardless. */
+  private openExport(Export: typeof SpanExport, handle: RingHandle): SpanExport | null {
+    try {
+      return new Export(handle.otlp!, handle.process, this.texts, (functions, failure) => this.exportAnswered(functions, failure));
+    } catch (error) {
+      process.emitWarning(`spans cannot be exported to OpenTelemetry: ${(error as Error).message}`, { code: 'OBSERVATORY_EXPORT' });
+      return null;
+    }
   }
 
   /** Drains until the exit path stops it. */
@@ -85,10 +116,12 @@ export class RingDrain {
     if (Atomics.compareExchange(control, Control.Writer, WriterState.NotStarted, WriterState.Running) === WriterState.Stopped) return;
     // A writer that replaces one that died mid-commit finds Committing: nothing of it was committed.
     Atomics.compareExchange(control, Control.Writer, WriterState.Committing, WriterState.Running);
+    // Its export requests died with it: nothing will settle them, and waiting for them would never end.
+    Atomics.store(control, Control.Exporting, 0);
     for (;;) {
       const head = Atomics.load(control, Control.Head);
       const tail = Atomics.load(control, Control.Tail);
-      if (head !== tail) {
+      if (head !== tail || this.changedDrops.size > 0) {
         if (!(await this.commitFrom(tail, head))) break;
         continue;
       }
@@ -103,10 +136,19 @@ export class RingDrain {
     this.settleWaiters(Atomics.load(control, Control.Tail));
   }
 
-  /** Resolves once the ring is committed up to `head`, or the writer was stopped. */
-  committed(head: number): Promise<void> {
-    if (this.reached(Atomics.load(this.control, Control.Tail), head)) return Promise.resolve();
-    return new Promise(resolve => this.waiters.push({ head, resolve }));
+  /**
+   * Resolves once the ring is committed up to `head`, and the spans exported from it are delivered or their
+   * failure counted and committed; or once the writer was stopped.
+   */
+  async committed(head: number): Promise<void> {
+    if (!this.reached(Atomics.load(this.control, Control.Tail), head)) {
+      await new Promise<void>(resolve => this.waiters.push({ head, resolve }));
+    }
+    const control = this.control;
+    for (let exporting = Atomics.load(control, Control.Exporting); exporting > 0; exporting = Atomics.load(control, Control.Exporting)) {
+      if (Atomics.load(control, Control.Writer) === WriterState.Stopped) return;
+      await Atomics.waitAsync(control, Control.Exporting, exporting, this.flushIntervalMs).value;
+    }
   }
 
   /**
@@ -117,14 +159,14 @@ export class RingDrain {
     const used = (head - tail) >>> 0;
     if (used > this.highWater) this.highWater = used;
     const read = this.read(tail, head);
-    let calls = this.writer.prepare(read.calls, index => this.registry.meta(index));
+    let calls = this.texts.prepare(read.calls, index => this.registry.meta(index));
     for (let attempt = 1; ; attempt++) {
       if (Atomics.load(this.control, Control.Writer) === WriterState.Stopped) return false;
       try {
         if (!this.commit(calls)) return false;
         break;
       } catch (error) {
-        this.writer.rollback();
+        this.writer?.rollback();
         if (isBusy(error)) {
           attempt = 0;
         } else if (attempt >= WRITE_ATTEMPTS) {
@@ -145,26 +187,44 @@ export class RingDrain {
     }
     const control = this.control;
     this.changedDrops = new Set();
+    this.exportCommitted(calls);
     Atomics.store(control, Control.HighWater, this.highWater);
     Atomics.store(control, Control.Tail, read.end);
     Atomics.notify(control, Control.Tail);
     this.settleWaiters(read.end);
-    this.writer.pruneNowAndThen();
+    this.writer?.pruneNowAndThen();
     return true;
+  }
+
+  /** After a commit: its calls go to the exporter, and the export failures it counted are settled. */
+  private exportCommitted(calls: PreparedCall[]): void {
+    const exporter = this.exporter;
+    if (exporter === null) return;
+    const control = this.control;
+    if (calls.length > 0) {
+      Atomics.add(control, Control.Exporting, calls.length);
+      exporter.export(calls, this.ids, index => this.registry.meta(index));
+    }
+    if (this.exportFailuresUncommitted > 0) {
+      Atomics.sub(control, Control.Exporting, this.exportFailuresUncommitted);
+      this.exportFailuresUncommitted = 0;
+    }
+    Atomics.notify(control, Control.Exporting);
   }
 
   /** One transaction; false, rolled back, when the exit path stopped the writer before it could commit. */
   private commit(calls: PreparedCall[]): boolean {
     const control = this.control;
-    this.writer.begin();
-    this.writer.write({ calls, drops: [...this.changedDrops], highWater: this.highWater }, index => this.registry.meta(index));
+    const writer = this.writer;
+    writer?.begin();
+    writer?.write({ calls, drops: [...this.changedDrops], highWater: this.highWater }, index => this.registry.meta(index));
     this.crashIfAsked();
     if (Atomics.compareExchange(control, Control.Writer, WriterState.Running, WriterState.Committing) !== WriterState.Running) {
-      this.writer.rollback();
+      writer?.rollback();
       return false;
     }
     try {
-      this.writer.commit();
+      writer?.commit();
     } finally {
       Atomics.store(control, Control.Writer, WriterState.Running);
     }
@@ -194,7 +254,9 @@ export class RingDrain {
     const inputCount = this.u16[(at + RecordHeader.InputCount) >> 1]!;
     const outputCount = this.u16[(at + RecordHeader.OutputCount) >> 1]!;
     const failed = (flags & CallFlags.Failed) !== 0;
-    const values = this.decoder.decode(at + RecordHeader.CallValues, at + length - this.u8[at + RecordHeader.Padding]!);
+    const link = (flags & CallFlags.Linked) !== 0 ? this.readLink(at + RecordHeader.CallValues) : null;
+    const valuesAt = at + RecordHeader.CallValues + (link === null ? 0 : LinkWords.Size);
+    const values = this.decoder.decode(valuesAt, at + length - this.u8[at + RecordHeader.Padding]!);
     // The recording side wrote exactly these many values; anything else is a bug there, and must cost this
     // call its values, not the whole batch its place in the database.
     const expected = inputCount + (failed ? ERROR_VALUES : outputCount);
@@ -218,7 +280,15 @@ export class RingDrain {
       outputFallback: (flags & CallFlags.OutputFallback) !== 0,
       yielded: this.i32[(at + RecordHeader.Yielded) >> 2]!,
       error: failed ? { type: rest[0] as string, message: rest[1] as string, stack: rest[2] as string | null } : null,
+      link,
     };
+  }
+
+  /** The OpenTelemetry span a call's trace joined, as hex ids. */
+  private readLink(at: number): TraceLinkIds {
+    let hex = '';
+    for (let i = 0; i < LinkWords.Count; i++) hex += (this.i32[(at >> 2) + i]! >>> 0).toString(16).padStart(8, '0');
+    return { traceId: hex.slice(0, 32), parentSpanId: hex.slice(32) };
   }
 
   private readDrops(at: number): void {
@@ -247,11 +317,38 @@ export class RingDrain {
 
   /** Calls of a batch the database kept refusing: counted, per function, as write_failed. */
   private countFailed(calls: PreparedCall[]): void {
-    const reason = DROP_REASON_CODES[DropCode.WriteFailed];
-    for (const { record } of calls) {
-      const known = this.drops.get(`${record.fn} ${reason}`);
-      this.setDrop(record.fn, reason, (known?.count ?? 0) + 1);
+    for (const { record } of calls) this.addDrop(record.fn, DropCode.WriteFailed);
+  }
+
+  /**
+   * The collector's answer for a batch of spans: delivered, they are settled; not, they are counted per
+   * function as export_failed (told once), and settled once that count is committed.
+   */
+  private exportAnswered(functions: number[], failure: Error | null): void {
+    const control = this.control;
+    if (failure !== null) {
+      if (!this.exportWarned) {
+        this.exportWarned = true;
+        process.emitWarning(
+          `${functions.length} spans could not be delivered to the OpenTelemetry collector (${failure.message}); ` +
+            'spans not delivered are counted in the drops table as export_failed',
+          { code: 'OBSERVATORY_EXPORT' },
+        );
+      }
+      // Without a database there is nowhere to count them.
+      if (this.writer !== null) {
+        for (const fn of functions) this.addDrop(fn, DropCode.ExportFailed);
+        this.exportFailuresUncommitted += functions.length;
+        return;
+      }
     }
+    Atomics.sub(control, Control.Exporting, functions.length);
+    Atomics.notify(control, Control.Exporting);
+  }
+
+  private addDrop(fn: number, code: DropCode.WriteFailed | DropCode.ExportFailed): void {
+    const reason = DROP_REASON_CODES[code];
+    this.setDrop(fn, reason, (this.drops.get(`${fn} ${reason}`)?.count ?? 0) + 1);
   }
 
   private settleWaiters(tail: number): void {
@@ -282,7 +379,7 @@ export class RingDrain {
   }
 }
 
-function isBusy(error: unknown): boolean {
+export function isBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
 }

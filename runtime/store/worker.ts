@@ -11,7 +11,8 @@
 import { workerData } from 'piscina';
 import type { RingHandle } from '../ring';
 import { Control, WriterState } from '../ring';
-import { RingDrain } from './drain';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isBusy, RingDrain } from './drain';
 import { TraceWriter } from './writer';
 
 export interface FlushTask {
@@ -19,25 +20,39 @@ export interface FlushTask {
   head: number;
 }
 
+/** Between two attempts to open a locked file; each attempt itself waits out the connection's busy timeout. */
+const BUSY_RETRY_MS = 100;
+
 const handle = workerData as RingHandle;
 const drain = openDrain();
 
-function openDrain(): RingDrain | null {
-  try {
-    return new RingDrain(handle, new TraceWriter(handle.databasePath, handle.process, handle.data.byteLength));
-  } catch (error) {
-    // The file cannot be opened or is from a newer version: nothing can be written, and the recording side
-    // must not wait for room that will never come.
-    Atomics.store(new Int32Array(handle.control), Control.Writer, WriterState.Stopped);
-    process.emitWarning(`cannot write ${handle.databasePath}: ${(error as Error).message}`, { code: 'OBSERVATORY_WRITE' });
-    return null;
+/**
+ * The drain, once the file is open; null when it cannot be: from a newer version, unreadable, or any other
+ * lasting reason, after which nothing can be written and the recording side must not wait for room that will
+ * never come. A file another process is writing (SQLITE_BUSY) is waited for, as a batch would be.
+ */
+async function openDrain(): Promise<RingDrain | null> {
+  const databasePath = handle.databasePath;
+  for (;;) {
+    try {
+      return new RingDrain(handle, databasePath === null ? null : new TraceWriter(databasePath, handle.process, handle.data.byteLength));
+    } catch (error) {
+      if (isBusy(error) && Atomics.load(new Int32Array(handle.control), Control.Writer) !== WriterState.Stopped) {
+        await sleep(BUSY_RETRY_MS);
+        continue;
+      }
+      Atomics.compareExchange(new Int32Array(handle.control), Control.Writer, WriterState.NotStarted, WriterState.Stopped);
+      process.emitWarning(`cannot write ${databasePath ?? 'to OpenTelemetry'}: ${(error as Error).message}`, { code: 'OBSERVATORY_WRITE' });
+      return null;
+    }
   }
 }
 
 // Started on the next turn, once piscina has told the pool this thread is ready: a thread that dies before
 // then counts as one that cannot start, and piscina would not replace it.
-setImmediate(() => void drain?.run());
+setImmediate(() => void drain.then(opened => opened?.run()));
 
-export default function flush(task: FlushTask): Promise<void> {
-  return drain === null ? Promise.resolve() : drain.committed(task.head);
+export default async function flush(task: FlushTask): Promise<void> {
+  const opened = await drain;
+  if (opened !== null) await opened.committed(task.head);
 }

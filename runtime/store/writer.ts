@@ -19,9 +19,8 @@ import Database from 'better-sqlite3';
 import type { FunctionMeta } from '../contract';
 import type { RecordingProcess } from '../ring';
 import { BatchedInsert } from './batched-insert';
-import { REDACTED_JSON, valueToJson } from './json';
-import { Redactor } from './redaction';
-import { scrubSecrets } from './secret-text';
+import type { PreparedCall } from './function-values';
+import type { CallIds } from './span-export';
 import { configureConnection, migrate } from '../schema';
 
 /** A call as the ring carried it, its values rebuilt (drain.ts). */
@@ -43,6 +42,14 @@ export interface CallRecord {
   /** Values a generator yielded, -1 when not counted. */
   yielded: number;
   error: { type: string; message: string; stack: string | null } | null;
+  /** The OpenTelemetry span the call's trace joined; null for a trace of its own. */
+  link: TraceLinkIds | null;
+}
+
+/** A joined trace's OpenTelemetry ids (hex): its trace id, and the span its root call is the child of. */
+export interface TraceLinkIds {
+  traceId: string;
+  parentSpanId: string;
 }
 
 /** A function's total of calls not recorded for one reason, in this recording instance. */
@@ -52,20 +59,7 @@ export interface DropTotal {
   count: number;
 }
 
-/**
- * A call with its stored text made: JSON, redaction and credential scrubbing run before the transaction
- * (prepare), because on large values they take time that the write lock, which other processes wait for,
- * must not.
- */
-export interface PreparedCall {
-  record: CallRecord;
-  inputs: string | null;
-  outputs: string | null;
-  errorMessage: string | null;
-  errorStack: string | null;
-}
-
-/** Everything one transaction writes. */
+/** Everything one transaction writes: calls with their text made (function-values.ts), outside the transaction. */
 export interface WriteBatch {
   calls: PreparedCall[];
   drops: DropTotal[];
@@ -76,27 +70,19 @@ export interface WriteBatch {
 const PRUNE_INTERVAL_MS = 60_000;
 const CALL_ID_SCALE = 2 ** 32;
 
-/** What the writer derives once per function of a recording instance to make its values' text. */
-interface FunctionValues {
-  meta: FunctionMeta;
-  redactor: Redactor;
-  /** Index of the rest parameter in `params` (its elements are redacted by its name), or -1. */
-  restIndex: number;
-  /** By index in `params`: destructured from a property path with a sensitive key (FunctionMeta.paramKeys). */
-  secretKeys: boolean[];
-}
-
-export class TraceWriter {
+export class TraceWriter implements CallIds {
   private readonly db: Database.Database;
   private readonly info: RecordingProcess;
   private readonly bufferBytes: number;
   private readonly upsertFunction: Database.Statement;
   private readonly upsertProcess: Database.Statement;
   private readonly upsertDrop: Database.Statement;
+  private readonly insertLink: Database.Statement;
+  /** Links of joined traces whose calls were all pruned. */
+  private readonly pruneLinks: Database.Statement;
   private readonly insertCalls: BatchedInsert;
   private readonly pruneStatements: Database.Statement[];
-  private readonly values = new Map<number, FunctionValues>();
-  /** Database ids of this instance's functions by index; forgotten when a transaction is rolled back. */
+  /** Database ids of the instance's functions by index; forgotten when a transaction is rolled back. */
   private readonly functionIds = new Map<number, number>();
   /** This batch's `processes` row ids by epoch of call numbers (see callId). */
   private readonly epochs = new Map<number, number>();
@@ -137,6 +123,8 @@ export class TraceWriter {
        ON CONFLICT (function_id, process_id, reason) DO UPDATE SET
          count = max(count, excluded.count), updated_us = excluded.updated_us`,
     );
+    this.insertLink = db.prepare('INSERT OR IGNORE INTO trace_links (trace, trace_id, parent_span_id) VALUES (?, ?, ?)');
+    this.pruneLinks = db.prepare('DELETE FROM trace_links WHERE NOT EXISTS (SELECT 1 FROM calls WHERE calls.trace = trace_links.trace)');
     this.insertCalls = new BatchedInsert(
       db,
       `INSERT INTO calls (id, function_id, trace, parent, depth, start_us, duration_ns, status, error_type,
@@ -148,22 +136,6 @@ export class TraceWriter {
       db.prepare('DELETE FROM drops WHERE updated_us < ?'),
       db.prepare('DELETE FROM processes WHERE updated_us < ? AND NOT EXISTS (SELECT 1 FROM calls WHERE id >> 32 = processes.id)'),
     ];
-  }
-
-  /** Makes the stored text of each call's values and error, outside any transaction. */
-  prepare(calls: CallRecord[], meta: (index: number) => FunctionMeta): PreparedCall[] {
-    const maxValueSize = this.info.maxValueSize;
-    return calls.map(record => {
-      const fn = this.functionValues(record.fn, meta);
-      const error = record.error;
-      return {
-        record,
-        inputs: record.inputs === null ? null : this.inputsJson(fn, record.inputs, maxValueSize),
-        outputs: this.outputsJson(fn, record, maxValueSize),
-        errorMessage: error === null ? null : scrubSecrets(error.message),
-        errorStack: error?.stack == null ? null : scrubSecrets(error.stack),
-      };
-    });
   }
 
   /**
@@ -178,10 +150,12 @@ export class TraceWriter {
     const timeOrigin = this.info.timeOrigin;
     const insert = this.insertCalls;
     for (const { record: call, inputs, outputs, errorMessage, errorStack } of batch.calls) {
+      const trace = this.callId(call.root, nowUs);
+      if (call.link) this.insertLink.run(trace, call.link.traceId, call.link.parentSpanId);
       insert.params.push(
         this.callId(call.id, nowUs),
         this.functionId(call.fn, meta, nowUs),
-        this.callId(call.root, nowUs),
+        trace,
         call.parent === 0 ? null : this.callId(call.parent, nowUs),
         call.depth,
         Math.round((timeOrigin + call.start) * 1000),
@@ -237,7 +211,14 @@ export class TraceWriter {
     const cutoffUs = Math.round((now - retentionHours * 3_600_000) * 1000);
     this.db.transaction(() => {
       for (const statement of this.pruneStatements) statement.run(cutoffUs);
+      this.pruneLinks.run();
     }).immediate();
+  }
+
+  /** The database id of call number `n` of the batch last written (its epochs are known by then). */
+  idOf(n: number): number {
+    const epoch = Math.floor(n / CALL_ID_SCALE);
+    return this.epochs.get(epoch)! * CALL_ID_SCALE + (n - epoch * CALL_ID_SCALE);
   }
 
   /**
@@ -266,7 +247,7 @@ export class TraceWriter {
   private functionId(index: number, meta: (index: number) => FunctionMeta, nowUs: number): number {
     let id = this.functionIds.get(index);
     if (id === undefined) {
-      const m = this.functionValues(index, meta).meta;
+      const m = meta(index);
       const columns = functionColumns(m);
       const row = this.upsertFunction.get(
         m.group, m.name, m.file, m.line, m.column, m.kind, columns.params, columns.outputs, columns.resultType,
@@ -276,64 +257,6 @@ export class TraceWriter {
       this.functionIds.set(index, id);
     }
     return id;
-  }
-
-  private functionValues(index: number, meta: (index: number) => FunctionMeta): FunctionValues {
-    let fn = this.values.get(index);
-    if (fn === undefined) {
-      const m = meta(index);
-      const redactor = new Redactor([...this.info.redact, ...(m.redact ?? [])], this.info.redactAllow ?? []);
-      fn = {
-        meta: m,
-        redactor,
-        restIndex: m.rest ? m.params.length - 1 : -1,
-        secretKeys: (m.paramKeys ?? []).map(path => path !== '' && path.split('.').some(key => redactor.matches(key))),
-      };
-      this.values.set(index, fn);
-    }
-    return fn;
-  }
-
-  private inputsJson(fn: FunctionValues, inputs: unknown[], maxValueSize: number): string {
-    const params = fn.meta.params;
-    let json = '[';
-    for (let i = 0; i < inputs.length; i++) {
-      const param = fn.restIndex >= 0 && i >= fn.restIndex ? fn.restIndex : i;
-      if (i > 0) json += ',';
-      json += fn.secretKeys[param] === true ? REDACTED_JSON : this.valueJson(fn, params[param] ?? `arguments[${i}]`, inputs[i], maxValueSize);
-    }
-    return json + ']';
-  }
-
-  /**
-   * An array in the order of outputs_json; `{"result": ...}` for a value that did not fit its shape;
-   * `{"yielded": n}` for a generator that failed after yielding; null when nothing was captured.
-   */
-  private outputsJson(fn: FunctionValues, call: CallRecord, maxValueSize: number): string | null {
-    const outputs = call.outputs;
-    const yielded = call.yielded >= 0 ? String(call.yielded) : null;
-    if (outputs === null) return yielded === null ? null : `{"yielded":${yielded}}`;
-    if (call.outputFallback) {
-      const result = this.valueJson(fn, 'result', outputs[0], maxValueSize);
-      return yielded === null ? `{"result":${result}}` : `{"result":${result},"yielded":${yielded}}`;
-    }
-    const names = fn.meta.outputs;
-    let json = '[';
-    for (let i = 0; i < outputs.length; i++) {
-      if (i > 0) json += ',';
-      json += this.valueJson(fn, names[i] ?? `return_${i}`, outputs[i], maxValueSize);
-    }
-    if (yielded !== null) json += (outputs.length > 0 ? ',' : '') + yielded;
-    return json + ']';
-  }
-
-  private valueJson(fn: FunctionValues, name: string, value: unknown, maxValueSize: number): string {
-    if (fn.redactor.matches(name)) return REDACTED_JSON;
-    // The common values need none of json.ts's limits and markers.
-    if (typeof value === 'number' && Number.isFinite(value) && !Object.is(value, -0)) return String(value);
-    if (typeof value === 'boolean') return value ? 'true' : 'false';
-    if (value === null) return 'null';
-    return valueToJson(value, fn.redactor, maxValueSize);
   }
 }
 

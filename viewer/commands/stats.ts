@@ -6,11 +6,13 @@ import { TraceStatistics } from '../statistics';
 import { type Command, option } from './command';
 
 const STATS_HEADERS = ['Function', 'Calls', 'Dropped', 'Errors', 'Error rate', 'p50', 'p95', 'p99', 'Max', 'Last seen'];
+/** Shown only when some function has spans OpenTelemetry did not receive, so that a file without export reads as before. */
+const NOT_EXPORTED_HEADER = 'Not exported';
 
 export const statsCommand: Command = {
   name: 'stats',
   usage: '[--since 1h] [--json]',
-  summary: 'per function: calls, dropped calls, errors, error rate, p50/p95/p99/max duration, last seen',
+  summary: 'per function: calls, dropped calls, errors, error rate, p50/p95/p99/max duration, last seen, spans not exported',
   positionals: 0,
   options: { since: { type: 'string' }, json: { type: 'boolean' } },
   run({ values, databasePath, out }) {
@@ -22,9 +24,10 @@ export const statsCommand: Command = {
       const stats = statistics.functionStats(sinceUs);
       if (values.json) return void out.write(JSON.stringify(stats, null, 2) + '\n');
       if (stats.length === 0) return void out.write('No calls recorded' + (since ? ` in the last ${since}` : '') + '.\n');
+      const exporting = stats.some(s => s.dropped.export_failed > 0);
       out.write(
         formatTable(
-          STATS_HEADERS,
+          exporting ? [...STATS_HEADERS, NOT_EXPORTED_HEADER] : STATS_HEADERS,
           stats.map(s => [
             s.process,
             String(s.calls),
@@ -36,6 +39,7 @@ export const statsCommand: Command = {
             formatDuration(s.p99Us),
             formatDuration(s.maxUs),
             s.lastSeenUs === null ? '–' : formatTimestamp(s.lastSeenUs),
+            ...(exporting ? [String(s.dropped.export_failed)] : []),
           ]),
         ),
       );

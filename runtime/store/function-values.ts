@@ -1,0 +1,143 @@
+/**
+ * A function's values as the writer thread stores them: the name each input and output goes by, and that
+ * value as JSON text, redacted and held to the value limits (json.ts). The SQLite rows (writer.ts) and the
+ * OpenTelemetry spans (span-export.ts) both take their values from here, so they hold the same text.
+ *
+ * The text is made for a whole batch before its transaction begins (CallTexts.prepare): JSON, redaction and
+ * credential scrubbing can take a while on large values, and the write lock, which other processes wait for,
+ * must not wait on them.
+ */
+import type { FunctionMeta } from '../contract';
+import type { RecordingProcess } from '../ring';
+import type { CallRecord } from './writer';
+import { REDACTED_JSON, valueToJson } from './json';
+import { Redactor } from './redaction';
+import { scrubSecrets } from './secret-text';
+
+export class FunctionValues {
+  readonly meta: FunctionMeta;
+  private readonly redactor: Redactor;
+  /** Where the rest parameter's elements begin among the inputs, -1 without one. */
+  private readonly restIndex: number;
+  private readonly maxValueSize: number;
+  /** By index in `params`: destructured from a property path with a sensitive key (FunctionMeta.paramKeys). */
+  private readonly secretKeys: boolean[];
+
+  /** `recording` gives the names redacted or allowed in every function, and the value size limit. */
+  constructor(meta: FunctionMeta, recording: Pick<RecordingProcess, 'redact' | 'redactAllow' | 'maxValueSize'>) {
+    this.meta = meta;
+    const redactor = new Redactor([...recording.redact, ...(meta.redact ?? [])], recording.redactAllow ?? []);
+    this.redactor = redactor;
+    this.restIndex = meta.rest ? meta.params.length - 1 : -1;
+    this.maxValueSize = recording.maxValueSize;
+    this.secretKeys = (meta.paramKeys ?? []).map(path => path !== '' && path.split('.').some(key => redactor.matches(key)));
+  }
+
+  /**
+   * The name input `i` is redacted by and stored under: its parameter's own name (each element of a rest
+   * parameter is redacted by the parameter's name), or `arguments[i]` past the declared parameters.
+   */
+  inputName(i: number): string {
+    const params = this.meta.params;
+    return this.restIndex >= 0 && i >= this.restIndex ? params[this.restIndex]! : (params[i] ?? `arguments[${i}]`);
+  }
+
+  /** Input `i` as stored text: redacted by its name, or by the property it was destructured from. */
+  input(i: number, value: unknown): string {
+    const param = this.restIndex >= 0 && i >= this.restIndex ? this.restIndex : i;
+    return this.secretKeys[param] === true ? REDACTED_JSON : this.json(this.inputName(i), value);
+  }
+
+  /** Error text as stored: credentials written in it replaced (secret-text.ts). */
+  text(text: string): string {
+    return scrubSecrets(text);
+  }
+
+  outputName(i: number): string {
+    return this.meta.outputs[i] ?? `return_${i}`;
+  }
+
+  /** `value`, named `name`, as the JSON text that is stored. */
+  json(name: string, value: unknown): string {
+    if (this.redactor.matches(name)) return REDACTED_JSON;
+    // The common values need none of json.ts's limits and markers.
+    if (typeof value === 'number' && Number.isFinite(value) && !Object.is(value, -0)) return String(value);
+    if (typeof value === 'boolean') return value ? 'true' : 'false';
+    if (value === null) return 'null';
+    return valueToJson(value, this.redactor, this.maxValueSize);
+  }
+}
+
+/** A call with its stored text made. */
+export interface PreparedCall {
+  record: CallRecord;
+  inputs: string | null;
+  outputs: string | null;
+  errorMessage: string | null;
+  errorStack: string | null;
+}
+
+/** The FunctionValues of every function of one recording instance, made once each. */
+export class CallTexts {
+  private readonly recording: Pick<RecordingProcess, 'redact' | 'redactAllow' | 'maxValueSize'>;
+  private readonly functions: FunctionValues[] = [];
+
+  constructor(recording: Pick<RecordingProcess, 'redact' | 'redactAllow' | 'maxValueSize'>) {
+    this.recording = recording;
+  }
+
+  /** Function `index`'s values; `meta` gives its FunctionMeta the first time. */
+  of(index: number, meta: (index: number) => FunctionMeta): FunctionValues {
+    let values = this.functions[index];
+    if (values === undefined) {
+      values = new FunctionValues(meta(index), this.recording);
+      this.functions[index] = values;
+    }
+    return values;
+  }
+
+  /** The stored text of each call's values and error. */
+  prepare(calls: readonly CallRecord[], meta: (index: number) => FunctionMeta): PreparedCall[] {
+    return calls.map(record => {
+      const values = this.of(record.fn, meta);
+      const error = record.error;
+      return {
+        record,
+        inputs: record.inputs === null ? null : inputsJson(values, record.inputs),
+        outputs: outputsJson(values, record),
+        errorMessage: error === null ? null : values.text(error.message),
+        errorStack: error?.stack == null ? null : values.text(error.stack),
+      };
+    });
+  }
+}
+
+function inputsJson(values: FunctionValues, inputs: unknown[]): string {
+  let json = '[';
+  for (let i = 0; i < inputs.length; i++) {
+    if (i > 0) json += ',';
+    json += values.input(i, inputs[i]);
+  }
+  return json + ']';
+}
+
+/**
+ * An array in the order of outputs_json; `{"result": ...}` for a value that did not fit its shape;
+ * `{"yielded": n}` for a generator that failed after yielding; null when nothing was captured.
+ */
+function outputsJson(values: FunctionValues, call: CallRecord): string | null {
+  const outputs = call.outputs;
+  const yielded = call.yielded >= 0 ? String(call.yielded) : null;
+  if (outputs === null) return yielded === null ? null : `{"yielded":${yielded}}`;
+  if (call.outputFallback) {
+    const result = values.json('result', outputs[0]);
+    return yielded === null ? `{"result":${result}}` : `{"result":${result},"yielded":${yielded}}`;
+  }
+  let json = '[';
+  for (let i = 0; i < outputs.length; i++) {
+    if (i > 0) json += ',';
+    json += values.json(values.outputName(i), outputs[i]);
+  }
+  if (yielded !== null) json += (outputs.length > 0 ? ',' : '') + yielded;
+  return json + ']';
+}
