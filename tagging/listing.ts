@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { Project, ts as morphTs } from 'ts-morph';
 import type * as ts from 'typescript';
 import { FileTags } from '../transformer/file-tags';
-import { recordedIdentity, toProjectPath } from '../transformer/instrument-file';
+import { recordedIdentity, toProjectPath, type RecordedIdentity } from '../transformer/instrument-file';
 import { isFileSelected, readPluginOptions, type PluginOptions } from '../transformer/options';
 import { findMonitorTarget, selectionOf, type MonitorReason } from '../transformer/targets';
 import { UsageError } from '../viewer/errors';
@@ -18,13 +18,7 @@ import { UsageError } from '../viewer/errors';
 // ts-morph carries its own copy of the compiler; the transformer's functions take any copy.
 const tsInstance = morphTs as unknown as typeof ts;
 
-export interface ListedFunction {
-  name: string;
-  group: string;
-  file: string;
-  line: number;
-  column: number;
-  kind: string;
+export interface ListedFunction extends RecordedIdentity {
   reason: MonitorReason;
 }
 

@@ -94,11 +94,9 @@ export function instrumentFile(
 }
 
 /** What a monitored function is recorded as, and where: the part of its metadata that `observatory ls` lists. */
-export function recordedIdentity(
-  target: MonitorTarget,
-  sourceFile: ts.SourceFile,
-  relativeFile: string,
-): Pick<FunctionMeta, 'name' | 'group' | 'file' | 'line' | 'column' | 'kind'> {
+export type RecordedIdentity = Pick<FunctionMeta, 'name' | 'group' | 'file' | 'line' | 'column' | 'kind'>;
+
+export function recordedIdentity(target: MonitorTarget, sourceFile: ts.SourceFile, relativeFile: string): RecordedIdentity {
   const anchor = target.fn.name ?? target.fn;
   const position = sourceFile.getLineAndCharacterOfPosition(anchor.getStart(sourceFile));
   return {
