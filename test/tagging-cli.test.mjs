@@ -107,7 +107,7 @@ test('tag puts each tag where the transformer reads it and says what it skipped 
   t.is(status, 0);
   t.is(read(root, 'shapes.ts').toString(), TAGGED);
   t.regex(stdout, /^Tagged 7 functions in 1 file \(of 1 file read\)\.\n {2}src\/shapes\.ts: 7\n/);
-  t.regex(stdout, /1 function already had their own tag\./);
+  t.regex(stdout, /1 function already had its own tag\./);
   t.regex(stdout, /Skipped 5 functions .*\(1 abstract, 2 overload, 1 no body, 1 @monitor-ignore\):/);
   const skipped = [
     `src/shapes.ts:${lineOf(SHAPES, '  abstract area')}:3 Base.area (abstract)`,

@@ -3,6 +3,7 @@
  * again. The work is in tagging/retag.ts, loaded only when one of them runs, so that no other command pays for
  * loading ts-morph and the compiler it carries.
  */
+import type { Scope } from '../../tagging/functions';
 import type { RetagSummary } from '../../tagging/retag';
 import { UsageError } from '../errors';
 import { type Command, type CommandContext, option } from './command';
@@ -38,20 +39,20 @@ export const untagCommand: Command = {
 };
 
 function retagCommand(direction: 'tag' | 'untag', { values, positionals, out }: CommandContext): void {
-  if (values.all && values.exported) throw new UsageError(`${direction}: choose one of --exported and --all`);
-  const match = option(values, 'match');
   const tagName = option(values, 'tag') ?? 'monitor';
   if (!/^[\w-]+$/.test(tagName)) throw new UsageError(`${direction}: --tag takes a word of letters, digits, - or _`);
+  const scope = scopeOf(direction, values);
   const { retag } = require('../../tagging/retag') as typeof import('../../tagging/retag');
-  const summary = retag({
-    direction,
-    paths: positionals,
-    // Without --all or --exported, a --match alone looks at every function; nothing at all means the exported ones.
-    scope: { select: values.all || (match !== undefined && !values.exported) ? 'all' : 'exported', match: match === undefined ? undefined : regExp(match) },
-    tagName,
-    dryRun: values['dry-run'] === true,
-  });
+  const summary = retag({ direction, paths: positionals, scope, tagName, dryRun: values['dry-run'] === true });
   out.write(formatSummary(summary, tagName));
+}
+
+/** `--all` or `--exported` (the default), narrowed by `--match`; a `--match` alone looks at every function. */
+function scopeOf(direction: string, values: CommandContext['values']): Scope {
+  if (values.all && values.exported) throw new UsageError(`${direction}: choose one of --exported and --all`);
+  const match = option(values, 'match');
+  if (match === undefined) return { select: values.all ? 'all' : 'exported' };
+  return { select: values.exported ? 'exported' : 'all', match: regExp(match) };
 }
 
 function regExp(source: string): RegExp {
@@ -70,9 +71,10 @@ function formatSummary(summary: RetagSummary, tagName: string): string {
       `${count(summary.changed.length, 'file')} (of ${count(summary.files, 'file')} read)${summary.dryRun ? '; dry run, no file written' : ''}.`,
     ...summary.changed.map(file => `  ${file.file}: ${file.functions}`),
   ];
-  const untouched = summary.direction === 'tag' ? 'already had their own tag' : `had no tag of their own`;
+  const their = summary.untouched === 1 ? 'its' : 'their';
+  const untouched = summary.direction === 'tag' ? `already had ${their} own tag` : `had no tag of ${their} own`;
   if (summary.untouched > 0) lines.push(`${count(summary.untouched, 'function')} ${untouched}.`);
-  if (summary.byContainer > 0) lines.push(`${count(summary.byContainer, 'function')} monitored by a class or object tag, left as they are.`);
+  if (summary.byContainer > 0) lines.push(`${count(summary.byContainer, 'function')} monitored by a class or object tag: left alone.`);
   if (summary.keptWithOptions.length > 0) {
     lines.push(`Kept ${count(summary.keptWithOptions.length, 'tag')} with options (remove them by hand if meant):`);
     lines.push(...summary.keptWithOptions.map(place => `  ${place.file}:${place.line}:${place.column} ${place.name}`));
