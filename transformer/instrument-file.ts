@@ -10,9 +10,8 @@ import type { PluginOptions } from './options';
 import { describeOutputs } from './outputs';
 import { collectParameterNames } from './parameters';
 import { createRegistration, createRuntimeImport } from './registration';
-import { collectExportedDeclarations } from './exports';
 import type { FileTags, TagProblem } from './file-tags';
-import { findMonitorTarget, type FileSelection, type MonitorTarget } from './targets';
+import { findMonitorTarget, selectionOf, type MonitorTarget } from './targets';
 
 export interface FileContext {
   tsInstance: typeof ts;
@@ -42,28 +41,16 @@ export function instrumentFile(
   };
   const registrations: ts.Statement[] = [];
   const report = (problem: TagProblem) => file.report(sourceFile, problem);
-  const selection: FileSelection = {
-    tags,
-    select: options.select,
-    exported: options.select === 'exported' ? collectExportedDeclarations(tsInstance, checker, sourceFile) : new Set(),
-    report,
-  };
+  const selection = selectionOf(tsInstance, () => checker, sourceFile, tags, options.select, report);
 
   /** Adds the function's registration and returns how its body is to be instrumented. */
   const plan = (target: MonitorTarget): InstrumentationPlan => {
     const { fn, options: tag } = target;
     const parameters = collectParameterNames(tsInstance, checker, fn);
     const outputs = describeOutputs(tsInstance, program, fn);
-    const anchor = fn.name ?? fn;
-    const position = sourceFile.getLineAndCharacterOfPosition(anchor.getStart(sourceFile));
     const generator = 'asteriskToken' in fn && fn.asteriskToken !== undefined;
     const meta: FunctionMeta = {
-      name: tag.name ?? target.name,
-      group: tag.group ?? relativeFile.replace(/\.[cm]?[tj]sx?$/, ''),
-      file: relativeFile,
-      line: position.line + 1,
-      column: position.character + 1,
-      kind: target.kind,
+      ...recordedIdentity(target, sourceFile, relativeFile),
       async: isAsync(tsInstance, fn),
       generator,
       params: parameters.names,
@@ -105,6 +92,22 @@ export function instrumentFile(
   while (insertAt < statements.length && isPrologueDirective(tsInstance, statements[insertAt]!)) insertAt++;
   statements.splice(insertAt, 0, createRuntimeImport(tsInstance, factory, ids.runtime, options.runtime, commonJs, tsInstance.isExternalModule(sourceFile)), ...registrations);
   return factory.updateSourceFile(visited, statements);
+}
+
+/** What a monitored function is recorded as, and where: the part of its metadata that `observatory ls` lists. */
+export type RecordedIdentity = Pick<FunctionMeta, 'name' | 'group' | 'file' | 'line' | 'column' | 'kind'>;
+
+export function recordedIdentity(target: MonitorTarget, sourceFile: ts.SourceFile, relativeFile: string): RecordedIdentity {
+  const anchor = target.fn.name ?? target.fn;
+  const position = sourceFile.getLineAndCharacterOfPosition(anchor.getStart(sourceFile));
+  return {
+    name: target.options.name ?? target.name,
+    group: target.options.group ?? relativeFile.replace(/\.[cm]?[tj]sx?$/, ''),
+    file: relativeFile,
+    line: position.line + 1,
+    column: position.character + 1,
+    kind: target.kind,
+  };
 }
 
 /** The module format a file is emitted in (public on Program in 5.9 and 6.0, missing from 5.9's typings). */

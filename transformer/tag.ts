@@ -33,6 +33,8 @@ export interface TagComment {
   kind: 'monitor' | 'ignore';
   /** Offset of the `@` of the tag. */
   pos: number;
+  /** Offset just after the tag's options. */
+  end: number;
   options: MonitorOptions;
   /** Problems with the tag's options, each with the offset of the offending word. */
   problems: { pos: number; length: number; message: string }[];
@@ -53,12 +55,13 @@ export function readTagComments(text: string, ranges: readonly ts.CommentRange[]
       if (!startsTag(body, match.index)) continue;
       const pos = range.pos + match.index;
       if (match[1]) {
-        tags.push({ commentPos: range.pos, kind: 'ignore', pos, options: defaultOptions(), problems: [] });
+        tags.push({ commentPos: range.pos, kind: 'ignore', pos, end: pos + match[0].length, options: defaultOptions(), problems: [] });
         continue;
       }
       const optionsStart = match.index + match[0].length;
       const optionsEnd = endOfOptions(body, optionsStart);
-      tags.push({ commentPos: range.pos, kind: 'monitor', pos, ...parseOptions(body, optionsStart, optionsEnd, range.pos) });
+      const end = range.pos + optionsEnd;
+      tags.push({ commentPos: range.pos, kind: 'monitor', pos, end, ...parseOptions(body, optionsStart, optionsEnd, range.pos) });
     }
   }
   return tags;

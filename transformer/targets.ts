@@ -15,7 +15,7 @@
  * A tag on something that cannot be monitored is a diagnostic, so a tag never silently does nothing.
  */
 import type * as ts from 'typescript';
-import { isExported } from './exports';
+import { collectExportedDeclarations, isExported } from './exports';
 import type { FileTags, TagProblem } from './file-tags';
 import { hostOf } from './hosts';
 import { functionNameOf } from './names';
@@ -29,7 +29,11 @@ export interface MonitorTarget {
   name: string;
   kind: string;
   options: MonitorOptions;
+  /** What monitors it: its own tag (or an overload's), its class's or object literal's tag, or `select`. */
+  reason: MonitorReason;
 }
+
+export type MonitorReason = 'tag' | 'container' | 'select';
 
 /** What decides about the functions of one file. */
 export interface FileSelection {
@@ -41,6 +45,19 @@ export interface FileSelection {
   report: (problem: TagProblem) => void;
 }
 
+/** The selection of one file; the module's exports, and so the type checker, are read only when `select` is "exported". */
+export function selectionOf(
+  tsInstance: typeof ts,
+  checker: () => ts.TypeChecker,
+  sourceFile: ts.SourceFile,
+  tags: FileTags,
+  select: Selection,
+  report: (problem: TagProblem) => void,
+): FileSelection {
+  const exported = select === 'exported' ? collectExportedDeclarations(tsInstance, checker(), sourceFile) : new Set<ts.Node>();
+  return { tags, select, exported, report };
+}
+
 /** Decides whether `node` is a monitored function. */
 export function findMonitorTarget(tsInstance: typeof ts, node: ts.Node, selection: FileSelection): MonitorTarget | undefined {
   const { tags } = selection;
@@ -49,31 +66,42 @@ export function findMonitorTarget(tsInstance: typeof ts, node: ts.Node, selectio
     return undefined;
   }
   const fn = node;
-  const own = [...ownTagsOf(tsInstance, fn, tags), ...overloadTagsOf(tsInstance, fn, tags)];
+  const own = functionTagsOf(tsInstance, fn, tags);
   // Read before the function's own tags decide, so that every ignore around it is claimed either way.
   const insideIgnored = isInsideIgnored(tsInstance, hostOf(tsInstance, fn), tags);
   if (own.some(tag => tag.kind === 'ignore')) return undefined;
-  const tag = own.find(candidate => candidate.kind === 'monitor') ?? containerTagOf(tsInstance, fn, tags);
+  const ownTag = own.find(candidate => candidate.kind === 'monitor');
+  const tag = ownTag ?? containerTagOf(tsInstance, fn, tags);
   if (!tag && (insideIgnored || !isSelectedWithoutTag(tsInstance, fn, selection))) return undefined;
   return {
     fn,
     name: functionNameOf(tsInstance, fn),
     kind: kindOf(tsInstance, fn),
     options: tag?.options ?? { sample: 1, capture: 'all', redact: [], snapshot: false },
+    reason: ownTag ? 'tag' : tag ? 'container' : 'select',
   };
+}
+
+/** The tags a function has of its own: before its host, and before the overload signatures it implements. */
+export function functionTagsOf(tsInstance: typeof ts, fn: ts.FunctionLikeDeclaration, tags: FileTags): TagComment[] {
+  return [...ownTagsOf(tsInstance, fn, tags), ...overloadTagsOf(tsInstance, fn, tags)];
 }
 
 /** A function with a body that can be rewritten. */
 function isInstrumentable(tsInstance: typeof ts, node: ts.Node): node is ts.FunctionLikeDeclaration {
+  return isFunctionKind(tsInstance, node) && node.body !== undefined;
+}
+
+/** The kinds of function the transformer instruments when they have a body. */
+export function isFunctionKind(tsInstance: typeof ts, node: ts.Node): node is ts.FunctionLikeDeclaration {
   return (
-    (tsInstance.isFunctionDeclaration(node) ||
-      tsInstance.isMethodDeclaration(node) ||
-      tsInstance.isConstructorDeclaration(node) ||
-      tsInstance.isGetAccessorDeclaration(node) ||
-      tsInstance.isSetAccessorDeclaration(node) ||
-      tsInstance.isFunctionExpression(node) ||
-      tsInstance.isArrowFunction(node)) &&
-    node.body !== undefined
+    tsInstance.isFunctionDeclaration(node) ||
+    tsInstance.isMethodDeclaration(node) ||
+    tsInstance.isConstructorDeclaration(node) ||
+    tsInstance.isGetAccessorDeclaration(node) ||
+    tsInstance.isSetAccessorDeclaration(node) ||
+    tsInstance.isFunctionExpression(node) ||
+    tsInstance.isArrowFunction(node)
   );
 }
 
@@ -112,8 +140,9 @@ function claimTagsOfBodiless(tsInstance: typeof ts, node: ts.Node, { tags, repor
   if ((tsInstance.isClassLike(node) && !isAmbient(tsInstance, node)) || tsInstance.isObjectLiteralExpression(node)) {
     ownTagsOf(tsInstance, node, tags, 'monitor');
   }
-  const reason = bodilessReason(tsInstance, node);
-  if (!reason) return;
+  const bodiless = bodilessKindOf(tsInstance, node);
+  if (!bodiless || bodiless === 'overload') return;
+  const reason = BODILESS_DECLARATION[bodiless];
   for (const tag of tags.tagsOf(node)) {
     if (tag.kind !== 'monitor') continue;
     report({
@@ -125,26 +154,37 @@ function claimTagsOfBodiless(tsInstance: typeof ts, node: ts.Node, { tags, repor
 }
 
 /**
- * Why a declaration has no body, or undefined when it has one or is an overload signature (whose tag the
- * implementation claims, see overloadTagsOf).
+ * Why a declaration has no body: it is a member of an interface or type, abstract, `declare`d, or an overload
+ * signature (whose tag the implementation claims, see overloadTagsOf); undefined when it has a body.
  */
-function bodilessReason(tsInstance: typeof ts, node: ts.Node): string | undefined {
+export type Bodiless = 'type member' | 'abstract' | 'declared' | 'overload';
+
+export function bodilessKindOf(tsInstance: typeof ts, node: ts.Node): Bodiless | undefined {
   if (
     tsInstance.isInterfaceDeclaration(node) ||
     tsInstance.isMethodSignature(node) ||
     tsInstance.isPropertySignature(node) ||
     tsInstance.isCallSignatureDeclaration(node)
   ) {
-    return 'an interface or type member';
+    return 'type member';
   }
   const isMember =
     tsInstance.isMethodDeclaration(node) || tsInstance.isAccessor(node) || tsInstance.isPropertyDeclaration(node);
-  if (isMember && isAbstract(tsInstance, node)) return 'an abstract member';
+  if (isMember && isAbstract(tsInstance, node)) return 'abstract';
   if ((isMember || tsInstance.isFunctionDeclaration(node) || tsInstance.isClassDeclaration(node)) && isAmbient(tsInstance, node)) {
-    return "a 'declare'd declaration";
+    return 'declared';
   }
-  return undefined;
+  // Outside ambient contexts, only an overload signature may leave out its body.
+  const isCallable = tsInstance.isFunctionDeclaration(node) || tsInstance.isMethodDeclaration(node) || tsInstance.isConstructorDeclaration(node);
+  return isCallable && !node.body ? 'overload' : undefined;
 }
+
+/** What a misplaced tag's diagnostic calls the declaration it stands before. */
+const BODILESS_DECLARATION: Record<Exclude<Bodiless, 'overload'>, string> = {
+  'type member': 'an interface or type member',
+  abstract: 'an abstract member',
+  declared: "a 'declare'd declaration",
+};
 
 function isAmbient(tsInstance: typeof ts, node: ts.Node): boolean {
   for (let current: ts.Node | undefined = node; current; current = current.parent) {
@@ -197,7 +237,8 @@ function containerTagOf(tsInstance: typeof ts, fn: ts.FunctionLikeDeclaration, t
   return containerTags.some(tag => tag.kind === 'ignore') ? undefined : containerTags.find(tag => tag.kind === 'monitor');
 }
 
-function isSelectedWithoutTag(tsInstance: typeof ts, fn: ts.FunctionLikeDeclaration, selection: FileSelection): boolean {
+/** Whether `select` alone picks `fn`, before tags and ignores are looked at. */
+export function isSelectedWithoutTag(tsInstance: typeof ts, fn: ts.FunctionLikeDeclaration, selection: FileSelection): boolean {
   if (selection.select === 'all') return true;
   if (selection.select === 'tagged') return false;
   return isExported(tsInstance, fn, selection.exported);

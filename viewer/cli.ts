@@ -5,23 +5,27 @@
  * and a non-zero exit.
  */
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { defaultDatabasePath } from '../runtime/record/config';
 import { callsCommand } from './commands/calls';
 import type { Command } from './commands/command';
 import { errorsCommand } from './commands/errors';
 import { pruneCommand } from './commands/prune';
 import { reportCommand } from './commands/report';
+import { tagCommand, untagCommand } from './commands/retag';
+import { listCommand } from './commands/list';
 import { serveCommand } from './commands/serve';
 import { statsCommand } from './commands/stats';
 import { treeCommand } from './commands/tree';
 import { vacuumCommand } from './commands/vacuum';
 import { UsageError } from './errors';
 
-const COMMANDS: Command[] = [callsCommand, statsCommand, treeCommand, errorsCommand, pruneCommand, vacuumCommand, serveCommand, reportCommand];
+const COMMANDS: Command[] = [callsCommand, statsCommand, treeCommand, errorsCommand, pruneCommand, vacuumCommand, serveCommand, reportCommand, tagCommand, untagCommand, listCommand];
 
 /** Exit status for a user mistake, as opposed to 1 for a failure inside the viewer. */
 const USAGE_EXIT = 2;
+
+type ParseArgsOptions = NonNullable<ParseArgsConfig['options']>;
 
 function usage(): string {
   const lines = COMMANDS.map(command => `  ${command.name.padEnd(8)} ${command.summary}`);
@@ -51,8 +55,8 @@ async function main(argv: string[]): Promise<void> {
   try {
     parsed = parseArgs({
       args: rest,
-      options: { db: { type: 'string' }, help: { type: 'boolean', short: 'h' }, ...command.options },
-      allowPositionals: command.positionals > 0,
+      options: { ...databaseOption(command), help: { type: 'boolean', short: 'h' }, ...command.options },
+      allowPositionals: command.positionals !== 0,
       strict: true,
     });
   } catch (error) {
@@ -61,15 +65,21 @@ async function main(argv: string[]): Promise<void> {
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    process.stdout.write(`Usage: observatory ${command.name} ${command.usage} [--db FILE]\n\n${command.summary}\n`);
+    const db = command.usesDatabase === false ? '' : ' [--db FILE]';
+    process.stdout.write(`Usage: observatory ${command.name} ${command.usage}${db}\n\n${command.summary}\n`);
     return;
   }
-  if (positionals.length !== command.positionals) {
+  const expected = command.positionals === 'one or more' ? Math.max(1, positionals.length) : command.positionals;
+  if (positionals.length !== expected) {
     throw new UsageError(`usage: observatory ${command.name} ${command.usage}`);
   }
   const db = typeof values.db === 'string' ? values.db : process.env.OBSERVATORY_DB;
   const databasePath = db ? path.resolve(db) : defaultDatabasePath();
   await command.run({ values, positionals, databasePath, out: process.stdout });
+}
+
+function databaseOption(command: Command): ParseArgsOptions {
+  return command.usesDatabase === false ? {} : { db: { type: 'string' } };
 }
 
 // `observatory calls | head` closes the pipe early; that is the reader's choice, not an error.

@@ -16,7 +16,7 @@ export const plainTypeScript = require('typescript');
 // ts-patch resolves `ts-observatory/transformer` from node_modules, as in a user's project.
 require('../../scripts/link-self.js').linkSelf();
 
-const defaultCompilerOptions = {
+export const defaultCompilerOptions = {
   target: 'es2022',
   module: 'commonjs',
   moduleResolution: 'node10',
@@ -88,10 +88,10 @@ export function readFixtureOptions(name) {
 
 /**
  * A fixture's files: `input.ts` (or .mts/.cts), and an optional `driver.ts` that imports it and makes the calls
- * when the input cannot call itself (an anonymous default export). `entry` is the emitted file to run.
+ * when the input cannot call itself (an anonymous default export). `entry` is the emitted file to run. `dir`
+ * names a copy of the fixture to take them from instead.
  */
-export function fixtureFiles(name) {
-  const dir = path.join(fixturesDir, name);
+export function fixtureFiles(name, dir = path.join(fixturesDir, name)) {
   const input = fs.readdirSync(dir).find(file => /^input\.[cm]?ts$/.test(file));
   const emittedName = file => file.replace(/\.ts$/, '.js').replace(/\.mts$/, '.mjs').replace(/\.cts$/, '.cjs');
   const hasDriver = fs.existsSync(path.join(dir, 'driver.ts'));

@@ -5,14 +5,15 @@ import { compile, fixtureFiles, readFixtureOptions, scratchDir } from './compile
 import { readCalls, runNode } from './trace.mjs';
 
 /**
- * Compiles fixtures/<name>/input.ts with the plugin (and its options.json), runs the output with recording
- * into a fresh database, and returns the process result and every recorded call.
+ * Compiles fixtures/<name>/input.ts (or the copy of the fixture in `from`) with the plugin (and its
+ * options.json), runs the output with recording into a fresh database, and returns the process result, every
+ * recorded call and the emitted text by file name.
  */
-export function runFixture(name, { plugin = {}, env = {}, nodeArgs = [] } = {}) {
-  const { dir, files, entry } = fixtureFiles(name);
+export function runFixture(name, { from, plugin = {}, env = {}, nodeArgs = [] } = {}) {
+  const { dir, files, entry } = fixtureFiles(name, from);
   const fixtureOptions = readFixtureOptions(name);
   const outDir = scratchDir(name);
-  const { diagnostics } = compile({
+  const { diagnostics, emitted } = compile({
     rootDir: dir,
     files,
     outDir,
@@ -25,7 +26,7 @@ export function runFixture(name, { plugin = {}, env = {}, nodeArgs = [] } = {}) 
   const dbPath = path.join(outDir, 'traces.db');
   const result = runNode(path.join(outDir, entry), { dbPath, env, nodeArgs });
   const calls = fs.existsSync(dbPath) ? readCalls(dbPath) : [];
-  return { ...result, calls, dbPath, outDir };
+  return { ...result, calls, dbPath, outDir, emitted };
 }
 
 /** The parts of a call the execution tests compare: function, status, error, parent and values. */

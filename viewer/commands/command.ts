@@ -18,7 +18,9 @@ export interface Command {
   summary: string;
   options: NonNullable<ParseArgsConfig['options']>;
   /** How many positional arguments the command takes (all required). */
-  positionals: number;
+  positionals: number | 'one or more';
+  /** False for commands that read source files, not the trace database: they take no `--db`. */
+  usesDatabase?: false;
   run(context: CommandContext): void | Promise<void>;
 }
 
