@@ -17,6 +17,7 @@ import { statsCommand } from './commands/stats';
 import { treeCommand } from './commands/tree';
 import { vacuumCommand } from './commands/vacuum';
 import { UsageError } from './errors';
+import { printable } from './printable';
 
 const COMMANDS: Command[] = [callsCommand, statsCommand, treeCommand, errorsCommand, pruneCommand, vacuumCommand, serveCommand, reportCommand];
 
@@ -80,7 +81,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError) {
-    process.stderr.write(`observatory: ${error.message}\n`);
+    process.stderr.write(`observatory: ${printable(error.message)}\n`);
     process.exitCode = USAGE_EXIT;
   } else {
     process.stderr.write(`observatory: internal error: ${(error as Error)?.stack ?? String(error)}\n`);

@@ -2,8 +2,8 @@
  * The source lines of an instrumented function, for the call detail view.
  *
  * `functions.file` is relative to the traced project's root (the directory of its tsconfig.json), which the
- * database does not record; the dashboard is told that root (`--root`). Only files inside the root are read,
- * so a crafted database cannot make the dashboard serve arbitrary files.
+ * database does not record; the dashboard is told that root (`--root`). Only files whose real path is inside the
+ * root are read, so neither a crafted database nor a symlink can make the dashboard serve arbitrary files.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -17,16 +17,16 @@ const MAX_LINES = 120;
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
 export function readFunctionSource(root: string, file: string, line: number): SourceExcerpt {
-  const absolute = path.resolve(root, file);
-  const relative = path.relative(path.resolve(root), absolute);
-  if (relative.startsWith('..') || path.isAbsolute(relative)) {
-    return { available: false, file, reason: 'outside the source root' };
-  }
+  const outside: SourceExcerpt = { available: false, file, reason: 'outside the source root' };
+  if (!inside(path.resolve(root), path.resolve(root, file))) return outside;
   let text: string;
   try {
-    const stat = fs.statSync(absolute);
+    // By real paths: a symlink under the root (`etclink -> /etc`) must not lead the dashboard out of it.
+    const real = fs.realpathSync(path.resolve(root, file));
+    if (!inside(fs.realpathSync(root), real)) return outside;
+    const stat = fs.statSync(real);
     if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return { available: false, file, reason: 'not a readable source file' };
-    text = fs.readFileSync(absolute, 'utf8');
+    text = fs.readFileSync(real, 'utf8');
   } catch {
     return { available: false, file, reason: `not found under ${root}` };
   }
@@ -35,6 +35,11 @@ export function readFunctionSource(root: string, file: string, line: number): So
   const start = leadingCommentStart(all, line - 1);
   const end = Math.min(functionEnd(all, line - 1), start + MAX_LINES - 1);
   return { available: true, file, startLine: start + 1, functionLine: line, lines: all.slice(start, end + 1) };
+}
+
+function inside(root: string, absolute: string): boolean {
+  const relative = path.relative(root, absolute);
+  return relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
 }
 
 /** Walks up over the doc comment and decorators above the function, where its `@monitor` tag is. */

@@ -2,6 +2,7 @@ import { openReadOnly } from '../database';
 import { parseSince } from '../duration';
 import { readInteger } from '../filter';
 import { formatDuration, formatTimestamp } from '../format';
+import { printable } from '../printable';
 import { TraceQueries } from '../queries';
 import { type Command, option } from './command';
 
@@ -23,10 +24,11 @@ export const errorsCommand: Command = {
       if (values.json) return void out.write(JSON.stringify(errors, null, 2) + '\n');
       if (errors.length === 0) return void out.write('No errors recorded' + (since ? ` in the last ${since}` : '') + '.\n');
       for (const call of errors) {
-        out.write(`${formatTimestamp(call.startUs)}  ${call.process}  [call ${call.id}, ${formatDuration(call.durationUs)}]\n`);
-        out.write(`  ${call.errorType}: ${call.errorMessage}\n`);
+        // Names, messages and stacks are the traced program's text: escaped, so they cannot drive the terminal.
+        out.write(`${formatTimestamp(call.startUs)}  ${printable(call.process)}  [call ${call.id}, ${formatDuration(call.durationUs)}]\n`);
+        out.write(`  ${printable(`${call.errorType}: ${call.errorMessage}`)}\n`);
         const frames = (call.errorStack ?? '').split('\n').filter(line => /^\s*at /.test(line));
-        for (const frame of frames) out.write(`    ${frame.trim()}\n`);
+        for (const frame of frames) out.write(`    ${printable(frame.trim())}\n`);
         out.write('\n');
       }
     } finally {

@@ -6,6 +6,7 @@
  * line and the HTML report use, inserted as source text (see charts.ts).
  */
 import { renderTimeChart } from '../charts';
+import { printable } from '../printable';
 import { dropReasonText, dropWarning, ringNote } from '../recording-notes';
 
 const APP = String.raw`
@@ -34,7 +35,10 @@ const APP = String.raw`
     Object.keys(attrs || {}).forEach(function (key) {
       var value = attrs[key];
       if (value === undefined || value === null || value === false) return;
-      if (key === 'text') node.textContent = value;
+      // Recorded text reaches the page only through here and append: its bidi and other controls are shown
+      // as escapes (printable.ts), so that they cannot reorder or hide what is displayed.
+      if (key === 'text') node.textContent = printable(String(value), true);
+      else if (key === 'title') node.title = printable(String(value), true);
       else if (key === 'class') node.className = value;
       // Through the CSSOM, which the page's Content-Security-Policy allows, unlike style attributes.
       else if (key === 'style') node.style.cssText = value;
@@ -51,7 +55,7 @@ const APP = String.raw`
       var child = arguments[i];
       if (child === undefined || child === null || child === false) continue;
       if (Array.isArray(child)) child.forEach(function (c) { append(node, c); });
-      else node.appendChild(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child);
+      else node.appendChild(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(printable(String(child), true)) : child);
     }
   }
 
@@ -356,7 +360,7 @@ const APP = String.raw`
       var err = call.status === 'ERR';
       return h('tr', { class: (firstRow ? 'first ' : '') + (err ? 'err' : ''), 'data-call': call.id },
         h('td', { class: 'time' }, firstRow ? h('a', { class: 'call-link', href: '#/call/' + call.id, text: fmtTime(call.startUs) }) : null),
-        h('td', { class: 'proc' }, firstRow ? [call.process, err ? h('div', { class: 'mono', style: 'color:var(--err);white-space:normal', text: call.errorType + ': ' + call.errorMessage }) : null] : null),
+        h('td', { class: 'proc' }, firstRow ? [call.process, err ? h('div', { class: 'mono error-text', text: call.errorType + ': ' + call.errorMessage }) : null] : null),
         h('td', { class: 'mono', text: value ? value.name : '' }),
         h('td', null, value ? h('span', { class: 'badge dir', text: value.direction }) : null),
         h('td', { class: 'type', text: value ? value.declaredType : '' }),
@@ -450,8 +454,13 @@ const APP = String.raw`
           else roots.push(c);
         });
         var ordered = [];
-        var walk = function (c, level) { ordered.push({ call: c, level: level }); (kids[c.spanId] || []).forEach(function (k) { walk(k, level + 1); }); };
-        roots.forEach(function (r) { walk(r, 0); });
+        // Depth first by a loop rather than recursion, as a trace can be a recursion thousands of calls deep.
+        var pending = roots.map(function (c) { return { call: c, level: 0 }; }).reverse();
+        while (pending.length) {
+          var item = pending.pop();
+          ordered.push(item);
+          (kids[item.call.spanId] || []).slice().reverse().forEach(function (k) { pending.push({ call: k, level: item.level + 1 }); });
+        }
         var start = Math.min.apply(null, trace.calls.map(function (c) { return c.startUs; }));
         var end = Math.max.apply(null, trace.calls.map(function (c) { return c.startUs + c.durationUs; }));
         var total = Math.max(1, end - start);
@@ -537,7 +546,7 @@ const APP = String.raw`
         overall.appendChild(all.length ? svg(chart(all, [
           { name: 'calls', color: '#93c5fd', kind: 'bar', values: all.map(function (b) { return b.calls; }) },
           { name: 'errors', color: '#dc2626', kind: 'bar', values: all.map(function (b) { return b.errors; }) }], 'count')) : h('div', { class: 'empty', text: 'No data.' }));
-        latencyTitle.textContent = 'Latency over time' + (selected ? ': ' + selected : '');
+        latencyTitle.textContent = printable('Latency over time' + (selected ? ': ' + selected : ''));
         latency.textContent = '';
         var own = series.latency;
         latency.appendChild(own.length ? svg(chart(own, [
@@ -564,4 +573,4 @@ const APP = String.raw`
 `;
 
 /** The shared functions are declared first so the page code can call them as soon as it runs. */
-export const PAGE_SCRIPT = [renderTimeChart, dropReasonText, dropWarning, ringNote].map(shared => `var ${shared.name} = ${shared.toString()};\n`).join('') + APP;
+export const PAGE_SCRIPT = [renderTimeChart, printable, dropReasonText, dropWarning, ringNote].map(shared => `var ${shared.name} = ${shared.toString()};\n`).join('') + APP;

@@ -34,7 +34,7 @@ button:disabled { opacity: .45; cursor: default; }
 .toolbar .spacer { flex: 1; }
 table.grid { width: 100%; border-collapse: collapse; background: var(--panel); }
 table.grid th { text-align: left; font-weight: 600; font-size: 11px; text-transform: uppercase; letter-spacing: .3px; color: var(--muted); background: #f3f4f6; padding: 6px 8px; border-bottom: 1px solid var(--line); position: sticky; top: 0; }
-table.grid td { padding: 4px 8px; border-bottom: 1px solid #f3f4f6; vertical-align: top; }
+table.grid td { padding: 4px 8px; border-bottom: 1px solid #f3f4f6; vertical-align: top; overflow-wrap: anywhere; }
 table.grid tr.first td { border-top: 1px solid var(--line); }
 table.grid tr.err td { background: var(--err-bg); }
 table.grid tr.clickable { cursor: pointer; }
@@ -42,6 +42,7 @@ table.grid tr.clickable:hover td, table.grid tr.selected td { background: #eff6f
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.time { white-space: nowrap; font-variant-numeric: tabular-nums; color: #374151; }
 td.proc { font-family: var(--mono); font-size: 12px; white-space: nowrap; }
+.error-text { color: var(--err); white-space: normal; }
 .mono, td.type { font-family: var(--mono); font-size: 12px; }
 td.type { color: #7c3aed; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 9px; font-size: 11px; font-weight: 600; line-height: 17px; }
@@ -53,8 +54,8 @@ td.type { color: #7c3aed; }
 #ring-note { margin: 6px 2px 0; font-size: 12px; }
 .error-banner { padding: 8px 12px; margin-bottom: 12px; color: var(--err); background: var(--err-bg); border: 1px solid #fecaca; border-radius: 6px; }
 .value { font-family: var(--mono); font-size: 12px; }
-.value .line { white-space: pre-wrap; word-break: break-all; }
-.value pre { margin: 4px 0 0; padding: 6px 8px; background: #f9fafb; border: 1px solid var(--line); border-radius: 4px; white-space: pre-wrap; word-break: break-all; max-width: 900px; }
+.value .line { white-space: pre-wrap; overflow-wrap: anywhere; }
+.value pre { margin: 4px 0 0; padding: 6px 8px; background: #f9fafb; border: 1px solid var(--line); border-radius: 4px; white-space: pre-wrap; overflow-wrap: anywhere; max-width: 900px; }
 .value .actions { display: inline-flex; gap: 6px; margin-left: 6px; }
 .value .actions button { font-size: 11px; padding: 0 6px; line-height: 17px; }
 .j-str { color: #047857; } .j-num { color: #1d4ed8; } .j-bool, .j-null { color: #b45309; } .j-key { color: #374151; }
@@ -64,10 +65,10 @@ td.type { color: #7c3aed; }
 .detail-head h1 { font-family: var(--mono); font-size: 17px; }
 .facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 10px 16px; padding: 12px; }
 .facts div span { display: block; font-size: 11px; color: var(--muted); text-transform: uppercase; letter-spacing: .3px; }
-.facts div b { font-weight: 500; font-family: var(--mono); font-size: 12px; word-break: break-all; }
+.facts div b { font-weight: 500; font-family: var(--mono); font-size: 12px; overflow-wrap: anywhere; }
 .errorbox { border: 1px solid #fecaca; background: var(--err-bg); border-radius: 6px; padding: 10px 12px; margin-top: 12px; }
-.errorbox .msg { color: var(--err); font-weight: 600; font-family: var(--mono); }
-.errorbox pre { margin: 8px 0 0; font-size: 12px; white-space: pre-wrap; color: #7f1d1d; }
+.errorbox .msg { color: var(--err); font-weight: 600; font-family: var(--mono); overflow-wrap: anywhere; }
+.errorbox pre { margin: 8px 0 0; font-size: 12px; white-space: pre-wrap; overflow-wrap: anywhere; color: #7f1d1d; }
 .columns { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 16px; }
 @media (max-width: 1100px) { .columns { grid-template-columns: minmax(0, 1fr); } }
 .source { margin: 0; padding: 8px 0; font-family: var(--mono); font-size: 12px; overflow-x: auto; background: #0f172a; color: #e2e8f0; border-radius: 6px; }
