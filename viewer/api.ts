@@ -6,7 +6,7 @@
  */
 import { csvRecords, CSV_HEADERS } from './call-rows';
 import { parseSince } from './duration';
-import { readFilter, readInteger } from './filter';
+import { readFilter, readInteger, readOrder } from './filter';
 import { UsageError } from './errors';
 import { formatCsv } from './format';
 import type { Call, CallFilter, Cursor, TraceQueries } from './queries';
@@ -35,6 +35,10 @@ export function filterFrom(queries: TraceQueries, params: URLSearchParams): Call
     direction: params.get('direction'),
     since: params.get('since'),
     until: params.get('until'),
+    minDuration: params.get('minDuration'),
+    maxDuration: params.get('maxDuration'),
+    value: params.get('value'),
+    where: params.getAll('where').filter(term => term.trim() !== ''),
   });
 }
 
@@ -46,7 +50,7 @@ export function listCalls({ queries }: ApiContext, params: URLSearchParams) {
   const filter = filterFrom(queries, params);
   const limit = readInteger(params.get('limit'), 'limit', DEFAULT_PAGE, 1, MAX_PAGE);
   const after = params.get('after');
-  const page = queries.callPage(filter, limit, after ? decodeCursor(after) : undefined);
+  const page = queries.callPage(filter, limit, after ? decodeCursor(after) : undefined, readOrder(params.get('sort')));
   return {
     calls: page.calls.map(({ errorStack: _stack, ...call }) => call),
     next: page.next && encodeCursor(page.next),
@@ -103,13 +107,13 @@ export function timeSeries({ queries, statistics }: ApiContext, params: URLSearc
 }
 
 function encodeCursor(cursor: Cursor): string {
-  return `${cursor.startUs}.${cursor.id}`;
+  return `${cursor.key}.${cursor.id}`;
 }
 
 function decodeCursor(text: string): Cursor {
   const match = /^(\d+)\.(\d+)$/.exec(text);
   if (!match) throw new UsageError(`bad page cursor ${JSON.stringify(text)}`);
-  return { startUs: Number(match[1]), id: Number(match[2]) };
+  return { key: Number(match[1]), id: Number(match[2]) };
 }
 
 /** What the trace timeline and the parent/children lists need of a call. */
@@ -129,10 +133,11 @@ const EXPORT_PAGE = 1000;
  */
 export function* exportCsv({ queries }: ApiContext, params: URLSearchParams): Generator<string> {
   const filter = filterFrom(queries, params);
+  const order = readOrder(params.get('sort'));
   yield formatCsv([CSV_HEADERS]);
   let after: Cursor | null = null;
   do {
-    const page = queries.callPage(filter, EXPORT_PAGE, after ?? undefined);
+    const page = queries.callPage(filter, EXPORT_PAGE, after ?? undefined, order);
     yield formatCsv(csvRecords(page.calls));
     after = page.next;
   } while (after);

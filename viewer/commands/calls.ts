@@ -1,7 +1,7 @@
 import { callRows, csvRecords, CSV_HEADERS, TABLE_HEADERS } from '../call-rows';
 import { openReadOnly } from '../database';
 import { UsageError } from '../errors';
-import { readFilter, readInteger } from '../filter';
+import { readFilter, readInteger, readOrder } from '../filter';
 import { clip, formatCsv, formatTable, formatValue } from '../format';
 import { TraceQueries } from '../queries';
 import { type Command, option } from './command';
@@ -11,7 +11,7 @@ const VALUE_WIDTH = 60;
 
 export const callsCommand: Command = {
   name: 'calls',
-  usage: '[--fn NAME] [--status OK|ERR] [--direction INPUT|OUTPUT] [--since 10m] [--limit N] [--json | --csv]',
+  usage: '[--fn NAME] [--status OK|ERR] [--direction INPUT|OUTPUT] [--since 10m] [--min-duration 100ms] [--max-duration 2s] [--sort time|duration] [--value TEXT] [--where NAME=VALUE]... [--limit N] [--json | --csv]',
   summary: 'the newest calls, one row per variable (--limit counts calls, default 20)',
   positionals: 0,
   options: {
@@ -20,6 +20,11 @@ export const callsCommand: Command = {
     direction: { type: 'string' },
     since: { type: 'string' },
     until: { type: 'string' },
+    'min-duration': { type: 'string' },
+    'max-duration': { type: 'string' },
+    sort: { type: 'string' },
+    value: { type: 'string' },
+    where: { type: 'string', multiple: true },
     limit: { type: 'string' },
     json: { type: 'boolean' },
     csv: { type: 'boolean' },
@@ -36,8 +41,12 @@ export const callsCommand: Command = {
         direction: option(values, 'direction'),
         since: option(values, 'since'),
         until: option(values, 'until'),
+        minDuration: option(values, 'min-duration'),
+        maxDuration: option(values, 'max-duration'),
+        value: option(values, 'value'),
+        where: values.where as string[] | undefined,
       });
-      const calls = queries.callPage(filter, limit).calls;
+      const calls = queries.callPage(filter, limit, undefined, readOrder(option(values, 'sort'))).calls;
       if (values.csv) return void out.write(formatCsv([CSV_HEADERS, ...csvRecords(calls)]));
       const rows = callRows(calls);
       if (values.json) out.write(JSON.stringify(rows, null, 2) + '\n');

@@ -301,7 +301,9 @@ const APP = String.raw`
 
   function callsView(route) {
     var p = route.params;
-    var filter = { fn: p.get('fn') || '', status: p.get('status') || '', direction: p.get('direction') || '', since: p.get('since') || '' };
+    // The API's own parameter names, so that the page's address, the API request and the CSV link agree.
+    var filter = {};
+    ['fn', 'status', 'direction', 'since', 'value', 'where', 'minDuration', 'maxDuration', 'sort'].forEach(function (name) { filter[name] = p.get(name) || ''; });
     var key = JSON.stringify(filter);
     if (state.pager.key !== key) state.pager = { key: key, stack: [], after: '' };
 
@@ -309,13 +311,29 @@ const APP = String.raw`
     var status = h('select', { id: 'filter-status' }, [['', 'Any'], ['OK', 'OK'], ['ERR', 'ERR']].map(function (o) { return h('option', { value: o[0], text: o[1], selected: o[0] === filter.status }); }));
     var direction = h('select', { id: 'filter-direction' }, [['', 'Inputs and outputs'], ['INPUT', 'INPUT'], ['OUTPUT', 'OUTPUT']].map(function (o) { return h('option', { value: o[0], text: o[1], selected: o[0] === filter.direction }); }));
     var since = rangeSelect('filter-since', filter.since);
+    var sort = h('select', { id: 'filter-sort' }, [['', 'Newest first'], ['duration', 'Slowest first']].map(function (o) { return h('option', { value: o[0], text: o[1], selected: o[0] === filter.sort }); }));
+    var textBox = function (id, value, placeholder, width) { return h('input', { id: id, type: 'search', value: value, placeholder: placeholder, spellcheck: 'false', style: 'width:' + width }); };
+    var value = textBox('filter-value', filter.value, 'SKU-1054', '150px');
+    var where = textBox('filter-where', filter.where, 'userId=44', '150px');
+    var minDuration = textBox('filter-min-duration', filter.minDuration, '100ms', '80px');
+    var maxDuration = textBox('filter-max-duration', filter.maxDuration, '2s', '80px');
     var apply = function () {
-      setHash('calls', { fn: fnSlot.querySelector('select').value, status: status.value, direction: direction.value, since: since.value });
+      setHash('calls', { fn: fnSlot.querySelector('select').value, status: status.value, direction: direction.value, since: since.value,
+        value: value.value.trim(), where: where.value.trim(), minDuration: minDuration.value.trim(), maxDuration: maxDuration.value.trim(), sort: sort.value });
     };
-    [status, direction, since].forEach(function (select) { select.addEventListener('change', apply); });
+    [status, direction, since, sort].forEach(function (select) { select.addEventListener('change', apply); });
+    // Text boxes apply on Enter, or when left after an edit.
+    [value, where, minDuration, maxDuration].forEach(function (box) {
+      box.addEventListener('change', apply);
+      box.addEventListener('keydown', function (event) { if (event.key === 'Enter') apply(); });
+    });
     fnSlot.addEventListener('change', apply);
     var csv = h('a', { class: 'button', id: 'export-csv', href: '/api/calls.csv' + query(filter), download: 'calls.csv', text: 'Export CSV' });
-    var filters = h('div', { class: 'panel filters' }, fnSlot, h('label', null, 'Status', status), h('label', null, 'Data Type', direction), h('label', null, 'Time range', since), h('span', { class: 'spacer', style: 'flex:1' }), csv);
+    var filters = h('div', { class: 'panel filters' }, fnSlot, h('label', null, 'Status', status), h('label', null, 'Data Type', direction), h('label', null, 'Time range', since),
+      h('label', { title: 'Text anywhere in the inputs or outputs' }, 'Value contains', value),
+      h('label', { title: 'name=value (equals) or name~text (contains); name.key reaches into an object' }, 'Where', where),
+      h('label', null, 'Min duration', minDuration), h('label', null, 'Max duration', maxDuration), h('label', null, 'Sort', sort),
+      h('span', { class: 'spacer', style: 'flex:1' }), csv);
 
     var summary = h('span', { id: 'calls-summary' });
     var prev = h('button', { type: 'button', id: 'prev-page', text: '← Newer' });
@@ -531,8 +549,8 @@ const APP = String.raw`
             h('td', { class: 'num dropped', style: dropped ? 'color:var(--warn);font-weight:600' : null, title: Object.keys(s.dropped).filter(function (reason) { return s.dropped[reason] > 0; }).map(function (reason) { return fmtCount(s.dropped[reason]) + ' ' + dropReasonText(reason); }).join(', ') || null, text: fmtCount(dropped) }),
             h('td', { class: 'num', style: s.errors ? 'color:var(--err);font-weight:600' : null, text: fmtCount(s.errors) }),
             h('td', { class: 'num', text: (s.errorRate * 100).toFixed(1) + '%' }),
-            h('td', { class: 'num', text: fmtDuration(s.p50Us) }), h('td', { class: 'num', text: fmtDuration(s.p95Us) }),
-            h('td', { class: 'num', text: fmtDuration(s.p99Us) }), h('td', { class: 'num', text: fmtDuration(s.maxUs) }),
+            h('td', { class: 'num', text: fmtDuration(s.p50Us) }),
+            [['p95', s.p95Us], ['p99', s.p99Us], ['max', s.maxUs]].map(function (cell) { return h('td', { class: 'num' }, slowCallsLink(s.process, since, cell[0], cell[1])); }),
             h('td', { class: 'time', text: s.lastSeenUs === null ? '–' : fmtTime(s.lastSeenUs) })));
         });
         return api('timeseries', { since: since, buckets: 48, fn: selected });
@@ -555,6 +573,14 @@ const APP = String.raw`
           { name: 'p99', color: '#1e3a8a', kind: 'line', values: own.map(function (b) { return b.p99Us; }) }], 'duration')) : h('div', { class: 'empty', text: 'No data.' }));
       });
     };
+  }
+
+  /** A percentile's cell: its duration, linking to the calls that took at least that long, slowest first. */
+  function slowCallsLink(process, since, name, us) {
+    if (us === null || us === undefined) return '–';
+    // Whole microseconds written in ms, so that the call at the percentile itself is among them.
+    var params = { fn: process, since: since, minDuration: Math.floor(us) / 1000 + 'ms', sort: 'duration' };
+    return h('a', { class: 'slow-calls', 'data-percentile': name, href: '#/calls' + query(params), title: 'Calls of ' + process + ' that took ' + fmtDuration(us) + ' or longer', text: fmtDuration(us), onclick: function (e) { e.stopPropagation(); } });
   }
 
   // ---- Start ----

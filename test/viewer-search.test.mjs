@@ -1,0 +1,183 @@
+// Finding calls: search by value (`--value`, `--where`), duration filters and the slowest-first order, in the
+// command line, the API and the dashboard, on a recording of test/programs/shop (three services, interleaved
+// requests, two kinds of failure). Expected answers are worked out from the rows, read apart.
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { chromium } from 'playwright-core';
+import { repoRoot, scratchDir } from './helpers/compile.mjs';
+import { recordProject } from './helpers/pipeline.mjs';
+import { startDashboard } from './helpers/serve.mjs';
+import { readCalls } from './helpers/trace.mjs';
+import { query } from './runtime-harness.mjs';
+
+const cli = path.resolve(repoRoot, 'dist', 'viewer', 'cli.js');
+const shop = path.join(repoRoot, 'test', 'programs', 'shop');
+const screenshots = scratchDir('screenshots');
+const dbPath = path.join(scratchDir('search'), 'traces.db');
+let calls;
+let durationsNs;
+let dashboard;
+let browser;
+
+test.before(async () => {
+  // Two runs, so that every variable has values from more than one request.
+  recordProject(shop, dbPath, { times: 2 });
+  calls = readCalls(dbPath);
+  durationsNs = new Map(query(dbPath, 'SELECT id, duration_ns AS ns FROM calls').map(row => [row.id, row.ns]));
+  dashboard = await startDashboard(dbPath, shop);
+});
+
+test.after.always(async () => {
+  await browser?.close();
+  dashboard?.server.kill('SIGTERM');
+});
+
+function observatory(...args) {
+  const result = spawnSync(process.execPath, [cli, ...args, '--db', dbPath], { encoding: 'utf8', env: { ...process.env, OBSERVATORY_DB: '' }, timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The ids of the calls `calls --json ...args` lists, in its order (each call once). */
+function listed(...args) {
+  const result = observatory('calls', '--json', '--limit', '1000', ...args);
+  if (result.status !== 0) throw new Error(result.stderr);
+  return [...new Set(JSON.parse(result.stdout).map(row => row.callId))];
+}
+
+/** Ids of the calls that `match`, newest first as the lists order them. */
+function expected(match) {
+  return calls.filter(match).reverse().map(call => call.id);
+}
+
+const has = (call, name, test) => call.values.some(([valueName, , , value]) => valueName === name && test(value));
+const anyValueContains = (call, text) => call.values.some(([, , , value]) => JSON.stringify(value).toLowerCase().includes(text.toLowerCase()));
+
+test('calls --value finds the calls with the text anywhere in their inputs or outputs, in any case', t => {
+  const want = expected(call => anyValueContains(call, 'SKU-1054'));
+  t.deepEqual(new Set(calls.filter(call => want.includes(call.id)).map(call => call.fn)), new Set(['placeOrder', 'priceOf', 'reserve']));
+  t.deepEqual(listed('--value', 'SKU-1054'), want);
+  t.deepEqual(listed('--value', 'sku-1054'), want);
+  t.deepEqual(listed('--value', 'R-44-'), expected(call => anyValueContains(call, 'R-44-')));
+  t.deepEqual(listed('--value', '100%_\\'), [], 'LIKE wildcards in the text are literal');
+  const none = observatory('calls', '--value', 'SKU-0000');
+  t.is(none.stdout, 'No calls match.\n');
+});
+
+test('calls --where matches a named variable: equals, contains, a path into it, and several at once', t => {
+  const user44 = expected(call => has(call, 'userId', value => value === 44));
+  t.deepEqual(new Set(calls.filter(call => user44.includes(call.id)).map(call => call.fn)), new Set(['placeOrder', 'charge']));
+  t.deepEqual(listed('--where', 'userId=44'), user44);
+  t.deepEqual(listed('--where', 'userId=4'), [], '= is equality, not a prefix');
+  t.deepEqual(listed('--where', 'sku=SKU-7777'), expected(call => has(call, 'sku', value => value === 'SKU-7777')));
+  t.deepEqual(listed('--where', 'items~sku-1054'), expected(call => has(call, 'items', value => JSON.stringify(value).includes('SKU-1054'))));
+  t.deepEqual(listed('--where', 'items[0].sku=SKU-3300'), expected(call => has(call, 'items', value => value[0].sku === 'SKU-3300')));
+  t.deepEqual(listed('--where', 'receipt~R-62'), expected(call => has(call, 'receipt', value => value.startsWith('R-62'))));
+  const declined = listed('--where', 'userId=44', '--where', 'amount=1240');
+  t.deepEqual(declined, expected(call => call.fn === 'charge' && call.status === 'ERR'));
+  t.is(declined.length, 2, 'one declined payment per run');
+  t.deepEqual(listed('--fn', 'charge', '--where', 'userId=44'), expected(call => call.fn === 'charge' && has(call, 'userId', value => value === 44)));
+  t.deepEqual(listed('--where', 'result=1240'), expected(call => call.fn === 'priceOf' && has(call, 'result', value => value === 1240)));
+});
+
+test('a --where that cannot match anything is a usage error, not an empty list', t => {
+  const unknown = observatory('calls', '--where', 'customerId=44');
+  t.is(unknown.status, 2);
+  t.is(unknown.stderr, 'observatory: no function has a parameter or output named "customerId"\n');
+  const elsewhere = observatory('calls', '--fn', 'reserve', '--where', 'userId=44');
+  t.is(elsewhere.status, 2, 'reserve has no userId');
+  const malformed = observatory('calls', '--where', '44');
+  t.is(malformed.status, 2);
+  t.regex(malformed.stderr, /^observatory: --where takes NAME=VALUE \(equals\) or NAME~TEXT \(contains\)/);
+});
+
+test('--min-duration, --max-duration and --sort duration narrow and order the calls', t => {
+  const sorted = [...durationsNs.values()].sort((a, b) => a - b);
+  const middleUs = Math.floor(sorted[Math.floor(sorted.length / 2)] / 1000);
+  const slowest = [...calls].sort((a, b) => durationsNs.get(b.id) - durationsNs.get(a.id) || b.id - a.id).map(call => call.id);
+  t.deepEqual(listed('--sort', 'duration'), slowest);
+  t.deepEqual(listed('--min-duration', `${middleUs}us`), expected(call => durationsNs.get(call.id) >= middleUs * 1000));
+  t.deepEqual(listed('--max-duration', `${middleUs}us`), expected(call => durationsNs.get(call.id) <= middleUs * 1000));
+  t.deepEqual(listed('--fn', 'placeOrder', '--sort', 'duration', '--limit', '2'), slowest.filter(id => calls.find(call => call.id === id).fn === 'placeOrder').slice(0, 2));
+  const bad = observatory('calls', '--sort', 'size');
+  t.is(bad.status, 2);
+  t.is(bad.stderr, 'observatory: sort must be one of time, duration, not "size"\n');
+  t.is(observatory('calls', '--min-duration', 'fast').status, 2);
+});
+
+test('the API searches and sorts the same way, and pages through the slowest calls by keyset', async t => {
+  const get = async params => {
+    const response = await fetch(`${dashboard.url}api/calls?${params}`);
+    t.is(response.status, 200, params);
+    return response.json();
+  };
+  const user44 = await get('where=userId%3D44&value=SKU-1054');
+  t.deepEqual(user44.calls.map(call => call.id), expected(call => has(call, 'userId', value => value === 44) && anyValueContains(call, 'SKU-1054')));
+  t.deepEqual(user44.total, { count: user44.calls.length, capped: false });
+  const twoTerms = await get('where=userId%3D44&where=amount%3D1240');
+  t.is(twoTerms.calls.length, 2);
+
+  const slowest = [...calls].sort((a, b) => durationsNs.get(b.id) - durationsNs.get(a.id) || b.id - a.id).map(call => call.id);
+  const pages = [];
+  for (let after = ''; ;) {
+    const page = await get(`sort=duration&limit=3${after ? `&after=${after}` : ''}`);
+    pages.push(...page.calls.map(call => call.id));
+    if (!page.next) break;
+    after = page.next;
+  }
+  t.deepEqual(pages, slowest);
+  const bad = await fetch(`${dashboard.url}api/calls?where=nosuch%3D1`);
+  t.is(bad.status, 400);
+  t.deepEqual(await bad.json(), { error: 'no function has a parameter or output named "nosuch"' });
+  const csv = await (await fetch(`${dashboard.url}api/calls.csv?value=SKU-7777`)).text();
+  t.deepEqual([...new Set(csv.trim().split('\r\n').slice(1).map(line => Number(line.split(',').at(-1))))], expected(call => anyValueContains(call, 'SKU-7777')));
+});
+
+test('the dashboard searches by value and by variable, and the p95, p99 and max cells open the calls behind them', async t => {
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const errors = [];
+  page.on('pageerror', error => errors.push(error.message));
+  const shownCalls = () => page.locator('#calls-table tr.first').evaluateAll(rows => [...new Set(rows.map(row => Number(row.dataset.call)))]);
+
+  await page.goto(`${dashboard.url}#/calls`);
+  await page.locator('#calls-table tr.first').first().waitFor();
+  await page.fill('#filter-value', 'SKU-1054');
+  await page.press('#filter-value', 'Enter');
+  await page.waitForFunction(() => location.hash.includes('value=SKU-1054'));
+  const want = expected(call => anyValueContains(call, 'SKU-1054'));
+  await page.waitForFunction(count => document.querySelectorAll('#calls-table tr.first').length === count, want.length);
+  t.deepEqual(await shownCalls(), want);
+  t.regex(await page.locator('#calls-summary').textContent(), new RegExp(`of ${want.length}$`));
+  t.is(await page.locator('#export-csv').getAttribute('href'), '/api/calls.csv?value=SKU-1054');
+  await page.screenshot({ path: path.join(screenshots, 'calls-search-value.png'), fullPage: true });
+
+  await page.fill('#filter-value', '');
+  await page.fill('#filter-where', 'userId=44');
+  await page.press('#filter-where', 'Enter');
+  const user44 = expected(call => has(call, 'userId', value => value === 44));
+  await page.waitForFunction(count => location.hash.includes('where=userId') && document.querySelectorAll('#calls-table tr.first').length === count, user44.length);
+  t.deepEqual(await shownCalls(), user44);
+
+  await page.fill('#filter-where', 'nosuch=1');
+  await page.press('#filter-where', 'Enter');
+  await page.locator('.error-banner').waitFor();
+  t.is(await page.locator('.error-banner').textContent(), 'no function has a parameter or output named "nosuch"');
+
+  await page.goto(`${dashboard.url}#/functions`);
+  const link = page.locator('#stats-table tr[data-process="src/orders.placeOrder"] a.slow-calls[data-percentile="p95"]');
+  await link.waitFor();
+  const stats = await (await fetch(`${dashboard.url}api/stats`)).json();
+  const p95Us = stats.stats.find(s => s.process === 'src/orders.placeOrder').p95Us;
+  await link.click();
+  await page.waitForFunction(() => location.hash.startsWith('#/calls?') && location.hash.includes('sort=duration'));
+  const slow = [...calls].filter(call => call.fn === 'placeOrder' && durationsNs.get(call.id) >= Math.floor(p95Us) * 1000)
+    .sort((a, b) => durationsNs.get(b.id) - durationsNs.get(a.id) || b.id - a.id).map(call => call.id);
+  t.true(slow.length >= 1);
+  await page.waitForFunction(count => document.querySelectorAll('#calls-table tr.first').length === count, slow.length);
+  t.deepEqual(await shownCalls(), slow);
+  t.is(await page.locator('#filter-sort').inputValue(), 'duration');
+  t.is(await page.locator("#filter-min-duration").inputValue(), `${Math.floor(p95Us) / 1000}ms`);
+  await page.screenshot({ path: path.join(screenshots, 'calls-slowest.png'), fullPage: true });
+  t.deepEqual(errors, []);
+});
