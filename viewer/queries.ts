@@ -18,7 +18,7 @@ import {
 import type { Connection } from './database';
 import { UsageError } from './errors';
 import type { CamelCased } from './rows';
-import { type CallFilter, filterClause, whereSql } from './where';
+import { type CallFilter, filterClause, type Where, whereSql } from './where';
 
 export type { CallFilter };
 
@@ -84,6 +84,9 @@ const CALLS_FROM = 'spans c JOIN functions f ON f.id = c.function_id';
 const VALUE_COLUMNS = `
   call_id AS callId, name, direction, position, declared_type AS declaredType, value_json AS valueJson`;
 
+/** How many of the newest calls a search by value walks in time order before it scans the table (searchIds). */
+const SEARCH_WINDOW = 20_000;
+
 /** The most calls one trace view reads; a runaway recursion must not take the dashboard down with it. */
 const TRACE_CALL_LIMIT = 5000;
 
@@ -136,28 +139,21 @@ export class TraceQueries {
     throw new UsageError(`unknown function ${JSON.stringify(name)} (known: ${this.functions().map(fn => fn.process).join(', ') || 'none'})`);
   }
 
-  /**
-   * One page of calls, newest (or slowest) first, with their values.
-   *
-   * A search by value reads the JSON of every row it examines. In time order through calls_by_time (or in the
-   * order of another index) those reads jump about the file, which costs three times a scan in table order
-   * (1.7 s against 0.55 s for a value in none of a million calls, measured with bench/viewer). So such a page
-   * picks its calls from `calls` alone, where `+` keeps SQLite from walking an index for the ORDER BY, and sorts
-   * what matched; the spans view's joins come after, for the page's calls only.
-   */
+  /** One page of calls, newest (or slowest) first, with their values. */
   callPage(filter: CallFilter, limit: number, after?: Cursor, order: CallOrder = 'time'): { calls: CallWithValues[]; next: Cursor | null } {
     const where = filterClause(filter);
     const { column, field } = ORDER_COLUMNS[order];
-    if (after) {
-      where.sql.push(`(c.${column}, c.id) < (?, ?)`);
-      where.params.push(after.key, after.id);
-    }
+    const cursor: Where = after ? { sql: [`(c.${column}, c.id) < (?, ?)`], params: [after.key, after.id] } : { sql: [], params: [] };
+    where.sql.push(...cursor.sql);
+    where.params.push(...cursor.params);
     const ordered = `ORDER BY c.${column} DESC, c.id DESC`;
-    const sql = filter.value || filter.where?.length
-      ? `SELECT ${CALL_COLUMNS} FROM ${CALLS_FROM}
-          WHERE c.id IN (SELECT c.id FROM calls c ${whereSql(where.sql)} ORDER BY +c.${column} DESC, c.id DESC LIMIT ?) ${ordered}`
-      : `SELECT ${CALL_COLUMNS} FROM ${CALLS_FROM} ${whereSql(where.sql)} ${ordered} LIMIT ?`;
-    const calls = this.db.prepare(sql).all(...where.params, limit + 1) as Call[];
+    const calls = (
+      filter.value || filter.where?.length
+        ? this.db
+            .prepare(`SELECT ${CALL_COLUMNS} FROM ${CALLS_FROM} WHERE c.id IN (SELECT value FROM json_each(?)) ${ordered}`)
+            .all(JSON.stringify(this.searchIds(where, cursor, order, limit + 1)))
+        : this.db.prepare(`SELECT ${CALL_COLUMNS} FROM ${CALLS_FROM} ${whereSql(where.sql)} ${ordered} LIMIT ?`).all(...where.params, limit + 1)
+    ) as Call[];
     const more = calls.length > limit;
     const page = more ? calls.slice(0, limit) : calls;
     const last = page[page.length - 1];
@@ -165,6 +161,34 @@ export class TraceQueries {
       calls: this.attachValues(page, filter.direction),
       next: more && last ? { key: last[field], id: last.id } : null,
     };
+  }
+
+  /**
+   * The ids of the first `count` calls a search by value matches, in the list's order (`cursor` is the part of
+   * `where` that says where the page starts).
+   *
+   * A search reads the JSON of every row it examines. Walked in time order through calls_by_time, those reads
+   * jump about the file: two to three times the cost of a scan in table order when few calls match (bench/viewer's
+   * search-plans.mjs). But a value that many calls hold fills a page within the newest rows, where the walk in
+   * time order stops at once and a scan would read everything. So the newest SEARCH_WINDOW calls are searched
+   * in time order first, and only a page they do not fill scans the table, where `+` keeps SQLite from walking
+   * an index for the ORDER BY, and sorts what matched.
+   */
+  private searchIds(where: Where, cursor: Where, order: CallOrder, count: number): number[] {
+    const select = (terms: string[], params: Where['params'], sortKey: string) =>
+      this.db.prepare(`SELECT c.id FROM calls c ${whereSql(terms)} ORDER BY ${sortKey} DESC, c.id DESC LIMIT ?`).pluck().all(...params, count) as number[];
+    if (order === 'time') {
+      const boundary = this.db
+        .prepare(`SELECT c.start_us FROM calls c ${whereSql(cursor.sql)} ORDER BY c.start_us DESC, c.id DESC LIMIT 1 OFFSET ?`)
+        .pluck()
+        .get(...cursor.params, SEARCH_WINDOW) as number | undefined;
+      if (boundary !== undefined) {
+        const newest = select([...where.sql, 'c.start_us >= ?'], [...where.params, boundary], 'c.start_us');
+        // Every call the window left out is older than all it holds, so a full window is the page.
+        if (newest.length === count) return newest;
+      }
+    }
+    return select(where.sql, where.params, `+c.${ORDER_COLUMNS[order].column}`);
   }
 
   /** How many calls match, counting at most `cap` so that a count never scans a million rows. */
