@@ -4,6 +4,7 @@
  * parses arguments with util.parseArgs, picks the database, and turns user mistakes into one line on stderr
  * and a non-zero exit.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDatabasePath } from '../runtime/record/config';
@@ -28,6 +29,7 @@ function usage(): string {
   const lines = COMMANDS.map(command => `  ${command.name.padEnd(8)} ${command.summary}`);
   return [
     'Usage: observatory <command> [--db FILE] [options]',
+    '       observatory --version',
     '',
     'Commands:',
     ...lines,
@@ -38,8 +40,18 @@ function usage(): string {
   ].join('\n');
 }
 
+/** The version of the installed package, from its package.json: dist/viewer/cli.js is two levels below it. */
+function packageVersion(): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(`ts-observatory ${packageVersion()}\n`);
+    return;
+  }
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     process.stdout.write(usage());
     if (name === undefined) process.exitCode = USAGE_EXIT;

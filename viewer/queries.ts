@@ -123,19 +123,24 @@ export class TraceQueries {
 
   /**
    * Ids of the functions a user means by `name`: the process name (`src/pricing.divmod`), the function's own
-   * name (`divmod`, `Portfolio.add`), its group, or `#12` for functions.id 12. Unknown names are an error rather
-   * than an empty result, so a typo is not mistaken for "never called".
+   * name (`divmod`, `Portfolio.add`), its group, `#12` for functions.id 12, or a method's name without its class
+   * (`remove` for `Inventory.remove`) when that names one method only; several are an error that lists them.
+   * Unknown names are an error rather than an empty result, so a typo is not mistaken for "never called".
    */
   resolveFunction(name: string): number[] {
     const id = /^#(\d+)$/.exec(name);
-    const matching = (all: FunctionInfo[]) =>
-      all
-        .filter(fn => (id ? fn.id === Number(id[1]) : fn.process === name || fn.name === name || fn.groupName === name))
-        .map(fn => fn.id);
-    const ids = matching(this.functions());
-    if (ids.length > 0) return ids;
-    const fresh = matching(this.functions(true));
-    if (fresh.length > 0) return fresh;
+    const exact = (fn: FunctionInfo) => (id ? fn.id === Number(id[1]) : fn.process === name || fn.name === name || fn.groupName === name);
+    const method = (fn: FunctionInfo) => fn.name.endsWith(`.${name}`);
+    for (const refresh of [false, true]) {
+      const all = this.functions(refresh);
+      const ids = all.filter(exact).map(fn => fn.id);
+      if (ids.length > 0) return ids;
+      const methods = all.filter(method);
+      if (methods.length === 1) return [methods[0]!.id];
+      if (methods.length > 1) {
+        throw new UsageError(`${JSON.stringify(name)} names ${methods.length} methods: ${methods.map(fn => fn.process).join(', ')}; give one of them`);
+      }
+    }
     throw new UsageError(`unknown function ${JSON.stringify(name)} (known: ${this.functions().map(fn => fn.process).join(', ') || 'none'})`);
   }
 

@@ -2,6 +2,7 @@
  * A small shop of three services, run as interleaved requests: some succeed, one runs out of stock, one has
  * its payment declined. The viewer's tests search, filter and sort what it records.
  */
+import { Cart } from './cart';
 import { placeOrder } from './orders';
 
 const REQUESTS: [number, { sku: string; qty: number }[]][] = [
@@ -13,6 +14,12 @@ const REQUESTS: [number, { sku: string; qty: number }[]][] = [
 ];
 
 async function main(): Promise<void> {
+  // A cart filled and changed before its order is placed.
+  const cart = new Cart();
+  cart.add('SKU-3300', 1);
+  cart.add('SKU-2001', 5);
+  cart.remove('SKU-3300');
+  REQUESTS.push([70, cart.items]);
   // Started together, so their calls interleave across awaits.
   const results = await Promise.allSettled(REQUESTS.map(([userId, items]) => placeOrder(userId, items)));
   for (const result of results) console.log(result.status === 'fulfilled' ? `order ${result.value.orderId}` : `failed: ${result.reason.message}`);

@@ -7,9 +7,23 @@ export class PaymentDeclinedError extends Error {
   }
 }
 
+/** Every receipt, in order. */
+export class Ledger {
+  readonly receipts: string[] = [];
+
+  /** @monitor */
+  add(receipt: string): number {
+    return this.receipts.push(receipt);
+  }
+}
+
+export const ledger = new Ledger();
+
 /** @monitor */
 export async function charge(userId: number, amount: number): Promise<{ receipt: string }> {
   await new Promise(resolve => setImmediate(resolve));
   if (amount > 1000) throw new PaymentDeclinedError(amount);
-  return { receipt: `R-${userId}-${Math.round(amount * 100)}` };
+  const receipt = `R-${userId}-${Math.round(amount * 100)}`;
+  ledger.add(receipt);
+  return { receipt };
 }
