@@ -33,6 +33,12 @@ test.after.always(async () => {
   dashboard?.server.kill('SIGTERM');
 });
 
+/** A 1440×900 tab of Debian's Chromium, started once for the file's browser tests. */
+async function newPage() {
+  browser ??= await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  return browser.newPage({ viewport: { width: 1440, height: 900 } });
+}
+
 function observatory(...args) {
   const result = spawnSync(process.execPath, [cli, ...args, '--db', dbPath], { encoding: 'utf8', env: { ...process.env, OBSERVATORY_DB: '' }, timeout: 60_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -133,9 +139,8 @@ test('the API searches and sorts the same way, and pages through the slowest cal
   t.deepEqual([...new Set(csv.trim().split('\r\n').slice(1).map(line => Number(line.split(',').at(-1))))], expected(call => anyValueContains(call, 'SKU-7777')));
 });
 
-test('the dashboard searches by value and by variable, and the p95, p99 and max cells open the calls behind them', async t => {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+test.serial('the dashboard searches by value and by variable, and the p95, p99 and max cells open the calls behind them', async t => {
+  const page = await newPage();
   const errors = [];
   page.on('pageerror', error => errors.push(error.message));
   const shownCalls = () => page.locator('#calls-table tr.first').evaluateAll(rows => [...new Set(rows.map(row => Number(row.dataset.call)))]);
@@ -179,5 +184,67 @@ test('the dashboard searches by value and by variable, and the p95, p99 and max 
   t.is(await page.locator('#filter-sort').inputValue(), 'duration');
   t.is(await page.locator("#filter-min-duration").inputValue(), `${Math.floor(p95Us) / 1000}ms`);
   await page.screenshot({ path: path.join(screenshots, 'calls-slowest.png'), fullPage: true });
+  t.deepEqual(errors, []);
+});
+
+test('the jump API takes a call id, span id, trace id or function name, and says what it did not find', async t => {
+  const declined = calls.find(call => call.fn === 'charge' && call.status === 'ERR');
+  const jump = async q => {
+    const response = await fetch(`${dashboard.url}api/jump?q=${encodeURIComponent(q)}`);
+    return { status: response.status, body: await response.json() };
+  };
+  t.deepEqual(await jump(String(declined.id)), { status: 200, body: { kind: 'call', id: declined.id, href: `#/call/${declined.id}` } });
+  t.deepEqual(await jump(` ${declined.spanId.toUpperCase()} `), { status: 200, body: { kind: 'call', id: declined.id, href: `#/call/${declined.id}` } });
+  t.deepEqual(await jump(declined.traceId), { status: 200, body: { kind: 'trace', traceId: declined.traceId, href: `#/trace/${declined.traceId}` } });
+  t.deepEqual(await jump('placeOrder'), { status: 200, body: { kind: 'function', name: 'placeOrder', href: '#/calls?fn=placeOrder' } });
+  t.deepEqual(await jump('src/payments'), { status: 200, body: { kind: 'function', name: 'src/payments', href: '#/calls?fn=src%2Fpayments' } });
+  t.deepEqual(await jump('remove'), { status: 200, body: { kind: 'function', name: 'remove', href: '#/calls?fn=remove' } });
+  t.deepEqual(await jump('refund'), { status: 404, body: { error: 'no call, span, trace or function matches "refund"' } });
+  t.deepEqual(await jump('99999999999'), { status: 404, body: { error: 'no call, span, trace or function matches "99999999999"' } });
+  t.deepEqual(await jump(declined.traceId.replace(/^./, c => (c === 'f' ? '0' : 'f'))).then(r => r.status), 404, 'a trace id whose process half is wrong');
+  t.deepEqual(await jump('add'), { status: 400, body: { error: '"add" names 2 methods: src/cart.Cart.add, src/payments.Ledger.add; give one of them' } });
+  const missing = await fetch(`${dashboard.url}api/calls/12345`);
+  t.deepEqual(await missing.json(), { error: 'no call "12345" in this database' });
+});
+
+test.serial('the jump box opens what it names, ids stay whole with a copy button, and a page for nothing says so', async t => {
+  const page = await newPage();
+  const errors = [];
+  page.on('pageerror', error => errors.push(error.message));
+  const declined = calls.find(call => call.fn === 'charge' && call.status === 'ERR');
+  await page.goto(`${dashboard.url}#/calls`);
+  await page.locator('#calls-table tr.first').first().waitFor();
+  await page.waitForFunction(() => document.getElementById('last-updated').textContent.startsWith('Last updated'));
+
+  await page.fill('#jump', declined.spanId);
+  await page.press('#jump', 'Enter');
+  await page.waitForFunction(id => location.hash === `#/call/${id}`, declined.id);
+  await page.locator('#call-detail').waitFor();
+  for (const [id, text] of [['#fact-call-id', String(declined.id)], ['#fact-span-id', declined.spanId], ['#fact-trace-id', declined.traceId]]) {
+    const fact = page.locator(id);
+    t.is(await fact.evaluate(node => node.firstChild.textContent), text);
+    t.is(await fact.locator('button').textContent(), 'Copy');
+    const lineHeight = await fact.evaluate(node => parseFloat(getComputedStyle(node).lineHeight) || 20);
+    t.true((await fact.boundingBox()).height <= lineHeight * 1.5, `${id} is on one line`);
+  }
+  await page.screenshot({ path: path.join(screenshots, 'call-detail.png'), fullPage: true });
+
+  await page.fill('#jump', 'charge');
+  await page.press('#jump', 'Enter');
+  await page.waitForFunction(() => location.hash === '#/calls?fn=charge');
+  await page.locator('#calls-table tr.first').first().waitFor();
+  await page.waitForFunction(() => document.getElementById('last-updated').textContent.startsWith('Last updated'));
+
+  await page.fill('#jump', 'refund-everything');
+  await page.press('#jump', 'Enter');
+  await page.locator('#not-found').waitFor();
+  t.is(await page.locator('#not-found').innerText(), 'Not found\nno call, span, trace or function matches "refund-everything"');
+  t.is(await page.locator('#last-updated').textContent(), 'Not found', 'no stale "Last updated" from the calls page');
+  t.is(await page.locator('#calls-table').count(), 0);
+
+  await page.goto(`${dashboard.url}#/call/12345`);
+  await page.locator('#not-found').waitFor();
+  t.regex(await page.locator('#not-found').innerText(), /no call "12345" in this database/);
+  await page.screenshot({ path: path.join(screenshots, 'not-found.png'), fullPage: true });
   t.deepEqual(errors, []);
 });

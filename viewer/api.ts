@@ -73,6 +73,15 @@ export function callDetail({ queries, sourceRoot }: ApiContext, id: string) {
   };
 }
 
+/** The jump box: where the dashboard goes for a call id, span id, trace id or function name. */
+export function jump({ queries }: ApiContext, params: URLSearchParams) {
+  const ref = params.get('q') ?? '';
+  const found = queries.find(ref);
+  if (!found) return undefined;
+  const href = found.kind === 'call' ? `#/call/${found.id}` : found.kind === 'trace' ? `#/trace/${found.traceId}` : `#/calls?fn=${encodeURIComponent(found.name)}`;
+  return { ...found, href };
+}
+
 export function traceDetail({ queries }: ApiContext, ref: string) {
   const trace = queries.trace(ref);
   if (!trace) return undefined;

@@ -29,6 +29,9 @@ export interface FunctionInfo extends Omit<CamelCased<FunctionRow>, 'paramsJson'
   outputs: StoredOutput[];
 }
 
+/** A call, a trace or functions, as the jump box found them (TraceQueries.find). */
+export type Found = { kind: 'call'; id: number } | { kind: 'trace'; traceId: string } | { kind: 'function'; name: string };
+
 /** How a list of calls is ordered: newest first, or slowest first. */
 export const CALL_ORDERS = ['time', 'duration'] as const;
 export type CallOrder = (typeof CALL_ORDERS)[number];
@@ -128,6 +131,13 @@ export class TraceQueries {
    * Unknown names are an error rather than an empty result, so a typo is not mistaken for "never called".
    */
   resolveFunction(name: string): number[] {
+    const ids = this.matchFunctions(name);
+    if (ids.length > 0) return ids;
+    throw new UsageError(`unknown function ${JSON.stringify(name)} (known: ${this.functions().map(fn => fn.process).join(', ') || 'none'})`);
+  }
+
+  /** resolveFunction's ids, empty for a name no function has. */
+  private matchFunctions(name: string): number[] {
     const id = /^#(\d+)$/.exec(name);
     const exact = (fn: FunctionInfo) => (id ? fn.id === Number(id[1]) : fn.process === name || fn.name === name || fn.groupName === name);
     const method = (fn: FunctionInfo) => fn.name.endsWith(`.${name}`);
@@ -141,7 +151,24 @@ export class TraceQueries {
         throw new UsageError(`${JSON.stringify(name)} names ${methods.length} methods: ${methods.map(fn => fn.process).join(', ')}; give one of them`);
       }
     }
-    throw new UsageError(`unknown function ${JSON.stringify(name)} (known: ${this.functions().map(fn => fn.process).join(', ') || 'none'})`);
+    return [];
+  }
+
+  /**
+   * What the dashboard's jump box means by `ref`: a call (by calls.id or span id), a trace (by trace id) or
+   * functions (by any name resolveFunction takes). Undefined when nothing by that name was recorded.
+   */
+  find(ref: string): Found | undefined {
+    const text = ref.trim();
+    const hex = text.toLowerCase();
+    if (/^[0-9a-f]{32}$/.test(hex)) {
+      const trace = idFromHex(hex.slice(16));
+      const found = trace !== undefined && this.db.prepare('SELECT 1 FROM spans c WHERE c.trace = ? AND c.trace_id = ? LIMIT 1').get(trace, hex);
+      return found ? { kind: 'trace', traceId: hex } : undefined;
+    }
+    const id = /^[0-9a-f]{16}$/.test(hex) ? idFromHex(hex) : /^\d+$/.test(text) ? Number(text) : null;
+    if (id !== null) return id !== undefined && this.call(id) ? { kind: 'call', id } : undefined;
+    return text !== '' && this.matchFunctions(text).length > 0 ? { kind: 'function', name: text } : undefined;
   }
 
   /** One page of calls, newest (or slowest) first, with their values. */

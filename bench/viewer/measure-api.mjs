@@ -59,12 +59,12 @@ const endpoints = [
   ['search: where symbol=, ~300 calls', `api/calls?limit=50&where=${encodeURIComponent('symbol=SKU-1054')}`],
   ['search: where symbol=, no call', `api/calls?limit=50&where=${encodeURIComponent('symbol=SKU-99999')}`],
   ['search: where symbol~ (contains)', `api/calls?limit=50&where=${encodeURIComponent('symbol~1054')}`],
-  ['search: one function + where', `api/calls?limit=50&fn=${fn}&where=${encodeURIComponent('symbol=SKU-1054')}`],
+  ['search: one function + where', `api/calls?limit=50&fn=${encodeURIComponent('src/portfolio.fetchQuote')}&where=${encodeURIComponent('symbol=SKU-1054')}`],
   ['search: value, last hour', 'api/calls?limit=50&since=1h&value=SKU-1054'],
   ['filter: min duration 5ms', 'api/calls?limit=50&minDuration=5ms'],
   ['filter: slowest first', 'api/calls?limit=50&sort=duration'],
   ['filter: one function, slowest first', `api/calls?limit=50&fn=${fn}&sort=duration`],
-  ['filter: one function, min 5ms, slowest first', `api/calls?limit=50&fn=${fn}&minDuration=5ms&sort=duration`],
+  ['filter: one function, min 5ms, slowest first', `api/calls?limit=50&fn=${encodeURIComponent('src/portfolio.fetchQuote')}&minDuration=5ms&sort=duration`],
 ];
 
 // The requests of dashboard.ts's views, in the order they make them; the page also asks for `info` once.

@@ -15,6 +15,7 @@ export const PAGE_HTML = `<!doctype html>
     <a href="#/calls" data-view="calls">Calls</a>
     <a href="#/functions" data-view="functions">Functions</a>
   </nav>
+  <input id="jump" type="search" placeholder="Call id, span id, trace id or function" aria-label="Jump to a call, span, trace or function" spellcheck="false">
   <span class="db" id="db-path"></span>
   <div class="refresh">
     <label><input type="checkbox" id="auto-refresh"> Auto-refresh (5 s)</label>

@@ -90,7 +90,7 @@ const APP = String.raw`
   function api(path, params) {
     return fetch('/api/' + path + query(params || {}), { headers: { accept: 'application/json' } }).then(function (response) {
       return response.json().then(function (body) {
-        if (!response.ok) throw new Error(body.error || ('HTTP ' + response.status));
+        if (!response.ok) throw Object.assign(new Error(body.error || ('HTTP ' + response.status)), { status: response.status });
         return body;
       });
     });
@@ -234,8 +234,11 @@ const APP = String.raw`
       var active = link.getAttribute('data-view') === route.name || (route.name !== 'functions' && link.getAttribute('data-view') === 'calls');
       link.classList.toggle('active', active);
     });
-    var views = { calls: callsView, call: callView, trace: traceView, functions: functionsView };
+    var views = { calls: callsView, call: callView, trace: traceView, functions: functionsView, find: findView };
     view.textContent = '';
+    // What the last page loaded says nothing about this one.
+    state.lastUpdated = null;
+    stamp.textContent = 'Loading…';
     state.load = (views[route.name] || callsView)(route);
     refresh();
   }
@@ -249,9 +252,25 @@ const APP = String.raw`
   }
 
   function showError(error) {
+    state.lastUpdated = null;
+    stamp.textContent = error.status === 404 ? 'Not found' : 'Update failed at ' + fmtClock(new Date());
+    if (error.status === 404) {
+      // A page about something that is not there: say what was looked for, and leave nothing of the old page.
+      view.textContent = '';
+      view.appendChild(h('div', { class: 'panel empty not-found', id: 'not-found', role: 'alert' }, h('h1', { text: 'Not found' }), h('div', { text: error.message })));
+      return;
+    }
     var old = view.querySelector('.error-banner');
     if (old) old.remove();
     view.insertBefore(h('div', { class: 'error-banner', role: 'alert', text: error.message }), view.firstChild);
+  }
+
+  // ---- Jump to a call, span, trace or function ----
+
+  function findView(route) {
+    return function load() {
+      return api('jump', { q: route.arg }).then(function (found) { location.replace(found.href); });
+    };
   }
 
   function clearError() {
@@ -322,9 +341,9 @@ const APP = String.raw`
         value: value.value.trim(), where: where.value.trim(), minDuration: minDuration.value.trim(), maxDuration: maxDuration.value.trim(), sort: sort.value });
     };
     [status, direction, since, sort].forEach(function (select) { select.addEventListener('change', apply); });
-    // Text boxes apply on Enter, or when left after an edit.
+    // Text boxes apply on Enter only: applying rebuilds the view, which must not happen while the user moves on
+    // to fill in the next box.
     [value, where, minDuration, maxDuration].forEach(function (box) {
-      box.addEventListener('change', apply);
       box.addEventListener('keydown', function (event) { if (event.key === 'Enter') apply(); });
     });
     fnSlot.addEventListener('change', apply);
@@ -401,6 +420,8 @@ const APP = String.raw`
         var fn = d.function || { name: '?', params: [], returnType: '?', file: '?', line: 0, kind: '?' };
         view.textContent = '';
         var fact = function (label, value) { return h('div', null, h('span', { text: label }), h('b', { text: value })); };
+        // Ids are whole or useless: on one line, with a button that copies them.
+        var idFact = function (label, value, id) { return h('div', { class: value.length > 12 ? 'wide' : null }, h('span', { text: label }), h('b', { class: 'id', id: id }, value, copyButton(value))); };
         append(view,
           h('div', { class: 'detail-head', id: 'call-detail' },
             h('h1', { text: call.process }), badge(call.status),
@@ -409,8 +430,8 @@ const APP = String.raw`
             h('a', { class: 'button', id: 'trace-link', href: '#/trace/' + call.traceId + '?call=' + call.id, text: 'Trace timeline' }),
             h('a', { class: 'button', href: '#/calls?fn=' + encodeURIComponent(call.process), text: 'All calls of this function' })),
           h('div', { class: 'panel facts' },
-            fact('Started', fmtTime(call.startUs)), fact('Duration', fmtDuration(call.durationUs)), fact('Call id', String(call.id)),
-            fact('Span', call.spanId), fact('Trace', call.traceId), fact('Depth', String(call.depth)),
+            fact('Started', fmtTime(call.startUs)), fact('Duration', fmtDuration(call.durationUs)), idFact('Call id', String(call.id), 'fact-call-id'),
+            idFact('Span', call.spanId, 'fact-span-id'), idFact('Trace', call.traceId, 'fact-trace-id'), fact('Depth', String(call.depth)),
             fact('Process / thread', call.pid + ' / ' + call.threadId), fact('Kind', fn.kind)),
           call.status === 'ERR' ? h('div', { class: 'errorbox', id: 'call-error' },
             h('div', { class: 'msg', text: call.errorType + ': ' + call.errorMessage }),
@@ -485,7 +506,7 @@ const APP = String.raw`
         var pct = function (us) { return (us / total * 100).toFixed(3) + '%'; };
         var errors = trace.calls.filter(function (c) { return c.status === 'ERR'; }).length;
         append(view,
-          h('div', { class: 'detail-head' }, h('h1', { text: 'Trace ' + trace.traceId }),
+          h('div', { class: 'detail-head' }, h('h1', { text: 'Trace ' + trace.traceId }), h('span', { class: 'copy-id' }, copyButton(trace.traceId)),
             h('span', { class: 'muted', text: trace.calls.length + ' calls, ' + fmtDuration(total) + (errors ? ', ' + errors + ' failed' : '') + (trace.truncated ? ' (first calls only)' : '') })),
           h('div', { class: 'panel gantt', id: 'trace-timeline' },
             h('div', { class: 'axis' }, h('span', { style: 'padding-left:12px', text: 'Call' }),
@@ -586,6 +607,10 @@ const APP = String.raw`
   // ---- Start ----
 
   document.getElementById('refresh').addEventListener('click', refresh);
+  document.getElementById('jump').addEventListener('keydown', function (event) {
+    var text = event.target.value.trim();
+    if (event.key === 'Enter' && text) location.hash = '#/find/' + encodeURIComponent(text);
+  });
   autoRefresh.addEventListener('change', function () {
     clearInterval(state.timer);
     state.timer = autoRefresh.checked ? setInterval(refresh, REFRESH_MS) : null;

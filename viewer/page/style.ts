@@ -14,6 +14,7 @@ header.top .brand { font-weight: 600; font-size: 15px; letter-spacing: .2px; }
 header.top .db { color: #9ca3af; font-family: var(--mono); font-size: 11px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 40vw; }
 header.top nav { display: flex; gap: 4px; }
 header.top nav a { color: #d1d5db; padding: 5px 10px; border-radius: 4px; }
+header.top #jump { width: 300px; background: #1f2937; border-color: #374151; color: #f9fafb; font-family: var(--mono); font-size: 12px; }
 header.top nav a.active, header.top nav a:hover { background: #374151; color: #fff; text-decoration: none; }
 .refresh { margin-left: auto; display: flex; align-items: center; gap: 12px; }
 .refresh .stamp { display: block; color: #9ca3af; font-size: 11px; margin-top: 2px; }
@@ -66,6 +67,10 @@ td.type { color: #7c3aed; }
 .facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 10px 16px; padding: 12px; }
 .facts div span { display: block; font-size: 11px; color: var(--muted); text-transform: uppercase; letter-spacing: .3px; }
 .facts div b { font-weight: 500; font-family: var(--mono); font-size: 12px; overflow-wrap: anywhere; }
+.facts div.wide { grid-column: span 2; }
+.facts b.id { white-space: nowrap; overflow-wrap: normal; }
+.facts b.id button, .detail-head button.copy-id { font: 11px system-ui, sans-serif; padding: 0 6px; margin-left: 6px; line-height: 17px; }
+.not-found h1 { font-family: inherit; margin-bottom: 8px; }
 .errorbox { border: 1px solid #fecaca; background: var(--err-bg); border-radius: 6px; padding: 10px 12px; margin-top: 12px; }
 .errorbox .msg { color: var(--err); font-weight: 600; font-family: var(--mono); overflow-wrap: anywhere; }
 .errorbox pre { margin: 8px 0 0; font-size: 12px; white-space: pre-wrap; overflow-wrap: anywhere; color: #7f1d1d; }
