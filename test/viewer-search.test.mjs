@@ -248,3 +248,50 @@ test.serial('the jump box opens what it names, ids stay whole with a copy button
   await page.screenshot({ path: path.join(screenshots, 'not-found.png'), fullPage: true });
   t.deepEqual(errors, []);
 });
+
+test.serial('one row per call: the call and its result on a line, marked by trace, with a single function\'s variables as columns', async t => {
+  const page = await newPage();
+  const errors = [];
+  page.on('pageerror', error => errors.push(error.message));
+  await page.goto(`${dashboard.url}#/calls?layout=calls`);
+  await page.locator('#calls-table tr.call-row').first().waitFor();
+  const rows = await page.locator('#calls-table tr.call-row').evaluateAll(trs => trs.map(tr => ({
+    id: Number(tr.dataset.call),
+    mark: tr.querySelector('.trace-mark').textContent,
+    colour: tr.querySelector('.trace-mark').style.background,
+    trace: tr.dataset.trace,
+    text: tr.innerText,
+  })));
+  const newest = [...calls].reverse().slice(0, 50);
+  t.deepEqual(rows.map(row => row.id), newest.map(call => call.id));
+  rows.forEach((row, index) => {
+    t.is(row.trace, newest[index].traceId);
+    t.is(row.mark, `…${newest[index].traceId.slice(-4)}`);
+  });
+  const colours = new Map(rows.map(row => [row.trace, row.colour]));
+  t.true(rows.every(row => colours.get(row.trace) === row.colour), 'one colour per trace');
+  t.true(new Set(colours.values()).size >= Math.min(colours.size, 4), 'traces tell apart by colour');
+  const declined = rows.find(row => row.id === calls.find(call => call.fn === 'charge' && call.status === 'ERR' && newest.includes(call)).id);
+  t.regex(declined.text, /src\/payments\.charge\(userId=44, amount=1240\) → ✗ PaymentDeclinedError: payment of 1240 declined/);
+  const tableHeight = (await page.locator('#calls-table').boundingBox()).height;
+  t.true(tableHeight / rows.length < 32, `${Math.round(tableHeight / rows.length)} px per call`);
+  await page.screenshot({ path: path.join(screenshots, 'calls-one-row-per-call.png'), fullPage: true });
+
+  await page.goto(`${dashboard.url}#/calls?layout=calls&fn=src%2Forders.placeOrder`);
+  await page.locator('#calls-table tr.call-row').first().waitFor();
+  t.deepEqual(await page.locator('#calls-table th').allTextContents(), ['Time', 'Trace', 'userId', 'items', '→ orderId', '→ total', 'Duration', 'Status']);
+  const orders = await page.locator('#calls-table tr.call-row').evaluateAll(trs => trs.map(tr => [...tr.children].map(td => td.innerText)));
+  const placed = [...calls].reverse().filter(call => call.fn === 'placeOrder');
+  t.is(orders.length, placed.length);
+  orders.forEach((cells, index) => {
+    const values = Object.fromEntries(placed[index].values.map(([name, , , value]) => [name, value]));
+    t.is(cells[2], String(values.userId));
+    if (placed[index].status === 'OK') t.deepEqual([cells[4], cells[5]], [String(values.orderId), String(values.total)]);
+    else t.is(cells[4], `✗ ${placed[index].error}`);
+  });
+  await page.screenshot({ path: path.join(screenshots, 'calls-one-function-columns.png'), fullPage: true });
+  await page.locator('#calls-table tr.call-row a.call-link').first().click();
+  await page.waitForFunction(id => location.hash === `#/call/${id}`, placed[0].id);
+  await page.locator('#inputs').waitFor();
+  t.deepEqual(errors, []);
+});

@@ -16,6 +16,8 @@ const APP = String.raw`
   var REFRESH_MS = 5000;
   var PAGE_SIZE = 50;
   var INLINE_LIMIT = 120;
+  // A value in the one-row-per-call list shows this many characters; the call's own page shows it whole.
+  var SHORT_VALUE = 40;
   // An opened value shows this much until "show more": lines for pretty JSON, characters for a long string.
   var PREVIEW_LINES = 30;
   var PREVIEW_CHARS = 2000;
@@ -330,6 +332,8 @@ const APP = String.raw`
     var status = h('select', { id: 'filter-status' }, [['', 'Any'], ['OK', 'OK'], ['ERR', 'ERR']].map(function (o) { return h('option', { value: o[0], text: o[1], selected: o[0] === filter.status }); }));
     var direction = h('select', { id: 'filter-direction' }, [['', 'Inputs and outputs'], ['INPUT', 'INPUT'], ['OUTPUT', 'OUTPUT']].map(function (o) { return h('option', { value: o[0], text: o[1], selected: o[0] === filter.direction }); }));
     var since = rangeSelect('filter-since', filter.since);
+    var layout = route.params.get('layout') || '';
+    var layoutSelect = h('select', { id: 'filter-layout' }, [['', 'One row per variable'], ['calls', 'One row per call']].map(function (o) { return h('option', { value: o[0], text: o[1], selected: o[0] === layout }); }));
     var sort = h('select', { id: 'filter-sort' }, [['', 'Newest first'], ['duration', 'Slowest first']].map(function (o) { return h('option', { value: o[0], text: o[1], selected: o[0] === filter.sort }); }));
     var textBox = function (id, value, placeholder, width) { return h('input', { id: id, type: 'search', value: value, placeholder: placeholder, spellcheck: 'false', style: 'width:' + width }); };
     var value = textBox('filter-value', filter.value, 'SKU-1054', '150px');
@@ -338,9 +342,10 @@ const APP = String.raw`
     var maxDuration = textBox('filter-max-duration', filter.maxDuration, '2s', '80px');
     var apply = function () {
       setHash('calls', { fn: fnSlot.querySelector('select').value, status: status.value, direction: direction.value, since: since.value,
-        value: value.value.trim(), where: where.value.trim(), minDuration: minDuration.value.trim(), maxDuration: maxDuration.value.trim(), sort: sort.value });
+        value: value.value.trim(), where: where.value.trim(), minDuration: minDuration.value.trim(), maxDuration: maxDuration.value.trim(), sort: sort.value,
+        layout: layoutSelect.value });
     };
-    [status, direction, since, sort].forEach(function (select) { select.addEventListener('change', apply); });
+    [status, direction, since, sort, layoutSelect].forEach(function (select) { select.addEventListener('change', apply); });
     // Text boxes apply on Enter only: applying rebuilds the view, which must not happen while the user moves on
     // to fill in the next box.
     [value, where, minDuration, maxDuration].forEach(function (box) {
@@ -351,16 +356,15 @@ const APP = String.raw`
     var filters = h('div', { class: 'panel filters' }, fnSlot, h('label', null, 'Status', status), h('label', null, 'Data Type', direction), h('label', null, 'Time range', since),
       h('label', { title: 'Text anywhere in the inputs or outputs' }, 'Value contains', value),
       h('label', { title: 'name=value (equals) or name~text (contains); name.key reaches into an object' }, 'Where', where),
-      h('label', null, 'Min duration', minDuration), h('label', null, 'Max duration', maxDuration), h('label', null, 'Sort', sort),
+      h('label', null, 'Min duration', minDuration), h('label', null, 'Max duration', maxDuration), h('label', null, 'Sort', sort), h('label', null, 'Rows', layoutSelect),
       h('span', { class: 'spacer', style: 'flex:1' }), csv);
 
     var summary = h('span', { id: 'calls-summary' });
     var prev = h('button', { type: 'button', id: 'prev-page', text: '← Newer' });
     var next = h('button', { type: 'button', id: 'next-page', text: 'Older →' });
     var body = h('tbody');
-    var table = h('table', { class: 'grid', id: 'calls-table' },
-      h('thead', null, h('tr', null, ['Time', 'Process', 'Data', 'Data Type', 'Declared Type', 'Data Value', 'Status', 'Duration'].map(function (t) { return h('th', { text: t, class: t === 'Duration' ? 'num' : null }); }))),
-      body);
+    var head = h('thead');
+    var table = h('table', { class: 'grid' + (layout ? ' compact' : ''), id: 'calls-table' }, head, body);
     append(view, filters, h('div', { class: 'toolbar' }, summary, h('span', { class: 'spacer' }), prev, next), h('div', { class: 'panel' }, table));
 
     var nextCursor = null;
@@ -383,11 +387,68 @@ const APP = String.raw`
         summary.textContent = page.calls.length === 0 ? 'No calls match.'
           : 'Calls ' + fmtCount(first + 1) + '–' + fmtCount(first + page.calls.length) + ' of ' + fmtCount(page.total.count) + (page.total.capped ? '+' : '');
         if (!changed(page.calls)) return;
+        // One row per call: with a single function chosen, its parameters and outputs are the columns.
+        var fn = layout ? singleFunction(filter.fn) : null;
+        var columns = !layout ? ['Time', 'Process', 'Data', 'Data Type', 'Declared Type', 'Data Value', 'Status', 'Duration']
+          : fn ? ['Time', 'Trace'].concat(fn.params.map(function (p) { return p.name; }), fn.outputs.map(function (o) { return '→ ' + o.name; }), ['Duration', 'Status'])
+          : ['Time', 'Trace', 'Call', 'Duration', 'Status'];
+        head.textContent = '';
+        head.appendChild(h('tr', null, columns.map(function (t) { return h('th', { text: t, class: t === 'Duration' ? 'num' : null }); })));
         body.textContent = '';
-        if (page.calls.length === 0) body.appendChild(h('tr', null, h('td', { colspan: 8, class: 'empty', text: 'No calls recorded for this filter.' })));
-        page.calls.forEach(function (call) { append(body, callRows(call)); });
+        if (page.calls.length === 0) body.appendChild(h('tr', null, h('td', { colspan: columns.length, class: 'empty', text: 'No calls recorded for this filter.' })));
+        page.calls.forEach(function (call) { append(body, layout ? callLine(call, fn) : callRows(call)); });
       });
     };
+  }
+
+  /** The one function name picks (by process or own name), or null when it picks none or several. */
+  function singleFunction(name) {
+    var matching = state.functions.filter(function (fn) { return name && (fn.process === name || fn.name === name); });
+    return matching.length === 1 ? matching[0] : null;
+  }
+
+  /** A value shortened to a few dozen characters, for a cell of the one-row-per-call list. */
+  function shortValue(value) {
+    var parsed;
+    try { parsed = JSON.parse(value.valueJson); } catch (e) { parsed = value.valueJson; }
+    var text = isSpecial(parsed) ? specialNode(parsed).textContent : JSON.stringify(parsed);
+    return h('span', { class: 'short', title: text.length > SHORT_VALUE ? text.slice(0, 2000) : null }, highlight(text.length > SHORT_VALUE ? text.slice(0, SHORT_VALUE - 1) + '…' : text));
+  }
+
+  /** The last digits of a trace id on a colour of its own, so that the calls of interleaved requests stand apart. */
+  function traceMark(traceId) {
+    // Root calls are numbered in order, so consecutive traces step by the golden angle to land far apart.
+    var hue = Math.round(parseInt(traceId.slice(-6), 16) * 137.508) % 360;
+    return h('a', { class: 'trace-mark mono', href: '#/trace/' + traceId, title: 'Trace ' + traceId, 'data-trace': traceId, style: 'background:hsl(' + hue + ',70%,90%)', text: '…' + traceId.slice(-4) });
+  }
+
+  /** One row per call: placeOrder(userId=37, items=[…]) → {orderId: 5051}, or its values in the function's columns. */
+  function callLine(call, fn) {
+    var err = call.status === 'ERR';
+    var named = function (direction, name) { return call.values.filter(function (v) { return v.direction === direction && v.name === name; })[0]; };
+    var error = err ? h('span', { class: 'error-text mono', text: '✗ ' + call.errorType + ': ' + call.errorMessage }) : null;
+    var cells;
+    if (fn) {
+      var inputs = fn.params.map(function (p) { var v = named('INPUT', p.name); return h('td', { class: 'mono' }, v ? shortValue(v) : null); });
+      var outputs = err ? [h('td', { colspan: Math.max(1, fn.outputs.length) }, error)].slice(0, fn.outputs.length || 1)
+        : fn.outputs.map(function (o) { var v = named('OUTPUT', o.name); return h('td', { class: 'mono' }, v ? shortValue(v) : null); });
+      cells = inputs.concat(fn.outputs.length || err ? outputs : []);
+    } else {
+      var list = function (direction, separator) {
+        var parts = [];
+        call.values.filter(function (v) { return v.direction === direction; }).forEach(function (v, i) {
+          if (i) parts.push(', ');
+          parts.push(h('span', { class: 'j-key', text: v.name + separator }), shortValue(v));
+        });
+        return parts;
+      };
+      var outputs = call.values.filter(function (v) { return v.direction === 'OUTPUT'; });
+      var result = err ? error : outputs.length === 1 && outputs[0].name === 'result' ? shortValue(outputs[0]) : outputs.length ? ['{', list('OUTPUT', ': '), '}'] : null;
+      cells = [h('td', { class: 'mono call-line' }, h('span', { class: 'fn', text: call.process }), '(', list('INPUT', '='), ')', result ? [' → ', result] : null)];
+    }
+    return h('tr', { class: 'first call-row' + (err ? ' err' : ''), 'data-call': call.id, 'data-trace': call.traceId },
+      [h('td', { class: 'time' }, h('a', { class: 'call-link', href: '#/call/' + call.id, title: 'All values of this call', text: fmtTime(call.startUs) })),
+        h('td', null, traceMark(call.traceId))].concat(cells, [h('td', { class: 'num', text: fmtDuration(call.durationUs) }), h('td', null, badge(call.status))]));
   }
 
   function callRows(call) {

@@ -43,6 +43,10 @@ table.grid tr.clickable:hover td, table.grid tr.selected td { background: #eff6f
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.time { white-space: nowrap; font-variant-numeric: tabular-nums; color: #374151; }
 td.proc { font-family: var(--mono); font-size: 12px; white-space: nowrap; }
+table.compact td { padding: 3px 8px; }
+table.compact td.call-line { overflow-wrap: anywhere; }
+table.compact .fn { color: var(--fg); font-weight: 600; }
+a.trace-mark { display: inline-block; padding: 0 5px; border-radius: 3px; color: #1f2937; font-size: 11px; }
 .error-text { color: var(--err); white-space: normal; }
 .mono, td.type { font-family: var(--mono); font-size: 12px; }
 td.type { color: #7c3aed; }
