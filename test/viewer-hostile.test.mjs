@@ -58,12 +58,16 @@ test('control characters in recorded text are escaped in every human-readable co
   const [call] = query(dbPath, 'SELECT id, error_type AS type, error_message AS message FROM calls');
   t.is(call.type, TYPE, 'the runtime stored the name as the program made it');
   t.is(call.message, MESSAGE);
-  for (const args of [['errors'], ['calls'], ['stats'], ['tree', String(call.id)], ['calls', '--fn', 'nothing-by-this-name']]) {
+  const commands = [['errors'], ['errors', '--each'], ['calls'], ['calls', '--compact'], ['stats'], ['tree', String(call.id)], ['calls', '--fn', 'nothing-by-this-name']];
+  for (const args of commands) {
     const result = observatory(...args, '--db', dbPath);
     const text = result.stdout + result.stderr;
     t.false(CONTROL.test(text), `${args.join(' ')}: ${JSON.stringify(text.slice(0, 300))}`);
-    if (args[0] !== 'stats' && args[0] !== 'calls') t.true(text.includes('\\x1b[31mBoom: \\x1b]0;owned\\x07\\x1b[2J\\r\\nfake line \\x9b31m \\u202edesrever'), `${args.join(' ')} shows the escapes`);
+    if (['--each', String(call.id)].includes(args[1])) t.true(text.includes('\\x1b[31mBoom: \\x1b]0;owned\\x07\\x1b[2J\\r\\nfake line \\x9b31m \\u202edesrever'), `${args.join(' ')} shows the escapes`);
   }
+  const groups = observatory('errors', '--db', dbPath).stdout;
+  t.true(groups.includes('1 error: \\x1b[31mBoom in prog.charge\\x1b[2J'), groups.slice(0, 200));
+  t.true(groups.includes('  latest: \\x1b]0;owned\\x07\\x1b[2J\\r\\nfake line \\x9b31m \\u202edesrever'));
   const calls = observatory('calls', '--db', dbPath).stdout;
   t.true(calls.includes('prog.charge\\x1b[2J'), calls);
   t.true(calls.includes('\\u202egnirts \\u001b[1mbold') || calls.includes('\\u202egnirts \\\\u001b[1mbold'), calls);

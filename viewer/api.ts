@@ -6,6 +6,7 @@
  */
 import { csvRecords, CSV_HEADERS } from './call-rows';
 import { parseSince } from './duration';
+import { errorGroups } from './error-groups';
 import { readFilter, readInteger, readOrder } from './filter';
 import { UsageError } from './errors';
 import { formatCsv } from './format';
@@ -19,6 +20,7 @@ const MAX_PAGE = 500;
 /** The count shown above the table stops here: "10,000+ calls" is enough to know there are many. */
 const COUNT_CAP = 10_000;
 const MAX_CHILDREN = 200;
+const MAX_ERROR_GROUPS = 200;
 
 export interface ApiContext {
   queries: TraceQueries;
@@ -80,6 +82,21 @@ export function jump({ queries }: ApiContext, params: URLSearchParams) {
   if (!found) return undefined;
   const href = found.kind === 'call' ? `#/call/${found.id}` : found.kind === 'trace' ? `#/trace/${found.traceId}` : `#/calls?fn=${encodeURIComponent(found.name)}`;
   return { ...found, href };
+}
+
+/** The Errors page: error groups (error-groups.ts), each with its latest call's inputs. */
+export function errorList({ queries }: ApiContext, params: URLSearchParams) {
+  const since = params.get('since');
+  const fn = params.get('fn');
+  const { groups, truncated } = errorGroups(queries.db, since ? parseSince(since) : undefined, fn ? queries.resolveFunction(fn) : undefined);
+  return {
+    groups: groups.slice(0, MAX_ERROR_GROUPS).map(group => ({
+      ...group,
+      latestInputs: (queries.callWithValues(group.latest.callId)?.values ?? []).filter(value => value.direction === 'INPUT'),
+    })),
+    more: Math.max(0, groups.length - MAX_ERROR_GROUPS),
+    truncated,
+  };
 }
 
 export function traceDetail({ queries }: ApiContext, ref: string) {

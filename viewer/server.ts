@@ -82,6 +82,8 @@ function handle(
       return sendCsv(response, api.exportCsv(context, params));
     case 'traces':
       return sendFound(response, ref === undefined ? undefined : api.traceDetail(context, ref), `no trace or call ${JSON.stringify(ref ?? '')} in this database`);
+    case 'errors':
+      return sendJson(response, 200, api.errorList(context, params));
     case 'jump':
       return sendFound(response, api.jump(context, params), `no call, span, trace or function matches ${JSON.stringify(params.get('q') ?? '')}`);
     case 'stats':

@@ -14,6 +14,7 @@ export const PAGE_HTML = `<!doctype html>
   <nav>
     <a href="#/calls" data-view="calls">Calls</a>
     <a href="#/functions" data-view="functions">Functions</a>
+    <a href="#/errors" data-view="errors">Errors</a>
   </nav>
   <input id="jump" type="search" placeholder="Call id, span id, trace id or function" aria-label="Jump to a call, span, trace or function" spellcheck="false">
   <span class="db" id="db-path"></span>

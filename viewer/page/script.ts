@@ -233,10 +233,11 @@ const APP = String.raw`
   function route() {
     var route = parseHash();
     document.querySelectorAll('header nav a').forEach(function (link) {
-      var active = link.getAttribute('data-view') === route.name || (route.name !== 'functions' && link.getAttribute('data-view') === 'calls');
+      var own = ['functions', 'errors'].indexOf(route.name) >= 0;
+      var active = link.getAttribute('data-view') === route.name || (!own && link.getAttribute('data-view') === 'calls');
       link.classList.toggle('active', active);
     });
-    var views = { calls: callsView, call: callView, trace: traceView, functions: functionsView, find: findView };
+    var views = { calls: callsView, call: callView, trace: traceView, functions: functionsView, errors: errorsView, find: findView };
     view.textContent = '';
     // What the last page loaded says nothing about this one.
     state.lastUpdated = null;
@@ -663,6 +664,46 @@ const APP = String.raw`
     // Whole microseconds written in ms, so that the call at the percentile itself is among them.
     var params = { fn: process, since: since, minDuration: Math.floor(us) / 1000 + 'ms', sort: 'duration' };
     return h('a', { class: 'slow-calls', 'data-percentile': name, href: '#/calls' + query(params), title: 'Calls of ' + process + ' that took ' + fmtDuration(us) + ' or longer', text: fmtDuration(us), onclick: function (e) { e.stopPropagation(); } });
+  }
+
+  // ---- Errors, grouped as issues ----
+
+  function errorsView(route) {
+    var since = route.params.get('since') || '';
+    var range = rangeSelect('errors-since', since);
+    range.addEventListener('change', function () { setHash('errors', { since: range.value }); });
+    var body = h('tbody');
+    var note = h('div', { class: 'muted', id: 'errors-note' });
+    var columns = ['Errors', 'Error', 'Began in', 'First seen', 'Last seen', 'Latest inputs'];
+    append(view,
+      h('div', { class: 'panel filters' }, h('label', null, 'Time range', range)),
+      h('div', { class: 'panel' }, h('table', { class: 'grid', id: 'errors-table' },
+        h('thead', null, h('tr', null, columns.map(function (t, i) { return h('th', { text: t, class: i === 0 ? 'num' : null }); }))), body)),
+      note);
+    var changed = changeDetector();
+    return function load() {
+      return api('errors', { since: since }).then(function (result) {
+        clearError();
+        if (!changed(result)) return;
+        body.textContent = '';
+        if (!result.groups.length) body.appendChild(h('tr', null, h('td', { colspan: columns.length, class: 'empty', text: 'No errors in this time range.' })));
+        result.groups.forEach(function (g) {
+          var inputs = [];
+          g.latestInputs.forEach(function (v, i) { if (i) inputs.push(', '); inputs.push(h('span', { class: 'j-key', text: v.name + '=' }), shortValue(v)); });
+          body.appendChild(h('tr', { class: 'error-group', 'data-process': g.process, 'data-type': g.errorType },
+            h('td', { class: 'num count', text: fmtCount(g.count) }),
+            h('td', null,
+              h('div', { class: 'mono error-text' }, h('b', { text: g.errorType }), ': ' + g.messageShape),
+              h('div', { class: 'muted mono' }, 'latest: ', h('a', { href: '#/call/' + g.latest.callId, class: 'latest', text: g.latest.errorMessage })),
+              g.latest.path.length > 1 ? h('div', { class: 'muted mono path', text: 'path: ' + g.latest.path.join(' → ') }) : null),
+            h('td', { class: 'proc' }, h('a', { href: '#/calls' + query({ fn: g.process, status: 'ERR', layout: 'calls' }), text: g.process })),
+            h('td', { class: 'time', text: fmtTime(g.firstSeenUs) }),
+            h('td', { class: 'time', text: fmtTime(g.lastSeenUs) }),
+            h('td', { class: 'mono' }, inputs)));
+        });
+        note.textContent = (result.more ? fmtCount(result.more) + ' more groups not shown. ' : '') + (result.truncated ? 'Only the newest 100,000 failures were grouped.' : '');
+      });
+    };
   }
 
   // ---- Start ----
