@@ -5,18 +5,14 @@ import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { repoRoot, scratchDir } from './helpers/compile.mjs';
-import { recordProject } from './helpers/pipeline.mjs';
-import { readCalls } from './helpers/trace.mjs';
+import { repoRoot } from './helpers/compile.mjs';
+import { cli, recordShop } from './helpers/shop.mjs';
 
-const cli = path.resolve(repoRoot, 'dist', 'viewer', 'cli.js');
-const shop = path.join(repoRoot, 'test', 'programs', 'shop');
-const dbPath = path.join(scratchDir('cli-lines'), 'traces.db');
+let dbPath;
 let calls;
 
 test.before(() => {
-  recordProject(shop, dbPath);
-  calls = readCalls(dbPath);
+  ({ dbPath, calls } = recordShop('cli-lines', 1));
 });
 
 const env = { ...process.env, OBSERVATORY_DB: '', NO_COLOR: '', FORCE_COLOR: '' };

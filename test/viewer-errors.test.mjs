@@ -5,22 +5,18 @@ import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
-import { repoRoot, scratchDir } from './helpers/compile.mjs';
-import { recordProject } from './helpers/pipeline.mjs';
+import { scratchDir } from './helpers/compile.mjs';
+import { cli, recordShop, shopDir as shop } from './helpers/shop.mjs';
 import { startDashboard } from './helpers/serve.mjs';
-import { readCalls } from './helpers/trace.mjs';
 import { query } from './runtime-harness.mjs';
 
-const cli = path.resolve(repoRoot, 'dist', 'viewer', 'cli.js');
-const shop = path.join(repoRoot, 'test', 'programs', 'shop');
 const screenshots = scratchDir('screenshots');
-const dbPath = path.join(scratchDir('errors'), 'traces.db');
+let dbPath;
 let calls;
 let expected;
 
 test.before(() => {
-  recordProject(shop, dbPath, { times: 2 });
-  calls = readCalls(dbPath);
+  ({ dbPath, calls } = recordShop('errors', 2));
   // Origins: failed calls with no failed child of the same error. Their groups: function, type, message shape.
   const byId = new Map(calls.map(call => [call.id, call]));
   const parents = new Map(query(dbPath, 'SELECT id, parent FROM calls').map(row => [row.id, row.parent]));

@@ -5,16 +5,13 @@ import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
-import { repoRoot, scratchDir } from './helpers/compile.mjs';
-import { recordProject } from './helpers/pipeline.mjs';
+import { scratchDir } from './helpers/compile.mjs';
+import { cli, recordShop, shopDir as shop } from './helpers/shop.mjs';
 import { startDashboard } from './helpers/serve.mjs';
-import { readCalls } from './helpers/trace.mjs';
 import { query } from './runtime-harness.mjs';
 
-const cli = path.resolve(repoRoot, 'dist', 'viewer', 'cli.js');
-const shop = path.join(repoRoot, 'test', 'programs', 'shop');
 const screenshots = scratchDir('screenshots');
-const dbPath = path.join(scratchDir('search'), 'traces.db');
+let dbPath;
 let calls;
 let durationsNs;
 let dashboard;
@@ -22,8 +19,7 @@ let browser;
 
 test.before(async () => {
   // Two runs, so that every variable has values from more than one request.
-  recordProject(shop, dbPath, { times: 2 });
-  calls = readCalls(dbPath);
+  ({ dbPath, calls } = recordShop('search', 2));
   durationsNs = new Map(query(dbPath, 'SELECT id, duration_ns AS ns FROM calls').map(row => [row.id, row.ns]));
   dashboard = await startDashboard(dbPath, shop);
 });
