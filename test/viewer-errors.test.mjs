@@ -3,6 +3,7 @@
 // API and the dashboard, on two recordings of test/programs/shop. Expected groups are worked out from the rows.
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 import { scratchDir } from './helpers/compile.mjs';
@@ -85,9 +86,38 @@ test('the Errors page lists the groups with counts, path and latest inputs, link
     await page.waitForFunction(() => location.hash.startsWith('#/calls?') && location.hash.includes('status=ERR'));
     await page.locator('#calls-table tr.call-row').first().waitFor();
     t.is(await page.locator('#calls-table tr.call-row').count(), 2);
+    const failedCharge = calls.find(call => call.fn === 'charge' && call.status === 'ERR');
+    await page.goto(`${dashboard.url}#/call/${failedCharge.id}`);
+    await page.locator('#source div.threw').waitFor();
+    t.regex(await page.locator('#source div.threw').innerText(), /^\d+\s*if \(amount > 1000\) throw new PaymentDeclinedError\(amount\);$/);
+    await page.screenshot({ path: path.join(screenshots, 'call-failed-source.png'), fullPage: true });
     t.deepEqual(errors, []);
   } finally {
     await browser.close();
+    dashboard.server.kill('SIGTERM');
+  }
+});
+
+test('the source view shows the whole function, found by the TypeScript parser, and marks the line that threw', async t => {
+  const dashboard = await startDashboard(dbPath, shop);
+  try {
+    const detail = async call => (await (await fetch(`${dashboard.url}api/calls/${call.id}`)).json()).source;
+    const lines = file => fs.readFileSync(path.join(shop, file), 'utf8').split('\n');
+    const shipping = await detail(calls.find(call => call.fn === 'shippingFor'));
+    const orders = lines('src/orders.ts');
+    const signature = orders.findIndex(line => line.startsWith('export function shippingFor({')) + 1;
+    t.is(shipping.functionLine, signature);
+    t.deepEqual(shipping.lines, orders.slice(signature - 2, signature + 3), 'from the tag to the closing brace, past the `}` of its parameter type');
+    t.is(shipping.lines.at(-1), '}');
+    t.is(shipping.thrownLine, null);
+
+    const declined = await detail(calls.find(call => call.fn === 'charge' && call.status === 'ERR'));
+    const payments = lines('src/payments.ts');
+    t.is(declined.thrownLine, payments.findIndex(line => line.includes('throw new PaymentDeclinedError')) + 1);
+    t.is(declined.lines.at(-1), '}');
+    const reserve = await detail(calls.find(call => call.fn === 'reserve' && call.status === 'ERR'));
+    t.is(reserve.thrownLine, lines('src/inventory.ts').findIndex(line => line.includes('throw new OutOfStockError')) + 1);
+  } finally {
     dashboard.server.kill('SIGTERM');
   }
 });

@@ -71,7 +71,7 @@ export function callDetail({ queries, sourceRoot }: ApiContext, id: string) {
     parent: call.parent === null ? null : summary(queries.call(call.parent)),
     children: queries.children(call, MAX_CHILDREN + 1).map(summary),
     childrenLimit: MAX_CHILDREN,
-    source: fn ? readFunctionSource(sourceRoot, fn.file, fn.line) : null,
+    source: fn ? readFunctionSource(sourceRoot, { file: fn.file, line: fn.line, column: fn.column, errorStack: call.errorStack }) : null,
   };
 }
 

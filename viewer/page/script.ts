@@ -522,7 +522,8 @@ const APP = String.raw`
         var source = d.source && d.source.available
           ? h('div', { class: 'source', id: 'source' }, d.source.lines.map(function (text, i) {
             var number = d.source.startLine + i;
-            return h('div', { class: number === d.source.functionLine ? 'here' : null }, h('span', { class: 'ln', text: String(number) }), text);
+            var mark = number === d.source.thrownLine ? 'threw' : number === d.source.functionLine ? 'here' : null;
+            return h('div', { class: mark, title: mark === 'threw' ? 'The error was thrown here' : null }, h('span', { class: 'ln', text: String(number) }), text);
           }))
           : h('div', { class: 'panel empty', id: 'source', text: 'Source not available' + (d.source ? ' (' + d.source.file + ': ' + d.source.reason + ')' : '') + '.' });
 

@@ -83,6 +83,7 @@ td.type { color: #7c3aed; }
 .source { margin: 0; padding: 8px 0; font-family: var(--mono); font-size: 12px; overflow-x: auto; background: #0f172a; color: #e2e8f0; border-radius: 6px; }
 .source div { padding: 0 12px; white-space: pre; }
 .source div.here { background: #1e3a8a; }
+.source div.threw { background: #7f1d1d; }
 .source span.ln { display: inline-block; width: 40px; color: #64748b; text-align: right; margin-right: 12px; user-select: none; }
 .muted { color: var(--muted); }
 ul.links { list-style: none; margin: 0; padding: 0; }

@@ -3,7 +3,7 @@
  * its payment declined. The viewer's tests search, filter and sort what it records.
  */
 import { Cart } from './cart';
-import { placeOrder } from './orders';
+import { placeOrder, shippingFor } from './orders';
 
 const REQUESTS: [number, { sku: string; qty: number }[]][] = [
   [37, [{ sku: 'SKU-2001', qty: 2 }]],
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   cart.add('SKU-2001', 5);
   cart.remove('SKU-3300');
   REQUESTS.push([70, cart.items]);
+  console.log('shipping', shippingFor({ weight: 3, express: true }));
   // Started together, so their calls interleave across awaits.
   const results = await Promise.allSettled(REQUESTS.map(([userId, items]) => placeOrder(userId, items)));
   for (const result of results) console.log(result.status === 'fulfilled' ? `order ${result.value.orderId}` : `failed: ${result.reason.message}`);

@@ -17,6 +17,12 @@ export function priceOf(items: Item[]): number {
 }
 
 /** @monitor */
+export function shippingFor({ weight, express }: { weight: number; express: boolean }): number {
+  if (express) return weight * 2;
+  return weight;
+}
+
+/** @monitor */
 export async function placeOrder(userId: number, items: Item[]): Promise<{ orderId: number; total: number }> {
   const total = priceOf(items);
   for (const item of items) await reserve(item.sku, item.qty);
