@@ -291,3 +291,38 @@ test.serial('one row per call: the call and its result on a line, marked by trac
   await page.locator('#inputs').waitFor();
   t.deepEqual(errors, []);
 });
+
+test.serial('the trace timeline names its root, summarises each call\'s arguments, shows self time, and opens a call in a side panel', async t => {
+  const page = await newPage();
+  const errors = [];
+  page.on('pageerror', error => errors.push(error.message));
+  const declined = calls.find(call => call.fn === 'charge' && call.status === 'ERR');
+  const inTrace = calls.filter(call => call.traceId === declined.traceId);
+  await page.goto(`${dashboard.url}#/trace/${declined.traceId}`);
+  await page.locator('#trace-timeline .row').first().waitFor();
+  t.is(await page.locator('#trace-root').textContent(), 'src/orders.placeOrder');
+  const rows = await page.locator('#trace-timeline .row').evaluateAll(divs => divs.map(div => ({
+    id: Number(div.dataset.call), label: div.querySelector('.label').textContent, args: div.querySelector('.args').textContent,
+    duration: div.querySelector('.dur:not(.self)').textContent, self: div.querySelector('.dur.self').textContent,
+  })));
+  t.is(rows.length, inTrace.length);
+  const argsOf = call => call.values.filter(([, direction]) => direction === 'INPUT').map(([name, , , value]) => `${name}=${JSON.stringify(value)}`).join(', ');
+  for (const row of rows) {
+    const call = inTrace.find(c => c.id === row.id);
+    t.is(row.args, argsOf(call).length > 120 ? `${argsOf(call).slice(0, 119)}…` : argsOf(call));
+    // A call with no recorded children spent all its time in itself.
+    if (!inTrace.some(c => c.parent === call.fn && c.depth === call.depth + 1)) t.is(row.self, row.duration, row.label);
+  }
+  t.is(rows.find(row => row.id === declined.id).args, 'userId=44, amount=1240');
+
+  await page.locator(`#trace-timeline .row[data-call="${declined.id}"]`).click();
+  await page.locator('#span-panel .errorbox').waitFor();
+  t.is(await page.locator('#span-panel .errorbox').textContent(), 'PaymentDeclinedError: payment of 1240 declined');
+  t.deepEqual(await page.locator('#span-panel table td.mono').allTextContents(), ['userId', 'amount']);
+  t.is(await page.evaluate(() => location.hash), `#/trace/${declined.traceId}`, 'the page stays');
+  t.is(await page.locator(`#trace-timeline .row.current`).getAttribute('data-call'), String(declined.id));
+  await page.screenshot({ path: path.join(screenshots, 'trace-side-panel.png'), fullPage: true });
+  await page.locator('#span-open').click();
+  await page.waitForFunction(id => location.hash === `#/call/${id}`, declined.id);
+  t.deepEqual(errors, []);
+});

@@ -9,8 +9,8 @@ import { parseSince } from './duration';
 import { errorGroups } from './error-groups';
 import { readFilter, readInteger, readOrder } from './filter';
 import { UsageError } from './errors';
-import { formatCsv } from './format';
-import type { Call, CallFilter, Cursor, TraceQueries } from './queries';
+import { clip, formatCsv, formatValue } from './format';
+import type { Call, CallFilter, Cursor, TraceQueries, Value } from './queries';
 import { readFunctionSource } from './source';
 import type { TraceStatistics } from './statistics';
 
@@ -102,7 +102,9 @@ export function errorList({ queries }: ApiContext, params: URLSearchParams) {
 export function traceDetail({ queries }: ApiContext, ref: string) {
   const trace = queries.trace(ref);
   if (!trace) return undefined;
-  return { traceId: trace.traceId, truncated: trace.truncated, calls: trace.calls.map(summary) };
+  // Each row says what its call was asked: four db.query rows differ by their SQL.
+  const args = new Map(queries.withValues(trace.calls, 'INPUT').map(call => [call.id, argumentSummary(call.values)]));
+  return { traceId: trace.traceId, truncated: trace.truncated, calls: trace.calls.map(call => ({ ...summary(call), args: args.get(call.id) ?? '' })) };
 }
 
 /** The Functions page's table: per-function figures, and how recording went (drops, ring use) in the range. */
@@ -148,6 +150,13 @@ function summary(call: Call | undefined) {
   const { id, process, spanId, parentSpanId, depth, startUs, durationUs, status, errorType, errorMessage } = call;
   return { id, process, spanId, parentSpanId, depth, startUs, durationUs, status, errorType, errorMessage };
 }
+
+/** `sql="SELECT …", params=[3]`: a call's inputs in a line of at most ARGS_CHARS characters. */
+function argumentSummary(values: Value[]): string {
+  return clip(values.map(value => `${value.name}=${formatValue(value.valueJson)}`).join(', '), ARGS_CHARS);
+}
+
+const ARGS_CHARS = 120;
 
 /** Calls per query while exporting. */
 const EXPORT_PAGE = 1000;

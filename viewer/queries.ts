@@ -190,7 +190,7 @@ export class TraceQueries {
     const page = more ? calls.slice(0, limit) : calls;
     const last = page[page.length - 1];
     return {
-      calls: this.attachValues(page, filter.direction),
+      calls: this.withValues(page, filter.direction),
       next: more && last ? { key: last[field], id: last.id } : null,
     };
   }
@@ -238,7 +238,7 @@ export class TraceQueries {
 
   callWithValues(id: number): CallWithValues | undefined {
     const call = this.call(id);
-    return call && this.attachValues([call])[0];
+    return call && this.withValues([call])[0];
   }
 
   /** The calls `parent` made; they share its trace, which is what lets calls_by_trace find them. */
@@ -292,7 +292,8 @@ export class TraceQueries {
       .all(...where.params, limit) as Call[];
   }
 
-  private attachValues(calls: Call[], direction?: ValueDirection): CallWithValues[] {
+  /** The calls with their recorded values (only those in `direction` when given), in the calls' order. */
+  withValues(calls: Call[], direction?: ValueDirection): CallWithValues[] {
     if (calls.length === 0) return [];
     const rows = this.db
       .prepare(

@@ -568,26 +568,63 @@ const APP = String.raw`
         var total = Math.max(1, end - start);
         var pct = function (us) { return (us / total * 100).toFixed(3) + '%'; };
         var errors = trace.calls.filter(function (c) { return c.status === 'ERR'; }).length;
+        // Self time: what a call spent outside the calls it made (its recorded children).
+        var self = function (c) {
+          var inChildren = (kids[c.spanId] || []).reduce(function (sum, k) { return sum + k.durationUs; }, 0);
+          return Math.max(0, c.durationUs - inChildren);
+        };
+        var panel = h('aside', { class: 'panel span-panel', id: 'span-panel', hidden: true });
+        var select = function (c, row) {
+          view.querySelectorAll('#trace-timeline .row.current').forEach(function (r) { r.classList.remove('current'); });
+          row.classList.add('current');
+          openSpan(panel, c.id);
+        };
+        var root = roots[0];
         append(view,
-          h('div', { class: 'detail-head' }, h('h1', { text: 'Trace ' + trace.traceId }), h('span', { class: 'copy-id' }, copyButton(trace.traceId)),
+          h('div', { class: 'detail-head' }, h('h1', { id: 'trace-root', text: root ? root.process + (roots.length > 1 ? ' and ' + (roots.length - 1) + ' more roots' : '') : 'Trace' }),
+            h('span', { class: 'muted mono', text: 'trace ' + trace.traceId }), h('span', { class: 'copy-id' }, copyButton(trace.traceId)),
             h('span', { class: 'muted', text: trace.calls.length + ' calls, ' + fmtDuration(total) + (errors ? ', ' + errors + ' failed' : '') + (trace.truncated ? ' (first calls only)' : '') })),
-          h('div', { class: 'panel gantt', id: 'trace-timeline' },
-            h('div', { class: 'axis' }, h('span', { style: 'padding-left:12px', text: 'Call' }),
+          h('div', { class: 'trace-layout' }, h('div', { class: 'panel gantt', id: 'trace-timeline' },
+            h('div', { class: 'axis' }, h('span', { style: 'padding-left:12px', text: 'Call' }), h('span', { text: 'Arguments' }),
               h('div', { class: 'ticks' }, [0, 0.25, 0.5, 0.75, 1].map(function (f) {
                 // The end labels align inward so they stay inside the track.
                 var shift = f === 0 ? '0' : f === 1 ? '-100%' : '-50%';
                 return h('span', { style: 'left:' + (f * 100) + '%;transform:translateX(' + shift + ')', text: f === 0 ? '0' : fmtDuration(total * f) });
               })),
-              h('span', { style: 'text-align:right;padding-right:12px', text: 'Duration' })),
+              h('span', { style: 'text-align:right', text: 'Duration' }), h('span', { style: 'text-align:right;padding-right:12px', text: 'Self' })),
             ordered.map(function (item) {
               var c = item.call;
-              return h('div', { class: 'row' + (String(c.id) === current ? ' current' : ''), 'data-call': c.id, title: c.process + (c.errorType ? ' — ' + c.errorType + ': ' + c.errorMessage : ''), onclick: function () { location.hash = '#/call/' + c.id; } },
+              var row = h('div', { class: 'row' + (String(c.id) === current ? ' current' : ''), 'data-call': c.id, title: c.process + (c.errorType ? ' — ' + c.errorType + ': ' + c.errorMessage : ''), onclick: function () { select(c, row); } },
                 h('div', { class: 'label', style: 'padding-left:' + (12 + item.level * 16) + 'px' }, c.process),
+                h('div', { class: 'args mono', title: c.args, text: c.args }),
                 h('div', { class: 'track' }, h('div', { class: 'bar ' + c.status, style: 'left:' + pct(c.startUs - start) + ';width:' + pct(c.durationUs) })),
-                h('div', { class: 'dur', text: fmtDuration(c.durationUs) }));
-            })));
+                h('div', { class: 'dur', text: fmtDuration(c.durationUs) }),
+                h('div', { class: 'dur self', text: fmtDuration(self(c)) }));
+              return row;
+            })), panel));
+        if (current) openSpan(panel, current);
       });
     };
+  }
+
+  /** The side panel of the trace timeline: one call's inputs, outputs and error, without leaving the page. */
+  function openSpan(panel, id) {
+    panel.hidden = false;
+    return api('calls/' + encodeURIComponent(id)).then(function (d) {
+      var call = d.call;
+      var values = function (direction, title) {
+        var rows = call.values.filter(function (v) { return v.direction === direction; });
+        return [h('h2', { text: title }), rows.length ? h('table', { class: 'grid values-table' }, h('tbody', null, rows.map(function (v) {
+          return h('tr', null, h('td', { class: 'mono', text: v.name }), h('td', null, renderValue(v.valueJson, valueKey('span', v), false)));
+        }))) : h('div', { class: 'muted', text: 'None recorded.' })];
+      };
+      panel.textContent = '';
+      append(panel,
+        h('div', { class: 'detail-head' }, h('b', { class: 'mono', text: call.process }), badge(call.status), h('span', { class: 'muted', text: fmtDuration(call.durationUs) }),
+          h('span', { style: 'flex:1' }), h('a', { class: 'button', id: 'span-open', href: '#/call/' + call.id, text: 'Open call' })),
+        call.status === 'ERR' ? h('div', { class: 'errorbox' }, h('div', { class: 'msg', text: call.errorType + ': ' + call.errorMessage })) : null,
+        values('INPUT', 'Inputs'), values('OUTPUT', 'Outputs'));
+    }, showError);
   }
 
   // ---- Functions: stats and latency over time ----

@@ -90,14 +90,19 @@ ul.links { list-style: none; margin: 0; padding: 0; }
 ul.links li { padding: 5px 12px; border-bottom: 1px solid #f3f4f6; display: flex; gap: 10px; align-items: center; }
 ul.links li:last-child { border-bottom: 0; }
 .gantt { padding: 8px 0; }
-.gantt .row { display: grid; grid-template-columns: 320px 1fr 90px; align-items: center; height: 24px; cursor: pointer; }
+.gantt .row { display: grid; grid-template-columns: 280px 220px 1fr 80px 80px; align-items: center; height: 24px; cursor: pointer; }
+.gantt .args { font-size: 11px; color: var(--muted); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; padding-right: 8px; }
+.trace-layout { display: grid; grid-template-columns: minmax(0, 1fr); gap: 16px; }
+.trace-layout:has(.span-panel:not([hidden])) { grid-template-columns: minmax(0, 1fr) 380px; }
+.span-panel { padding: 10px 12px; align-self: start; position: sticky; top: 8px; max-height: calc(100vh - 16px); overflow: auto; }
+.span-panel h2 { margin: 10px 0 4px; }
 .gantt .row:hover, .gantt .row.current { background: #eff6ff; }
 .gantt .label { font-family: var(--mono); font-size: 12px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; padding-left: 12px; }
 .gantt .track { position: relative; height: 14px; border-left: 1px solid var(--line); border-right: 1px solid var(--line); }
 .gantt .bar { position: absolute; top: 0; height: 14px; min-width: 2px; border-radius: 2px; background: #3b82f6; }
 .gantt .bar.ERR { background: var(--err); }
 .gantt .dur { text-align: right; padding-right: 12px; font-variant-numeric: tabular-nums; color: #374151; font-size: 12px; }
-.gantt .axis { display: grid; grid-template-columns: 320px 1fr 90px; color: var(--muted); font-size: 11px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
+.gantt .axis { display: grid; grid-template-columns: 280px 220px 1fr 80px 80px; color: var(--muted); font-size: 11px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
 .gantt .axis .ticks { position: relative; height: 14px; }
 .gantt .axis .ticks span { position: absolute; white-space: nowrap; }
 .charts { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 16px; }
