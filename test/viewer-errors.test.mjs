@@ -121,3 +121,25 @@ test('the source view shows the whole function, found by the TypeScript parser, 
     dashboard.server.kill('SIGTERM');
   }
 });
+
+test('the report has the top error groups with their inputs and the slowest calls with their arguments', t => {
+  const file = path.join(path.dirname(dbPath), 'report.html');
+  const result = observatory('report', '-o', file);
+  t.is(result.status, 0, result.stderr);
+  const html = fs.readFileSync(file, 'utf8');
+  const table = id => {
+    const body = new RegExp(`<table id="${id}">[\\s\\S]*?<tbody>([\\s\\S]*?)</tbody>`).exec(html)[1];
+    return [...body.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map(row => [...row[1].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map(cell => cell[1]));
+  };
+  const errors = table('errors');
+  t.deepEqual(errors.map(row => row.slice(0, 3)).sort(), [
+    ['2', '<b>OutOfStockError</b>: not enough SKU-&lt;n&gt;: wanted &lt;n&gt;<br>path: src/inventory.reserve → src/orders.placeOrder', 'sku=&quot;SKU-7777&quot;, qty=1'],
+    ['2', '<b>PaymentDeclinedError</b>: payment of &lt;n&gt; declined<br>path: src/payments.charge → src/orders.placeOrder', 'userId=44, amount=1240'],
+  ]);
+  const slowest = table('slowest');
+  const byDuration = query(dbPath, 'SELECT id FROM calls ORDER BY duration_ns DESC, id DESC LIMIT 10').map(row => String(row.id));
+  t.deepEqual(slowest.map(row => row[4]), byDuration);
+  const placed = slowest.find(row => row[1].startsWith('src/orders.placeOrder(userId=44, items=[{&quot;sku&quot;:&quot;SKU-3300&quot;'));
+  t.truthy(placed, 'a declined order is among the slowest');
+  t.is(placed[2], '✗ PaymentDeclinedError: payment of 1240 declined');
+});

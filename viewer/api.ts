@@ -9,8 +9,8 @@ import { parseSince } from './duration';
 import { errorGroups } from './error-groups';
 import { readFilter, readInteger, readOrder } from './filter';
 import { UsageError } from './errors';
-import { clip, formatCsv, formatValue } from './format';
-import type { Call, CallFilter, Cursor, TraceQueries, Value } from './queries';
+import { formatArguments, formatCsv } from './format';
+import type { Call, CallFilter, Cursor, TraceQueries } from './queries';
 import { readFunctionSource } from './source';
 import type { TraceStatistics } from './statistics';
 
@@ -103,7 +103,7 @@ export function traceDetail({ queries }: ApiContext, ref: string) {
   const trace = queries.trace(ref);
   if (!trace) return undefined;
   // Each row says what its call was asked: four db.query rows differ by their SQL.
-  const args = new Map(queries.withValues(trace.calls, 'INPUT').map(call => [call.id, argumentSummary(call.values)]));
+  const args = new Map(queries.withValues(trace.calls, 'INPUT').map(call => [call.id, formatArguments(call.values, ARGS_CHARS)]));
   return { traceId: trace.traceId, truncated: trace.truncated, calls: trace.calls.map(call => ({ ...summary(call), args: args.get(call.id) ?? '' })) };
 }
 
@@ -151,11 +151,7 @@ function summary(call: Call | undefined) {
   return { id, process, spanId, parentSpanId, depth, startUs, durationUs, status, errorType, errorMessage };
 }
 
-/** `sql="SELECT …", params=[3]`: a call's inputs in a line of at most ARGS_CHARS characters. */
-function argumentSummary(values: Value[]): string {
-  return clip(values.map(value => `${value.name}=${formatValue(value.valueJson)}`).join(', '), ARGS_CHARS);
-}
-
+/** The most characters of a trace row's arguments (`sql="SELECT …", params=[3]`). */
 const ARGS_CHARS = 120;
 
 /** Calls per query while exporting. */

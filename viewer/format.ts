@@ -53,6 +53,11 @@ export function formatValue(valueJson: string): string {
   return JSON.stringify(value);
 }
 
+/** `userId=44, amount=1240`: named values in their display form, in a line of at most `max` characters. */
+export function formatArguments(values: { name: string; valueJson: string }[], max = Infinity): string {
+  return clip(values.map(value => `${value.name}=${formatValue(value.valueJson)}`).join(', '), max);
+}
+
 /** The parsed value for machine-readable output, keeping special values as their `$type` objects. */
 export function parseValue(valueJson: string): unknown {
   try {

@@ -2,7 +2,7 @@ import { errorGroups, type ErrorGroup } from '../error-groups';
 import { openReadOnly } from '../database';
 import { parseSince } from '../duration';
 import { readInteger } from '../filter';
-import { formatDuration, formatTimestamp, formatValue, plural } from '../format';
+import { formatArguments, formatDuration, formatTimestamp, plural } from '../format';
 import { printable } from '../printable';
 import { type Call, TraceQueries } from '../queries';
 import { type Command, option } from './command';
@@ -46,7 +46,7 @@ export const errorsCommand: Command = {
 /** `userId=44, amount=1240`: the inputs of the group's latest call. */
 function latestInputs(queries: TraceQueries, group: ErrorGroup): string {
   const call = queries.callWithValues(group.latest.callId);
-  return (call?.values ?? []).filter(value => value.direction === 'INPUT').map(value => `${value.name}=${formatValue(value.valueJson)}`).join(', ');
+  return formatArguments((call?.values ?? []).filter(value => value.direction === 'INPUT'));
 }
 
 // Names, messages, inputs and stacks are the traced program's text: escaped, so they cannot drive the terminal.
