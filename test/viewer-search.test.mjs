@@ -326,3 +326,28 @@ test.serial('the trace timeline names its root, summarises each call\'s argument
   await page.waitForFunction(id => location.hash === `#/call/${id}`, declined.id);
   t.deepEqual(errors, []);
 });
+
+test.serial('recorded times say their zone, and the UTC switch shows them in UTC instead of local time', async t => {
+  await newPage();
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, timezoneId: 'Asia/Kolkata' });
+  const newest = calls.at(-1);
+  const [{ startUs }] = query(dbPath, 'SELECT start_us AS startUs FROM calls WHERE id = ?', newest.id);
+  const utc = new Date(Math.floor(startUs / 1000)).toISOString().replace('T', ' ').replace('Z', '');
+  const kolkata = new Date(Math.floor(startUs / 1000) + 330 * 60_000).toISOString().replace('T', ' ').replace('Z', '');
+  const firstTime = () => page.locator(`#calls-table tr[data-call="${newest.id}"] a.call-link`).textContent();
+  await page.goto(`${dashboard.url}#/calls`);
+  await page.locator(`#calls-table tr[data-call="${newest.id}"]`).first().waitFor();
+  t.is(await firstTime(), kolkata);
+  t.is(await page.locator('.zone-note').textContent(), 'Times in local time (UTC+05:30)');
+  await page.check('#utc');
+  await page.locator('.zone-note', { hasText: 'Times in UTC' }).waitFor();
+  await page.locator(`#calls-table tr[data-call="${newest.id}"]`).first().waitFor();
+  t.is(await firstTime(), utc);
+  await page.reload();
+  await page.locator(`#calls-table tr[data-call="${newest.id}"]`).first().waitFor();
+  t.is(await firstTime(), utc, 'the choice is remembered');
+  await page.goto(`${dashboard.url}#/errors`);
+  t.is(await page.locator('.zone-note').textContent(), 'Times in UTC');
+  await page.uncheck('#utc');
+  await page.close();
+});

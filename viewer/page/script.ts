@@ -28,7 +28,7 @@ const APP = String.raw`
   var stamp = document.getElementById('last-updated');
   var autoRefresh = document.getElementById('auto-refresh');
   // opened: what the user opened in each value (see renderValue), kept across the refreshes that rebuild it.
-  var state = { load: null, lastUpdated: null, timer: null, functions: [], pager: { key: '', stack: [], after: '' }, opened: {} };
+  var state = { load: null, lastUpdated: null, timer: null, functions: [], pager: { key: '', stack: [], after: '' }, opened: {}, utc: localStorage.getItem('observatory.utc') === '1' };
 
   // ---- DOM and formatting helpers ----
 
@@ -63,12 +63,28 @@ const APP = String.raw`
 
   function pad(n, width) { return String(n).padStart(width || 2, '0'); }
 
+  // Recorded times are shown in the zone the header's UTC switch picks (local unless it is on), and say which.
   function fmtTime(us) {
     var d = new Date(us / 1000);
-    return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + ' ' + fmtClock(d) + '.' + pad(d.getMilliseconds(), 3);
+    var u = state.utc;
+    return (u ? d.getUTCFullYear() : d.getFullYear()) + '-' + pad((u ? d.getUTCMonth() : d.getMonth()) + 1) + '-' + pad(u ? d.getUTCDate() : d.getDate()) +
+      ' ' + fmtClock(d, u) + '.' + pad(u ? d.getUTCMilliseconds() : d.getMilliseconds(), 3);
   }
 
-  function fmtClock(d) { return pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds()); }
+  /** The clock time of d, in local time unless utc; the page's own times (Last updated) are always local. */
+  function fmtClock(d, utc) {
+    return utc ? pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes()) + ':' + pad(d.getUTCSeconds())
+      : pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds());
+  }
+
+  /** 'UTC' or 'local time (UTC+01:00)': the zone the recorded times are shown in. */
+  function zoneName() {
+    if (state.utc) return 'UTC';
+    var offset = -new Date().getTimezoneOffset();
+    return 'local time (UTC' + (offset < 0 ? '−' : '+') + pad(Math.floor(Math.abs(offset) / 60)) + ':' + pad(Math.abs(offset) % 60) + ')';
+  }
+
+  function zoneNote() { return h('span', { class: 'muted zone-note', text: 'Times in ' + zoneName() }); }
 
   function fmtDuration(us) {
     if (us === null || us === undefined) return '–';
@@ -366,7 +382,7 @@ const APP = String.raw`
     var body = h('tbody');
     var head = h('thead');
     var table = h('table', { class: 'grid' + (layout ? ' compact' : ''), id: 'calls-table' }, head, body);
-    append(view, filters, h('div', { class: 'toolbar' }, summary, h('span', { class: 'spacer' }), prev, next), h('div', { class: 'panel' }, table));
+    append(view, filters, h('div', { class: 'toolbar' }, summary, zoneNote(), h('span', { class: 'spacer' }), prev, next), h('div', { class: 'panel' }, table));
 
     var nextCursor = null;
     var changed = changeDetector();
@@ -642,7 +658,7 @@ const APP = String.raw`
     var latencyTitle = h('h2');
     var columns = ['Function', 'Calls', 'Dropped', 'Errors', 'Error rate', 'p50', 'p95', 'p99', 'Max', 'Last seen'];
     append(view,
-      h('div', { class: 'panel filters' }, h('label', null, 'Time range', range)),
+      h('div', { class: 'panel filters' }, h('label', null, 'Time range', range), zoneNote()),
       drops,
       h('div', { class: 'panel' }, h('table', { class: 'grid', id: 'stats-table' },
         h('thead', null, h('tr', null, columns.map(function (t, i) { return h('th', { text: t, class: i > 0 && i < columns.length - 1 ? 'num' : null }); }))),
@@ -678,7 +694,7 @@ const APP = String.raw`
       }).then(function (series) {
         var width = Math.max(420, Math.floor((view.clientWidth - 60) / 2));
         var chart = function (buckets, list, unit) {
-          return renderTimeChart({ times: buckets.map(function (b) { return b.startUs; }), series: list, unit: unit, width: width, height: 240, utc: false });
+          return renderTimeChart({ times: buckets.map(function (b) { return b.startUs; }), series: list, unit: unit, width: width, height: 240, utc: state.utc });
         };
         var all = series.buckets;
         overall.textContent = '';
@@ -714,7 +730,7 @@ const APP = String.raw`
     var note = h('div', { class: 'muted', id: 'errors-note' });
     var columns = ['Errors', 'Error', 'Began in', 'First seen', 'Last seen', 'Latest inputs'];
     append(view,
-      h('div', { class: 'panel filters' }, h('label', null, 'Time range', range)),
+      h('div', { class: 'panel filters' }, h('label', null, 'Time range', range), zoneNote()),
       h('div', { class: 'panel' }, h('table', { class: 'grid', id: 'errors-table' },
         h('thead', null, h('tr', null, columns.map(function (t, i) { return h('th', { text: t, class: i === 0 ? 'num' : null }); }))), body)),
       note);
@@ -746,6 +762,13 @@ const APP = String.raw`
 
   // ---- Start ----
 
+  var utcSwitch = document.getElementById('utc');
+  utcSwitch.checked = state.utc;
+  utcSwitch.addEventListener('change', function () {
+    state.utc = utcSwitch.checked;
+    localStorage.setItem('observatory.utc', state.utc ? '1' : '0');
+    route();
+  });
   document.getElementById('refresh').addEventListener('click', refresh);
   document.getElementById('jump').addEventListener('keydown', function (event) {
     var text = event.target.value.trim();

@@ -33,6 +33,7 @@ button.primary:hover { background: #1d4ed8; }
 button:disabled { opacity: .45; cursor: default; }
 .toolbar { display: flex; align-items: center; gap: 8px; margin: 0 0 8px; color: var(--muted); }
 .toolbar .spacer { flex: 1; }
+.zone-note { font-size: 12px; align-self: end; }
 table.grid { width: 100%; border-collapse: collapse; background: var(--panel); }
 table.grid th { text-align: left; font-weight: 600; font-size: 11px; text-transform: uppercase; letter-spacing: .3px; color: var(--muted); background: #f3f4f6; padding: 6px 8px; border-bottom: 1px solid var(--line); position: sticky; top: 0; }
 table.grid td { padding: 4px 8px; border-bottom: 1px solid #f3f4f6; vertical-align: top; overflow-wrap: anywhere; }
