@@ -56,7 +56,8 @@ export function listCalls({ queries }: ApiContext, params: URLSearchParams) {
   return {
     calls: page.calls.map(({ errorStack: _stack, ...call }) => call),
     next: page.next && encodeCursor(page.next),
-    total: queries.countCalls(filter, COUNT_CAP),
+    // A first page with no next page holds every match: counting them again would scan as far as the page did.
+    total: !after && !page.next ? { count: page.calls.length, capped: false } : queries.countCalls(filter, COUNT_CAP),
     serverTimeUs: Date.now() * 1000,
   };
 }

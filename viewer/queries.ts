@@ -200,7 +200,7 @@ export class TraceQueries {
    * `where` that says where the page starts).
    *
    * A search reads the JSON of every row it examines. Walked in time order through calls_by_time, those reads
-   * jump about the file: two to three times the cost of a scan in table order when few calls match (bench/viewer's
+   * jump about the file: about twice the cost of a scan in table order when few calls match (bench/viewer's
    * search-plans.mjs). But a value that many calls hold fills a page within the newest rows, where the walk in
    * time order stops at once and a scan would read everything. So the newest SEARCH_WINDOW calls are searched
    * in time order first, and only a page they do not fill scans the table, where `+` keeps SQLite from walking

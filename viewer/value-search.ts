@@ -103,7 +103,7 @@ export function whereClause(term: WhereTerm): Term {
   const alternatives = term.places.map(place => {
     const column = `c.${place.column}`;
     // `+` keeps SQLite from reaching the rows through calls_by_function_time, whose order makes the JSON reads
-    // jump about the file: a scan in table order is two to three times faster (bench/viewer/search-plans.mjs).
+    // jump about the file: a scan in table order is about twice as fast (bench/viewer/search-plans.mjs).
     const scope = place.functionIds.length === 1 ? '+c.function_id = ?' : '+c.function_id IN (SELECT value FROM json_each(?))';
     params.push(place.functionIds.length === 1 ? place.functionIds[0]! : JSON.stringify(place.functionIds));
     if (term.match === '~') {
