@@ -89,6 +89,9 @@ test('the Errors page lists the groups with counts, path and latest inputs, link
     const failedCharge = calls.find(call => call.fn === 'charge' && call.status === 'ERR');
     await page.goto(`${dashboard.url}#/call/${failedCharge.id}`);
     await page.locator('#source div.threw').waitFor();
+    t.is(await page.locator('#call-error .msg').textContent(), 'PaymentDeclinedError: payment of 1240 declined');
+    const stack = await page.locator('#call-error pre').textContent();
+    t.regex(stack, /^ {4}at charge \(.*payments\.ts:\d+:\d+\)\n/, 'the headline is not repeated as the first stack line');
     t.regex(await page.locator('#source div.threw').innerText(), /^\d+\s*if \(amount > 1000\) throw new PaymentDeclinedError\(amount\);$/);
     await page.screenshot({ path: path.join(screenshots, 'call-failed-source.png'), fullPage: true });
     t.deepEqual(errors, []);

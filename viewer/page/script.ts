@@ -284,6 +284,12 @@ const APP = String.raw`
     view.insertBefore(h('div', { class: 'error-banner', role: 'alert', text: error.message }), view.firstChild);
   }
 
+  /** A stack without its headline, which repeats the error's type and message shown above it. */
+  function stackFrames(stack) {
+    var frame = stack.search(/^\s+at /m);
+    return frame > 0 ? stack.slice(frame) : stack;
+  }
+
   // ---- Jump to a call, span, trace or function ----
 
   function findView(route) {
@@ -513,7 +519,7 @@ const APP = String.raw`
             fact('Process / thread', call.pid + ' / ' + call.threadId), fact('Kind', fn.kind)),
           call.status === 'ERR' ? h('div', { class: 'errorbox', id: 'call-error' },
             h('div', { class: 'msg', text: call.errorType + ': ' + call.errorMessage }),
-            call.errorStack ? h('pre', { text: call.errorStack }) : null) : null);
+            call.errorStack ? h('pre', { text: stackFrames(call.errorStack) }) : null) : null);
 
         var valuesTable = function (direction, id) {
           var rows = call.values.filter(function (v) { return v.direction === direction; });
