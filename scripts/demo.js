@@ -33,7 +33,7 @@ const db = new Database(databasePath, { readonly: true });
 const rows = db
   .prepare(
     `SELECT d.process AS Process, d.data AS Data, d.data_type AS "Data Type", d.declared_type AS "Declared Type",
-            d.data_value AS "Data Value", d.status AS Status
+            d.data_value AS "Data Value", d.status AS Status, coalesce(d.exception, '') AS Error
        FROM data_trace d WHERE d.call_id >> 32 IN (SELECT id FROM processes WHERE pid = ?)
       ORDER BY d.call_id, d.data_type, d.position`,
   )
@@ -41,7 +41,7 @@ const rows = db
 db.close();
 
 console.log(`\n${rows.length} values recorded in ${path.relative(process.cwd(), databasePath)}:\n`);
-printTable(rows, ['Process', 'Data', 'Data Type', 'Declared Type', 'Data Value', 'Status']);
+printTable(rows, ['Process', 'Data', 'Data Type', 'Declared Type', 'Data Value', 'Status', 'Error']);
 
 function printTable(records, columns) {
   const widths = columns.map(column => Math.min(48, Math.max(column.length, ...records.map(r => String(r[column]).length))));

@@ -228,10 +228,10 @@ test('tree shows the call tree with durations and status, from a call id, a span
   t.is(observatory(['tree', child.traceId, '--db', dbPath]).stdout, byId.stdout);
 });
 
-test('errors shows each failure with type, message and stack', t => {
+test('errors --each shows each failure with type, message and stack', t => {
   const failed = calls.filter(call => call.status === 'ERR');
   t.true(failed.length > 0);
-  const result = observatory(['errors', '--db', dbPath]);
+  const result = observatory(['errors', '--each', '--db', dbPath]);
   t.is(result.status, 0, result.stderr);
   const blocks = result.stdout.trimEnd().split('\n\n');
   t.is(blocks.length, failed.length);
@@ -241,7 +241,7 @@ test('errors shows each failure with type, message and stack', t => {
     t.is(message, '  RangeError: quantity must be positive, got -5 for ACME');
     t.true(frames.length > 0 && frames.every(frame => frame.startsWith('    at ')));
   }
-  const recent = json(['errors', '--since', '1h']);
+  const recent = json(['errors', '--each', '--since', '1h']);
   t.deepEqual(unique(recent.map(call => call.id)), unique(failed.map(call => call.id)));
 });
 

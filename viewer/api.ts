@@ -6,9 +6,10 @@
  */
 import { csvRecords, CSV_HEADERS } from './call-rows';
 import { parseSince } from './duration';
-import { readFilter, readInteger } from './filter';
+import { errorGroups } from './error-groups';
+import { readFilter, readInteger, readOrder } from './filter';
 import { UsageError } from './errors';
-import { formatCsv } from './format';
+import { formatArguments, formatCsv } from './format';
 import type { Call, CallFilter, Cursor, TraceQueries } from './queries';
 import { readFunctionSource } from './source';
 import type { TraceStatistics } from './statistics';
@@ -19,6 +20,7 @@ const MAX_PAGE = 500;
 /** The count shown above the table stops here: "10,000+ calls" is enough to know there are many. */
 const COUNT_CAP = 10_000;
 const MAX_CHILDREN = 200;
+const MAX_ERROR_GROUPS = 200;
 
 export interface ApiContext {
   queries: TraceQueries;
@@ -35,6 +37,10 @@ export function filterFrom(queries: TraceQueries, params: URLSearchParams): Call
     direction: params.get('direction'),
     since: params.get('since'),
     until: params.get('until'),
+    minDuration: params.get('minDuration'),
+    maxDuration: params.get('maxDuration'),
+    value: params.get('value'),
+    where: params.getAll('where').filter(term => term.trim() !== ''),
   });
 }
 
@@ -46,11 +52,12 @@ export function listCalls({ queries }: ApiContext, params: URLSearchParams) {
   const filter = filterFrom(queries, params);
   const limit = readInteger(params.get('limit'), 'limit', DEFAULT_PAGE, 1, MAX_PAGE);
   const after = params.get('after');
-  const page = queries.callPage(filter, limit, after ? decodeCursor(after) : undefined);
+  const page = queries.callPage(filter, limit, after ? decodeCursor(after) : undefined, readOrder(params.get('sort')));
   return {
     calls: page.calls.map(({ errorStack: _stack, ...call }) => call),
     next: page.next && encodeCursor(page.next),
-    total: queries.countCalls(filter, COUNT_CAP),
+    // A first page with no next page holds every match: counting them again would scan as far as the page did.
+    total: !after && !page.next ? { count: page.calls.length, capped: false } : queries.countCalls(filter, COUNT_CAP),
     serverTimeUs: Date.now() * 1000,
   };
 }
@@ -65,14 +72,40 @@ export function callDetail({ queries, sourceRoot }: ApiContext, id: string) {
     parent: call.parent === null ? null : summary(queries.call(call.parent)),
     children: queries.children(call, MAX_CHILDREN + 1).map(summary),
     childrenLimit: MAX_CHILDREN,
-    source: fn ? readFunctionSource(sourceRoot, fn.file, fn.line) : null,
+    source: fn ? readFunctionSource(sourceRoot, { file: fn.file, line: fn.line, column: fn.column, errorStack: call.errorStack }) : null,
+  };
+}
+
+/** The jump box: where the dashboard goes for a call id, span id, trace id or function name. */
+export function jump({ queries }: ApiContext, params: URLSearchParams) {
+  const ref = params.get('q') ?? '';
+  const found = queries.find(ref);
+  if (!found) return undefined;
+  const href = found.kind === 'call' ? `#/call/${found.id}` : found.kind === 'trace' ? `#/trace/${found.traceId}` : `#/calls?fn=${encodeURIComponent(found.name)}`;
+  return { ...found, href };
+}
+
+/** The Errors page: error groups (error-groups.ts), each with its latest call's inputs. */
+export function errorList({ queries }: ApiContext, params: URLSearchParams) {
+  const since = params.get('since');
+  const fn = params.get('fn');
+  const { groups, truncated } = errorGroups(queries.db, since ? parseSince(since) : undefined, fn ? queries.resolveFunction(fn) : undefined);
+  return {
+    groups: groups.slice(0, MAX_ERROR_GROUPS).map(group => ({
+      ...group,
+      latestInputs: (queries.callWithValues(group.latest.callId)?.values ?? []).filter(value => value.direction === 'INPUT'),
+    })),
+    more: Math.max(0, groups.length - MAX_ERROR_GROUPS),
+    truncated,
   };
 }
 
 export function traceDetail({ queries }: ApiContext, ref: string) {
   const trace = queries.trace(ref);
   if (!trace) return undefined;
-  return { traceId: trace.traceId, truncated: trace.truncated, calls: trace.calls.map(summary) };
+  // Each row says what its call was asked: four db.query rows differ by their SQL.
+  const args = new Map(queries.withValues(trace.calls, 'INPUT').map(call => [call.id, formatArguments(call.values, ARGS_CHARS)]));
+  return { traceId: trace.traceId, truncated: trace.truncated, calls: trace.calls.map(call => ({ ...summary(call), args: args.get(call.id) ?? '' })) };
 }
 
 /** The Functions page's table: per-function figures, and how recording went (drops, ring use) in the range. */
@@ -103,13 +136,13 @@ export function timeSeries({ queries, statistics }: ApiContext, params: URLSearc
 }
 
 function encodeCursor(cursor: Cursor): string {
-  return `${cursor.startUs}.${cursor.id}`;
+  return `${cursor.key}.${cursor.id}`;
 }
 
 function decodeCursor(text: string): Cursor {
   const match = /^(\d+)\.(\d+)$/.exec(text);
   if (!match) throw new UsageError(`bad page cursor ${JSON.stringify(text)}`);
-  return { startUs: Number(match[1]), id: Number(match[2]) };
+  return { key: Number(match[1]), id: Number(match[2]) };
 }
 
 /** What the trace timeline and the parent/children lists need of a call. */
@@ -118,6 +151,9 @@ function summary(call: Call | undefined) {
   const { id, process, spanId, parentSpanId, depth, startUs, durationUs, status, errorType, errorMessage } = call;
   return { id, process, spanId, parentSpanId, depth, startUs, durationUs, status, errorType, errorMessage };
 }
+
+/** The most characters of a trace row's arguments (`sql="SELECT …", params=[3]`). */
+const ARGS_CHARS = 120;
 
 /** Calls per query while exporting. */
 const EXPORT_PAGE = 1000;
@@ -129,10 +165,11 @@ const EXPORT_PAGE = 1000;
  */
 export function* exportCsv({ queries }: ApiContext, params: URLSearchParams): Generator<string> {
   const filter = filterFrom(queries, params);
+  const order = readOrder(params.get('sort'));
   yield formatCsv([CSV_HEADERS]);
   let after: Cursor | null = null;
   do {
-    const page = queries.callPage(filter, EXPORT_PAGE, after ?? undefined);
+    const page = queries.callPage(filter, EXPORT_PAGE, after ?? undefined, order);
     yield formatCsv(csvRecords(page.calls));
     after = page.next;
   } while (after);

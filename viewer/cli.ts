@@ -4,6 +4,7 @@
  * parses arguments with util.parseArgs, picks the database, and turns user mistakes into one line on stderr
  * and a non-zero exit.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { defaultDatabasePath } from '../runtime/record/config';
@@ -19,6 +20,7 @@ import { statsCommand } from './commands/stats';
 import { treeCommand } from './commands/tree';
 import { vacuumCommand } from './commands/vacuum';
 import { UsageError } from './errors';
+import { printable } from './printable';
 
 const COMMANDS: Command[] = [callsCommand, statsCommand, treeCommand, errorsCommand, pruneCommand, vacuumCommand, serveCommand, reportCommand, tagCommand, untagCommand, listCommand];
 
@@ -31,6 +33,7 @@ function usage(): string {
   const lines = COMMANDS.map(command => `  ${command.name.padEnd(8)} ${command.summary}`);
   return [
     'Usage: observatory <command> [--db FILE] [options]',
+    '       observatory --version',
     '',
     'Commands:',
     ...lines,
@@ -41,8 +44,18 @@ function usage(): string {
   ].join('\n');
 }
 
+/** The version of the installed package, from its package.json: dist/viewer/cli.js is two levels below it. */
+function packageVersion(): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(`ts-observatory ${packageVersion()}\n`);
+    return;
+  }
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     process.stdout.write(usage());
     if (name === undefined) process.exitCode = USAGE_EXIT;
@@ -90,7 +103,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError) {
-    process.stderr.write(`observatory: ${error.message}\n`);
+    process.stderr.write(`observatory: ${printable(error.message)}\n`);
     process.exitCode = USAGE_EXIT;
   } else {
     process.stderr.write(`observatory: internal error: ${(error as Error)?.stack ?? String(error)}\n`);

@@ -3,9 +3,11 @@
  * `--status err` and `?status=err` mean exactly the same thing.
  */
 import { CALL_STATUSES, VALUE_DIRECTIONS } from '../runtime/schema';
-import { parseSince } from './duration';
+import { parseDuration, parseSince } from './duration';
 import { UsageError } from './errors';
-import type { CallFilter, TraceQueries } from './queries';
+import { parseWhere, placeVariable } from './value-search';
+import { CALL_ORDERS, type CallOrder, type TraceQueries } from './queries';
+import type { CallFilter } from './where';
 
 export interface FilterWords {
   /** A process name, a function name or a group; `#12` is functions.id 12. */
@@ -15,6 +17,13 @@ export interface FilterWords {
   /** A duration back from now (`10m`) or an ISO 8601 time. */
   since?: string | null;
   until?: string | null;
+  /** Durations, as in `100ms` or `1.5s`. */
+  minDuration?: string | null;
+  maxDuration?: string | null;
+  /** Text anywhere in the inputs or outputs. */
+  value?: string | null;
+  /** `NAME=VALUE` or `NAME~TEXT` terms, all of which must hold. */
+  where?: string[];
 }
 
 export function readFilter(queries: TraceQueries, words: FilterWords): CallFilter {
@@ -24,7 +33,23 @@ export function readFilter(queries: TraceQueries, words: FilterWords): CallFilte
   if (words.direction) filter.direction = oneOf(words.direction, VALUE_DIRECTIONS, 'direction');
   if (words.since) filter.sinceUs = parseSince(words.since);
   if (words.until) filter.untilUs = parseSince(words.until);
+  if (words.minDuration) filter.minDurationUs = parseDuration(words.minDuration);
+  if (words.maxDuration) filter.maxDurationUs = parseDuration(words.maxDuration);
+  if (words.value) filter.value = words.value;
+  if (words.where?.length) {
+    const ids = filter.functionIds;
+    // Only the chosen functions' variables, so that `--fn placeOrder --where userId=44` names placeOrder's.
+    const owners = queries.functions(true).filter(fn => !ids || ids.includes(fn.id));
+    filter.where = words.where.map(text => placeVariable(parseWhere(text), owners));
+  }
   return filter;
+}
+
+/** `--sort time` (newest first, the default) or `--sort duration` (slowest first). */
+export function readOrder(text: string | null | undefined): CallOrder {
+  if (!text) return 'time';
+  if ((CALL_ORDERS as readonly string[]).includes(text.toLowerCase())) return text.toLowerCase() as CallOrder;
+  throw new UsageError(`sort must be one of ${CALL_ORDERS.join(', ')}, not ${JSON.stringify(text)}`);
 }
 
 function oneOf<T extends string>(text: string, allowed: readonly T[], name: string): T {

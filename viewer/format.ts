@@ -1,6 +1,7 @@
 /**
  * Turning stored numbers and JSON into text for terminals, CSV files and the HTML report.
  */
+import { printable } from './printable';
 
 /** `2025-01-31 14:03:07.123` in UTC, the zone the views use, so CLI output and SQL agree. */
 export function formatTimestamp(us: number): string {
@@ -18,6 +19,11 @@ export function formatDuration(us: number | null): string {
 
 function round3(value: number): string {
   return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
+}
+
+/** `1 call`, `2 calls`, `1,234 calls`. */
+export function plural(count: number, noun: string): string {
+  return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 export function formatPercent(ratio: number): string {
@@ -47,6 +53,11 @@ export function formatValue(valueJson: string): string {
   return JSON.stringify(value);
 }
 
+/** `userId=44, amount=1240`: named values in their display form, in a line of at most `max` characters. */
+export function formatArguments(values: { name: string; valueJson: string }[], max = Infinity): string {
+  return clip(values.map(value => `${value.name}=${formatValue(value.valueJson)}`).join(', '), max);
+}
+
 /** The parsed value for machine-readable output, keeping special values as their `$type` objects. */
 export function parseValue(valueJson: string): unknown {
   try {
@@ -66,8 +77,12 @@ export function clip(text: string, max: number): string {
   return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
 }
 
-/** An aligned text table: `Time | Process | ...`, a rule under the header, one line per row. */
-export function formatTable(headers: string[], rows: string[][]): string {
+/**
+ * An aligned text table: `Time | Process | ...`, a rule under the header, one line per row. Cells hold recorded
+ * text, so their control characters are escaped (printable.ts).
+ */
+export function formatTable(headers: string[], cellRows: string[][]): string {
+  const rows = cellRows.map(row => row.map(cell => printable(cell)));
   const widths = headers.map((header, column) => Math.max(header.length, ...rows.map(row => (row[column] ?? '').length)));
   const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ').trimEnd();
   return [line(headers), widths.map(width => '-'.repeat(width)).join('-|-'), ...rows.map(line)].join('\n') + '\n';

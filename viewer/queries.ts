@@ -8,7 +8,6 @@
  */
 import {
   PROCESS_NAME_SQL,
-  type CallStatus,
   type CallValueRow,
   type FunctionRow,
   type SpanRow,
@@ -19,7 +18,9 @@ import {
 import type { Connection } from './database';
 import { UsageError } from './errors';
 import type { CamelCased } from './rows';
-import { filterClause, whereSql } from './where';
+import { type CallFilter, filterClause, type Where, whereSql } from './where';
+
+export type { CallFilter };
 
 export interface FunctionInfo extends Omit<CamelCased<FunctionRow>, 'paramsJson' | 'outputsJson' | 'firstSeenUs'> {
   /** `<group>.<name>`, the `process` column of the views. */
@@ -28,18 +29,22 @@ export interface FunctionInfo extends Omit<CamelCased<FunctionRow>, 'paramsJson'
   outputs: StoredOutput[];
 }
 
-export interface CallFilter {
-  functionIds?: number[];
-  status?: CallStatus;
-  /** Only calls that recorded at least one value in this direction, and only those values. */
-  direction?: ValueDirection;
-  sinceUs?: number;
-  untilUs?: number;
-}
+/** A call, a trace or functions, as the jump box found them (TraceQueries.find). */
+export type Found = { kind: 'call'; id: number } | { kind: 'trace'; traceId: string } | { kind: 'function'; name: string };
 
-/** Where a page ends: the next page holds calls strictly older than this one. */
+/** How a list of calls is ordered: newest first, or slowest first. */
+export const CALL_ORDERS = ['time', 'duration'] as const;
+export type CallOrder = (typeof CALL_ORDERS)[number];
+
+/** The column each order sorts by, descending, with calls.id breaking ties. */
+const ORDER_COLUMNS: Record<CallOrder, { column: 'start_us' | 'duration_ns'; field: 'startUs' | 'durationNs' }> = {
+  time: { column: 'start_us', field: 'startUs' },
+  duration: { column: 'duration_ns', field: 'durationNs' },
+};
+
+/** Where a page ends: the next page holds the calls after this one in the list's order (`key` is its column). */
 export interface Cursor {
-  startUs: number;
+  key: number;
   id: number;
 }
 
@@ -82,6 +87,9 @@ const CALLS_FROM = 'spans c JOIN functions f ON f.id = c.function_id';
 const VALUE_COLUMNS = `
   call_id AS callId, name, direction, position, declared_type AS declaredType, value_json AS valueJson`;
 
+/** How many of the newest calls a search by value walks in time order before it scans the table (searchIds). */
+const SEARCH_WINDOW = 20_000;
+
 /** The most calls one trace view reads; a runaway recursion must not take the dashboard down with it. */
 const TRACE_CALL_LIMIT = 5000;
 
@@ -118,41 +126,101 @@ export class TraceQueries {
 
   /**
    * Ids of the functions a user means by `name`: the process name (`src/pricing.divmod`), the function's own
-   * name (`divmod`, `Portfolio.add`), its group, or `#12` for functions.id 12. Unknown names are an error rather
-   * than an empty result, so a typo is not mistaken for "never called".
+   * name (`divmod`, `Portfolio.add`), its group, `#12` for functions.id 12, or a method's name without its class
+   * (`remove` for `Inventory.remove`) when that names one method only; several are an error that lists them.
+   * Unknown names are an error rather than an empty result, so a typo is not mistaken for "never called".
    */
   resolveFunction(name: string): number[] {
-    const id = /^#(\d+)$/.exec(name);
-    const matching = (all: FunctionInfo[]) =>
-      all
-        .filter(fn => (id ? fn.id === Number(id[1]) : fn.process === name || fn.name === name || fn.groupName === name))
-        .map(fn => fn.id);
-    const ids = matching(this.functions());
+    const ids = this.matchFunctions(name);
     if (ids.length > 0) return ids;
-    const fresh = matching(this.functions(true));
-    if (fresh.length > 0) return fresh;
     throw new UsageError(`unknown function ${JSON.stringify(name)} (known: ${this.functions().map(fn => fn.process).join(', ') || 'none'})`);
   }
 
-  /** One page of calls, newest first, with their values. */
-  callPage(filter: CallFilter, limit: number, after?: Cursor): { calls: CallWithValues[]; next: Cursor | null } {
-    const where = filterClause(filter);
-    if (after) {
-      where.sql.push('(c.start_us, c.id) < (?, ?)');
-      where.params.push(after.startUs, after.id);
+  /** resolveFunction's ids, empty for a name no function has. */
+  private matchFunctions(name: string): number[] {
+    const id = /^#(\d+)$/.exec(name);
+    const exact = (fn: FunctionInfo) => (id ? fn.id === Number(id[1]) : fn.process === name || fn.name === name || fn.groupName === name);
+    const method = (fn: FunctionInfo) => fn.name.endsWith(`.${name}`);
+    for (const refresh of [false, true]) {
+      const all = this.functions(refresh);
+      const ids = all.filter(exact).map(fn => fn.id);
+      if (ids.length > 0) return ids;
+      const methods = all.filter(method);
+      if (methods.length === 1) return [methods[0]!.id];
+      if (methods.length > 1) {
+        throw new UsageError(`${JSON.stringify(name)} names ${methods.length} methods: ${methods.map(fn => fn.process).join(', ')}; give one of them`);
+      }
     }
-    const calls = this.db
-      .prepare(
-        `SELECT ${CALL_COLUMNS} FROM ${CALLS_FROM} ${whereSql(where.sql)} ORDER BY c.start_us DESC, c.id DESC LIMIT ?`,
-      )
-      .all(...where.params, limit + 1) as Call[];
+    return [];
+  }
+
+  /**
+   * What the dashboard's jump box means by `ref`: a call (by calls.id or span id), a trace (by trace id) or
+   * functions (by any name resolveFunction takes). Undefined when nothing by that name was recorded.
+   */
+  find(ref: string): Found | undefined {
+    const text = ref.trim();
+    const hex = text.toLowerCase();
+    if (/^[0-9a-f]{32}$/.test(hex)) {
+      const trace = idFromHex(hex.slice(16));
+      const found = trace !== undefined && this.db.prepare('SELECT 1 FROM spans c WHERE c.trace = ? AND c.trace_id = ? LIMIT 1').get(trace, hex);
+      return found ? { kind: 'trace', traceId: hex } : undefined;
+    }
+    const id = /^[0-9a-f]{16}$/.test(hex) ? idFromHex(hex) : /^\d+$/.test(text) ? Number(text) : null;
+    if (id !== null) return id !== undefined && this.call(id) ? { kind: 'call', id } : undefined;
+    return text !== '' && this.matchFunctions(text).length > 0 ? { kind: 'function', name: text } : undefined;
+  }
+
+  /** One page of calls, newest (or slowest) first, with their values. */
+  callPage(filter: CallFilter, limit: number, after?: Cursor, order: CallOrder = 'time'): { calls: CallWithValues[]; next: Cursor | null } {
+    const where = filterClause(filter);
+    const { column, field } = ORDER_COLUMNS[order];
+    const cursor: Where = after ? { sql: [`(c.${column}, c.id) < (?, ?)`], params: [after.key, after.id] } : { sql: [], params: [] };
+    where.sql.push(...cursor.sql);
+    where.params.push(...cursor.params);
+    const ordered = `ORDER BY c.${column} DESC, c.id DESC`;
+    const calls = (
+      filter.value || filter.where?.length
+        ? this.db
+            .prepare(`SELECT ${CALL_COLUMNS} FROM ${CALLS_FROM} WHERE c.id IN (SELECT value FROM json_each(?)) ${ordered}`)
+            .all(JSON.stringify(this.searchIds(where, cursor, order, limit + 1)))
+        : this.db.prepare(`SELECT ${CALL_COLUMNS} FROM ${CALLS_FROM} ${whereSql(where.sql)} ${ordered} LIMIT ?`).all(...where.params, limit + 1)
+    ) as Call[];
     const more = calls.length > limit;
     const page = more ? calls.slice(0, limit) : calls;
     const last = page[page.length - 1];
     return {
-      calls: this.attachValues(page, filter.direction),
-      next: more && last ? { startUs: last.startUs, id: last.id } : null,
+      calls: this.withValues(page, filter.direction),
+      next: more && last ? { key: last[field], id: last.id } : null,
     };
+  }
+
+  /**
+   * The ids of the first `count` calls a search by value matches, in the list's order (`cursor` is the part of
+   * `where` that says where the page starts).
+   *
+   * A search reads the JSON of every row it examines. Walked in time order through calls_by_time, those reads
+   * jump about the file: about twice the cost of a scan in table order when few calls match (bench/viewer's
+   * search-plans.mjs). But a value that many calls hold fills a page within the newest rows, where the walk in
+   * time order stops at once and a scan would read everything. So the newest SEARCH_WINDOW calls are searched
+   * in time order first, and only a page they do not fill scans the table, where `+` keeps SQLite from walking
+   * an index for the ORDER BY, and sorts what matched.
+   */
+  private searchIds(where: Where, cursor: Where, order: CallOrder, count: number): number[] {
+    const select = (terms: string[], params: Where['params'], sortKey: string) =>
+      this.db.prepare(`SELECT c.id FROM calls c ${whereSql(terms)} ORDER BY ${sortKey} DESC, c.id DESC LIMIT ?`).pluck().all(...params, count) as number[];
+    if (order === 'time') {
+      const boundary = this.db
+        .prepare(`SELECT c.start_us FROM calls c ${whereSql(cursor.sql)} ORDER BY c.start_us DESC, c.id DESC LIMIT 1 OFFSET ?`)
+        .pluck()
+        .get(...cursor.params, SEARCH_WINDOW) as number | undefined;
+      if (boundary !== undefined) {
+        const newest = select([...where.sql, 'c.start_us >= ?'], [...where.params, boundary], 'c.start_us');
+        // Every call the window left out is older than all it holds, so a full window is the page.
+        if (newest.length === count) return newest;
+      }
+    }
+    return select(where.sql, where.params, `+c.${ORDER_COLUMNS[order].column}`);
   }
 
   /** How many calls match, counting at most `cap` so that a count never scans a million rows. */
@@ -170,7 +238,7 @@ export class TraceQueries {
 
   callWithValues(id: number): CallWithValues | undefined {
     const call = this.call(id);
-    return call && this.attachValues([call])[0];
+    return call && this.withValues([call])[0];
   }
 
   /** The calls `parent` made; they share its trace, which is what lets calls_by_trace find them. */
@@ -235,7 +303,8 @@ export class TraceQueries {
       .all(...where.params, limit) as Call[];
   }
 
-  private attachValues(calls: Call[], direction?: ValueDirection): CallWithValues[] {
+  /** The calls with their recorded values (only those in `direction` when given), in the calls' order. */
+  withValues(calls: Call[], direction?: ValueDirection): CallWithValues[] {
     if (calls.length === 0) return [];
     const rows = this.db
       .prepare(

@@ -1,13 +1,20 @@
 /**
- * The self-contained HTML report: the per-function stats table and hand-drawn SVG charts in one file, with no
- * script and no external resource, so it can be mailed, archived or attached to a CI run and still open.
+ * The self-contained HTML report: the per-function stats table, the top error groups, the slowest calls with
+ * their arguments, and hand-drawn SVG charts in one file, with no script and no external resource, so it can be
+ * mailed, archived or attached to a CI run and still open.
  */
 import { renderPercentileBars, renderTimeChart } from './charts';
-import { formatDuration, formatPercent, formatTimestamp } from './format';
+import { errorGroups } from './error-groups';
+import { formatArguments, formatDuration, formatPercent, formatTimestamp, formatValue } from './format';
+import type { TraceQueries } from './queries';
 import { dropWarning, ringNote, totalDropped } from './recording-notes';
 import type { TraceStatistics } from './statistics';
 
 const BUCKETS = 60;
+/** Rows of the top error groups and of the slowest calls. */
+const TOP = 10;
+/** The most characters of a call's arguments or result in those tables. */
+const CELL_CHARS = 160;
 const STATS_HEADERS = ['Function', 'Calls', 'Dropped', 'Errors', 'Error rate', 'p50', 'p95', 'p99', 'Max', 'Last seen (UTC)'];
 
 export interface ReportOptions {
@@ -17,7 +24,7 @@ export interface ReportOptions {
   nowUs: number;
 }
 
-export function buildReport(statistics: TraceStatistics, options: ReportOptions): string {
+export function buildReport(statistics: TraceStatistics, queries: TraceQueries, options: ReportOptions): string {
   const stats = statistics.functionStats(options.sinceUs);
   const health = statistics.recordingHealth(options.sinceUs);
   const range = statistics.timeRange(options.sinceUs);
@@ -60,6 +67,8 @@ export function buildReport(statistics: TraceStatistics, options: ReportOptions)
   <td>${s.lastSeenUs === null ? '–' : formatTimestamp(s.lastSeenUs)}</td></tr>`,
     )
     .join('\n');
+  const errors = topErrors(queries, options.sinceUs);
+  const slowest = slowestCalls(queries, options.sinceUs);
   const period = range ? `${formatTimestamp(range.fromUs)} to ${formatTimestamp(range.toUs)} UTC` : 'no calls recorded';
 
   return `<!doctype html>
@@ -77,6 +86,7 @@ table { border-collapse: collapse; width: 100%; }
 th { text-align: right; font-size: 11px; text-transform: uppercase; color: #6b7280; background: #f3f4f6; padding: 6px 8px; }
 td { text-align: right; padding: 4px 8px; border-bottom: 1px solid #f3f4f6; font-variant-numeric: tabular-nums; }
 th:first-child, td:first-child { text-align: left; }
+td.text { text-align: left; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; overflow-wrap: anywhere; }
 td.proc { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; }
 tr.err td { background: #fef2f2; }
 .empty { color: #6b7280; }
@@ -96,6 +106,10 @@ ${rows}
 </tbody>
 </table>
 ${notes}
+<h2>Top errors</h2>
+${errors}
+<h2>Slowest calls</h2>
+${slowest}
 <h2>Calls and errors over time</h2>
 ${timeline}
 <h2>Latency percentiles per function</h2>
@@ -103,6 +117,41 @@ ${percentiles}
 </body>
 </html>
 `;
+}
+
+/** The most frequent error groups (error-groups.ts), each with its latest call's inputs. */
+function topErrors(queries: TraceQueries, sinceUs: number | undefined): string {
+  const { groups } = errorGroups(queries.db, sinceUs);
+  if (groups.length === 0) return '<p class="empty">No errors recorded.</p>';
+  const rows = groups.slice(0, TOP).map(group => {
+    const inputs = formatArguments((queries.callWithValues(group.latest.callId)?.values ?? []).filter(value => value.direction === 'INPUT'), CELL_CHARS);
+    return `<tr class="err"><td>${group.count}</td><td class="text"><b>${escapeHtml(group.errorType)}</b>: ${escapeHtml(group.messageShape)}<br>` +
+      `path: ${escapeHtml(group.latest.path.join(' → '))}</td><td class="text">${escapeHtml(inputs)}</td>` +
+      `<td>${formatTimestamp(group.firstSeenUs)}</td><td>${formatTimestamp(group.lastSeenUs)}</td></tr>`;
+  });
+  return `<table id="errors"><thead><tr><th>Errors</th><th>Error, where it began and its path</th><th>Latest inputs</th><th>First seen (UTC)</th><th>Last seen (UTC)</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody></table>`;
+}
+
+/** The slowest calls, with their arguments and result or error. */
+function slowestCalls(queries: TraceQueries, sinceUs: number | undefined): string {
+  const calls = queries.callPage(sinceUs === undefined ? {} : { sinceUs }, TOP, undefined, 'duration').calls;
+  if (calls.length === 0) return '<p class="empty">No calls recorded.</p>';
+  const rows = calls.map(call => {
+    const inputs = formatArguments(call.values.filter(value => value.direction === 'INPUT'), CELL_CHARS);
+    const outputs = call.values.filter(value => value.direction === 'OUTPUT');
+    const result = call.status === 'ERR' ? `✗ ${call.errorType}: ${call.errorMessage ?? ''}`
+      : outputs.length === 1 ? formatValue(outputs[0]!.valueJson) : formatArguments(outputs);
+    return `<tr${call.status === 'ERR' ? ' class="err"' : ''}><td>${formatDuration(call.durationUs)}</td>` +
+      `<td class="text">${escapeHtml(`${call.process}(${inputs})`)}</td><td class="text">${escapeHtml(result.slice(0, CELL_CHARS))}</td>` +
+      `<td>${formatTimestamp(call.startUs)}</td><td>${call.id}</td></tr>`;
+  });
+  return `<table id="slowest"><thead><tr><th>Duration</th><th>Call</th><th>Result</th><th>Started (UTC)</th><th>Call id</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody></table>`;
 }
 
 function escapeHtml(text: string): string {

@@ -75,11 +75,17 @@ function handle(
     case 'functions':
       return sendJson(response, 200, api.listFunctions(context));
     case 'calls':
-      return ref === undefined ? sendJson(response, 200, api.listCalls(context, params)) : sendFound(response, api.callDetail(context, ref));
+      return ref === undefined
+        ? sendJson(response, 200, api.listCalls(context, params))
+        : sendFound(response, api.callDetail(context, ref), `no call ${JSON.stringify(ref)} in this database`);
     case 'calls.csv':
       return sendCsv(response, api.exportCsv(context, params));
     case 'traces':
-      return sendFound(response, ref === undefined ? undefined : api.traceDetail(context, ref));
+      return sendFound(response, ref === undefined ? undefined : api.traceDetail(context, ref), `no trace or call ${JSON.stringify(ref ?? '')} in this database`);
+    case 'errors':
+      return sendJson(response, 200, api.errorList(context, params));
+    case 'jump':
+      return sendFound(response, api.jump(context, params), `no call, span, trace or function matches ${JSON.stringify(params.get('q') ?? '')}`);
     case 'stats':
       return sendJson(response, 200, api.functionStats(context, params));
     case 'timeseries':
@@ -121,8 +127,9 @@ function isLoopback(address: string): boolean {
   return family !== 0 && LOOPBACK.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
-function sendFound(response: http.ServerResponse, body: Json): void {
-  if (body === undefined) sendJson(response, 404, { error: 'not found' });
+/** `body`, or a 404 whose message says what was looked for. */
+function sendFound(response: http.ServerResponse, body: Json, missing: string): void {
+  if (body === undefined) sendJson(response, 404, { error: missing });
   else sendJson(response, 200, body);
 }
 

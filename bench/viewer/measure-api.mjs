@@ -53,6 +53,18 @@ const endpoints = [
   ['timeseries, all + one function', `api/timeseries?buckets=48&fn=${fn}`],
   ['timeseries, all + one function, last hour', `api/timeseries?since=1h&buckets=48&fn=${fn}`],
   ['CSV export, one function, last 15 minutes', `api/calls.csv?since=15m&fn=${fn}`],
+  // Search by value: a SKU in about 600 calls, and one in none, the worst case (every row's JSON is read).
+  ['search: value in ~600 calls', 'api/calls?limit=50&value=SKU-1054'],
+  ['search: value in no call', 'api/calls?limit=50&value=SKU-99999'],
+  ['search: where symbol=, ~300 calls', `api/calls?limit=50&where=${encodeURIComponent('symbol=SKU-1054')}`],
+  ['search: where symbol=, no call', `api/calls?limit=50&where=${encodeURIComponent('symbol=SKU-99999')}`],
+  ['search: where symbol~ (contains)', `api/calls?limit=50&where=${encodeURIComponent('symbol~1054')}`],
+  ['search: one function + where', `api/calls?limit=50&fn=${encodeURIComponent('src/portfolio.fetchQuote')}&where=${encodeURIComponent('symbol=SKU-1054')}`],
+  ['search: value, last hour', 'api/calls?limit=50&since=1h&value=SKU-1054'],
+  ['filter: min duration 5ms', 'api/calls?limit=50&minDuration=5ms'],
+  ['filter: slowest first', 'api/calls?limit=50&sort=duration'],
+  ['filter: one function, slowest first', `api/calls?limit=50&fn=${fn}&sort=duration`],
+  ['filter: one function, min 5ms, slowest first', `api/calls?limit=50&fn=${encodeURIComponent('src/portfolio.fetchQuote')}&minDuration=5ms&sort=duration`],
 ];
 
 // The requests of dashboard.ts's views, in the order they make them; the page also asks for `info` once.
@@ -61,6 +73,8 @@ const pages = [
   ['Calls, one function', [`api/calls?limit=50&fn=${fn}`]],
   ['Calls, failed only', ['api/calls?limit=50&status=ERR']],
   ['Calls, last 15 minutes', ['api/calls?limit=50&since=15m']],
+  ['Calls, search by value', ['api/calls?limit=50&value=SKU-1054']],
+  ['Calls, slowest first', ['api/calls?limit=50&sort=duration']],
   ['Call', [`api/calls/${middle.id}`]],
   ['Trace', [`api/traces/${middle.trace_id}`]],
   ['Functions, all time', ['api/stats', `api/timeseries?buckets=48&fn=${fn}`]],

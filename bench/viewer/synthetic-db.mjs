@@ -4,9 +4,10 @@
 //   node bench/viewer/synthetic-db.mjs <file.db> [calls=1000000] [hours=24]
 //
 // Calls come in traces of one root and a few children, spread evenly over the last `hours`, with about 1% of
-// them failing, and 2 to 4 values per call packed in the call's row, the shape the examples produce. The one
-// recording instance shed some traces under overload and sampled some out, and its ring was pushed to three
-// quarters full, so that the drop and ring questions have rows to read too.
+// them failing, and 2 to 4 values per call packed in the call's row, the shape the examples produce; strings
+// are SKUs (`SKU-1054`) drawn from 5,000. The one recording instance shed some traces under overload and
+// sampled some out, and its ring was pushed to three quarters full, so that the drop and ring questions have
+// rows to read too.
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
@@ -53,7 +54,11 @@ export function generate(file, calls = 1_000_000, hours = 24) {
   const insertDrop = db.prepare(`INSERT INTO drops (function_id, process_id, reason, count, updated_us) VALUES (?, ${PROCESS_ID}, ?, ?, ?)`);
   let seed = 1;
   const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-  const valueOf = type => (type === 'string' ? 'ACME' : type === 'number' ? Math.round(random() * 100_000) / 100 : { ACME: 61.5, INIT: 48.25 });
+  // Strings are one of 5,000 SKUs, so that a search by value finds a few hundred calls of a million. They come
+  // from a multiplicative hash of a counter: the generator above repeats itself in its low digits.
+  let skus = 0;
+  const sku = () => `SKU-${(Math.imul(++skus, 2654435761) >>> 0) % 5000}`;
+  const valueOf = type => (type === 'string' ? sku() : type === 'number' ? Math.round(random() * 100_000) / 100 : { [sku()]: 61.5, [sku()]: 48.25 });
   // The instance's calls are numbered from 1 in the high half's range, as the writer numbers them.
   const callId = number => PROCESS_ID * 2 ** 32 + number;
   db.transaction(() => {

@@ -11,24 +11,29 @@ export const examplesDir = path.join(repoRoot, 'examples');
  * Compiles examples/src with the plugin (and any extra plugin options), runs examples' main with recording
  * into `dbPath`, and returns the process result. Runs `times` times to give readers more than one call.
  */
-export function recordExamples(dbPath, { plugin = {}, times = 1, env = {} } = {}) {
-  const outDir = scratchDir('examples');
-  const srcDir = path.join(examplesDir, 'src');
-  const tsconfig = JSON.parse(fs.readFileSync(path.join(examplesDir, 'tsconfig.json'), 'utf8'));
+export function recordExamples(dbPath, options = {}) {
+  return recordProject(examplesDir, dbPath, options);
+}
+
+/** The same for any project laid out as examples/ is: tsconfig.json, src/ and src/main.ts. */
+export function recordProject(projectDir, dbPath, { plugin = {}, times = 1, env = {} } = {}) {
+  const outDir = scratchDir(path.basename(projectDir));
+  const srcDir = path.join(projectDir, 'src');
+  const tsconfig = JSON.parse(fs.readFileSync(path.join(projectDir, 'tsconfig.json'), 'utf8'));
   const { plugins, outDir: _outDir, ...compilerOptions } = tsconfig.compilerOptions;
   const { transform: _transform, ...pluginOptions } = plugins[0];
   const { diagnostics } = compile({
-    rootDir: examplesDir,
+    rootDir: projectDir,
     files: fs.readdirSync(srcDir).map(file => path.join(srcDir, file)),
     outDir,
     compilerOptions: { ...compilerOptions, rootDir: srcDir },
     plugin: { ...pluginOptions, ...plugin },
   });
-  if (diagnostics) throw new Error(`examples did not compile:\n${diagnostics}`);
+  if (diagnostics) throw new Error(`${projectDir} did not compile:\n${diagnostics}`);
   let result;
   for (let run = 0; run < times; run++) {
     result = runNode(path.join(outDir, 'main.js'), { dbPath, env, nodeArgs: ['--enable-source-maps'] });
-    if (result.status !== 0) throw new Error(`examples failed: ${result.stderr}`);
+    if (result.status !== 0) throw new Error(`${projectDir} failed: ${result.stderr}`);
   }
   return { ...result, outDir };
 }

@@ -1,16 +1,18 @@
+import { errorGroups, type ErrorGroup } from '../error-groups';
 import { openReadOnly } from '../database';
 import { parseSince } from '../duration';
 import { readInteger } from '../filter';
-import { formatDuration, formatTimestamp } from '../format';
-import { TraceQueries } from '../queries';
+import { formatArguments, formatDuration, formatTimestamp, plural } from '../format';
+import { printable } from '../printable';
+import { type Call, TraceQueries } from '../queries';
 import { type Command, option } from './command';
 
 export const errorsCommand: Command = {
   name: 'errors',
-  usage: '[--since 1h] [--fn NAME] [--limit N] [--json]',
-  summary: 'recent failures with error type, message and stack (default 20)',
+  usage: '[--since 1h] [--fn NAME] [--limit N] [--each] [--json]',
+  summary: 'errors grouped by origin function, type and message shape, with counts and a sample (--each: every failure with its stack)',
   positionals: 0,
-  options: { since: { type: 'string' }, fn: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+  options: { since: { type: 'string' }, fn: { type: 'string' }, limit: { type: 'string' }, each: { type: 'boolean' }, json: { type: 'boolean' } },
   run({ values, databasePath, out }) {
     const since = option(values, 'since');
     const sinceUs = since === undefined ? undefined : parseSince(since);
@@ -19,18 +21,49 @@ export const errorsCommand: Command = {
     try {
       const queries = new TraceQueries(db);
       const fn = option(values, 'fn');
-      const errors = queries.errors(limit, sinceUs, fn === undefined ? undefined : queries.resolveFunction(fn));
-      if (values.json) return void out.write(JSON.stringify(errors, null, 2) + '\n');
-      if (errors.length === 0) return void out.write('No errors recorded' + (since ? ` in the last ${since}` : '') + '.\n');
-      for (const call of errors) {
-        out.write(`${formatTimestamp(call.startUs)}  ${call.process}  [call ${call.id}, ${formatDuration(call.durationUs)}]\n`);
-        out.write(`  ${call.errorType}: ${call.errorMessage}\n`);
-        const frames = (call.errorStack ?? '').split('\n').filter(line => /^\s*at /.test(line));
-        for (const frame of frames) out.write(`    ${frame.trim()}\n`);
-        out.write('\n');
+      const functionIds = fn === undefined ? undefined : queries.resolveFunction(fn);
+      const none = 'No errors recorded' + (since ? ` in the last ${since}` : '') + '.\n';
+      if (values.each) {
+        const errors = queries.errors(limit, sinceUs, functionIds);
+        if (values.json) return void out.write(JSON.stringify(errors, null, 2) + '\n');
+        if (errors.length === 0) return void out.write(none);
+        for (const call of errors) writeFailure(out, call);
+        return;
       }
+      const { groups, truncated } = errorGroups(db, sinceUs, functionIds);
+      const shown = groups.slice(0, limit).map(group => ({ ...group, latestInputs: latestInputs(queries, group) }));
+      if (values.json) return void out.write(JSON.stringify({ groups: shown, truncated }, null, 2) + '\n');
+      if (shown.length === 0) return void out.write(none);
+      for (const group of shown) writeGroup(out, group);
+      if (groups.length > shown.length) out.write(`${plural(groups.length - shown.length, 'more group')} (--limit).\n`);
+      if (truncated) out.write('Only the newest 100,000 failures were grouped; narrow with --since or --fn.\n');
     } finally {
       db.close();
     }
   },
 };
+
+/** `userId=44, amount=1240`: the inputs of the group's latest call. */
+function latestInputs(queries: TraceQueries, group: ErrorGroup): string {
+  const call = queries.callWithValues(group.latest.callId);
+  return formatArguments((call?.values ?? []).filter(value => value.direction === 'INPUT'));
+}
+
+// Names, messages, inputs and stacks are the traced program's text: escaped, so they cannot drive the terminal.
+function writeGroup(out: NodeJS.WritableStream, group: ErrorGroup & { latestInputs: string }): void {
+  const seen = `first ${formatTimestamp(group.firstSeenUs)}, last ${formatTimestamp(group.lastSeenUs)} UTC`;
+  out.write(printable(`${plural(group.count, 'error')}: ${group.errorType} in ${group.process}  (${seen})`) + '\n');
+  out.write(`  ${printable(group.messageShape)}\n`);
+  out.write(`  latest: ${printable(group.latest.errorMessage)}  [call ${group.latest.callId}]\n`);
+  if (group.latest.path.length > 1) out.write(`  path: ${printable(group.latest.path.join(' → '))}\n`);
+  if (group.latestInputs) out.write(`  inputs: ${printable(group.latestInputs)}\n`);
+  out.write('\n');
+}
+
+function writeFailure(out: NodeJS.WritableStream, call: Call): void {
+  out.write(`${formatTimestamp(call.startUs)}  ${printable(call.process)}  [call ${call.id}, ${formatDuration(call.durationUs)}]\n`);
+  out.write(`  ${printable(`${call.errorType}: ${call.errorMessage}`)}\n`);
+  const frames = (call.errorStack ?? '').split('\n').filter(line => /^\s*at /.test(line));
+  for (const frame of frames) out.write(`    ${printable(frame.trim())}\n`);
+  out.write('\n');
+}

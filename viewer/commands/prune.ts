@@ -1,7 +1,7 @@
 import { openReadWrite } from '../database';
 import { parseDuration } from '../duration';
 import { UsageError } from '../errors';
-import { formatTimestamp } from '../format';
+import { formatTimestamp, plural } from '../format';
 import { type Command, option } from './command';
 
 /** Calls deleted per transaction: small enough that a running program's writer never waits long for the lock. */
@@ -35,7 +35,7 @@ export const pruneCommand: Command = {
         `DELETE FROM processes WHERE updated_us < ?
             AND NOT EXISTS (SELECT 1 FROM calls WHERE id BETWEEN processes.id << 32 AND (processes.id << 32) + 0xffffffff)`,
       ).run(cutoffUs);
-      out.write(`Deleted ${deleted} call${deleted === 1 ? '' : 's'} started before ${formatTimestamp(cutoffUs)} UTC.\n`);
+      out.write(`Deleted ${plural(deleted, 'call')} started before ${formatTimestamp(cutoffUs)} UTC.\n`);
     } finally {
       db.close();
     }

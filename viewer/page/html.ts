@@ -14,9 +14,12 @@ export const PAGE_HTML = `<!doctype html>
   <nav>
     <a href="#/calls" data-view="calls">Calls</a>
     <a href="#/functions" data-view="functions">Functions</a>
+    <a href="#/errors" data-view="errors">Errors</a>
   </nav>
+  <input id="jump" type="search" placeholder="Call id, span id, trace id or function" aria-label="Jump to a call, span, trace or function" spellcheck="false">
   <span class="db" id="db-path"></span>
   <div class="refresh">
+    <label title="Show recorded times in UTC instead of local time"><input type="checkbox" id="utc"> UTC</label>
     <label><input type="checkbox" id="auto-refresh"> Auto-refresh (5 s)</label>
     <div>
       <button id="refresh" class="primary">Refresh</button>
