@@ -122,6 +122,13 @@ export const enum DropEntry {
   Size = 16,
 }
 
+/** A function's total of calls not recorded for one reason, in one recording instance. */
+export interface DropTotal {
+  fn: number;
+  reason: string;
+  count: number;
+}
+
 /**
  * Why a call was not recorded, or (export_failed) was recorded but not delivered to OpenTelemetry; stored as
  * `drops.reason`. The order is the wire code: a new reason goes at the end.

@@ -12,8 +12,7 @@
  * (child-threads.ts), which may have ended with calls still in their ring.
  */
 import type { FunctionMeta } from '../contract';
-import { Control, RecordHeader, RecordKind, WriterState, type RingHandle } from '../ring';
-import type { DropTotal } from '../store/writer';
+import { Control, RecordHeader, RecordKind, WriterState, type DropTotal, type RingHandle } from '../ring';
 
 /** How long the counts of unwritten calls may wait for the database's lock. */
 const COUNT_WRITE_MS = 200;

@@ -32,13 +32,14 @@ import {
   RecordKind,
   RECORD_ALIGNMENT,
   WriterState,
+  type DropTotal,
   type RingHandle,
 } from '../ring';
 import { RegistryReader } from './registry-reader';
 import type { CallIds, SpanExport } from './span-export';
 import { ValueDecoder } from './value-decoder';
 import { CallTexts, type PreparedCall } from './function-values';
-import type { CallRecord, DropTotal, TraceLinkIds, TraceWriter } from './writer';
+import type { CallRecord, TraceLinkIds, TraceWriter } from './writer';
 
 const MAX_CALLS_PER_TRANSACTION = 8192;
 /** A failed call's type, message and stack. */

@@ -17,7 +17,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import type { FunctionMeta } from '../contract';
-import type { RecordingProcess } from '../ring';
+import type { DropTotal, RecordingProcess } from '../ring';
 import { BatchedInsert } from './batched-insert';
 import type { PreparedCall } from './function-values';
 import type { CallIds } from './span-export';
@@ -52,12 +52,6 @@ export interface TraceLinkIds {
   parentSpanId: string;
 }
 
-/** A function's total of calls not recorded for one reason, in this recording instance. */
-export interface DropTotal {
-  fn: number;
-  reason: string;
-  count: number;
-}
 
 /** Everything one transaction writes: calls with their text made (function-values.ts), outside the transaction. */
 export interface WriteBatch {
