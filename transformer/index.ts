@@ -5,6 +5,10 @@
  * With ts-patch, in tsconfig.json:    "plugins": [{ "transform": "ts-observatory/transformer" }]
  * Programmatically:                   program.emit(undefined, undefined, undefined, false,
  *                                       { before: [createTransformer(program, { select: 'tagged' })] })
+ *
+ * Tag errors are never lost: ts-patch and the bundler plugins take them through `extras.addDiagnostic`; a
+ * caller that passes no `addDiagnostic` finds them on stderr, with a failing exit code, as tsc reports them
+ * (TypeScript keeps a custom transformer's diagnostics out of the emit result).
  */
 import * as path from 'node:path';
 import type * as ts from 'typescript';
@@ -38,7 +42,8 @@ export default function observatoryTransformer(
 
 /**
  * A plain TransformerFactory for `program.emit(..., { before: [...] })`. Diagnostics go to
- * `extras.addDiagnostic` when given (ts-patch), and otherwise into the emit result's diagnostics.
+ * `extras.addDiagnostic` when given (ts-patch, the bundler plugins); otherwise, formatted as tsc prints them,
+ * to stderr with `process.exitCode = 1`.
  */
 export function createTransformer(
   program: ts.Program,
@@ -62,7 +67,7 @@ export function createTransformer(
         source: 'ts-observatory',
       };
       if (extras.addDiagnostic) extras.addDiagnostic(diagnostic);
-      else (context as unknown as { addDiagnostic(diagnostic: ts.Diagnostic): void }).addDiagnostic(diagnostic);
+      else reportUnclaimed(tsInstance, program, diagnostic);
     };
     return sourceFile => {
       if (!options.enabled || sourceFile.isDeclarationFile) return sourceFile;
@@ -72,6 +77,20 @@ export function createTransformer(
       return instrumentFile({ tsInstance, program, options, root, report }, context, sourceFile, tags);
     };
   };
+}
+
+/**
+ * A tag error that no `addDiagnostic` took over: printed and failing the build, so that a bad tag never
+ * compiles silently into default options.
+ */
+function reportUnclaimed(tsInstance: typeof ts, program: ts.Program, diagnostic: ts.Diagnostic): void {
+  const host: ts.FormatDiagnosticsHost = {
+    getCanonicalFileName: fileName => fileName,
+    getCurrentDirectory: () => program.getCurrentDirectory(),
+    getNewLine: () => '\n',
+  };
+  process.stderr.write(tsInstance.formatDiagnostics([diagnostic], host));
+  process.exitCode = 1;
 }
 
 /** File paths are recorded relative to the directory of tsconfig.json, or the compiler's working directory. */
