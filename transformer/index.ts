@@ -16,6 +16,7 @@ import { instrumentFile } from './instrument-file';
 import { isFileSelected, readPluginOptions, type PluginOptions } from './options';
 import { FileTags, type TagProblem } from './file-tags';
 import { toProjectPath } from './instrument-file';
+import { identityRoot } from './project';
 
 export type { PluginOptions } from './options';
 
@@ -53,7 +54,8 @@ export function createTransformer(
   // Use the compiler instance that is running (ts-patch hands it over), never a second copy.
   const tsInstance: typeof ts = extras.ts ?? require('typescript');
   const options = readPluginOptions(config as Record<string, unknown>);
-  const root = projectRoot(program);
+  const projectDir = projectDirectory(program);
+  const root = identityRoot(projectDir, program.getCompilerOptions().composite === true);
 
   return context => {
     const report = (sourceFile: ts.SourceFile, problem: TagProblem) => {
@@ -71,7 +73,7 @@ export function createTransformer(
     };
     return sourceFile => {
       if (!options.enabled || sourceFile.isDeclarationFile) return sourceFile;
-      if (!isFileSelected(options, toProjectPath(root, sourceFile.fileName))) return sourceFile;
+      if (!isFileSelected(options, toProjectPath(projectDir, sourceFile.fileName))) return sourceFile;
       const tags = new FileTags(tsInstance, sourceFile, options.tag);
       if (options.select === 'tagged' && tags.isEmpty) return sourceFile;
       return instrumentFile({ tsInstance, program, options, root, report }, context, sourceFile, tags);
@@ -93,8 +95,8 @@ function reportUnclaimed(tsInstance: typeof ts, program: ts.Program, diagnostic:
   process.exitCode = 1;
 }
 
-/** File paths are recorded relative to the directory of tsconfig.json, or the compiler's working directory. */
-function projectRoot(program: ts.Program): string {
+/** The directory of tsconfig.json, or the compiler's working directory: where `include` globs start. */
+function projectDirectory(program: ts.Program): string {
   const configFile = program.getCompilerOptions().configFilePath;
   return typeof configFile === 'string' ? path.dirname(configFile) : program.getCurrentDirectory();
 }
