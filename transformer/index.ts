@@ -17,6 +17,7 @@ import { isFileSelected, readPluginOptions, type PluginOptions } from './options
 import { FileTags, type TagProblem } from './file-tags';
 import { toProjectPath } from './instrument-file';
 import { identityRoot } from './project';
+import { runtimeDependencyWarning } from './runtime-dependency';
 
 export type { PluginOptions } from './options';
 
@@ -24,12 +25,18 @@ export type { PluginOptions } from './options';
 export interface TransformerExtras {
   ts?: typeof ts;
   addDiagnostic?: (diagnostic: ts.Diagnostic) => number | void;
+  /**
+   * Where a warning about the build goes; one line on stderr by default. Warnings are not diagnostics because
+   * tsc fails a build on any diagnostic, warning or not.
+   */
+  warn?: (message: string) => void;
 }
 
 /** Diagnostic codes, so that builds and editors can tell them apart. */
 export const DiagnosticCode = {
   /** A malformed tag, a misplaced tag, or a tag on something without a body. */
   InvalidTag: 990001,
+
 } as const;
 
 /** The ts-patch entry point: `(program, pluginConfig, extras) => TransformerFactory`. */
@@ -57,28 +64,39 @@ export function createTransformer(
   const projectDir = projectDirectory(program);
   const root = identityRoot(projectDir, program.getCompilerOptions().composite === true);
 
-  return context => {
-    const report = (sourceFile: ts.SourceFile, problem: TagProblem) => {
-      const diagnostic: ts.Diagnostic = {
-        file: sourceFile,
-        start: problem.pos,
-        length: problem.length,
-        messageText: problem.message,
-        category: tsInstance.DiagnosticCategory.Error,
-        code: DiagnosticCode.InvalidTag,
-        source: 'ts-observatory',
-      };
-      if (extras.addDiagnostic) extras.addDiagnostic(diagnostic);
-      else reportUnclaimed(tsInstance, program, diagnostic);
+  const report = (sourceFile: ts.SourceFile, problem: TagProblem) => {
+    const diagnostic: ts.Diagnostic = {
+      file: sourceFile,
+      start: problem.pos,
+      length: problem.length,
+      messageText: problem.message,
+      category: tsInstance.DiagnosticCategory.Error,
+      code: DiagnosticCode.InvalidTag,
+      source: 'ts-observatory',
     };
-    return sourceFile => {
-      if (!options.enabled || sourceFile.isDeclarationFile) return sourceFile;
-      if (!isFileSelected(options, toProjectPath(projectDir, sourceFile.fileName))) return sourceFile;
-      const tags = new FileTags(tsInstance, sourceFile, options.tag);
-      if (options.select === 'tagged' && tags.isEmpty) return sourceFile;
-      return instrumentFile({ tsInstance, program, options, root, report }, context, sourceFile, tags);
-    };
+    if (extras.addDiagnostic) extras.addDiagnostic(diagnostic);
+    else reportUnclaimed(tsInstance, program, diagnostic);
   };
+  // Said once per program, and only by a build that instruments something.
+  let dependencyWarning = runtimeDependencyWarning(projectDir, options.runtime);
+  const warnOfDependency = () => {
+    if (dependencyWarning === undefined) return;
+    (extras.warn ?? warnOnStderr)(dependencyWarning);
+    dependencyWarning = undefined;
+  };
+
+  return context => sourceFile => {
+    if (!options.enabled || sourceFile.isDeclarationFile) return sourceFile;
+    if (!isFileSelected(options, toProjectPath(projectDir, sourceFile.fileName))) return sourceFile;
+    const tags = new FileTags(tsInstance, sourceFile, options.tag);
+    if (options.select === 'tagged' && tags.isEmpty) return sourceFile;
+    warnOfDependency();
+    return instrumentFile({ tsInstance, program, options, root, report }, context, sourceFile, tags);
+  };
+}
+
+function warnOnStderr(message: string): void {
+  process.stderr.write(`ts-observatory: ${message}\n`);
 }
 
 /**

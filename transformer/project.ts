@@ -18,7 +18,7 @@ export function identityRoot(projectDir: string, composite: boolean): string {
 }
 
 /** The nearest directory at or above `start` that `matches`, or undefined. */
-function findUp(start: string, matches: (dir: string) => boolean): string | undefined {
+export function findUp(start: string, matches: (dir: string) => boolean): string | undefined {
   for (let dir = start; ; dir = path.dirname(dir)) {
     if (matches(dir)) return dir;
     if (path.dirname(dir) === dir) return undefined;
