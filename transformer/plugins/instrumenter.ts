@@ -1,0 +1,76 @@
+/**
+ * Instrumenting one TypeScript file for a bundler: the file is emitted by its project's program
+ * (project-service.ts) with the transformer `tspc` runs, as an ES module with a source map into the
+ * TypeScript source. Tag errors are thrown, all of a file's at once, as tsc prints them.
+ */
+import * as path from 'node:path';
+import type * as ts from 'typescript';
+import { createTransformer } from '../index';
+import type { PluginOptions } from '../options';
+import { ProjectService } from './project-service';
+
+const TYPESCRIPT_FILE = /\.(?:[cm]?ts|tsx)$/;
+const DECLARATION_FILE = /\.d\.(?:[cm]?ts|tsx)$/;
+
+/** The files a plugin instruments: the project's TypeScript, never declarations or installed packages. */
+export function isInstrumentable(id: string): boolean {
+  const fileName = id.split('?')[0]!;
+  return TYPESCRIPT_FILE.test(fileName) && !DECLARATION_FILE.test(fileName) && !fileName.includes('/node_modules/');
+}
+
+export interface Instrumented {
+  code: string;
+  map: { version: number; sources: string[]; mappings: string; sourcesContent?: string[]; names: string[] };
+}
+
+export class Instrumenter {
+  private readonly tsInstance: typeof ts = require('typescript');
+  private readonly services = new Map<string, ProjectService>();
+  private readonly warned = new Set<string>();
+
+  constructor(private readonly config: Partial<PluginOptions> = {}) {}
+
+  /** `code`, the text of `id` as the bundler holds it, emitted as instrumented JavaScript. */
+  transform(code: string, id: string, warn: (message: string) => void): Instrumented {
+    const fileName = path.resolve(id.split('?')[0]!);
+    const { program, sourceFile } = this.serviceFor(fileName).programWith(fileName, code);
+    const errors: ts.Diagnostic[] = [];
+    const transformer = createTransformer(program, this.config, {
+      ts: this.tsInstance,
+      addDiagnostic: diagnostic => void errors.push(diagnostic),
+      warn: message => {
+        // Once per build, not once per file.
+        if (this.warned.has(message)) return;
+        this.warned.add(message);
+        warn(`ts-observatory: ${message}`);
+      },
+    });
+    let js: string | undefined;
+    let map: string | undefined;
+    const write = (name: string, text: string) => (name.endsWith('.map') ? (map = text) : (js = text));
+    program.emit(sourceFile, write, undefined, false, { before: [transformer] });
+    if (errors.length > 0) throw new Error(this.format(errors));
+    if (js === undefined || map === undefined) throw new Error(`ts-observatory: TypeScript emitted nothing for ${fileName}`);
+    const parsedMap = JSON.parse(map) as Instrumented['map'];
+    // TypeScript names the source relative to where it would have written the output; bundlers want the file.
+    parsedMap.sources = [fileName];
+    return { code: js.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'), map: parsedMap };
+  }
+
+  /** The service of the nearest tsconfig.json above `fileName`, made on first use. */
+  private serviceFor(fileName: string): ProjectService {
+    const configFile = this.tsInstance.findConfigFile(path.dirname(fileName), this.tsInstance.sys.fileExists);
+    const key = configFile ?? '';
+    let service = this.services.get(key);
+    if (!service) this.services.set(key, (service = new ProjectService(this.tsInstance, configFile)));
+    return service;
+  }
+
+  private format(diagnostics: ts.Diagnostic[]): string {
+    return this.tsInstance.formatDiagnostics(diagnostics, {
+      getCanonicalFileName: fileName => fileName,
+      getCurrentDirectory: () => process.cwd(),
+      getNewLine: () => '\n',
+    });
+  }
+}
