@@ -18,6 +18,7 @@ import { FileTags, type TagProblem } from './file-tags';
 import { toProjectPath } from './instrument-file';
 import { identityRoot } from './project';
 import { runtimeDependencyWarning } from './runtime-dependency';
+import { syntaxOnlyWarning } from './syntax-only';
 
 export type { PluginOptions } from './options';
 
@@ -78,11 +79,10 @@ export function createTransformer(
     else reportUnclaimed(tsInstance, program, diagnostic);
   };
   // Said once per program, and only by a build that instruments something.
-  let dependencyWarning = runtimeDependencyWarning(projectDir, options.runtime);
-  const warnOfDependency = () => {
-    if (dependencyWarning === undefined) return;
-    (extras.warn ?? warnOnStderr)(dependencyWarning);
-    dependencyWarning = undefined;
+  let warnings = [runtimeDependencyWarning(projectDir, options.runtime), syntaxOnlyWarning(program)];
+  const warnOnce = () => {
+    for (const warning of warnings) if (warning !== undefined) (extras.warn ?? warnOnStderr)(warning);
+    warnings = [];
   };
 
   return context => sourceFile => {
@@ -90,7 +90,7 @@ export function createTransformer(
     if (!isFileSelected(options, toProjectPath(projectDir, sourceFile.fileName))) return sourceFile;
     const tags = new FileTags(tsInstance, sourceFile, options.tag);
     if (options.select === 'tagged' && tags.isEmpty) return sourceFile;
-    warnOfDependency();
+    warnOnce();
     return instrumentFile({ tsInstance, program, options, root, report }, context, sourceFile, tags);
   };
 }
