@@ -18,9 +18,11 @@
  * Test runners that give each test file its own `process` object (jest) never emit these events for the
  * real process; their setup files (ts-observatory/jest) flush and stop the writer after each file instead.
  */
+import * as path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { Control, DROP_REASON_CODES, DropCode, RecordHeader, RecordKind, WriterState } from '../ring';
 import type { DropTotal } from '../store/writer';
+import { requireFromPackage, runtimeFile } from './installed-package';
 import type { Recording } from './recording';
 import { settings } from './settings';
 import { warn } from './warnings';
@@ -195,9 +197,10 @@ function storeDropTotals(recording: Recording): true | string {
       if (count > 0) drops.push({ fn: fn.index, reason: DROP_REASON_CODES[code]!, count });
     });
   }
-  // Loaded only now: the writer's code belongs to the writer thread, and runs here only as a last resort.
-  const { TraceWriter } = require('../store/writer') as typeof import('../store/writer');
   try {
+    // Loaded only now, and from the installed package: the writer's code belongs to the writer thread, and
+    // runs here only as a last resort; in a bundle, it and better-sqlite3 stay outside (installed-package.ts).
+    const { TraceWriter } = requireFromPackage<typeof import('../store/writer')>(runtimeFile(path.join('store', 'writer.js')));
     const writer = new TraceWriter(settings.databasePath, recording.process, recording.producer.size);
     try {
       writer.busyTimeout(COUNT_WRITE_MS);
