@@ -5,27 +5,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { outsideScratchDir, repoRoot, scratchDir } from './helpers/compile.mjs';
+import { SHOP_OUTPUT, tspcBuild, writeShopProject } from './helpers/shop.mjs';
 import { readCalls, runNode } from './helpers/trace.mjs';
-
-const tspc = path.join(repoRoot, 'node_modules', 'ts-patch', 'bin', 'tspc.js');
-const shop = path.join(repoRoot, 'test', 'programs', 'shop', 'src');
-
-const tsconfig = {
-  compilerOptions: {
-    target: 'es2022',
-    module: 'commonjs',
-    strict: true,
-    rootDir: 'src',
-    outDir: 'dist',
-    plugins: [{ transform: 'ts-observatory/transformer' }],
-  },
-};
-
-function writeProject(dir, manifest) {
-  fs.cpSync(shop, path.join(dir, 'src'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'shop', private: true, ...manifest }));
-}
 
 const npm = (args, cwd) => spawnSync('npm', args, { cwd, encoding: 'utf8' });
 
@@ -35,7 +16,7 @@ test('npm install --omit=dev installs what the built program needs, and nothing 
   t.is(pack.status, 0, pack.stderr);
   const tarball = path.join(dir, pack.stdout.trim().split('\n').pop());
   // The compiler is the repository's, so that what lands in node_modules is what ts-observatory itself asks for.
-  writeProject(dir, { dependencies: { 'ts-observatory': `file:${tarball}` } });
+  writeShopProject(dir, { dependencies: { 'ts-observatory': `file:${tarball}` } });
   // better-sqlite3's install script compiles SQLite, minutes on a loaded machine: the install skips scripts,
   // and the addon npm ci built for this repository, of the version the same range picks, takes its place.
   const install = npm(['install', '--omit=dev', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], dir);
@@ -48,14 +29,14 @@ test('npm install --omit=dev installs what the built program needs, and nothing 
   t.false(fs.existsSync(path.join(dir, 'node_modules', 'ts-patch')));
 
   // The build loads the plugin from the installed package, as a user's tspc does.
-  const build = spawnSync(process.execPath, [tspc, '-p', dir], { cwd: dir, encoding: 'utf8' });
+  const build = tspcBuild(dir);
   t.is(build.status, 0, build.stdout + build.stderr);
   t.is(build.stderr, '', 'no warning: ts-observatory is in dependencies');
 
   const dbPath = path.join(dir, 'traces.db');
   const run = runNode(path.join(dir, 'dist', 'main.js'), { dbPath });
   t.is(run.status, 0, run.stderr);
-  t.is(run.stdout, '{"net":11,"tax":2}\n');
+  t.is(run.stdout, SHOP_OUTPUT);
   t.deepEqual(
     readCalls(dbPath).map(call => `${call.group}.${call.fn} ${call.values.map(([name, , , value]) => `${name}=${value}`).join(' ')}`),
     [
@@ -70,8 +51,8 @@ test('npm install --omit=dev installs what the built program needs, and nothing 
 
 test('a build warns when ts-observatory is only a devDependency, and still succeeds', t => {
   const dir = scratchDir('dev-dependency');
-  writeProject(dir, { devDependencies: { 'ts-observatory': '^0.1.0' } });
-  const build = spawnSync(process.execPath, [tspc, '-p', dir], { cwd: dir, encoding: 'utf8' });
+  writeShopProject(dir, { devDependencies: { 'ts-observatory': '^0.1.0' } });
+  const build = tspcBuild(dir);
   t.is(build.status, 0, build.stdout + build.stderr);
   t.regex(build.stderr, /^ts-observatory: ts-observatory is a devDependency, .* move it to dependencies/);
   t.is(build.stderr.trim().split('\n').length, 1, 'one line, once per build');

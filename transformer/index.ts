@@ -15,6 +15,7 @@ import type * as ts from 'typescript';
 import { instrumentFile } from './instrument-file';
 import { isFileSelected, readPluginOptions, type PluginOptions } from './options';
 import { FileTags, type TagProblem } from './file-tags';
+import { formatDiagnostics } from './format-diagnostics';
 import { toProjectPath } from './instrument-file';
 import { identityRoot } from './project';
 import { runtimeDependencyWarning } from './runtime-dependency';
@@ -104,12 +105,7 @@ function warnOnStderr(message: string): void {
  * compiles silently into default options.
  */
 function reportUnclaimed(tsInstance: typeof ts, program: ts.Program, diagnostic: ts.Diagnostic): void {
-  const host: ts.FormatDiagnosticsHost = {
-    getCanonicalFileName: fileName => fileName,
-    getCurrentDirectory: () => program.getCurrentDirectory(),
-    getNewLine: () => '\n',
-  };
-  process.stderr.write(tsInstance.formatDiagnostics([diagnostic], host));
+  process.stderr.write(formatDiagnostics(tsInstance, [diagnostic], program.getCurrentDirectory()));
   process.exitCode = 1;
 }
 

@@ -1,13 +1,13 @@
 /**
- * Instrumenting one TypeScript file for a bundler: the file is emitted by its project's program
- * (project-service.ts) with the transformer `tspc` runs, as an ES module with a source map into the
- * TypeScript source. Tag errors are thrown, all of a file's at once, as tsc prints them.
+ * Instrumenting one TypeScript file for a bundler or for Node: the file is emitted by its project's program
+ * (project-service.ts) with the transformer `tspc` runs, with a source map into the TypeScript source. Tag errors are thrown, all of a file's at once, as tsc prints them.
  */
 import * as path from 'node:path';
 import type * as ts from 'typescript';
 import { createTransformer } from '../index';
+import { formatDiagnostics } from '../format-diagnostics';
 import type { PluginOptions } from '../options';
-import { ProjectService } from './project-service';
+import { ProjectService, type OutputFormat } from './project-service';
 
 const TYPESCRIPT_FILE = /\.(?:[cm]?ts|tsx)$/;
 const DECLARATION_FILE = /\.d\.(?:[cm]?ts|tsx)$/;
@@ -30,10 +30,10 @@ export class Instrumenter {
 
   constructor(private readonly config: Partial<PluginOptions> = {}) {}
 
-  /** `code`, the text of `id` as the bundler holds it, emitted as instrumented JavaScript. */
-  transform(code: string, id: string, warn: (message: string) => void): Instrumented {
+  /** `code`, the text of `id` as the bundler (or loader) holds it, emitted as instrumented JavaScript. */
+  transform(code: string, id: string, warn: (message: string) => void, format: OutputFormat = 'esm'): Instrumented {
     const fileName = path.resolve(id.split('?')[0]!);
-    const { program, sourceFile } = this.serviceFor(fileName).programWith(fileName, code);
+    const { program, sourceFile } = this.serviceFor(fileName, format).programWith(fileName, code);
     const errors: ts.Diagnostic[] = [];
     const transformer = createTransformer(program, this.config, {
       ts: this.tsInstance,
@@ -49,7 +49,7 @@ export class Instrumenter {
     let map: string | undefined;
     const write = (name: string, text: string) => (name.endsWith('.map') ? (map = text) : (js = text));
     program.emit(sourceFile, write, undefined, false, { before: [transformer] });
-    if (errors.length > 0) throw new Error(this.format(errors));
+    if (errors.length > 0) throw new Error(formatDiagnostics(this.tsInstance, errors));
     if (js === undefined || map === undefined) throw new Error(`ts-observatory: TypeScript emitted nothing for ${fileName}`);
     const parsedMap = JSON.parse(map) as Instrumented['map'];
     // TypeScript names the source relative to where it would have written the output; bundlers want the file.
@@ -57,20 +57,12 @@ export class Instrumenter {
     return { code: js.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'), map: parsedMap };
   }
 
-  /** The service of the nearest tsconfig.json above `fileName`, made on first use. */
-  private serviceFor(fileName: string): ProjectService {
+  /** The service of the nearest tsconfig.json above `fileName` for `format`, made on first use. */
+  private serviceFor(fileName: string, format: OutputFormat): ProjectService {
     const configFile = this.tsInstance.findConfigFile(path.dirname(fileName), this.tsInstance.sys.fileExists);
-    const key = configFile ?? '';
+    const key = `${format}:${configFile ?? ''}`;
     let service = this.services.get(key);
-    if (!service) this.services.set(key, (service = new ProjectService(this.tsInstance, configFile)));
+    if (!service) this.services.set(key, (service = new ProjectService(this.tsInstance, configFile, format)));
     return service;
-  }
-
-  private format(diagnostics: ts.Diagnostic[]): string {
-    return this.tsInstance.formatDiagnostics(diagnostics, {
-      getCanonicalFileName: fileName => fileName,
-      getCurrentDirectory: () => process.cwd(),
-      getNewLine: () => '\n',
-    });
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The TypeScript program a bundler plugin instruments with: one language service per tsconfig.json, so that
+ * The TypeScript program a bundler plugin or the Node loader instruments with: one language service per tsconfig.json, so that
  * the transformer sees the same types, names and return shapes as under `tspc`, and a rebuild in watch or
  * dev mode re-checks only what changed.
  *
@@ -11,14 +11,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as ts from 'typescript';
 
+/** The module format a file is emitted in: ES modules for bundlers, and for Node the format Node runs it in. */
+export type OutputFormat = 'esm' | 'cjs';
+
 /**
- * Options that make the output fit a bundler whatever the project's tsconfig says: ES modules (bundlers and
- * dev servers read imports, not `require`), a source map per file, no declarations, written nowhere.
+ * Options that make the output fit its consumer whatever the project's tsconfig says: the module format
+ * asked for (bundlers and dev servers read imports, not `require`), and bundler-style resolution, which
+ * finds `./cart` and `./cart.js` as `cart.ts` the way bundlers, tsx and the Node loader do, so imported types
+ * are known. Always a source map per file, no declarations, written nowhere.
  */
-function forBundler(tsInstance: typeof ts, options: ts.CompilerOptions): ts.CompilerOptions {
+function emitOptions(tsInstance: typeof ts, options: ts.CompilerOptions, format: OutputFormat): ts.CompilerOptions {
   return {
     ...options,
-    module: tsInstance.ModuleKind.ESNext,
+    module: format === 'esm' ? tsInstance.ModuleKind.ESNext : tsInstance.ModuleKind.CommonJS,
     moduleResolution: tsInstance.ModuleResolutionKind.Bundler,
     noEmit: false,
     emitDeclarationOnly: false,
@@ -48,9 +53,10 @@ export class ProjectService {
     tsInstance: typeof ts,
     /** The project's tsconfig.json, or undefined for a file that has none above it. */
     readonly configFile: string | undefined,
+    format: OutputFormat,
   ) {
     const parsed = configFile ? readConfig(tsInstance, configFile) : { options: {}, fileNames: [] };
-    this.options = forBundler(tsInstance, parsed.options);
+    this.options = emitOptions(tsInstance, parsed.options, format);
     this.rootNames = new Set(parsed.fileNames);
     const host: ts.LanguageServiceHost = {
       getCompilationSettings: () => this.options,
