@@ -1,9 +1,10 @@
 // Every way to build and run the shop program records exactly the rows tspc's build records: the bundler
 // and dev-server plugins (ts-observatory/vite, /rollup, /esbuild, /webpack, /rspack, each with a source map
 // that leads back into the TypeScript), vitest with the vite plugin, and jest with ts-jest and
-// ts-observatory/ts-jest, and the Node loader (ts-observatory/register), alone and with tsx, in CommonJS and ES
-// module packages. The bundlers and tsx come from test/integrations (installed by .ci/run); vite, vitest,
-// jest and ts-jest from the repository's own devDependencies.
+// ts-observatory/ts-jest, the Node loader (ts-observatory/register), alone and with tsx, in CommonJS and ES
+// module packages, and a project whose own compiler is TypeScript 7. The bundlers, tsx and TypeScript 7 come
+// from test/integrations (installed by .ci/run); vite, vitest, jest and ts-jest from the repository's own
+// devDependencies.
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -126,3 +127,17 @@ for (const type of ['commonjs', 'module']) {
     });
   }
 }
+
+test.serial('a TypeScript 7 project builds with the esbuild plugin and runs under the loader, with the TypeScript API ts-observatory brings', t => {
+  const dir = shopProject('typescript-7');
+  fs.mkdirSync(path.join(dir, 'node_modules'));
+  // TypeScript 7 as the project's own compiler, as `npm i -D typescript@7` would install it.
+  fs.symlinkSync(path.join(integrations, 'node_modules', 'typescript7'), path.join(dir, 'node_modules', 'typescript'), 'dir');
+  const tsc = spawnSync(process.execPath, [path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '--version'], { encoding: 'utf8' });
+  t.regex(tsc.stdout, /^Version 7\./, tsc.stderr);
+
+  const outDir = path.join(dir, 'bundle');
+  check(t, 'esbuild build', spawnSync(process.execPath, [path.join(integrations, 'build.mjs'), 'esbuild', dir, outDir], { encoding: 'utf8' }));
+  t.deepEqual(runShop(t, path.join(outDir, 'main.js')), tspcRows);
+  t.deepEqual(runShop(t, path.join(dir, 'src', 'main.ts'), { nodeArgs: ['--import', 'ts-observatory/register'] }), tspcRows);
+});

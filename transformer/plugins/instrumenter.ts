@@ -2,11 +2,14 @@
  * Instrumenting one TypeScript file for a bundler or for Node: the file is emitted by its project's program
  * (project-service.ts) with the transformer `tspc` runs, with a source map into the TypeScript source. Tag errors are thrown, all of a file's at once, as tsc prints them.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as ts from 'typescript';
 import { createTransformer } from '../index';
 import { formatDiagnostics } from '../format-diagnostics';
 import type { PluginOptions } from '../options';
+import { findUp } from '../project';
+import { typescriptFor } from '../typescript-api';
 import { ProjectService, type OutputFormat } from './project-service';
 
 const TYPESCRIPT_FILE = /\.(?:[cm]?ts|tsx)$/;
@@ -24,7 +27,6 @@ export interface Instrumented {
 }
 
 export class Instrumenter {
-  private readonly tsInstance: typeof ts = require('typescript');
   private readonly services = new Map<string, ProjectService>();
   private readonly warned = new Set<string>();
 
@@ -33,10 +35,11 @@ export class Instrumenter {
   /** `code`, the text of `id` as the bundler (or loader) holds it, emitted as instrumented JavaScript. */
   transform(code: string, id: string, warn: (message: string) => void, format: OutputFormat = 'esm'): Instrumented {
     const fileName = path.resolve(id.split('?')[0]!);
-    const { program, sourceFile } = this.serviceFor(fileName, format).programWith(fileName, code);
+    const service = this.serviceFor(fileName, format);
+    const { program, sourceFile } = service.programWith(fileName, code);
     const errors: ts.Diagnostic[] = [];
     const transformer = createTransformer(program, this.config, {
-      ts: this.tsInstance,
+      ts: service.tsInstance,
       addDiagnostic: diagnostic => void errors.push(diagnostic),
       warn: message => {
         // Once per build, not once per file.
@@ -49,7 +52,7 @@ export class Instrumenter {
     let map: string | undefined;
     const write = (name: string, text: string) => (name.endsWith('.map') ? (map = text) : (js = text));
     program.emit(sourceFile, write, undefined, false, { before: [transformer] });
-    if (errors.length > 0) throw new Error(formatDiagnostics(this.tsInstance, errors));
+    if (errors.length > 0) throw new Error(formatDiagnostics(service.tsInstance, errors));
     if (js === undefined || map === undefined) throw new Error(`ts-observatory: TypeScript emitted nothing for ${fileName}`);
     const parsedMap = JSON.parse(map) as Instrumented['map'];
     // TypeScript names the source relative to where it would have written the output; bundlers want the file.
@@ -59,10 +62,14 @@ export class Instrumenter {
 
   /** The service of the nearest tsconfig.json above `fileName` for `format`, made on first use. */
   private serviceFor(fileName: string, format: OutputFormat): ProjectService {
-    const configFile = this.tsInstance.findConfigFile(path.dirname(fileName), this.tsInstance.sys.fileExists);
+    const configDir = findUp(path.dirname(fileName), dir => fs.existsSync(path.join(dir, 'tsconfig.json')));
+    const configFile = configDir && path.join(configDir, 'tsconfig.json');
     const key = `${format}:${configFile ?? ''}`;
     let service = this.services.get(key);
-    if (!service) this.services.set(key, (service = new ProjectService(this.tsInstance, configFile, format)));
+    if (!service) {
+      const tsInstance = typescriptFor(configDir ?? path.dirname(fileName));
+      this.services.set(key, (service = new ProjectService(tsInstance, configFile, format)));
+    }
     return service;
   }
 }

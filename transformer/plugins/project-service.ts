@@ -50,7 +50,8 @@ export class ProjectService {
   private readonly service: ts.LanguageService;
 
   constructor(
-    tsInstance: typeof ts,
+    /** The compiler API this project is built with (typescript-api.ts). */
+    readonly tsInstance: typeof ts,
     /** The project's tsconfig.json, or undefined for a file that has none above it. */
     readonly configFile: string | undefined,
     format: OutputFormat,
