@@ -16,10 +16,11 @@ import { serveCommand } from './commands/serve';
 import { statsCommand } from './commands/stats';
 import { treeCommand } from './commands/tree';
 import { vacuumCommand } from './commands/vacuum';
+import { checkCommand } from '../transformer/setup/check';
 import { initCommand } from '../transformer/setup/init';
 import { UsageError } from './errors';
 
-const COMMANDS: Command[] = [callsCommand, statsCommand, treeCommand, errorsCommand, pruneCommand, vacuumCommand, serveCommand, reportCommand, initCommand];
+const COMMANDS: Command[] = [callsCommand, statsCommand, treeCommand, errorsCommand, pruneCommand, vacuumCommand, serveCommand, reportCommand, initCommand, checkCommand];
 
 /** Exit status for a user mistake, as opposed to 1 for a failure inside the viewer. */
 const USAGE_EXIT = 2;

@@ -13,8 +13,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from '../../viewer/commands/command';
-import { option } from '../../viewer/commands/command';
 import { UsageError } from '../../viewer/errors';
+import { projectOption, tsconfigOf } from './project-option';
 
 const PLUGIN = { transform: 'ts-observatory/transformer' };
 const PATCH_COMMAND = 'ts-patch install -s';
@@ -22,13 +22,10 @@ const OWN_VERSION: string = require('../../../package.json').version;
 
 export const initCommand: Command = {
   name: 'init',
-  usage: '[-p tsconfig.json]',
   summary: 'add the plugin, the runtime dependency, the prepare script and .observatory/ to this project',
-  positionals: 0,
-  options: { project: { type: 'string', short: 'p' } },
+  ...projectOption,
   run({ values, out }) {
-    const tsconfigPath = path.resolve(option(values, 'project') ?? 'tsconfig.json');
-    if (!fs.existsSync(tsconfigPath)) throw new UsageError(`init: ${tsconfigPath} does not exist (give another with -p)`);
+    const tsconfigPath = tsconfigOf(values, 'init');
     const dir = path.dirname(tsconfigPath);
     const changes = [...addPlugin(tsconfigPath), ...updateManifest(path.join(dir, 'package.json')), ...ignoreTraces(path.join(dir, '.gitignore'))];
     if (changes.length === 0) out.write('Nothing to change: this project is set up.\n');
