@@ -17,7 +17,7 @@ export interface FileContext {
   tsInstance: typeof ts;
   program: ts.Program;
   options: PluginOptions;
-  /** Directory that file paths in the metadata are relative to. */
+  /** Directory that file paths in the metadata are relative to (see project.ts). */
   root: string;
   report: (sourceFile: ts.SourceFile, problem: TagProblem) => void;
 }
@@ -121,7 +121,7 @@ function isAsync(tsInstance: typeof ts, fn: ts.FunctionLikeDeclaration): boolean
   return (tsInstance.getCombinedModifierFlags(fn) & tsInstance.ModifierFlags.Async) !== 0;
 }
 
-/** A file's path relative to the project root, with forward slashes, as stored in the database. */
+/** A file's path relative to `root`, with forward slashes, as stored in the database and matched by globs. */
 export function toProjectPath(root: string, fileName: string): string {
   return path.relative(root, fileName).split(path.sep).join('/');
 }

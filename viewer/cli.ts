@@ -19,10 +19,15 @@ import { serveCommand } from './commands/serve';
 import { statsCommand } from './commands/stats';
 import { treeCommand } from './commands/tree';
 import { vacuumCommand } from './commands/vacuum';
+import { checkCommand } from '../transformer/setup/check';
+import { initCommand } from '../transformer/setup/init';
 import { UsageError } from './errors';
 import { printable } from './printable';
 
-const COMMANDS: Command[] = [callsCommand, statsCommand, treeCommand, errorsCommand, pruneCommand, vacuumCommand, serveCommand, reportCommand, tagCommand, untagCommand, listCommand];
+const COMMANDS: Command[] = [
+  callsCommand, statsCommand, treeCommand, errorsCommand, pruneCommand, vacuumCommand, serveCommand, reportCommand,
+  tagCommand, untagCommand, listCommand, initCommand, checkCommand,
+];
 
 /** Exit status for a user mistake, as opposed to 1 for a failure inside the viewer. */
 const USAGE_EXIT = 2;

@@ -13,8 +13,10 @@
  * The ring's own thread and its parent never both count it (Control.Settled). Rings are held only while their
  * worker runs.
  */
+import * as path from 'node:path';
 import { BroadcastChannel, isMainThread, threadId, type Worker } from 'node:worker_threads';
 import { DROP_REASON_CODES, DropCode, type RingHandle } from '../ring';
+import { requireFromPackage, runtimeFile } from './installed-package';
 import { settleRing, storeDropTotals } from './ring-settlement';
 import { warn } from './warnings';
 
@@ -74,8 +76,10 @@ function settleChildRing(id: number, ring: RingHandle, deadline: number, ended: 
   const reason = DROP_REASON_CODES[DropCode.ExitTimeout];
   const drops = [...unwritten].map(([fn, count]) => ({ fn, reason, count }));
   const total = drops.reduce((sum, drop) => sum + drop.count, 0);
-  // Loaded only now, as the writer's code in ring-settlement.ts.
-  const { RegistryReader } = require('../store/registry-reader') as typeof import('../store/registry-reader');
+  // Loaded only now, from the installed package, as the writer's code in ring-settlement.ts.
+  const { RegistryReader } = requireFromPackage<typeof import('../store/registry-reader')>(
+    runtimeFile(path.join('store', 'registry-reader.js')),
+  );
   const registry = new RegistryReader(control, ring.registry);
   const stored = storeDropTotals(ring, drops, index => registry.meta(index));
   warn(

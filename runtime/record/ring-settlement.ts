@@ -11,8 +11,10 @@
  * Used for this thread's own ring (lifecycle.ts) and for the rings of the worker threads it started
  * (child-threads.ts), which may have ended with calls still in their ring.
  */
+import * as path from 'node:path';
 import type { FunctionMeta } from '../contract';
 import { Control, RecordHeader, RecordKind, WriterState, type DropTotal, type RingHandle } from '../ring';
+import { requireFromPackage, runtimeFile } from './installed-package';
 
 /** How long the counts of unwritten calls may wait for the database's lock. */
 const COUNT_WRITE_MS = 200;
@@ -76,9 +78,10 @@ function unwrittenCalls(ring: RingHandle, tail: number, head: number): Map<numbe
 export function storeDropTotals(ring: RingHandle, drops: DropTotal[], meta: (index: number) => FunctionMeta): true | string {
   const databasePath = ring.databasePath;
   if (databasePath === null) return 'OBSERVATORY_DB=off';
-  // Loaded only now: the writer's code belongs to the writer thread, and runs here only as a last resort.
-  const { TraceWriter } = require('../store/writer') as typeof import('../store/writer');
   try {
+    // Loaded only now, and from the installed package: the writer's code belongs to the writer thread, and
+    // runs here only as a last resort; in a bundle, it and better-sqlite3 stay outside (installed-package.ts).
+    const { TraceWriter } = requireFromPackage<typeof import('../store/writer')>(runtimeFile(path.join('store', 'writer.js')));
     const writer = new TraceWriter(databasePath, ring.process, ring.data.byteLength);
     try {
       writer.busyTimeout(COUNT_WRITE_MS);

@@ -14,9 +14,10 @@
  * The thread starts with the first record, so a program that records nothing never starts one.
  */
 import * as path from 'node:path';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { Control, WriterState, type RingHandle } from '../ring';
 import type { FlushTask } from '../store/worker';
+import { requireFromPackage, runtimeFile } from './installed-package';
 
 /** Times a flush is retried on a new thread after the writer thread died under it. */
 const FLUSH_RETRIES = 5;
@@ -33,8 +34,10 @@ export class WriterThread {
 
   start(): void {
     if (this.pool !== null) return;
-    this.pool = new Piscina<FlushTask, void>({
-      filename: path.join(__dirname, '..', 'store', 'worker.js'),
+    // From the installed package, never a bundle's copy: both start threads from files (installed-package.ts).
+    const { Piscina: Pool } = requireFromPackage<typeof import('piscina')>('piscina');
+    this.pool = new Pool<FlushTask, void>({
+      filename: runtimeFile(path.join('store', 'worker.js')),
       minThreads: 1,
       maxThreads: 1,
       idleTimeout: Number.POSITIVE_INFINITY,

@@ -2,6 +2,7 @@
 // compiler options' `plugins` array by its package specifier, and ts-patch loads and runs it.
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const require = createRequire(import.meta.url);
@@ -129,6 +130,16 @@ export function scratchDir(label) {
   const base = path.join(repoRoot, '.test-out');
   fs.mkdirSync(base, { recursive: true });
   const dir = fs.mkdtempSync(path.join(base, `${label}-`));
+  scratchDirs.push(dir);
+  return dir;
+}
+
+/**
+ * A fresh scratch directory outside the repository, where nothing resolves through the repository's
+ * node_modules: for projects that must install ts-observatory as a user would. Removed with the others.
+ */
+export function outsideScratchDir(label) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ts-observatory-${label}-`));
   scratchDirs.push(dir);
   return dir;
 }

@@ -1,0 +1,143 @@
+// Every way to build and run the shop program records exactly the rows tspc's build records: the bundler
+// and dev-server plugins (ts-observatory/vite, /rollup, /esbuild, /webpack, /rspack, each with a source map
+// that leads back into the TypeScript), vitest with the vite plugin, and jest with ts-jest and
+// ts-observatory/ts-jest, the Node loader (ts-observatory/register), alone and with tsx, in CommonJS and ES
+// module packages, and a project whose own compiler is TypeScript 7. The bundlers, tsx and TypeScript 7 come
+// from test/integrations (installed by .ci/run); vite, vitest, jest and ts-jest from the repository's own
+// devDependencies.
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import { SourceMap } from 'node:module';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { repoRoot, scratchDir } from './helpers/compile.mjs';
+import { summarize } from './helpers/fixture-run.mjs';
+import { assertIntegrationsInstalled, integrationsDir as integrations, runShop, SHOP_TEST, tspcBuild, writeShopProject } from './helpers/checkout.mjs';
+import { readCalls } from './helpers/trace.mjs';
+
+const vitest = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
+const jest = path.join(repoRoot, 'node_modules', 'jest', 'bin', 'jest.js');
+
+test.before(assertIntegrationsInstalled);
+
+const shopProject = label => writeShopProject(scratchDir(label));
+
+function check(t, what, result) {
+  t.is(result.status, 0, `${what}\n${result.stdout}\n${result.stderr}`);
+}
+
+let tspcRows;
+test.before('the rows of the tspc build, to compare against', t => {
+  const dir = shopProject('tspc-shop');
+  check(t, 'tspc', tspcBuild(dir));
+  tspcRows = runShop(t, path.join(dir, 'dist', 'main.js'));
+});
+
+test.serial('the tspc build records the five calls with their values, typed from the source', t => {
+  // The baseline the bundler tests compare against must itself be the full record: object outputs split
+  // into their properties (which only the type checker knows), parents linked.
+  t.is(tspcRows.length, 5);
+  const quote = tspcRows.find(row => row.fn === 'quote');
+  t.deepEqual(quote.values, [
+    ['units', 'INPUT', 'number', 3],
+    ['unitPrice', 'INPUT', 'number', 2],
+    ['net', 'OUTPUT', 'number', 6],
+    ['tax', 'OUTPUT', 'number', 1],
+  ]);
+  t.is(quote.parent, 'Cart.total');
+});
+
+/** The generated position of `needle` in `file`, mapped back through `file`.map. */
+function originalPositionOf(file, needle) {
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const line = lines.findIndex(text => text.includes(needle));
+  if (line === -1) throw new Error(`${needle} is not in ${file}`);
+  const map = new SourceMap(JSON.parse(fs.readFileSync(`${file}.map`, 'utf8')));
+  return map.findEntry(line, lines[line].indexOf(needle));
+}
+
+for (const tool of ['esbuild', 'rollup', 'webpack', 'rspack', 'vite']) {
+  test.serial(`${tool} with ts-observatory/${tool}: the same rows as tspc, and a source map into the TypeScript`, t => {
+    const dir = shopProject(`${tool}-shop`);
+    const outDir = path.join(dir, 'bundle');
+    check(t, `${tool} build`, spawnSync(process.execPath, [path.join(integrations, 'build.mjs'), tool, dir, outDir], { encoding: 'utf8' }));
+    t.deepEqual(runShop(t, path.join(outDir, 'main.js')), tspcRows);
+
+    const entry = originalPositionOf(path.join(outDir, 'main.js'), 'function quote(');
+    t.regex(entry.originalSource, /src\/pricing\.ts$/);
+    t.is(entry.originalLine, 6, 'quote is declared on line 7 of pricing.ts');
+  });
+}
+
+/**
+ * A shop project with tests/cart.test.ts (importing the runner's API from `runnerModule`) and the runner's
+ * config file; runs `args` in it and returns the process and the rows it recorded.
+ */
+function runShopTests(t, label, { runnerModule, configFile, config, args }) {
+  const dir = shopProject(label);
+  fs.mkdirSync(path.join(dir, 'tests'));
+  fs.writeFileSync(path.join(dir, 'tests', 'cart.test.ts'), SHOP_TEST(`import { expect, test } from '${runnerModule}';`));
+  fs.writeFileSync(path.join(dir, configFile), config);
+  const dbPath = path.join(dir, 'traces.db');
+  const run = spawnSync(process.execPath, args, { cwd: dir, env: { ...process.env, OBSERVATORY_DB: dbPath }, encoding: 'utf8' });
+  check(t, args.join(' '), run);
+  return { run, rows: summarize(readCalls(dbPath)) };
+}
+
+test.serial('vitest with the vite plugin records the calls a test makes, as tspc does', t => {
+  const { rows } = runShopTests(t, 'vitest-shop', {
+    runnerModule: 'vitest',
+    configFile: 'vitest.config.mjs',
+    config: `import observatory from 'ts-observatory/vite';
+export default { plugins: [observatory()], test: { include: ['tests/*.test.ts'], setupFiles: ['ts-observatory/vitest'] } };
+`,
+    args: [vitest, 'run'],
+  });
+  t.deepEqual(rows, tspcRows);
+});
+
+test.serial('jest with ts-jest and the ts-observatory/ts-jest transformer records the calls a test makes, as tspc does, without warnings', t => {
+  const { run, rows } = runShopTests(t, 'ts-jest-shop', {
+    runnerModule: '@jest/globals',
+    configFile: 'jest.config.js',
+    config: `module.exports = {
+  testEnvironment: 'node',
+  setupFilesAfterEnv: ['ts-observatory/jest'],
+  transform: { '^.+\\.tsx?$': ['ts-jest', { astTransformers: { before: ['ts-observatory/ts-jest'] } }] },
+  cacheDirectory: '<rootDir>/jest-cache',
+};
+`,
+    args: [jest, '--ci'],
+  });
+  t.notRegex(run.stdout + run.stderr, /ts-jest\[|warn/i);
+  t.deepEqual(rows, tspcRows);
+});
+
+const tsx = pathToFileURL(path.join(integrations, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+
+for (const type of ['commonjs', 'module']) {
+  for (const withTsx of [false, true]) {
+    const command = `node ${withTsx ? '--import tsx ' : ''}--import ts-observatory/register src/main.ts`;
+    test.serial(`${command}, package type ${type}: the rows of the tspc build`, t => {
+      const dir = shopProject(`register-${type}${withTsx ? '-tsx' : ''}`);
+      fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'shop', private: true, type }));
+      const imports = [...(withTsx ? ['--import', tsx] : []), '--import', 'ts-observatory/register'];
+      t.deepEqual(runShop(t, path.join(dir, 'src', 'main.ts'), { nodeArgs: imports }), tspcRows);
+    });
+  }
+}
+
+test.serial('a TypeScript 7 project builds with the esbuild plugin and runs under the loader, with the TypeScript API ts-observatory brings', t => {
+  const dir = shopProject('typescript-7');
+  fs.mkdirSync(path.join(dir, 'node_modules'));
+  // TypeScript 7 as the project's own compiler, as `npm i -D typescript@7` would install it.
+  fs.symlinkSync(path.join(integrations, 'node_modules', 'typescript7'), path.join(dir, 'node_modules', 'typescript'), 'dir');
+  const tsc = spawnSync(process.execPath, [path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '--version'], { encoding: 'utf8' });
+  t.regex(tsc.stdout, /^Version 7\./, tsc.stderr);
+
+  const outDir = path.join(dir, 'bundle');
+  check(t, 'esbuild build', spawnSync(process.execPath, [path.join(integrations, 'build.mjs'), 'esbuild', dir, outDir], { encoding: 'utf8' }));
+  t.deepEqual(runShop(t, path.join(outDir, 'main.js')), tspcRows);
+  t.deepEqual(runShop(t, path.join(dir, 'src', 'main.ts'), { nodeArgs: ['--import', 'ts-observatory/register'] }), tspcRows);
+});

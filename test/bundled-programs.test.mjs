@@ -1,0 +1,39 @@
+// A program bundled into one file, ts-observatory's runtime and all, runs and records: the runtime finds
+// the writer thread's files in the installed package (runtime/record/installed-package.ts). Bundlers from
+// test/integrations (installed by .ci/run).
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { scratchDir } from './helpers/compile.mjs';
+import { assertIntegrationsInstalled, integrationsDir as integrations, runShop, tspcBuild, writeShopProject } from './helpers/checkout.mjs';
+
+test.before(assertIntegrationsInstalled);
+
+/** The shop program built by tspc into <dir>/dist: the input every bundler gets, and the unbundled baseline. */
+function builtShop(label) {
+  const dir = writeShopProject(scratchDir(label));
+  const build = tspcBuild(dir);
+  if (build.status !== 0) throw new Error(build.stdout + build.stderr);
+  return dir;
+}
+
+let unbundled;
+test.before(t => {
+  unbundled = runShop(t, path.join(builtShop('unbundled'), 'dist', 'main.js'));
+});
+
+for (const tool of ['esbuild', 'rollup', 'webpack']) {
+  test.serial(`tspc output bundled by ${tool} into one file, runtime included, records what the unbundled program records`, t => {
+    const dir = builtShop(`bundled-${tool}`);
+    const bundle = path.join(dir, 'bundle', 'main.js');
+    const run = spawnSync(process.execPath, [path.join(integrations, 'bundle.mjs'), tool, path.join(dir, 'dist', 'main.js'), bundle], {
+      encoding: 'utf8',
+    });
+    t.is(run.status, 0, run.stdout + run.stderr);
+    t.deepEqual(fs.readdirSync(path.dirname(bundle)), ['main.js'], 'one file');
+    t.true(fs.readFileSync(bundle, 'utf8').includes('function installedPackageDir('), 'the runtime is inside the bundle');
+    t.is(unbundled.length, 5);
+    t.deepEqual(runShop(t, bundle), unbundled);
+  });
+}

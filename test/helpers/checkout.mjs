@@ -1,0 +1,65 @@
+// The checkout program (test/programs/checkout): the small multi-module program every build and run path is tried
+// with, and the bundlers installed for those tests (test/integrations).
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from './compile.mjs';
+import { summarize } from './fixture-run.mjs';
+import { readCalls, runNode } from './trace.mjs';
+
+export const shopSources = path.join(repoRoot, 'test', 'programs', 'checkout', 'src');
+export const integrationsDir = path.join(repoRoot, 'test', 'integrations');
+export const tspc = path.join(repoRoot, 'node_modules', 'ts-patch', 'bin', 'tspc.js');
+
+/** What main.js prints. */
+export const SHOP_OUTPUT = '{"net":11,"tax":2}\n';
+
+/** Writes the shop's sources and a tsconfig.json that names the plugin for tspc into `dir`. */
+export function writeShopProject(dir, manifest) {
+  fs.cpSync(shopSources, path.join(dir, 'src'), { recursive: true });
+  const compilerOptions = {
+    target: 'es2022',
+    module: 'commonjs',
+    strict: true,
+    esModuleInterop: true,
+    rootDir: 'src',
+    outDir: 'dist',
+    plugins: [{ transform: 'ts-observatory/transformer' }],
+  };
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['src'] }));
+  if (manifest) fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'shop', private: true, ...manifest }));
+  return dir;
+}
+
+/** Builds the project in `dir` with the real `tspc` command; returns the process result. */
+export function tspcBuild(dir) {
+  return spawnSync(process.execPath, [tspc, '-p', dir], { cwd: dir, encoding: 'utf8' });
+}
+
+/** Throws, for a test's `before`, unless .ci/run (or a developer) installed the bundlers. */
+export function assertIntegrationsInstalled() {
+  if (!fs.existsSync(path.join(integrationsDir, 'node_modules'))) {
+    throw new Error('The bundlers are not installed: run `npm ci --prefix test/integrations` (.ci/run does).');
+  }
+}
+
+/** Runs a built shop entry (main.js) recording into traces.db beside it; asserts it ran cleanly, returns its rows. */
+export function runShop(t, file, { nodeArgs = [] } = {}) {
+  const dbPath = path.join(path.dirname(file), 'traces.db');
+  const run = runNode(file, { dbPath, nodeArgs });
+  t.is(run.status, 0, `node ${file}\n${run.stdout}\n${run.stderr}`);
+  t.is(run.stdout, SHOP_OUTPUT);
+  return summarize(readCalls(dbPath));
+}
+
+/** The test file the test-runner paths run: the same calls as main.ts. */
+export const SHOP_TEST = (imports) => `${imports}
+import { Cart } from '../src/cart';
+
+test('a cart totals its lines', () => {
+  const cart = new Cart();
+  cart.add('pen', 3, 2);
+  cart.add('pad', 1, 5);
+  expect(cart.total()).toEqual({ net: 11, tax: 2 });
+});
+`;

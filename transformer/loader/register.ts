@@ -1,0 +1,28 @@
+/**
+ * ts-observatory/register: `node --import ts-observatory/register src/main.ts` runs a TypeScript program
+ * with its tagged functions instrumented, typed from the project's tsconfig.json, as `tspc` would build it.
+ * With tsx: `node --import tsx --import ts-observatory/register src/main.ts` (this loader, registered last,
+ * handles the project's TypeScript files first).
+ *
+ * `require` of a TypeScript file goes through the extension hook below, on the program's thread; `import`
+ * through the module hooks of hooks.ts, on Node's hooks thread.
+ */
+import * as path from 'node:path';
+import { register } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { instrumentForNode, isInstrumentable } from './node-output';
+
+interface CompilableModule {
+  _compile(code: string, fileName: string): void;
+}
+
+const extensions = require.extensions as unknown as Record<string, (module: CompilableModule, fileName: string) => void>;
+for (const extension of ['.ts', '.cts', '.tsx']) {
+  const previous = extensions[extension];
+  extensions[extension] = (module, fileName) => {
+    if (!isInstrumentable(fileName) && previous) return previous(module, fileName);
+    module._compile(instrumentForNode(fileName), fileName);
+  };
+}
+
+register(pathToFileURL(path.join(__dirname, 'hooks.js')).href);

@@ -1,0 +1,4 @@
+/** ts-observatory/rollup: the rollup plugin (see unplugin.ts). */
+import { observatory } from './unplugin';
+
+export = observatory.rollup;

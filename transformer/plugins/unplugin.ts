@@ -1,0 +1,33 @@
+/**
+ * The bundler and dev-server plugins (`ts-observatory/vite`, `/rollup`, `/esbuild`, `/webpack`, `/rspack`),
+ * written once on unplugin around the Instrumenter, so every bundler records the rows `tspc` records.
+ *
+ * The plugin runs before the bundler's own TypeScript handling (`enforce: 'pre'`; in rollup and esbuild, list
+ * it before any TypeScript plugin), which then finds plain JavaScript to pass through.
+ *
+ * webpack and rspack get a loader of ts-observatory's own (webpack-loader.ts) instead of unplugin's, whose
+ * adapter drops a transform's source map when no loader before it made one (unplugin issues 154 and 616).
+ */
+import { createUnplugin } from 'unplugin';
+import type { PluginOptions } from '../options';
+import { Instrumenter, isInstrumentable } from './instrumenter';
+import { addLoaderRule } from './webpack-loader';
+
+export const observatory = createUnplugin((config: Partial<PluginOptions> | undefined, meta) => {
+  const instrumenter = new Instrumenter(config);
+  const ownLoader = meta.framework === 'webpack' || meta.framework === 'rspack';
+  return {
+    name: 'ts-observatory',
+    enforce: 'pre',
+    transformInclude: id => !ownLoader && isInstrumentable(id),
+    transform(code, id) {
+      try {
+        return instrumenter.transform(code, id, message => this.warn(message));
+      } catch (error) {
+        this.error(error as Error);
+      }
+    },
+    webpack: compiler => addLoaderRule(compiler, instrumenter),
+    rspack: compiler => addLoaderRule(compiler, instrumenter),
+  };
+});
