@@ -245,7 +245,7 @@ test('errors shows each failure with type, message and stack', t => {
   t.deepEqual(unique(recent.map(call => call.id)), unique(failed.map(call => call.id)));
 });
 
-test('prune deletes the calls older than the cutoff with their values, and vacuum shrinks the file', async t => {
+test('prune deletes the calls older than the cutoff with their values', async t => {
   const copy = await copyDatabase('prune');
   const keep = observatory(['prune', '--older-than', '6h', '--db', copy]);
   t.is(keep.status, 0, keep.stderr);
@@ -258,10 +258,6 @@ test('prune deletes the calls older than the cutoff with their values, and vacuu
   t.is(count(copy, 'calls'), 0);
   t.is(count(copy, 'call_values'), 0);
 
-  const before = fs.statSync(copy).size + (fs.existsSync(`${copy}-wal`) ? fs.statSync(`${copy}-wal`).size : 0);
-  const vacuum = observatory(['vacuum', '--db', copy]);
-  t.is(vacuum.status, 0, vacuum.stderr);
-  t.true(fs.statSync(copy).size <= before);
   t.is(observatory(['stats', '--db', copy]).stdout, 'No calls recorded.\n');
 });
 
@@ -491,4 +487,30 @@ test('drops of every reason, from this schema and from files upgraded from versi
   );
   const divmodRow = table.stdout.split('\n').find(line => line.startsWith('src/pricing.divmod '));
   t.is(divmodRow.split('|')[2].trim(), '12588');
+});
+
+test('vacuum returns the pages of pruned calls to the disk', async t => {
+  // 2,000 calls with 1 KB arguments fill hundreds of pages, which prune frees and only vacuum gives back.
+  const prog = program(`${OK_AND_LATE}
+for (let i = 0; i < 2000; i++) ok('x'.repeat(1000) + i);
+`);
+  t.is((await run(prog)).status, 0);
+  t.is(observatory(['prune', '--older-than', '0s', '--db', prog.dbPath]).status, 0);
+  // Checkpointed first, so the main file holds the whole database and its size is comparable.
+  const pages = () => {
+    const db = new Database(prog.dbPath);
+    try {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      return { free: db.pragma('freelist_count', { simple: true }), total: db.pragma('page_count', { simple: true }) };
+    } finally {
+      db.close();
+    }
+  };
+  const before = pages();
+  t.true(before.free > 100, `${before.free} free pages before vacuum`);
+  const beforeBytes = fs.statSync(prog.dbPath).size;
+  const vacuum = observatory(['vacuum', '--db', prog.dbPath]);
+  t.is(vacuum.status, 0, vacuum.stderr);
+  t.deepEqual(pages(), { free: 0, total: before.total - before.free });
+  t.true(fs.statSync(prog.dbPath).size < beforeBytes);
 });
