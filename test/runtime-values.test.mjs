@@ -388,7 +388,9 @@ show('nested', { a: { b: ['é'.repeat(4000), 'é'.repeat(4000)] }, c: 'ü'.repea
   const tight = showProgram(body);
   const tightResult = await run(tight, { env: { OBSERVATORY_MAX_VALUE_SIZE: '1500' } });
   t.is(tightResult.status, 0, tightResult.stderr);
-  for (const [label, text] of Object.entries(shownText(tight.dbPath))) {
+  const tightTexts = shownText(tight.dbPath);
+  t.deepEqual(Object.keys(tightTexts).sort(), Object.keys(texts).sort(), 'every value is still recorded');
+  for (const [label, text] of Object.entries(tightTexts)) {
     t.true(Buffer.byteLength(text) <= 1500, `${label}: ${Buffer.byteLength(text)} bytes`);
     JSON.parse(text);
   }
