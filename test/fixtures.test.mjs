@@ -6,6 +6,7 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { compile, fixtureFiles, fixtureNames, readFixtureOptions, repoRoot } from './helpers/compile.mjs';
 
@@ -16,11 +17,13 @@ if (update && process.env.CI === 'true') throw new Error('UPDATE_FIXTURES=1 is r
 function expected(t, file, actual) {
   const before = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   if (update && before !== actual) {
+    const previous = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'observatory-fixture-')), path.basename(file));
+    fs.writeFileSync(previous, before);
     if (actual === '') fs.rmSync(file, { force: true });
     else fs.writeFileSync(file, actual);
-    const asNew = spawnSync('git', ['diff', '--no-index', '--no-color', '--', `/dev/null`, file], { cwd: repoRoot, encoding: 'utf8' });
-    const changed = spawnSync('git', ['diff', '--no-color', '--', file], { cwd: repoRoot, encoding: 'utf8' });
-    t.log(`rewrote ${path.relative(repoRoot, file)}:\n${changed.stdout || asNew.stdout}`);
+    const diff = spawnSync('git', ['diff', '--no-index', '--no-color', '--', previous, fs.existsSync(file) ? file : '/dev/null'], { encoding: 'utf8' });
+    fs.rmSync(path.dirname(previous), { recursive: true, force: true });
+    t.log(`rewrote ${path.relative(repoRoot, file)}:\n${diff.stdout}`);
   }
   return before;
 }
