@@ -87,17 +87,19 @@ export function readFixtureOptions(name) {
 }
 
 /**
- * A fixture's files: `input.ts` (or .mts/.cts), and an optional `driver.ts` that imports it and makes the calls
- * when the input cannot call itself (an anonymous default export). `entry` is the emitted file to run.
+ * A fixture's files: `input.ts` (or .mts/.cts), an optional `driver.ts` that imports it and makes the calls
+ * when the input cannot call itself (an anonymous default export), and any other module the input imports
+ * (`runtime.ts`, a wrapper named by the `runtime` plugin option). `entry` is the emitted file to run.
  */
 export function fixtureFiles(name) {
   const dir = path.join(fixturesDir, name);
-  const input = fs.readdirSync(dir).find(file => /^input\.[cm]?ts$/.test(file));
+  const sources = fs.readdirSync(dir).filter(file => /\.[cm]?ts$/.test(file) && !/\.d\.[cm]?ts$/.test(file)).sort();
+  const input = sources.find(file => /^input\.[cm]?ts$/.test(file));
   const emittedName = file => file.replace(/\.ts$/, '.js').replace(/\.mts$/, '.mjs').replace(/\.cts$/, '.cjs');
-  const hasDriver = fs.existsSync(path.join(dir, 'driver.ts'));
+  const hasDriver = sources.includes('driver.ts');
   return {
     dir,
-    files: [path.join(dir, input), ...(hasDriver ? [path.join(dir, 'driver.ts')] : [])],
+    files: [input, ...sources.filter(file => file !== input)].map(file => path.join(dir, file)),
     output: emittedName(input),
     entry: emittedName(hasDriver ? 'driver.ts' : input),
   };
