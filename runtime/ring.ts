@@ -79,7 +79,8 @@ export const enum RecordHeader {
   End = 56,
   /** Call: where the values begin; they run to the end of the record. */
   CallValues = 64,
-  /** Drops: where the entries begin, each DropEntry.Size bytes. */
+  /** Drops: where the entries begin, each DropEntry.Size bytes (a drops record has a layout of its own). */
+  // eslint-disable-next-line @typescript-eslint/no-duplicate-enum-values
   DropEntries = 16,
 }
 

@@ -196,6 +196,7 @@ function storeDropTotals(recording: Recording): true | string {
     });
   }
   // Loaded only now: the writer's code belongs to the writer thread, and runs here only as a last resort.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded here only, for the reason above
   const { TraceWriter } = require('../store/writer') as typeof import('../store/writer');
   try {
     const writer = new TraceWriter(settings.databasePath, recording.process, recording.producer.size);
