@@ -331,6 +331,12 @@ const expectations = {
     ok('format', [input('value', 'number', 10), output('result', 'string', '$10')]),
   ],
   iife: [ok('setup', []), ok('<anonymous>', [output('result', 'string', 'done')])],
+  'callback-tag': [
+    ok('<anonymous>', [input('price', 'number', 1.5), output('result', 'number', 3)]),
+    ok('<anonymous>', [input('price', 'number', 2), output('result', 'number', 4)]),
+    ok('label', [input('price', 'number', 1.5), output('result', 'string', '$1.5')]),
+    ok('label', [input('price', 'number', 2), output('result', 'string', '$2')]),
+  ],
   'assigned-functions': [
     ok('handlers.shout', [input('input', 'string', 'hey'), output('result', 'string', 'HEY')]),
     ok('Greeter.prototype.greet', [input('name', 'string', 'Ada'), output('result', 'string', 'Hello, Ada')]),
