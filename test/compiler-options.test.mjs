@@ -2,10 +2,11 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { compile, fixtureFiles, fixtureNames, plainTypeScript, readFixtureOptions, repoRoot, scratchDir } from './helpers/compile.mjs';
 
-function compileFixture(name, { plugin = {}, compilerOptions = {}, compiler } = {}) {
+function compileFixture(name, { plugin = {}, compilerOptions = {}, compiler, before } = {}) {
   const { dir, files } = fixtureFiles(name);
   const options = readFixtureOptions(name);
   return compile({
@@ -14,6 +15,7 @@ function compileFixture(name, { plugin = {}, compilerOptions = {}, compiler } = 
     compilerOptions: { ...options.compilerOptions, ...compilerOptions },
     plugin: { ...options.plugin, ...plugin },
     compiler,
+    before,
   });
 }
 
@@ -42,6 +44,16 @@ test('declaration files are the same with and without instrumentation', t => {
       t.true(plainTypeScript.versionMajorMinor >= '6.0', `${name}: no declarations from TypeScript ${plainTypeScript.version}`);
       t.not(plainResult.diagnostics, '', `${name}: declarations refused without a diagnostic`);
     }
+  }
+});
+
+test('createTransformer, passed to program.emit by hand, emits what the plugin emits', t => {
+  const { createTransformer } = createRequire(import.meta.url)('ts-observatory/transformer');
+  for (const name of ['function-declaration', 'class-methods']) {
+    const { dir, output } = fixtureFiles(name);
+    const result = compileFixture(name, { compiler: plainTypeScript, before: program => [createTransformer(program, readFixtureOptions(name).plugin)] });
+    t.is(result.diagnostics, '');
+    t.is(result.emitted.get(path.join(dir, output)), fs.readFileSync(path.join(dir, output.replace(/^input/, 'output')), 'utf8'), name);
   }
 });
 

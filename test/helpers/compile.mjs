@@ -30,9 +30,10 @@ const defaultCompilerOptions = {
 
 /**
  * Compiles `files` (absolute paths) with the plugin and returns the emitted text by output file name, the
- * diagnostics formatted as tsc prints them, and the output directory.
+ * diagnostics formatted as tsc prints them, and the output directory. `before(program)` gives transformers to
+ * pass to `program.emit` by hand, as a programmatic build does.
  */
-export function compile({ rootDir, files, outDir, compilerOptions = {}, plugin = {}, compiler = tsp }) {
+export function compile({ rootDir, files, outDir, compilerOptions = {}, plugin = {}, compiler = tsp, before }) {
   const json = {
     ...defaultCompilerOptions,
     rootDir,
@@ -45,13 +46,14 @@ export function compile({ rootDir, files, outDir, compilerOptions = {}, plugin =
   options.configFilePath = path.join(rootDir, 'tsconfig.json');
   const program = compiler.createProgram({ rootNames: files, options, host: cachingHost(compiler, options) });
   const emitted = new Map();
-  const result = program.emit(undefined, (fileName, text) => {
+  const write = (fileName, text) => {
     emitted.set(fileName, text);
     if (outDir) {
       fs.mkdirSync(path.dirname(fileName), { recursive: true });
       fs.writeFileSync(fileName, text);
     }
-  });
+  };
+  const result = program.emit(undefined, write, undefined, false, before && { before: before(program) });
   const diagnostics = [...compiler.getPreEmitDiagnostics(program), ...result.diagnostics];
   return { emitted, diagnostics: formatDiagnostics(diagnostics), outDir };
 }
