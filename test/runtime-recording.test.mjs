@@ -494,3 +494,45 @@ for (let i = 0; i < 3; i++) {
   );
   t.is(new Set(calls.map(call => call.span_id)).size, 4);
 });
+
+test("process_trace and data_trace answer the original design's questions: one row per call, one per variable", async t => {
+  const prog = program(`
+const __outer = __observatory.register(2, meta('outer', { params: ['x'], paramTypes: ['number'], outputTypes: ['number'] }));
+const __inner = __observatory.register(2, meta('inner', { params: ['label'], paramTypes: ['string'] }));
+function inner(label) {
+  const __call = __observatory.enter(__inner, [label]);
+  try { throw new RangeError('no ' + label); } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
+}
+function outer(x) {
+  const __call = __observatory.enter(__outer, [x]);
+  try { try { inner('x'); } catch {} return __observatory.exit(__call, x * 2); } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
+}
+outer(21);
+`);
+  const result = await run(prog);
+  t.is(result.status, 0, result.stderr);
+  const calls = query(prog.dbPath, 'SELECT id, start_us, duration_ns FROM calls ORDER BY id');
+  // ts is start_us as ISO 8601 text to the millisecond (SQLite's rounding of the last digit is its own).
+  const rows = query(prog.dbPath, 'SELECT * FROM process_trace ORDER BY call_id');
+  for (const row of rows) {
+    t.true(Math.abs(Date.parse(row.ts) * 1000 - row.start_ts_us) < 1000, `${row.ts} is ${row.start_ts_us}`);
+    delete row.ts;
+  }
+  t.deepEqual(
+    rows,
+    [
+      { process: 'prog.outer', process_group: 'prog', status: 'OK', duration_ms: calls[0].duration_ns / 1e6, exception: null, thread_id: 0, call_depth: 0, start_ts_us: calls[0].start_us, call_id: calls[0].id },
+      { process: 'prog.inner', process_group: 'prog', status: 'ERR', duration_ms: calls[1].duration_ns / 1e6, exception: 'RangeError: no x', thread_id: 0, call_depth: 1, start_ts_us: calls[1].start_us, call_id: calls[1].id },
+    ],
+  );
+  t.deepEqual(
+    query(prog.dbPath, "SELECT process, data, data_type, declared_type, data_value, status, exception FROM data_trace ORDER BY call_id, data_type, position"),
+    [
+      { process: 'prog.outer', data: 'x', data_type: 'INPUT', declared_type: 'number', data_value: '21', status: 'OK', exception: null },
+      { process: 'prog.outer', data: 'result', data_type: 'OUTPUT', declared_type: 'number', data_value: '42', status: 'OK', exception: null },
+      { process: 'prog.inner', data: 'label', data_type: 'INPUT', declared_type: 'string', data_value: '"x"', status: 'ERR', exception: 'RangeError: no x' },
+    ],
+  );
+  // The README's query: every input, by process.
+  t.deepEqual(query(prog.dbPath, "SELECT process, data FROM data_trace WHERE data_type = 'INPUT' ORDER BY call_id").map(row => `${row.process} ${row.data}`), ['prog.outer x', 'prog.inner label']);
+});
