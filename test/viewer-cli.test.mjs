@@ -145,6 +145,15 @@ test('calls --fn shows the recorded inputs and outputs of that function', t => {
   });
 });
 
+test('calls --fn takes a group, and a process name', t => {
+  const byGroup = json(['calls', '--fn', 'src/pricing', '--limit', '100000']);
+  const inGroup = calls.filter(call => call.group === 'src/pricing');
+  t.deepEqual(unique(byGroup.map(row => row.callId)), unique(inGroup.map(call => call.id)));
+  t.true(inGroup.length < calls.length, 'the examples have other groups too');
+  const byProcess = json(['calls', '--fn', 'src/pricing.divmod', '--limit', '100000']);
+  t.deepEqual(unique(byProcess.map(row => row.callId)), unique(calls.filter(call => call.fn === 'divmod').map(call => call.id)));
+});
+
 test('calls --status ERR lists only failed calls, with their error', t => {
   const rows = json(['calls', '--status', 'ERR', '--limit', '100']);
   const failed = calls.filter(call => call.status === 'ERR');
@@ -487,6 +496,24 @@ test('drops of every reason, from this schema and from files upgraded from versi
   );
   const divmodRow = table.stdout.split('\n').find(line => line.startsWith('src/pricing.divmod '));
   t.is(divmodRow.split('|')[2].trim(), '12588');
+});
+
+test('with --since, drops are the totals of the instances still dropping in that range', async t => {
+  const copy = await copyDatabase('drops-since');
+  const db = new Database(copy);
+  const divmod = db.prepare("SELECT id FROM functions WHERE name = 'divmod'").pluck().get();
+  const [older, newer] = db.prepare('SELECT id FROM processes ORDER BY id').pluck().all();
+  const insert = db.prepare('INSERT INTO drops (function_id, process_id, reason, count, updated_us) VALUES (?, ?, ?, ?, ?)');
+  const nowUs = Date.now() * 1000;
+  // The older instance ran, and last dropped, two days ago; the newer one now.
+  db.prepare('UPDATE calls SET start_us = start_us - ? WHERE id >> 32 = ?').run(48 * 3600e6, older);
+  insert.run(divmod, older, 'overload', 500, nowUs - 48 * 3600e6);
+  insert.run(divmod, newer, 'overload', 7, nowUs);
+  db.close();
+  const dropped = args => json(['stats', ...args], copy).find(s => s.process === 'src/pricing.divmod').dropped.overload;
+  t.is(dropped([]), 507);
+  t.is(dropped(['--since', '1h']), 7);
+  t.is(dropped(['--since', '3d']), 507);
 });
 
 test('vacuum returns the pages of pruned calls to the disk', async t => {
