@@ -4,7 +4,7 @@
 import test from 'ava';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { program, query, readCalls, run } from './runtime-harness.mjs';
+import { program, query, readCalls, run, valuesOf } from './runtime-harness.mjs';
 
 const { CONTRACT_VERSION } = createRequire(import.meta.url)('../dist/runtime/contract.js');
 
@@ -535,4 +535,67 @@ outer(21);
   );
   // The README's query: every input, by process.
   t.deepEqual(query(prog.dbPath, "SELECT process, data FROM data_trace WHERE data_type = 'INPUT' ORDER BY call_id").map(row => `${row.process} ${row.data}`), ['prog.outer x', 'prog.inner label']);
+});
+
+test("the README's known limits of recording, each as documented", async t => {
+  const prog = program(`
+const __later = __observatory.register(2, meta('later', { returnType: 'Promise<number>' }));
+const __job = __observatory.register(2, meta('job', { async: true, kind: 'async function' }));
+const __leaf = __observatory.register(2, meta('leaf'));
+const __stuck = __observatory.register(2, meta('stuck', { async: true, kind: 'async function' }));
+const __count = __observatory.register(2, meta('count', { generator: true, kind: 'generator' }));
+// Not async, returns a promise: the promise itself is recorded, not its value.
+function later() {
+  const __call = __observatory.enter(__later, []);
+  try { return __observatory.exit(__call, Promise.resolve(5)); } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
+}
+function leaf() {
+  const __call = __observatory.enter(__leaf, []);
+  try { return __observatory.exit(__call, 1); } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
+}
+// Unmonitored, and it awaits before calling leaf.
+async function helper() {
+  await null;
+  return leaf();
+}
+async function job() {
+  const __call = __observatory.enter(__job, []);
+  try {
+    return __observatory.exit(__call, __observatory.resume(__call, await __observatory.suspend(__call, helper())));
+  } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
+}
+// Still waiting when the process exits.
+async function stuck() {
+  const __call = __observatory.enter(__stuck, []);
+  try {
+    __observatory.resume(__call, await __observatory.suspend(__call, new Promise(() => {})));
+    return __observatory.exit(__call, 0);
+  } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
+}
+function* count() {
+  const __call = __observatory.enter(__count, []);
+  try {
+    __observatory.resume(__call, yield __observatory.pause(__call, 1));
+    __observatory.resume(__call, yield __observatory.pause(__call, 2));
+    return __observatory.exit(__call, 2);
+  } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
+}
+later();
+job().then(() => {
+  void stuck();
+  count().next(); // never run to its end
+  console.log('done');
+});
+`);
+  const result = await run(prog);
+  t.is(result.status, 0, result.stderr);
+  t.is(result.stdout, 'done\n');
+  const calls = readCalls(prog.dbPath);
+  t.deepEqual(calls.map(call => call.fn), ['later', 'job', 'leaf']);
+  t.deepEqual(valuesOf(calls, 'later'), { result: { $type: 'Promise' } });
+  const [, job, leaf] = calls;
+  t.is(leaf.parent, null, 'called after an unmonitored await: a trace of its own');
+  t.not(leaf.trace_id, job.trace_id);
+  // stuck and count never completed: no row, and no count either.
+  t.deepEqual(query(prog.dbPath, 'SELECT * FROM drops'), []);
 });

@@ -95,6 +95,7 @@ test('the writer prunes past the retention period at most once a minute, by the 
   t.deepEqual(ids(), [3]);
   writer.pruneNowAndThen(now + 60_000);
   t.deepEqual(ids(), []);
+  t.is(db.prepare('SELECT count(*) FROM functions').pluck().get(), 1, 'functions rows stay');
 });
 
 test('a retention of 0 hours never prunes', t => {
