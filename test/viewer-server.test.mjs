@@ -182,13 +182,17 @@ test('requests addressed to anything but a literal loopback address or localhost
   for (const host of allowed) t.is(await statusFor(host), 200, host);
 });
 
-test('CSV export has every matching call, across as many internal pages as it takes', async t => {
-  const prog = program(`
+/** `count(i)` returns i + 1, in emitted form. */
+const COUNT = `
 const __count = __observatory.register(2, meta('count', { params: ['i'], paramTypes: ['number'] }));
 function count(i) {
   const __call = __observatory.enter(__count, [i]);
   try { return __observatory.exit(__call, i + 1); } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
 }
+`;
+
+test('CSV export has every matching call, across as many internal pages as it takes', async t => {
+  const prog = program(`${COUNT}
 for (let i = 0; i < 2500; i++) count(i);
 `);
   const result = await run(prog);
@@ -217,12 +221,7 @@ test('the dashboard is read-only: every method that could write is refused with 
 });
 
 test('statistics are recomputed once the database changes: new calls, and calls pruned', async t => {
-  const prog = program(`
-const __count = __observatory.register(2, meta('count', { params: ['i'], paramTypes: ['number'] }));
-function count(i) {
-  const __call = __observatory.enter(__count, [i]);
-  try { return __observatory.exit(__call, i + 1); } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
-}
+  const prog = program(`${COUNT}
 for (let i = 0; i < 10; i++) count(i);
 `);
   t.is((await run(prog)).status, 0);
