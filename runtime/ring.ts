@@ -92,7 +92,8 @@ export const enum RecordHeader {
    * first (LinkWords.Size bytes), and its values after it.
    */
   CallValues = 64,
-  /** Drops: where the entries begin, each DropEntry.Size bytes. */
+  /** Drops: where the entries begin, each DropEntry.Size bytes (a drops record has a layout of its own). */
+  // eslint-disable-next-line @typescript-eslint/no-duplicate-enum-values
   DropEntries = 16,
 }
 

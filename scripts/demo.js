@@ -19,11 +19,14 @@ function run(command, args) {
   return result;
 }
 
+// The build goes to examples/dist, or to the directory given as the one argument (the tests build elsewhere so
+// that nothing is written into the repository's own tree).
+const outDir = path.relative(root, path.resolve(process.argv[2] ?? path.join(root, 'examples', 'dist')));
 linkSelf();
-console.log('$ tspc -p examples');
-run(process.execPath, [require.resolve('ts-patch/bin/tspc'), '-p', 'examples']);
-console.log('$ node --enable-source-maps examples/dist/main.js');
-const { pid } = run(process.execPath, ['--enable-source-maps', 'examples/dist/main.js']);
+console.log(`$ tspc -p examples${process.argv[2] ? ` --outDir ${outDir}` : ''}`);
+run(process.execPath, [require.resolve('ts-patch/bin/tspc'), '-p', 'examples', '--outDir', outDir]);
+console.log(`$ node --enable-source-maps ${path.join(outDir, 'main.js')}`);
+const { pid } = run(process.execPath, ['--enable-source-maps', path.join(outDir, 'main.js')]);
 
 const databasePath = process.env.OBSERVATORY_DB ? path.resolve(process.env.OBSERVATORY_DB) : defaultDatabasePath(root);
 const db = new Database(databasePath, { readonly: true });

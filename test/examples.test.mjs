@@ -1,6 +1,7 @@
 // The project's own examples/, and the demo that is the README's main job.
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { repoRoot, scratchDir } from './helpers/compile.mjs';
@@ -24,13 +25,15 @@ test('select: "all" monitors every function of examples/ and the program prints 
 });
 
 test('npm run demo prints the rows it read back from SQLite', t => {
-  const dbPath = path.join(scratchDir('demo'), 'traces.db');
-  const demo = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'demo.js')], {
+  const dir = scratchDir('demo');
+  const dbPath = path.join(dir, 'traces.db');
+  const demo = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'demo.js'), path.join(dir, 'dist')], {
     cwd: repoRoot,
     env: { ...process.env, OBSERVATORY_DB: dbPath },
     encoding: 'utf8',
   });
   t.is(demo.status, 0, demo.stderr);
+  t.true(fs.existsSync(path.join(dir, 'dist', 'main.js')), 'built into the directory it was given');
   const rows = readCalls(dbPath).flatMap(call => call.values.map(([name, direction, type, value]) => ({ fn: call.fn, name, direction, type, value })));
   const divmodRows = rows.filter(row => row.fn === 'divmod').map(row => `${row.name} ${row.direction} ${row.value}`);
   t.deepEqual(divmodRows, ['dividend INPUT 17', 'divisor INPUT 5', 'quotient OUTPUT 3', 'remainder OUTPUT 2']);

@@ -4,7 +4,7 @@
 import test from 'ava';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { program, query, readCalls, run } from './runtime-harness.mjs';
+import { program, query, readCalls, run, valuesOf } from './runtime-harness.mjs';
 
 const { CONTRACT_VERSION } = createRequire(import.meta.url)('../dist/runtime/contract.js');
 
@@ -41,7 +41,11 @@ console.log(JSON.stringify(outer(10)));
 log('three', 1, 2, 3);
 console.log(process.pid);
 `);
+  // The program ran between these two readings of the clock, so its calls' start times fall between them
+  // (1 ms either side: performance.timeOrigin and Date.now() are rounded differently).
+  const ranFromUs = (Date.now() - 1) * 1000;
   const result = await run(prog);
+  const ranToUs = (Date.now() + 1) * 1000;
   t.is(result.status, 0, result.stderr);
   t.is(result.stdout.split('\n')[0], '{"sum":14,"parts":[11,3]}');
   const calls = readCalls(prog.dbPath);
@@ -91,7 +95,7 @@ console.log(process.pid);
   t.not(log.trace_id, outer.trace_id);
   t.true(outer.start_us <= add.start_us && add.start_us <= divmod.start_us);
   t.true(outer.duration_us >= add.duration_us + divmod.duration_us);
-  t.true(Math.abs(outer.start_us / 1000 - Date.now()) < 10 * 60_000, 'start_us is microseconds since the epoch');
+  t.true(ranFromUs <= outer.start_us && divmod.start_us <= ranToUs, 'start_us is microseconds since the epoch');
 
   const [processRow] = query(prog.dbPath, 'SELECT * FROM processes');
   t.is(processRow.pid, add.pid);
@@ -214,9 +218,12 @@ async function job(name, delay) {
     return __observatory.exit(__call, step(name + ':after'));
   } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
 }
+// relay returns a promise that settles only when the program opens the gate, after a call of step.
+let openGate;
+const gate = new Promise(resolve => (openGate = resolve));
 async function relay(value) {
   const __call = __observatory.enter(__relay, [value]);
-  try { return __observatory.exit(__call, sleep(30).then(() => value * 2)); } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
+  try { return __observatory.exit(__call, gate.then(() => value * 2)); } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
 }
 async function rejecting() {
   const __call = __observatory.enter(__rejecting, []);
@@ -228,7 +235,10 @@ async function rejecting() {
 (async () => {
   // Two call trees interleave at their awaits; each step must still find its own job as parent.
   console.log(await Promise.all([job('slow', 20), job('fast', 5)]));
-  console.log(await relay(21));
+  const relayed = relay(21);
+  step('gate');
+  openGate();
+  console.log(await relayed);
   await rejecting().catch(error => console.log(error.message));
   step('top');
 })();
@@ -247,10 +257,17 @@ async function rejecting() {
       t.is(step.depth, 1);
     }
   }
-  t.true(jobs.slow.duration_us >= 20_000 * 0.9, 'an async call lasts until its promise settles');
+  // Ordered by events, not by timers: a call ends after the last call it made, and a returned promise is timed
+  // until it settles, after the call that opened its gate. (start_us is rounded to the microsecond.)
+  const end = call => call.start_us + call.duration_us;
+  for (const name of ['slow', 'fast']) {
+    const after = calls.find(call => call.fn === 'step' && call.values[0][3] === `${name}:after`);
+    t.true(end(jobs[name]) >= end(after) - 1, `job ${name} lasts until its promise settles`);
+  }
   t.is(calls.find(call => call.fn === 'step' && call.values[0][3] === 'top').parent, null);
   const relay = calls.find(call => call.fn === 'relay');
-  t.true(relay.duration_us >= 30_000 * 0.9, 'a returned promise is timed until it settles');
+  const opened = calls.find(call => call.fn === 'step' && call.values[0][3] === 'gate');
+  t.true(relay.start_us < opened.start_us && end(relay) >= end(opened) - 1, 'a returned promise is timed until it settles');
   t.deepEqual(relay.values, [
     ['value', 'INPUT', 'unknown', 21],
     ['result', 'OUTPUT', 'unknown', 42],
@@ -481,4 +498,109 @@ for (let i = 0; i < 3; i++) {
     ],
   );
   t.is(new Set(calls.map(call => call.span_id)).size, 4);
+});
+
+test("process_trace and data_trace answer the original design's questions: one row per call, one per variable", async t => {
+  const prog = program(`
+const __outer = __observatory.register(2, meta('outer', { params: ['x'], paramTypes: ['number'], outputTypes: ['number'] }));
+const __inner = __observatory.register(2, meta('inner', { params: ['label'], paramTypes: ['string'] }));
+function inner(label) {
+  const __call = __observatory.enter(__inner, [label]);
+  try { throw new RangeError('no ' + label); } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
+}
+function outer(x) {
+  const __call = __observatory.enter(__outer, [x]);
+  try { try { inner('x'); } catch {} return __observatory.exit(__call, x * 2); } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
+}
+outer(21);
+`);
+  const result = await run(prog);
+  t.is(result.status, 0, result.stderr);
+  const calls = query(prog.dbPath, 'SELECT id, start_us, duration_ns FROM calls ORDER BY id');
+  // ts is start_us as ISO 8601 text to the millisecond (SQLite's rounding of the last digit is its own).
+  const rows = query(prog.dbPath, 'SELECT * FROM process_trace ORDER BY call_id');
+  for (const row of rows) {
+    t.true(Math.abs(Date.parse(row.ts) * 1000 - row.start_ts_us) < 1000, `${row.ts} is ${row.start_ts_us}`);
+    delete row.ts;
+  }
+  t.deepEqual(
+    rows,
+    [
+      { process: 'prog.outer', process_group: 'prog', status: 'OK', duration_ms: calls[0].duration_ns / 1e6, exception: null, thread_id: 0, call_depth: 0, start_ts_us: calls[0].start_us, call_id: calls[0].id },
+      { process: 'prog.inner', process_group: 'prog', status: 'ERR', duration_ms: calls[1].duration_ns / 1e6, exception: 'RangeError: no x', thread_id: 0, call_depth: 1, start_ts_us: calls[1].start_us, call_id: calls[1].id },
+    ],
+  );
+  t.deepEqual(
+    query(prog.dbPath, "SELECT process, data, data_type, declared_type, data_value, status, exception FROM data_trace ORDER BY call_id, data_type, position"),
+    [
+      { process: 'prog.outer', data: 'x', data_type: 'INPUT', declared_type: 'number', data_value: '21', status: 'OK', exception: null },
+      { process: 'prog.outer', data: 'result', data_type: 'OUTPUT', declared_type: 'number', data_value: '42', status: 'OK', exception: null },
+      { process: 'prog.inner', data: 'label', data_type: 'INPUT', declared_type: 'string', data_value: '"x"', status: 'ERR', exception: 'RangeError: no x' },
+    ],
+  );
+  // The README's query: every input, by process.
+  t.deepEqual(query(prog.dbPath, "SELECT process, data FROM data_trace WHERE data_type = 'INPUT' ORDER BY call_id").map(row => `${row.process} ${row.data}`), ['prog.outer x', 'prog.inner label']);
+});
+
+test("the README's known limits of recording, each as documented", async t => {
+  const prog = program(`
+const __later = __observatory.register(2, meta('later', { returnType: 'Promise<number>' }));
+const __job = __observatory.register(2, meta('job', { async: true, kind: 'async function' }));
+const __leaf = __observatory.register(2, meta('leaf'));
+const __stuck = __observatory.register(2, meta('stuck', { async: true, kind: 'async function' }));
+const __count = __observatory.register(2, meta('count', { generator: true, kind: 'generator' }));
+// Not async, returns a promise: the promise itself is recorded, not its value.
+function later() {
+  const __call = __observatory.enter(__later, []);
+  try { return __observatory.exit(__call, Promise.resolve(5)); } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
+}
+function leaf() {
+  const __call = __observatory.enter(__leaf, []);
+  try { return __observatory.exit(__call, 1); } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
+}
+// Unmonitored, and it awaits before calling leaf.
+async function helper() {
+  await null;
+  return leaf();
+}
+async function job() {
+  const __call = __observatory.enter(__job, []);
+  try {
+    return __observatory.exit(__call, __observatory.resume(__call, await __observatory.suspend(__call, helper())));
+  } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
+}
+// Still waiting when the process exits.
+async function stuck() {
+  const __call = __observatory.enter(__stuck, []);
+  try {
+    __observatory.resume(__call, await __observatory.suspend(__call, new Promise(() => {})));
+    return __observatory.exit(__call, 0);
+  } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
+}
+function* count() {
+  const __call = __observatory.enter(__count, []);
+  try {
+    __observatory.resume(__call, yield __observatory.pause(__call, 1));
+    __observatory.resume(__call, yield __observatory.pause(__call, 2));
+    return __observatory.exit(__call, 2);
+  } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
+}
+later();
+job().then(() => {
+  void stuck();
+  count().next(); // never run to its end
+  console.log('done');
+});
+`);
+  const result = await run(prog);
+  t.is(result.status, 0, result.stderr);
+  t.is(result.stdout, 'done\n');
+  const calls = readCalls(prog.dbPath);
+  t.deepEqual(calls.map(call => call.fn), ['later', 'job', 'leaf']);
+  t.deepEqual(valuesOf(calls, 'later'), { result: { $type: 'Promise' } });
+  const [, job, leaf] = calls;
+  t.is(leaf.parent, null, 'called after an unmonitored await: a trace of its own');
+  t.not(leaf.trace_id, job.trace_id);
+  // stuck and count never completed: no row, and no count either.
+  t.deepEqual(query(prog.dbPath, 'SELECT * FROM drops'), []);
 });

@@ -12,6 +12,15 @@ const distRuntime = path.resolve(import.meta.dirname, '..', 'dist', 'runtime');
 const { TraceWriter } = require(path.join(distRuntime, 'store', 'writer.js'));
 const { CallTexts } = require(path.join(distRuntime, 'store', 'function-values.js'));
 
+/** A FunctionMeta as the transformer emits it, for `f(): number` in g.ts. */
+function functionMeta(fields = {}) {
+  return {
+    name: 'f', group: 'g', file: 'g.ts', line: 1, column: 1, kind: 'function', async: false, generator: false, params: [],
+    paramTypes: [], rest: false, outputShape: 'single', outputs: ['result'], outputTypes: ['number'], returnType: 'number',
+    sample: 1, capture: 'all', redact: [], snapshot: false, ...fields,
+  };
+}
+
 test('the writer thread loads nothing of the recording side', async t => {
   const code = `
     const { parentPort } = require('node:worker_threads');
@@ -34,11 +43,7 @@ test('an instance past 2^32 calls continues under a second processes row, and it
   const dbPath = path.join(dir, 'traces.db');
   const token = 'ab'.repeat(16);
   const info = { token, pid: 42, threadId: 0, timeOrigin: Date.now(), argv: ['node'], retentionHours: 0, redact: [], redactAllow: [], maxValueSize: 16384, flushIntervalMs: 50 };
-  const meta = {
-    name: 'f', group: 'g', file: 'g.ts', line: 1, column: 1, kind: 'function', async: false, generator: false, params: ['x'],
-    paramTypes: ['number'], rest: false, outputShape: 'single', outputs: ['result'], outputTypes: ['number'], returnType: 'number',
-    sample: 1, capture: 'all', redact: [], snapshot: false,
-  };
+  const meta = functionMeta({ params: ['x'], paramTypes: ['number'] });
   const call = (id, parent, root, x) => ({
     fn: 0, id, parent, root, depth: parent === 0 ? 0 : 1, start: 1, end: 2, inputs: [x], outputs: [x], outputFallback: false, yielded: -1, error: null,
   });
@@ -64,4 +69,51 @@ test('an instance past 2^32 calls continues under a second processes row, and it
   );
   t.is(spans[0].trace_id, spans[1].trace_id);
   t.is(spans[0].trace_id.slice(0, 16), token.slice(0, 16));
+});
+
+test('the writer prunes past the retention period at most once a minute, by the clock it is given', t => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'observatory-prune-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dbPath = path.join(dir, 'traces.db');
+  const hour = 3_600_000;
+  const now = Date.now();
+  // Calls 1 and 2 started 3 h ago, call 3 30 s short of the 2 hours kept (start is milliseconds after timeOrigin).
+  const info = { token: 'cd'.repeat(16), pid: 7, threadId: 0, timeOrigin: now - 3 * hour, argv: ['node'], retentionHours: 2, redact: [], maxValueSize: 16384, flushIntervalMs: 50 };
+  const meta = functionMeta();
+  const call = (id, start) => ({ fn: 0, id, parent: 0, root: id, depth: 0, start, end: start + 1, inputs: [], outputs: [id], outputFallback: false, yielded: -1, error: null });
+  const writer = new TraceWriter(dbPath, info, 1 << 20);
+  t.teardown(() => writer.close());
+  writer.begin();
+  writer.write({ calls: [call(1, 0), call(2, 0), call(3, hour + 30_000)], drops: [], highWater: 0 }, () => meta);
+  writer.commit();
+  const db = new Database(dbPath, { readonly: true });
+  t.teardown(() => db.close());
+  const ids = () => db.prepare('SELECT id & 0xffffffff AS n FROM calls ORDER BY id').pluck().all();
+
+  writer.pruneNowAndThen(now);
+  t.deepEqual(ids(), [3], 'the first look prunes what is older than 2 hours');
+  // 59 s later call 3 is past the cutoff, but the writer looked less than a minute ago.
+  writer.pruneNowAndThen(now + 59_000);
+  t.deepEqual(ids(), [3]);
+  writer.pruneNowAndThen(now + 60_000);
+  t.deepEqual(ids(), []);
+  t.is(db.prepare('SELECT count(*) FROM functions').pluck().get(), 1, 'functions rows stay');
+});
+
+test('a retention of 0 hours never prunes', t => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'observatory-prune-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dbPath = path.join(dir, 'traces.db');
+  const info = { token: 'ef'.repeat(16), pid: 7, threadId: 0, timeOrigin: 0, argv: ['node'], retentionHours: 0, redact: [], maxValueSize: 16384, flushIntervalMs: 50 };
+  const meta = functionMeta();
+  const writer = new TraceWriter(dbPath, info, 1 << 20);
+  t.teardown(() => writer.close());
+  writer.begin();
+  // Started at the epoch: 56 years old.
+  writer.write({ calls: [{ fn: 0, id: 1, parent: 0, root: 1, depth: 0, start: 0, end: 1, inputs: [], outputs: [1], outputFallback: false, yielded: -1, error: null }], drops: [], highWater: 0 }, () => meta);
+  writer.commit();
+  writer.pruneNowAndThen(Date.now());
+  const db = new Database(dbPath, { readonly: true });
+  t.teardown(() => db.close());
+  t.is(db.prepare('SELECT count(*) FROM calls').pluck().get(), 1);
 });

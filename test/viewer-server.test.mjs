@@ -1,5 +1,6 @@
 // `observatory serve`: the dashboard's JSON API over HTTP, against a database recorded from the real examples.
 import test from 'ava';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -8,6 +9,7 @@ import { startDashboard } from './helpers/serve.mjs';
 import { readCalls } from './helpers/trace.mjs';
 import { program, query, run } from './runtime-harness.mjs';
 
+const cli = path.resolve(import.meta.dirname, '..', 'dist', 'viewer', 'cli.js');
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'observatory-serve-'));
 const dbPath = path.join(scratch, 'traces.db');
 let calls;
@@ -36,8 +38,17 @@ async function getJson(url) {
   return { ...response, json: JSON.parse(response.body) };
 }
 
-test('serves the page and its assets from 127.0.0.1 only', async t => {
+test('serves the page and its assets from 127.0.0.1 only, by default', async t => {
   t.regex(base, /^http:\/\/127\.0\.0\.1:/);
+  // Bound to 127.0.0.1 alone: another address of this machine, even another loopback one, finds nothing there.
+  const { port } = new URL(base);
+  const net = await import('node:net');
+  const refused = await new Promise(resolve => {
+    const socket = net.connect({ host: '127.0.0.2', port: Number(port) });
+    socket.once('connect', () => (socket.destroy(), resolve('connected')));
+    socket.once('error', error => resolve(error.code));
+  });
+  t.is(refused, 'ECONNREFUSED');
   const page = await get('');
   t.is(page.status, 200);
   t.regex(page.type, /^text\/html/);
@@ -171,13 +182,17 @@ test('requests addressed to anything but a literal loopback address or localhost
   for (const host of allowed) t.is(await statusFor(host), 200, host);
 });
 
-test('CSV export has every matching call, across as many internal pages as it takes', async t => {
-  const prog = program(`
+/** `count(i)` returns i + 1, in emitted form. */
+const COUNT = `
 const __count = __observatory.register(2, meta('count', { params: ['i'], paramTypes: ['number'] }));
 function count(i) {
   const __call = __observatory.enter(__count, [i]);
   try { return __observatory.exit(__call, i + 1); } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
 }
+`;
+
+test('CSV export has every matching call, across as many internal pages as it takes', async t => {
+  const prog = program(`${COUNT}
 for (let i = 0; i < 2500; i++) count(i);
 `);
   const result = await run(prog);
@@ -193,4 +208,34 @@ for (let i = 0; i < 2500; i++) count(i);
   } finally {
     dashboard.server.kill('SIGTERM');
   }
+});
+
+test('the dashboard is read-only: every method that could write is refused with 405', async t => {
+  for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
+    const response = await fetch(`${base}api/calls`, { method, body: method === 'DELETE' ? undefined : '{}' });
+    t.is(response.status, 405, method);
+    t.is(await response.text(), 'Method not allowed\n');
+  }
+  t.is((await fetch(`${base}api/stats`, { method: 'HEAD' })).status, 200);
+  t.is(serverErrors(), '');
+});
+
+test('statistics are recomputed once the database changes: new calls, and calls pruned', async t => {
+  const prog = program(`${COUNT}
+for (let i = 0; i < 10; i++) count(i);
+`);
+  t.is((await run(prog)).status, 0);
+  const dashboard = await startDashboard(prog.dbPath, prog.dir);
+  t.teardown(() => dashboard.server.kill('SIGTERM'));
+  const counted = async () => {
+    const { stats } = await (await fetch(`${dashboard.url}api/stats`)).json();
+    return stats.reduce((sum, row) => sum + row.calls, 0);
+  };
+  t.is(await counted(), 10);
+  t.is(await counted(), 10, 'asked again, from the cache');
+  t.is((await run(prog)).status, 0);
+  t.is(await counted(), 20, 'a writer committed: the cached answer is dropped');
+  const prune = spawnSync(process.execPath, [cli, 'prune', '--older-than', '0s', '--db', prog.dbPath], { encoding: 'utf8' });
+  t.is(prune.status, 0, prune.stderr);
+  t.is(await counted(), 0, 'prune deleted every call');
 });

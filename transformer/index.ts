@@ -61,6 +61,7 @@ export function createTransformer(
   extras: TransformerExtras = {},
 ): ts.TransformerFactory<ts.SourceFile> {
   // Use the compiler instance that is running (ts-patch hands it over), never a second copy.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fallback, loaded only when none is handed over
   const tsInstance: typeof ts = extras.ts ?? require('typescript');
   const options = readPluginOptions(config as Record<string, unknown>);
   const projectDir = projectDirectory(program);

@@ -42,7 +42,7 @@ export interface TagComment {
 
 const CAPTURE_VALUES = ['all', 'args', 'result', 'none'] as const;
 const IDENTIFIER_PATH = /^[A-Za-z_$][\w$]*([.#][A-Za-z_$][\w$]*)*$/;
-const GROUP_NAME = /^[\w$.\/-]+$/;
+const GROUP_NAME = /^[\w$./-]+$/;
 
 /** Reads every `@monitor` / `@monitor-ignore` tag in the JSDoc-style comments at `ranges`. */
 export function readTagComments(text: string, ranges: readonly ts.CommentRange[], tagName: string): TagComment[] {

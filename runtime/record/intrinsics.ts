@@ -158,7 +158,7 @@ export function entryCount(object: object): number {
   return Object.keys(object).length;
 }
 
-export function functionName(fn: Function): string {
+export function functionName(fn: object): string {
   if (types.isProxy(fn)) return '';
   const descriptor = getOwnDescriptor(fn, 'name');
   return descriptor !== undefined && typeof descriptor.value === 'string' ? descriptor.value.slice(0, MAX_NAME_LENGTH) : '';

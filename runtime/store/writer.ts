@@ -195,11 +195,13 @@ export class TraceWriter implements CallIds {
     this.db.close();
   }
 
-  /** Deletes rows older than the retention period, at most once a minute per writer, in its own transaction. */
-  pruneNowAndThen(): void {
+  /**
+   * Deletes rows older than the retention period, at most once a minute per writer, in its own transaction.
+   * `now` (epoch milliseconds) is a parameter so the tests can move the clock instead of waiting a minute.
+   */
+  pruneNowAndThen(now: number = Date.now()): void {
     const retentionHours = this.info.retentionHours;
     if (retentionHours <= 0) return;
-    const now = Date.now();
     if (now - this.lastPruneMs < PRUNE_INTERVAL_MS) return;
     this.lastPruneMs = now;
     const cutoffUs = Math.round((now - retentionHours * 3_600_000) * 1000);

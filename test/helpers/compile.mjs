@@ -31,9 +31,10 @@ export const defaultCompilerOptions = {
 
 /**
  * Compiles `files` (absolute paths) with the plugin and returns the emitted text by output file name, the
- * diagnostics formatted as tsc prints them, and the output directory.
+ * diagnostics formatted as tsc prints them, and the output directory. `before(program)` gives transformers to
+ * pass to `program.emit` by hand, as a programmatic build does.
  */
-export function compile({ rootDir, files, outDir, compilerOptions = {}, plugin = {}, compiler = tsp }) {
+export function compile({ rootDir, files, outDir, compilerOptions = {}, plugin = {}, compiler = tsp, before }) {
   const json = {
     ...defaultCompilerOptions,
     rootDir,
@@ -46,13 +47,14 @@ export function compile({ rootDir, files, outDir, compilerOptions = {}, plugin =
   options.configFilePath = path.join(rootDir, 'tsconfig.json');
   const program = compiler.createProgram({ rootNames: files, options, host: cachingHost(compiler, options) });
   const emitted = new Map();
-  const result = program.emit(undefined, (fileName, text) => {
+  const write = (fileName, text) => {
     emitted.set(fileName, text);
     if (outDir) {
       fs.mkdirSync(path.dirname(fileName), { recursive: true });
       fs.writeFileSync(fileName, text);
     }
-  });
+  };
+  const result = program.emit(undefined, write, undefined, false, before && { before: before(program) });
   const diagnostics = [...compiler.getPreEmitDiagnostics(program), ...result.diagnostics];
   return { emitted, diagnostics: formatDiagnostics(diagnostics), outDir };
 }
@@ -88,17 +90,19 @@ export function readFixtureOptions(name) {
 }
 
 /**
- * A fixture's files: `input.ts` (or .mts/.cts), and an optional `driver.ts` that imports it and makes the calls
- * when the input cannot call itself (an anonymous default export). `entry` is the emitted file to run. `dir`
+ * A fixture's files: `input.ts` (or .mts/.cts), an optional `driver.ts` that imports it and makes the calls
+ * when the input cannot call itself (an anonymous default export), and any other module the input imports
+ * (`runtime.ts`, a wrapper named by the `runtime` plugin option). `entry` is the emitted file to run. `dir`
  * names a copy of the fixture to take them from instead.
  */
 export function fixtureFiles(name, dir = path.join(fixturesDir, name)) {
-  const input = fs.readdirSync(dir).find(file => /^input\.[cm]?ts$/.test(file));
+  const sources = fs.readdirSync(dir).filter(file => /\.[cm]?ts$/.test(file) && !/\.d\.[cm]?ts$/.test(file)).sort();
+  const input = sources.find(file => /^input\.[cm]?ts$/.test(file));
   const emittedName = file => file.replace(/\.ts$/, '.js').replace(/\.mts$/, '.mjs').replace(/\.cts$/, '.cjs');
-  const hasDriver = fs.existsSync(path.join(dir, 'driver.ts'));
+  const hasDriver = sources.includes('driver.ts');
   return {
     dir,
-    files: [path.join(dir, input), ...(hasDriver ? [path.join(dir, 'driver.ts')] : [])],
+    files: [input, ...sources.filter(file => file !== input)].map(file => path.join(dir, file)),
     output: emittedName(input),
     entry: emittedName(hasDriver ? 'driver.ts' : input),
   };

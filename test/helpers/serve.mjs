@@ -5,11 +5,12 @@ import * as path from 'node:path';
 const cli = path.resolve(import.meta.dirname, '..', '..', 'dist', 'viewer', 'cli.js');
 
 /**
- * Serves `dbPath` on a free loopback port (port 0: the system picks one); resolves with the process, its URL and
- * `stderr()`, everything the server has logged so far, for tests that check it logged nothing.
+ * Serves `dbPath` on a free port (port 0: the system picks one) of the default host, as a user who names no
+ * host gets it; resolves with the process, its URL and `stderr()`, everything the server has logged so far,
+ * for tests that check it logged nothing.
  */
 export function startDashboard(dbPath, root) {
-  const server = spawn(process.execPath, [cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--db', dbPath, '--root', root], {
+  const server = spawn(process.execPath, [cli, 'serve', '--port', '0', '--db', dbPath, '--root', root], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -3,13 +3,16 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 
-/** Runs `node file` with recording into `dbPath`; returns the process result. */
+/**
+ * Runs `node file` with recording into `dbPath`; returns the process result. A program still running after
+ * three minutes (runtime-harness.mjs's limit too) is killed, so a hang fails its test instead of outliving it.
+ */
 export function runNode(file, { dbPath, env = {}, args = [], nodeArgs = [] } = {}) {
   const result = spawnSync(process.execPath, [...nodeArgs, file, ...args], {
     cwd: path.dirname(file),
     env: { ...process.env, OBSERVATORY_DB: dbPath, ...env },
     encoding: 'utf8',
-    timeout: 120_000,
+    timeout: 180_000,
   });
   return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 }
