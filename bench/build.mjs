@@ -17,7 +17,10 @@ const builds = {
 };
 
 export function buildAll() {
-  const files = fs.readdirSync(sourceDir).filter(file => file.endsWith('.ts')).map(file => path.join(sourceDir, file));
+  const files = fs
+    .readdirSync(sourceDir)
+    .filter(file => file.endsWith('.ts'))
+    .map(file => path.join(sourceDir, file));
   for (const [name, plugin] of Object.entries(builds)) {
     const outDir = buildOutput(name);
     fs.rmSync(outDir, { recursive: true, force: true });

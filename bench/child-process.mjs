@@ -12,7 +12,9 @@ export function runChild(script, args, { env = {}, timeoutMs = 600_000 } = {}) {
   });
   const lines = (result.stdout ?? '').trim().split('\n');
   if (result.status !== 0) {
-    throw new Error(`${script} ${args.join(' ')} failed (${result.status ?? result.signal}):\n${result.stderr}${result.stdout}`);
+    throw new Error(
+      `${script} ${args.join(' ')} failed (${result.status ?? result.signal}):\n${result.stderr}${result.stdout}`,
+    );
   }
   return { ...JSON.parse(lines.at(-1)), stderr: result.stderr.trim() };
 }

@@ -6,8 +6,15 @@ import * as path from 'node:path';
 import { repoRoot } from './paths.mjs';
 
 const packages = [
-  'typescript', 'ts-patch', 'piscina', 'better-sqlite3', '@opentelemetry/sdk-trace-base', '@opentelemetry/sdk-trace', '@opentelemetry/api',
-  'pino', 'sonic-boom',
+  'typescript',
+  'ts-patch',
+  'piscina',
+  'better-sqlite3',
+  '@opentelemetry/sdk-trace-base',
+  '@opentelemetry/sdk-trace',
+  '@opentelemetry/api',
+  'pino',
+  'sonic-boom',
 ];
 
 function installedVersion(name) {

@@ -9,7 +9,14 @@ const quick = {
     shapes: mainShapeNames,
     variants: variantNames,
     rounds: 2,
-    sampling: { warmupSamples: 20, warmupMs: 150, samples: 12, sampleCalls: 4096, maxRecordedBytes: 32 << 20, settleMs: 100 },
+    sampling: {
+      warmupSamples: 20,
+      warmupMs: 150,
+      samples: 12,
+      sampleCalls: 4096,
+      maxRecordedBytes: 32 << 20,
+      settleMs: 100,
+    },
   },
   scaling: {
     shapes: ['params-0', 'params-16', 'string-8B', 'string-1KB', 'object-21B', 'object-1KB'],
@@ -28,7 +35,11 @@ const quick = {
     rounds: 2,
     cases: { add: ['baseline', 'floor', 'observatory', 'otel', 'pino'], order: ['baseline', 'observatory'] },
   },
-  saturation: { rates: [100_000, 200_000, 300_000, 400_000, 500_000, 600_000, 800_000], durationMs: 1500, chunk: 10_000 },
+  saturation: {
+    rates: [100_000, 200_000, 300_000, 400_000, 500_000, 600_000, 800_000],
+    durationMs: 1500,
+    chunk: 10_000,
+  },
 };
 
 const full = {
@@ -40,9 +51,20 @@ const full = {
   scaling: {
     ...quick.scaling,
     shapes: [
-      'params-0', 'params-1', 'params-4', 'params-16',
-      'string-8B', 'string-128B', 'string-1KB', 'string-8KB', 'string-64KB',
-      'object-21B', 'object-128B', 'object-1KB', 'object-8KB', 'object-64KB',
+      'params-0',
+      'params-1',
+      'params-4',
+      'params-16',
+      'string-8B',
+      'string-128B',
+      'string-1KB',
+      'string-8KB',
+      'string-64KB',
+      'object-21B',
+      'object-128B',
+      'object-1KB',
+      'object-8KB',
+      'object-64KB',
     ],
     rounds: 3,
   },

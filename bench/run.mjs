@@ -50,7 +50,20 @@ const saturation = measureSaturation(settings.saturation, log);
 log(`done (${elapsed()})`);
 
 const date = new Date().toISOString().slice(0, 10);
-const results = { date, mode, durationSeconds: (Date.now() - started) / 1000, environment, settings, micro, scaling, asyncContext, ceiling, endToEnd, mainThread, saturation };
+const results = {
+  date,
+  mode,
+  durationSeconds: (Date.now() - started) / 1000,
+  environment,
+  settings,
+  micro,
+  scaling,
+  asyncContext,
+  ceiling,
+  endToEnd,
+  mainThread,
+  saturation,
+};
 results.targets = checkTargets(results);
 
 fs.mkdirSync(resultsDir, { recursive: true });
@@ -63,5 +76,8 @@ if (mode === 'full') {
   const readmeFile = path.join(benchDir, 'README.md');
   const readme = fs.readFileSync(readmeFile, 'utf8');
   const section = /(<!-- results:start -->\n)[\s\S]*(<!-- results:end -->)/;
-  fs.writeFileSync(readmeFile, readme.replace(section, (_, start, end) => `${start}${report}\n${end}`));
+  fs.writeFileSync(
+    readmeFile,
+    readme.replace(section, (_, start, end) => `${start}${report}\n${end}`),
+  );
 }

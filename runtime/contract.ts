@@ -129,8 +129,25 @@ export const DEFAULT_RUNTIME_SPECIFIER = 'ts-observatory/runtime';
  */
 export function emptyMeta(overrides: Partial<FunctionMeta>): FunctionMeta {
   return {
-    name: '', group: '', file: '', line: 0, column: 0, kind: '', async: false, generator: false, params: [],
-    paramTypes: [], rest: false, outputShape: 'none', outputs: [], outputTypes: [], returnType: '', sample: 1,
-    capture: 'all', redact: [], snapshot: false, ...overrides,
+    name: '',
+    group: '',
+    file: '',
+    line: 0,
+    column: 0,
+    kind: '',
+    async: false,
+    generator: false,
+    params: [],
+    paramTypes: [],
+    rest: false,
+    outputShape: 'none',
+    outputs: [],
+    outputTypes: [],
+    returnType: '',
+    sample: 1,
+    capture: 'all',
+    redact: [],
+    snapshot: false,
+    ...overrides,
   };
 }

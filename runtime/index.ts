@@ -72,7 +72,14 @@ export async function shutdown(): Promise<void> {
  */
 function uncaughtRecorder(): (error: unknown, origin: string) => void {
   const uncaught = recording.register(
-    emptyMeta({ name: 'uncaughtException', group: 'process', kind: 'event', params: ['origin'], paramTypes: ['string'], returnType: 'never' }),
+    emptyMeta({
+      name: 'uncaughtException',
+      group: 'process',
+      kind: 'event',
+      params: ['origin'],
+      paramTypes: ['string'],
+      returnType: 'never',
+    }),
   );
   return (error, origin) => {
     const call = recorder.enter(uncaught, [origin]);

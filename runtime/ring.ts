@@ -134,7 +134,14 @@ export interface DropTotal {
  * Why a call was not recorded, or (export_failed) was recorded but not delivered to OpenTelemetry; stored as
  * `drops.reason`. The order is the wire code: a new reason goes at the end.
  */
-export const DROP_REASON_CODES = ['overload', 'not_sampled', 'write_failed', 'exit_timeout', 'export_failed', 'unfinished'] as const;
+export const DROP_REASON_CODES = [
+  'overload',
+  'not_sampled',
+  'write_failed',
+  'exit_timeout',
+  'export_failed',
+  'unfinished',
+] as const;
 export const enum DropCode {
   Overload,
   NotSampled,

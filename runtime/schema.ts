@@ -210,7 +210,8 @@ export function migrate(db: Database, target: number = SCHEMA_VERSION): void {
       else for (let next = current; next < target; next++) db.exec(upgradeSql(next));
       if (current < target) db.pragma(`user_version = ${target}`);
       const broken = db.pragma('foreign_key_check') as unknown[];
-      if (broken.length > 0) throw new Error(`ts-observatory: upgrading ${db.name} left ${broken.length} dangling references.`);
+      if (broken.length > 0)
+        throw new Error(`ts-observatory: upgrading ${db.name} left ${broken.length} dangling references.`);
     }).immediate();
   } finally {
     db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
@@ -250,7 +251,14 @@ export type ValueDirection = (typeof VALUE_DIRECTIONS)[number];
  * that are recorded but whose span the OpenTelemetry collector did not take.
  */
 export const DROP_REASONS = [
-  'overload', 'not_sampled', 'write_failed', 'exit_timeout', 'unfinished', 'queue_full', 'batch_lost', 'export_failed',
+  'overload',
+  'not_sampled',
+  'write_failed',
+  'exit_timeout',
+  'unfinished',
+  'queue_full',
+  'batch_lost',
+  'export_failed',
 ] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 

@@ -47,7 +47,9 @@ console.log(`\n${rows.length} values recorded in ${path.relative(process.cwd(), 
 printTable(rows, ['Process', 'Data', 'Data Type', 'Declared Type', 'Data Value', 'Status', 'Error']);
 
 function printTable(records, columns) {
-  const widths = columns.map(column => Math.min(48, Math.max(column.length, ...records.map(r => String(r[column]).length))));
+  const widths = columns.map(column =>
+    Math.min(48, Math.max(column.length, ...records.map(r => String(r[column]).length))),
+  );
   const line = cells => cells.map((cell, i) => String(cell).slice(0, widths[i]).padEnd(widths[i])).join(' | ');
   console.log(line(columns));
   console.log(widths.map(width => '-'.repeat(width)).join('-+-'));

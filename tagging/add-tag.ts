@@ -21,7 +21,12 @@ import type * as ts from 'typescript';
 import { hostOf } from '../transformer/hosts';
 import { lineBreakNear, lineStartOf, type TextEdit } from './text-edits';
 
-export function addTagEdit(tsInstance: typeof ts, sourceFile: ts.SourceFile, fn: ts.FunctionLikeDeclaration, tagName: string): TextEdit {
+export function addTagEdit(
+  tsInstance: typeof ts,
+  sourceFile: ts.SourceFile,
+  fn: ts.FunctionLikeDeclaration,
+  tagName: string,
+): TextEdit {
   const text = sourceFile.text;
   const host = hostOf(tsInstance, fn);
   const start = host.getStart(sourceFile);
@@ -34,7 +39,12 @@ export function addTagEdit(tsInstance: typeof ts, sourceFile: ts.SourceFile, fn:
   return { pos: start, end: start, text: comment + separator };
 }
 
-function docCommentBefore(tsInstance: typeof ts, text: string, pos: number, start: number): ts.CommentRange | undefined {
+function docCommentBefore(
+  tsInstance: typeof ts,
+  text: string,
+  pos: number,
+  start: number,
+): ts.CommentRange | undefined {
   const last = tsInstance.getLeadingCommentRanges(text, pos)?.at(-1);
   if (!last || !text.startsWith('/**', last.pos) || last.end - last.pos < 5) return undefined;
   if (/\n[ \t]*\r?\n/.test(text.slice(last.end, start))) return undefined;

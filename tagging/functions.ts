@@ -14,7 +14,14 @@
 import type * as ts from 'typescript';
 import { FileTags } from '../transformer/file-tags';
 import { functionNameOf } from '../transformer/names';
-import { bodilessKindOf, findMonitorTarget, isFunctionKind, isSelectedWithoutTag, selectionOf, type FileSelection } from '../transformer/targets';
+import {
+  bodilessKindOf,
+  findMonitorTarget,
+  isFunctionKind,
+  isSelectedWithoutTag,
+  selectionOf,
+  type FileSelection,
+} from '../transformer/targets';
 
 export interface Scope {
   select: 'all' | 'exported';
@@ -53,7 +60,8 @@ export function functionsInScope(
   const visit = (node: ts.Node) => {
     if (isFunctionKind(tsInstance, node) && isSelectedWithoutTag(tsInstance, node, selection)) {
       const name = functionNameOf(tsInstance, node);
-      if (!scope.match || scope.match.test(name)) functions.push({ fn: node, name, state: stateOf(tsInstance, node, selection) });
+      if (!scope.match || scope.match.test(name))
+        functions.push({ fn: node, name, state: stateOf(tsInstance, node, selection) });
     }
     tsInstance.forEachChild(node, visit);
   };

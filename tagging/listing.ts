@@ -78,7 +78,9 @@ export function listMonitored(tsconfigPath: string): Listing {
     visit(sourceFile);
     tags.problems().forEach(report);
   }
-  listing.functions.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
+  listing.functions.sort((a, b) =>
+    a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column,
+  );
   for (const fn of listing.functions) {
     listing.perFile[fn.file] = (listing.perFile[fn.file] ?? 0) + 1;
     listing.perGroup[fn.group] = (listing.perGroup[fn.group] ?? 0) + 1;

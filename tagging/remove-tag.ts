@@ -23,7 +23,8 @@ export function removeTagEdits(text: string, tags: readonly TagComment[], tagNam
   const commentEnd = text.indexOf('*/', commentPos + 3) + 2;
   const wordEnd = (tag: TagComment) => tag.pos + 1 + tagName.length;
   let rest = text.slice(commentPos + 3, commentEnd - 2);
-  for (const tag of [...tags].reverse()) rest = rest.slice(0, tag.pos - commentPos - 3) + rest.slice(wordEnd(tag) - commentPos - 3);
+  for (const tag of [...tags].reverse())
+    rest = rest.slice(0, tag.pos - commentPos - 3) + rest.slice(wordEnd(tag) - commentPos - 3);
   if (/^[\s*]*$/.test(rest)) {
     const next = /\S|$/.exec(text.slice(commentEnd))!.index;
     return [{ pos: commentPos, end: commentEnd + next, text: '' }];

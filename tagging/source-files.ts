@@ -28,7 +28,8 @@ export function findSourceFiles(fileSystem: FileSystemHost, args: readonly strin
       ? [path.resolve(arg)]
       : fileSystem.globSync([stat?.isDirectory() ? `${toGlobPath(arg)}/${FOLDER_FILES}` : arg, '!**/node_modules/**']);
     const sources = matches.filter(file => !DECLARATION_FILE.test(file));
-    if (sources.length === 0) throw new UsageError(`no TypeScript or JavaScript source file matches ${JSON.stringify(arg)}`);
+    if (sources.length === 0)
+      throw new UsageError(`no TypeScript or JavaScript source file matches ${JSON.stringify(arg)}`);
     for (const file of sources) found.add(path.resolve(file));
   }
   return [...found].sort();
@@ -36,7 +37,11 @@ export function findSourceFiles(fileSystem: FileSystemHost, args: readonly strin
 
 /** A folder path as a glob, with the characters that globs give a meaning escaped. */
 function toGlobPath(folder: string): string {
-  return folder.split(path.sep).join('/').replace(/[*?[\]{}()!]/g, '\\$&').replace(/\/$/, '');
+  return folder
+    .split(path.sep)
+    .join('/')
+    .replace(/[*?[\]{}()!]/g, '\\$&')
+    .replace(/\/$/, '');
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

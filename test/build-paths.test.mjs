@@ -13,7 +13,14 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot, scratchDir } from './helpers/compile.mjs';
 import { summarize } from './helpers/fixture-run.mjs';
-import { assertIntegrationsInstalled, integrationsDir as integrations, runShop, SHOP_TEST, tspcBuild, writeShopProject } from './helpers/checkout.mjs';
+import {
+  assertIntegrationsInstalled,
+  integrationsDir as integrations,
+  runShop,
+  SHOP_TEST,
+  tspcBuild,
+  writeShopProject,
+} from './helpers/checkout.mjs';
 import { readCalls } from './helpers/trace.mjs';
 
 const vitest = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
@@ -61,7 +68,11 @@ for (const tool of ['esbuild', 'rollup', 'webpack', 'rspack', 'vite']) {
   test.serial(`${tool} with ts-observatory/${tool}: the same rows as tspc, and a source map into the TypeScript`, t => {
     const dir = shopProject(`${tool}-shop`);
     const outDir = path.join(dir, 'bundle');
-    check(t, `${tool} build`, spawnSync(process.execPath, [path.join(integrations, 'build.mjs'), tool, dir, outDir], { encoding: 'utf8' }));
+    check(
+      t,
+      `${tool} build`,
+      spawnSync(process.execPath, [path.join(integrations, 'build.mjs'), tool, dir, outDir], { encoding: 'utf8' }),
+    );
     t.deepEqual(runShop(t, path.join(outDir, 'main.js')), tspcRows);
 
     const entry = originalPositionOf(path.join(outDir, 'main.js'), 'function quote(');
@@ -77,10 +88,17 @@ for (const tool of ['esbuild', 'rollup', 'webpack', 'rspack', 'vite']) {
 function runShopTests(t, label, { runnerModule, configFile, config, args }) {
   const dir = shopProject(label);
   fs.mkdirSync(path.join(dir, 'tests'));
-  fs.writeFileSync(path.join(dir, 'tests', 'cart.test.ts'), SHOP_TEST(`import { expect, test } from '${runnerModule}';`));
+  fs.writeFileSync(
+    path.join(dir, 'tests', 'cart.test.ts'),
+    SHOP_TEST(`import { expect, test } from '${runnerModule}';`),
+  );
   fs.writeFileSync(path.join(dir, configFile), config);
   const dbPath = path.join(dir, 'traces.db');
-  const run = spawnSync(process.execPath, args, { cwd: dir, env: { ...process.env, OBSERVATORY_DB: dbPath }, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, args, {
+    cwd: dir,
+    env: { ...process.env, OBSERVATORY_DB: dbPath },
+    encoding: 'utf8',
+  });
   check(t, args.join(' '), run);
   return { run, rows: summarize(readCalls(dbPath)) };
 }
@@ -97,22 +115,25 @@ export default { plugins: [observatory()], test: { include: ['tests/*.test.ts'],
   t.deepEqual(rows, tspcRows);
 });
 
-test.serial('jest with ts-jest and the ts-observatory/ts-jest transformer records the calls a test makes, as tspc does, without warnings', t => {
-  const { run, rows } = runShopTests(t, 'ts-jest-shop', {
-    runnerModule: '@jest/globals',
-    configFile: 'jest.config.js',
-    config: `module.exports = {
+test.serial(
+  'jest with ts-jest and the ts-observatory/ts-jest transformer records the calls a test makes, as tspc does, without warnings',
+  t => {
+    const { run, rows } = runShopTests(t, 'ts-jest-shop', {
+      runnerModule: '@jest/globals',
+      configFile: 'jest.config.js',
+      config: `module.exports = {
   testEnvironment: 'node',
   setupFilesAfterEnv: ['ts-observatory/jest'],
   transform: { '^.+\\.tsx?$': ['ts-jest', { astTransformers: { before: ['ts-observatory/ts-jest'] } }] },
   cacheDirectory: '<rootDir>/jest-cache',
 };
 `,
-    args: [jest, '--ci'],
-  });
-  t.notRegex(run.stdout + run.stderr, /ts-jest\[|warn/i);
-  t.deepEqual(rows, tspcRows);
-});
+      args: [jest, '--ci'],
+    });
+    t.notRegex(run.stdout + run.stderr, /ts-jest\[|warn/i);
+    t.deepEqual(rows, tspcRows);
+  },
+);
 
 const tsx = pathToFileURL(path.join(integrations, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
@@ -128,16 +149,32 @@ for (const type of ['commonjs', 'module']) {
   }
 }
 
-test.serial('a TypeScript 7 project builds with the esbuild plugin and runs under the loader, with the TypeScript API ts-observatory brings', t => {
-  const dir = shopProject('typescript-7');
-  fs.mkdirSync(path.join(dir, 'node_modules'));
-  // TypeScript 7 as the project's own compiler, as `npm i -D typescript@7` would install it.
-  fs.symlinkSync(path.join(integrations, 'node_modules', 'typescript7'), path.join(dir, 'node_modules', 'typescript'), 'dir');
-  const tsc = spawnSync(process.execPath, [path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '--version'], { encoding: 'utf8' });
-  t.regex(tsc.stdout, /^Version 7\./, tsc.stderr);
+test.serial(
+  'a TypeScript 7 project builds with the esbuild plugin and runs under the loader, with the TypeScript API ts-observatory brings',
+  t => {
+    const dir = shopProject('typescript-7');
+    fs.mkdirSync(path.join(dir, 'node_modules'));
+    // TypeScript 7 as the project's own compiler, as `npm i -D typescript@7` would install it.
+    fs.symlinkSync(
+      path.join(integrations, 'node_modules', 'typescript7'),
+      path.join(dir, 'node_modules', 'typescript'),
+      'dir',
+    );
+    const tsc = spawnSync(process.execPath, [path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '--version'], {
+      encoding: 'utf8',
+    });
+    t.regex(tsc.stdout, /^Version 7\./, tsc.stderr);
 
-  const outDir = path.join(dir, 'bundle');
-  check(t, 'esbuild build', spawnSync(process.execPath, [path.join(integrations, 'build.mjs'), 'esbuild', dir, outDir], { encoding: 'utf8' }));
-  t.deepEqual(runShop(t, path.join(outDir, 'main.js')), tspcRows);
-  t.deepEqual(runShop(t, path.join(dir, 'src', 'main.ts'), { nodeArgs: ['--import', 'ts-observatory/register'] }), tspcRows);
-});
+    const outDir = path.join(dir, 'bundle');
+    check(
+      t,
+      'esbuild build',
+      spawnSync(process.execPath, [path.join(integrations, 'build.mjs'), 'esbuild', dir, outDir], { encoding: 'utf8' }),
+    );
+    t.deepEqual(runShop(t, path.join(outDir, 'main.js')), tspcRows);
+    t.deepEqual(
+      runShop(t, path.join(dir, 'src', 'main.ts'), { nodeArgs: ['--import', 'ts-observatory/register'] }),
+      tspcRows,
+    );
+  },
+);

@@ -6,7 +6,13 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { scratchDir } from './helpers/compile.mjs';
-import { assertIntegrationsInstalled, integrationsDir as integrations, runShop, tspcBuild, writeShopProject } from './helpers/checkout.mjs';
+import {
+  assertIntegrationsInstalled,
+  integrationsDir as integrations,
+  runShop,
+  tspcBuild,
+  writeShopProject,
+} from './helpers/checkout.mjs';
 
 test.before(assertIntegrationsInstalled);
 
@@ -24,16 +30,26 @@ test.before(t => {
 });
 
 for (const tool of ['esbuild', 'rollup', 'webpack']) {
-  test.serial(`tspc output bundled by ${tool} into one file, runtime included, records what the unbundled program records`, t => {
-    const dir = builtShop(`bundled-${tool}`);
-    const bundle = path.join(dir, 'bundle', 'main.js');
-    const run = spawnSync(process.execPath, [path.join(integrations, 'bundle.mjs'), tool, path.join(dir, 'dist', 'main.js'), bundle], {
-      encoding: 'utf8',
-    });
-    t.is(run.status, 0, run.stdout + run.stderr);
-    t.deepEqual(fs.readdirSync(path.dirname(bundle)), ['main.js'], 'one file');
-    t.true(fs.readFileSync(bundle, 'utf8').includes('function installedPackageDir('), 'the runtime is inside the bundle');
-    t.is(unbundled.length, 5);
-    t.deepEqual(runShop(t, bundle), unbundled);
-  });
+  test.serial(
+    `tspc output bundled by ${tool} into one file, runtime included, records what the unbundled program records`,
+    t => {
+      const dir = builtShop(`bundled-${tool}`);
+      const bundle = path.join(dir, 'bundle', 'main.js');
+      const run = spawnSync(
+        process.execPath,
+        [path.join(integrations, 'bundle.mjs'), tool, path.join(dir, 'dist', 'main.js'), bundle],
+        {
+          encoding: 'utf8',
+        },
+      );
+      t.is(run.status, 0, run.stdout + run.stderr);
+      t.deepEqual(fs.readdirSync(path.dirname(bundle)), ['main.js'], 'one file');
+      t.true(
+        fs.readFileSync(bundle, 'utf8').includes('function installedPackageDir('),
+        'the runtime is inside the bundle',
+      );
+      t.is(unbundled.length, 5);
+      t.deepEqual(runShop(t, bundle), unbundled);
+    },
+  );
 }

@@ -10,7 +10,9 @@ import { tspcBuild, writeShopProject } from './helpers/checkout.mjs';
 const cli = path.join(repoRoot, 'dist', 'viewer', 'cli.js');
 const check = dir => spawnSync(process.execPath, [cli, 'check'], { cwd: dir, encoding: 'utf8' });
 const plainTsc = dir =>
-  spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { encoding: 'utf8' });
+  spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], {
+    encoding: 'utf8',
+  });
 
 const FUNCTIONS = ['quote @ src/pricing.ts:7', 'Cart.add @ src/cart.ts:7', 'Cart.total @ src/cart.ts:13'];
 
@@ -19,7 +21,10 @@ test('a tspc build instruments every tagged function, and check says so', t => {
   t.is(tspcBuild(dir).status, 0);
   const run = check(dir);
   t.is(run.status, 0, run.stderr);
-  t.deepEqual(run.stdout.trim().split('\n'), [...FUNCTIONS.map(fn => `instrumented      ${fn}`), '3 of 3 functions instrumented in the built output.']);
+  t.deepEqual(run.stdout.trim().split('\n'), [
+    ...FUNCTIONS.map(fn => `instrumented      ${fn}`),
+    '3 of 3 functions instrumented in the built output.',
+  ]);
 });
 
 test('output of an unpatched tsc: check exits 1 and names the cause', t => {
@@ -27,7 +32,10 @@ test('output of an unpatched tsc: check exits 1 and names the cause', t => {
   t.is(plainTsc(dir).status, 0);
   const run = check(dir);
   t.is(run.status, 1);
-  t.deepEqual(run.stdout.split('\n').slice(0, 4), [...FUNCTIONS.map(fn => `NOT instrumented  ${fn}`), '0 of 3 functions instrumented in the built output.']);
+  t.deepEqual(run.stdout.split('\n').slice(0, 4), [
+    ...FUNCTIONS.map(fn => `NOT instrumented  ${fn}`),
+    '0 of 3 functions instrumented in the built output.',
+  ]);
   t.regex(run.stdout, /Likely cause: the output was built without the plugin: by an unpatched tsc/);
 });
 

@@ -4,7 +4,15 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { compile, fixtureFiles, fixtureNames, plainTypeScript, readFixtureOptions, repoRoot, scratchDir } from './helpers/compile.mjs';
+import {
+  compile,
+  fixtureFiles,
+  fixtureNames,
+  plainTypeScript,
+  readFixtureOptions,
+  repoRoot,
+  scratchDir,
+} from './helpers/compile.mjs';
 
 function compileFixture(name, { plugin = {}, compilerOptions = {}, compiler, before } = {}) {
   const { dir, files } = fixtureFiles(name);
@@ -19,7 +27,8 @@ function compileFixture(name, { plugin = {}, compilerOptions = {}, compiler, bef
   });
 }
 
-const emittedText = ({ emitted }) => Object.fromEntries([...emitted].map(([file, text]) => [path.basename(file), text]));
+const emittedText = ({ emitted }) =>
+  Object.fromEntries([...emitted].map(([file, text]) => [path.basename(file), text]));
 
 // One test per fixture, each compiling it three ways with declarations on: plain tsc, the plugin disabled, and
 // the plugin instrumenting.
@@ -30,7 +39,8 @@ for (const name of fixtureNames()) {
     const plain = emittedText(plainResult);
     t.deepEqual(emittedText(compileFixture(name, { compilerOptions: declaration, plugin: { enabled: false } })), plain);
     if (name === 'invalid-tag-options' || name === 'misplaced-tags') return;
-    const declarations = files => Object.fromEntries(Object.entries(files).filter(([file]) => /\.d\.[cm]?ts$/.test(file)));
+    const declarations = files =>
+      Object.fromEntries(Object.entries(files).filter(([file]) => /\.d\.[cm]?ts$/.test(file)));
     t.deepEqual(declarations(emittedText(compileFixture(name, { compilerOptions: declaration }))), declarations(plain));
     // TypeScript 6 refuses to emit declarations for some fixtures (an exported class expression with #private
     // members), and says why; TypeScript 5.9 emits them for every fixture. No fixture drops out silently.
@@ -45,9 +55,16 @@ test('createTransformer, passed to program.emit by hand, emits what the plugin e
   const { createTransformer } = createRequire(import.meta.url)('ts-observatory/transformer');
   for (const name of ['function-declaration', 'class-methods']) {
     const { dir, output } = fixtureFiles(name);
-    const result = compileFixture(name, { compiler: plainTypeScript, before: program => [createTransformer(program, readFixtureOptions(name).plugin)] });
+    const result = compileFixture(name, {
+      compiler: plainTypeScript,
+      before: program => [createTransformer(program, readFixtureOptions(name).plugin)],
+    });
     t.is(result.diagnostics, '');
-    t.is(result.emitted.get(path.join(dir, output)), fs.readFileSync(path.join(dir, output.replace(/^input/, 'output')), 'utf8'), name);
+    t.is(
+      result.emitted.get(path.join(dir, output)),
+      fs.readFileSync(path.join(dir, output.replace(/^input/, 'output')), 'utf8'),
+      name,
+    );
   }
 });
 
@@ -73,11 +90,14 @@ test('a bad plugin option is a clear error naming the option', t => {
  */
 const tspcBuild = (() => {
   let build;
-  return () => (build ??= tspcProject({
-    'malformed.ts': 'export const x = 1;\n\n/** @monitor sample=5 */\nexport function f(a: number) {\n  return a;\n}\n',
-    'prose.ts': '/**\n * @monitor sample=5\n * Computes f, see {@link g}; capture=everything here is prose.\n */\nexport function f(a: number) {\n  return a;\n}\n',
-    'clean.ts': '/** @monitor */\nexport function f(a: number) {\n  return a;\n}\n',
-  }));
+  return () =>
+    (build ??= tspcProject({
+      'malformed.ts':
+        'export const x = 1;\n\n/** @monitor sample=5 */\nexport function f(a: number) {\n  return a;\n}\n',
+      'prose.ts':
+        '/**\n * @monitor sample=5\n * Computes f, see {@link g}; capture=everything here is prose.\n */\nexport function f(a: number) {\n  return a;\n}\n',
+      'clean.ts': '/** @monitor */\nexport function f(a: number) {\n  return a;\n}\n',
+    }));
 })();
 
 function tspcProject(sources) {
@@ -108,17 +128,31 @@ const diagnosticsOf = (result, file) => result.stdout.split('\n').filter(line =>
 test('tspc fails the build on a malformed tag and names file, line and column', t => {
   const { result } = tspcBuild();
   t.not(result.status, 0);
-  t.deepEqual(diagnosticsOf(result, 'malformed.ts'), [`src/malformed.ts(3,14): error TS990001: 'sample' needs a number from 0 to 1, as in sample=0.1.`]);
+  t.deepEqual(diagnosticsOf(result, 'malformed.ts'), [
+    `src/malformed.ts(3,14): error TS990001: 'sample' needs a number from 0 to 1, as in sample=0.1.`,
+  ]);
 });
 
 test("tspc reads options from the tag's own line only: the description below it is free text", t => {
   const { result } = tspcBuild();
-  t.deepEqual(diagnosticsOf(result, 'prose.ts'), [`src/prose.ts(2,13): error TS990001: 'sample' needs a number from 0 to 1, as in sample=0.1.`]);
+  t.deepEqual(diagnosticsOf(result, 'prose.ts'), [
+    `src/prose.ts(2,13): error TS990001: 'sample' needs a number from 0 to 1, as in sample=0.1.`,
+  ]);
 });
 
 test('tspc builds a tagged file without diagnostics', t => {
   const { dir, result } = tspcBuild();
   t.deepEqual(diagnosticsOf(result, 'clean.ts'), []);
-  t.deepEqual(result.stdout.split('\n').filter(line => line.startsWith('src/')).map(line => line.slice(0, line.indexOf('('))), ['src/malformed.ts', 'src/prose.ts'], result.stdout);
-  t.regex(fs.readFileSync(path.join(dir, 'dist', 'clean.js'), 'utf8'), /__observatory\.enter\(__observatory_f, \[a\]\)/);
+  t.deepEqual(
+    result.stdout
+      .split('\n')
+      .filter(line => line.startsWith('src/'))
+      .map(line => line.slice(0, line.indexOf('('))),
+    ['src/malformed.ts', 'src/prose.ts'],
+    result.stdout,
+  );
+  t.regex(
+    fs.readFileSync(path.join(dir, 'dist', 'clean.js'), 'utf8'),
+    /__observatory\.enter\(__observatory_f, \[a\]\)/,
+  );
 });

@@ -17,11 +17,24 @@ test('select: "all" monitors every function of examples/ and the program prints 
   const db = new Database(path.join(dir, 'all.db'), { readonly: true });
   const names = db.prepare('SELECT DISTINCT name FROM functions ORDER BY name').pluck().all();
   db.close();
-  for (const name of ['main', 'calculatePrice', 'analyzeTrade', 'divmod', 'validateOrder', 'Portfolio.add', 'Portfolio.value', 'fetchQuote', '<anonymous>']) {
+  for (const name of [
+    'main',
+    'calculatePrice',
+    'analyzeTrade',
+    'divmod',
+    'validateOrder',
+    'Portfolio.add',
+    'Portfolio.value',
+    'fetchQuote',
+    '<anonymous>',
+  ]) {
     t.true(names.includes(name), `${name} is monitored`);
   }
   const tagged = readCalls(path.join(dir, 'all.db')).filter(call => call.fn === 'validateOrder');
-  t.deepEqual(tagged.map(call => call.status), ['ERR']);
+  t.deepEqual(
+    tagged.map(call => call.status),
+    ['ERR'],
+  );
 });
 
 test('npm run demo prints the rows it read back from SQLite', t => {
@@ -34,7 +47,9 @@ test('npm run demo prints the rows it read back from SQLite', t => {
   });
   t.is(demo.status, 0, demo.stderr);
   t.true(fs.existsSync(path.join(dir, 'dist', 'main.js')), 'built into the directory it was given');
-  const rows = readCalls(dbPath).flatMap(call => call.values.map(([name, direction, type, value]) => ({ fn: call.fn, name, direction, type, value })));
+  const rows = readCalls(dbPath).flatMap(call =>
+    call.values.map(([name, direction, type, value]) => ({ fn: call.fn, name, direction, type, value })),
+  );
   const divmodRows = rows.filter(row => row.fn === 'divmod').map(row => `${row.name} ${row.direction} ${row.value}`);
   t.deepEqual(divmodRows, ['dividend INPUT 17', 'divisor INPUT 5', 'quotient OUTPUT 3', 'remainder OUTPUT 2']);
   // Every recorded value is printed, as the original design's `Process | Data | Data Type | Data Value`, where

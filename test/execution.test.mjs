@@ -14,7 +14,8 @@ import { runFixture, summarize } from './helpers/fixture-run.mjs';
 function plainStdout(t, name, nodeArgs = []) {
   return expectedText(t, path.join(fixturesDir, name, 'stdout.txt'), () => {
     const plain = runFixture(name, { nodeArgs, plugin: { enabled: false } });
-    if (plain.status !== 0 || plain.calls.length > 0) throw new Error(`plain ${name}: status ${plain.status}, ${plain.calls.length} calls\n${plain.stderr}`);
+    if (plain.status !== 0 || plain.calls.length > 0)
+      throw new Error(`plain ${name}: status ${plain.status}, ${plain.calls.length} calls\n${plain.stderr}`);
     return plain.stdout;
   });
 }
@@ -28,9 +29,16 @@ const output = (name, type, value) => [name, 'OUTPUT', type, value];
 /** What each fixture's own driver code records, in call order. */
 const expectations = {
   'function-declaration': [
-    ok('divmod', [input('dividend', 'number', 17), input('divisor', 'number', 5), output('quotient', 'number', 3), output('remainder', 'number', 2)]),
+    ok('divmod', [
+      input('dividend', 'number', 17),
+      input('divisor', 'number', 5),
+      output('quotient', 'number', 3),
+      output('remainder', 'number', 2),
+    ]),
   ],
-  'arrow-expression-body': [ok('add', [input('x', 'number', 2), input('y', 'number', 3), output('result', 'number', 5)])],
+  'arrow-expression-body': [
+    ok('add', [input('x', 'number', 2), input('y', 'number', 3), output('result', 'number', 5)]),
+  ],
   'arrow-block-body': [ok('greet', [input('name', 'string', 'Ada'), output('result', 'string', 'Hello, Ada!')])],
   'function-expression': [ok('square', [input('n', 'number', 7), output('result', 'number', 49)])],
   'async-function': [
@@ -59,7 +67,12 @@ const expectations = {
     ok('inner', [input('value', 'number', 11), output('result', 'number', 22)], 'outer'),
   ],
   'esm-output': [
-    ok('clamp', [input('value', 'number', 15), input('min', 'number', 0), input('max', 'number', 10), output('result', 'number', 10)]),
+    ok('clamp', [
+      input('value', 'number', 15),
+      input('min', 'number', 0),
+      input('max', 'number', 10),
+      output('result', 'number', 10),
+    ]),
   ],
   'destructured-parameters': [
     ok('connect', [
@@ -81,21 +94,42 @@ const expectations = {
     ]),
   ],
   'default-and-optional-parameters': [
-    ok('greet', [input('name', 'string', 'Ada'), input('greeting', 'string', 'Hello'), input('suffix', 'string', undef), output('result', 'string', 'Hello, Ada')]),
-    ok('greet', [input('name', 'string', 'Grace'), input('greeting', 'string', 'Hi'), input('suffix', 'string', '!'), output('result', 'string', 'Hi, Grace!')]),
+    ok('greet', [
+      input('name', 'string', 'Ada'),
+      input('greeting', 'string', 'Hello'),
+      input('suffix', 'string', undef),
+      output('result', 'string', 'Hello, Ada'),
+    ]),
+    ok('greet', [
+      input('name', 'string', 'Grace'),
+      input('greeting', 'string', 'Hi'),
+      input('suffix', 'string', '!'),
+      output('result', 'string', 'Hi, Grace!'),
+    ]),
   ],
   'unlabeled-tuple': [
-    ok('minMax', [input('values', 'number[]', [3, 1, 4, 1, 5]), output('return_0', 'number', 1), output('return_1', 'number', 5)]),
+    ok('minMax', [
+      input('values', 'number[]', [3, 1, 4, 1, 5]),
+      output('return_0', 'number', 1),
+      output('return_1', 'number', 5),
+    ]),
   ],
   'interface-return': [
-    ok('quote', [input('mid', 'number', 100), input('spread', 'number', 2), output('bid', 'number', 99), output('ask', 'number', 101)]),
+    ok('quote', [
+      input('mid', 'number', 100),
+      input('spread', 'number', 2),
+      output('bid', 'number', 99),
+      output('ask', 'number', 101),
+    ]),
   ],
   'class-tag': [
     ok('Counter.increment', [input('by', 'number', 2), output('result', 'number', 2)]),
     ok('Counter.value', [input('next', 'number', 10)]),
     ok('Counter.value', [output('result', 'number', 10)]),
   ],
-  'constructor-parameter-properties': [ok('Circle.constructor', [input('radius', 'number', 3), input('unit', 'string', 'cm')])],
+  'constructor-parameter-properties': [
+    ok('Circle.constructor', [input('radius', 'number', 3), input('unit', 'string', 'cm')]),
+  ],
   'private-and-computed-methods': [
     ok('Vault.#open', [input('code', 'number', 1234), output('result', 'boolean', true)]),
     ok('Vault[key]', [input('times', 'number', 3), output('result', 'string', 'xxx')]),
@@ -118,7 +152,11 @@ const expectations = {
   ],
   'object-literal-methods': [
     ok('api.get', [input('path', 'string', '/users'), output('result', 'string', 'GET /users')]),
-    ok('api.post', [input('path', 'string', '/users'), input('body', 'unknown', { name: 'Ada' }), output('result', 'string', 'POST /users {"name":"Ada"}')]),
+    ok('api.post', [
+      input('path', 'string', '/users'),
+      input('body', 'unknown', { name: 'Ada' }),
+      output('result', 'string', 'POST /users {"name":"Ada"}'),
+    ]),
   ],
   'class-property-arrow': [
     ok('Button.onClick', [input('times', 'number', 2), output('result', 'number', 2)]),
@@ -148,24 +186,40 @@ const expectations = {
     ]),
   ],
   generators: [
-    ok('countdown', [input('from', 'number', 3), output('result', 'string', 'liftoff'), output('yielded', 'number', 3)]),
+    ok('countdown', [
+      input('from', 'number', 3),
+      output('result', 'string', 'liftoff'),
+      output('yielded', 'number', 3),
+    ]),
     ok('ticks', [input('count', 'number', 2), output('result', 'number', 2), output('yielded', 'number', 2)]),
   ],
   'nested-functions': [
-    ok('scale', [input('values', 'number[]', [1, 2]), input('factor', 'number', 10), output('result', 'number[]', [10, 20])]),
+    ok('scale', [
+      input('values', 'number[]', [1, 2]),
+      input('factor', 'number', 10),
+      output('result', 'number[]', [10, 20]),
+    ]),
     ok('one', [input('value', 'number', 1), output('result', 'number', 10)], 'scale'),
     ok('one', [input('value', 'number', 2), output('result', 'number', 20)], 'scale'),
   ],
   'large-object-return': [
-    ok('wide', [input('seed', 'number', 1), output('result', 'Wide', Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`f${i}`, 1 + i])))]),
+    ok('wide', [
+      input('seed', 'number', 1),
+      output('result', 'Wide', Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`f${i}`, 1 + i]))),
+    ]),
   ],
   'shape-mismatch-fallback': [
     ok('pair', [input('raw', 'unknown', [1, 2]), output('left', 'number', 1), output('right', 'number', 2)]),
-    ok('pair', [input('raw', 'unknown', 'not a pair'), output('result', '[left: number, right: number]', 'not a pair')]),
+    ok('pair', [
+      input('raw', 'unknown', 'not a pair'),
+      output('result', '[left: number, right: number]', 'not a pair'),
+    ]),
   ],
   'never-return': [err('fail', 'Error: stop', [input('message', 'string', 'stop')])],
   'export-default-anonymous': [ok('input', [input('celsius', 'number', 100), output('result', 'number', 212)])],
-  'export-default-arrow': [ok('input', [input('a', 'number', 10), input('b', 'number', 4), output('result', 'number', 6)])],
+  'export-default-arrow': [
+    ok('input', [input('a', 'number', 10), input('b', 'number', 4), output('result', 'number', 6)]),
+  ],
   'select-exported': [
     ok('exported', [input('a', 'number', 1), output('result', 'number', 3)]),
     ok('Service.run', [input('input', 'string', 'ok'), output('result', 'string', 'OK')]),
@@ -180,7 +234,9 @@ const expectations = {
     ok('Calculator.multiply', [input('a', 'number', 6), input('b', 'number', 7), output('result', 'number', 42)]),
     ok('Calculator.divide', [input('a', 'number', 9), input('b', 'number', 3), output('result', 'number', 3)]),
   ],
-  'decorators-standard': [ok('Greeter.greet', [input('name', 'string', 'Ada'), output('result', 'string', 'Hello, Ada')])],
+  'decorators-standard': [
+    ok('Greeter.greet', [input('name', 'string', 'Ada'), output('result', 'string', 'Hello, Ada')]),
+  ],
   'nodenext-esm': [ok('slug', [input('title', 'string', 'Hello World'), output('result', 'string', 'hello-world')])],
   'nodenext-commonjs': [ok('initials', [input('name', 'string', 'Ada Lovelace'), output('result', 'string', 'AL')])],
   'tag-options': [
@@ -207,7 +263,11 @@ const expectations = {
   // delegate is; a generator that throws back what `.throw()` sent it fails with that error.
   'generator-delegation': [
     ok('sequence', [output('result', 'number', 11), output('yielded', 'number', 6)]),
-    ok('digits', [input('count', 'number', 3), output('result', 'string', 'digits done'), output('yielded', 'number', 3)], 'sequence'),
+    ok(
+      'digits',
+      [input('count', 'number', 3), output('result', 'string', 'digits done'), output('yielded', 'number', 3)],
+      'sequence',
+    ),
     err('guarded', 'Error: stop', [output('yielded', 'number', 1)]),
     ok('relay', [output('result', 'string', 'relayed'), output('yielded', 'number', 4)]),
     ok('source', [input('count', 'number', 2), output('yielded', 'number', 2)], 'relay'),
@@ -238,7 +298,11 @@ const expectations = {
     ok('note', [input('value', 'number', 1)], 'work'),
   ],
   'name-collision': [
-    ok('shadow', [input('__call', 'number', 1), input('__observatory', 'string', 'kept'), output('result', 'string', 'kept:1')]),
+    ok('shadow', [
+      input('__call', 'number', 1),
+      input('__observatory', 'string', 'kept'),
+      output('result', 'string', 'kept:1'),
+    ]),
   ],
   // Exported by export list, by alias, by each declarator, by class and object, from a namespace, as default;
   // `internal` and the namespace's own `round` are not exported.
@@ -270,14 +334,22 @@ const expectations = {
   'export-default-class': [ok('input.run', [input('steps', 'number', 2), output('result', 'string', 'ran 2')])],
   namespaces: [
     ok('Geometry.Solid.volume', [input('side', 'number', 2), output('result', 'number', 8)]),
-    ok('Geometry.area', [input('width', 'number', 2), input('height', 'number', 2), output('result', 'number', 4)], 'Geometry.Solid.volume'),
+    ok(
+      'Geometry.area',
+      [input('width', 'number', 2), input('height', 'number', 2), output('result', 'number', 4)],
+      'Geometry.Solid.volume',
+    ),
     ok('Geometry.Circle.circumference', [output('result', 'number', 6)]),
     ok('Units.Length.toCm', [input('inches', 'number', 10), output('result', 'number', 25.4)]),
   ],
   'tag-description': [
     ok('price', [input('quantity', 'number', 2), input('unit', 'number', 3), output('result', 'number', 6)]),
     ok('Pricing.legacy', [input('quantity', 'number', 4), output('result', 'number', 4)]),
-    ok('price', [input('quantity', 'number', 4), input('unit', 'number', 1), output('result', 'number', 4)], 'Pricing.legacy'),
+    ok(
+      'price',
+      [input('quantity', 'number', 4), input('unit', 'number', 1), output('result', 'number', 4)],
+      'Pricing.legacy',
+    ),
   ],
   'overloaded-methods': [
     ok('Formatter.constructor', [input('digits', 'number | string', '2')]),
@@ -317,9 +389,13 @@ const expectations = {
     ok('Ledger.#amount', [input('value', 'number', -5)], 'Ledger.#record'),
     ok('Ledger.#overdrawn', [output('result', 'boolean', true)], 'Ledger.#record'),
   ],
-  'export-equals': [ok('Calculator.add', [input('a', 'number', 2), input('b', 'number', 3), output('result', 'number', 5)])],
+  'export-equals': [
+    ok('Calculator.add', [input('a', 'number', 2), input('b', 'number', 3), output('result', 'number', 5)]),
+  ],
   'accessor-pair-one-tag': [ok('Dial.level', [output('result', 'number', 10)])],
-  'abstract-class-tag': [ok('Shape.describe', [input('label', 'string', 'square'), output('result', 'string', 'square: 9')])],
+  'abstract-class-tag': [
+    ok('Shape.describe', [input('label', 'string', 'square'), output('result', 'string', 'square: 9')]),
+  ],
   'accessor-fields': [
     ok('Counter.step', [input('by', 'number', 2), output('result', 'number', 2)]),
     ok('Counter.step', [input('by', 'number', 3), output('result', 'number', 5)]),
@@ -353,7 +429,11 @@ for (const [name, expected] of Object.entries(expectations)) {
   });
 }
 
-for (const [name, line, column] of [['source-map', 4, 11], ['inline-source-map', 3, 24], ['source-map-esm', 4, 11]]) {
+for (const [name, line, column] of [
+  ['source-map', 4, 11],
+  ['inline-source-map', 3, 24],
+  ['source-map-esm', 4, 11],
+]) {
   test(`execution ${name}: stack lines point at the original source`, t => {
     const nodeArgs = ['--enable-source-maps'];
     const traced = runFixture(name, { nodeArgs });
@@ -382,7 +462,13 @@ test('tag options name= and group= set the recorded process name', t => {
 });
 
 test('every runnable fixture has an execution test', t => {
-  const notRunnable = new Set(['invalid-tag-options', 'misplaced-tags', 'source-map', 'inline-source-map', 'source-map-esm']);
+  const notRunnable = new Set([
+    'invalid-tag-options',
+    'misplaced-tags',
+    'source-map',
+    'inline-source-map',
+    'source-map-esm',
+  ]);
   const missing = fixtureNames().filter(name => !notRunnable.has(name) && !(name in expectations));
   t.deepEqual(missing, []);
 });

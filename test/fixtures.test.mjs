@@ -11,7 +11,13 @@ for (const name of fixtureNames()) {
     const { dir, files, output } = fixtureFiles(name);
     const { emitted, diagnostics } = compile({ rootDir: dir, files, ...readFixtureOptions(name) });
     const actual = emitted.get(path.join(dir, output));
-    t.is(actual, expectedText(t, path.join(dir, output.replace(/^input/, 'output')), () => actual));
-    t.is(diagnostics, expectedText(t, path.join(dir, 'diagnostics.txt'), () => diagnostics));
+    t.is(
+      actual,
+      expectedText(t, path.join(dir, output.replace(/^input/, 'output')), () => actual),
+    );
+    t.is(
+      diagnostics,
+      expectedText(t, path.join(dir, 'diagnostics.txt'), () => diagnostics),
+    );
   });
 }

@@ -23,7 +23,12 @@ function compiled(source, { instrumented = true, others = {} } = {}) {
   for (const [name, text] of Object.entries(others)) fs.writeFileSync(path.join(dir, name), text);
   const files = [file, ...Object.keys(others).map(name => path.join(dir, name))];
   const outDir = path.join(dir, 'out');
-  const { diagnostics } = compile({ rootDir: dir, files, outDir, ...(instrumented ? {} : { compiler: plainTypeScript }) });
+  const { diagnostics } = compile({
+    rootDir: dir,
+    files,
+    outDir,
+    ...(instrumented ? {} : { compiler: plainTypeScript }),
+  });
   if (diagnostics) throw new Error(diagnostics);
   return { dir, file: path.join(outDir, 'main.js'), dbPath: path.join(dir, 'traces.db') };
 }
@@ -66,7 +71,10 @@ setImmediate(() => {
 });
 `;
 
-for (const [label, sample] of [['recorded', ''], ['sampled out', 'sample=0.001']]) {
+for (const [label, sample] of [
+  ['recorded', ''],
+  ['sampled out', 'sample=0.001'],
+]) {
   test(`a caught stack overflow heals the call tree at the next root call, and counts what it lost (${label})`, async t => {
     const prog = compiled(DIVE.replace('SAMPLE_OPTION', sample));
     // Math.random() never samples 0.001 in: every dive call is counted as not sampled or unfinished.
@@ -159,7 +167,10 @@ worker.on('message', () => {
     schemaDb.close();
     const result = await runOk(prog, { OBSERVATORY_EXIT_TIMEOUT_MS: '60000' });
     // The parent records too: only a thread that loaded the runtime can settle its workers' rings.
-    const recorded = query(prog.dbPath, "SELECT count(*) AS n FROM calls c JOIN functions f ON f.id = c.function_id WHERE f.name = 'square'")[0].n;
+    const recorded = query(
+      prog.dbPath,
+      "SELECT count(*) AS n FROM calls c JOIN functions f ON f.id = c.function_id WHERE f.name = 'square'",
+    )[0].n;
     const counted = dropsOf(prog.dbPath)['square exit_timeout'] ?? 0;
     t.is(recorded + counted, count, result.stderr);
   });
@@ -223,10 +234,14 @@ main();
   const traced = await runOk(prog);
   t.deepEqual(JSON.parse(traced.stdout), JSON.parse(plain.stdout));
   const calls = readCalls(prog.dbPath);
-  const outputs = name => calls.filter(call => call.fn === name).map(call => call.values.filter(v => v[1] === 'OUTPUT').map(v => v[3]));
+  const outputs = name =>
+    calls.filter(call => call.fn === name).map(call => call.values.filter(v => v[1] === 'OUTPUT').map(v => v[3]));
   // Values passed through yield* are counted without reading them: 3 each, and 1 before the early return.
   const returned = { $type: 'undefined' };
-  t.deepEqual(outputs('relay'), [[returned, 3], [returned, 1]]);
+  t.deepEqual(outputs('relay'), [
+    [returned, 3],
+    [returned, 1],
+  ]);
   t.deepEqual(outputs('relayAsync'), [[returned, 3]]);
   // A promise whose \`constructor\` is the program's own is not subscribed to: recorded as it was returned.
   t.deepEqual(outputs('handOver'), [[{ $type: 'Promise' }]]);
@@ -247,11 +262,18 @@ sum(1, 2);
   t.deepEqual(
     long.values.filter(v => v[1] === 'INPUT').map(v => [v[0], v[3]]),
     [
-      ['numbers[0]', 0], ['numbers[1]', 1], ['numbers[2]', 2], ['numbers[3]', 3], ['numbers[4]', 4],
+      ['numbers[0]', 0],
+      ['numbers[1]', 1],
+      ['numbers[2]', 2],
+      ['numbers[3]', 3],
+      ['numbers[4]', 4],
       ['numbers[5]', { $type: 'truncated', reason: 'entries', kind: 'array', length: 7 }],
     ],
   );
-  t.deepEqual(short.values.filter(v => v[1] === 'INPUT').map(v => v[3]), [1, 2]);
+  t.deepEqual(
+    short.values.filter(v => v[1] === 'INPUT').map(v => v[3]),
+    [1, 2],
+  );
 });
 
 test('redaction catches destructured secrets, short and run-together names, key/value arrays and credentials inside text', async t => {
@@ -288,17 +310,36 @@ try {
 `);
   await runOk(prog);
   const calls = readCalls(prog.dbPath);
-  const valuesOf = fn => Object.fromEntries(calls.find(call => call.fn === fn).values.filter(v => v[1] === 'INPUT').map(v => [v[0], v[3]]));
+  const valuesOf = fn =>
+    Object.fromEntries(
+      calls
+        .find(call => call.fn === fn)
+        .values.filter(v => v[1] === 'INPUT')
+        .map(v => [v[0], v[3]]),
+    );
   const redacted = { $type: 'redacted' };
   t.deepEqual(valuesOf('login'), { p: redacted, user: 'ann', t: redacted });
   const plainNames = valuesOf('names');
-  for (const name of ['creds', 'pass', 'pw', 'passcode', 'pin', 'sessionid', 'authtoken', 'accesstoken', 'userpassword']) {
+  for (const name of [
+    'creds',
+    'pass',
+    'pw',
+    'passcode',
+    'pin',
+    'sessionid',
+    'authtoken',
+    'accesstoken',
+    'userpassword',
+  ]) {
     t.deepEqual(plainNames[name], redacted, name);
   }
   t.deepEqual([plainNames.author, plainNames.spin, plainNames.compass], ['Ann', 'top', 'north']);
   t.deepEqual(valuesOf('pairs'), {
     rawHeaders: ['Host', 'example.com', 'Authorization', redacted],
-    entries: [['password', redacted], ['name', 'y']],
+    entries: [
+      ['password', redacted],
+      ['name', 'y'],
+    ],
     words: ['a', 'b', 'c'],
   });
   t.deepEqual(valuesOf('texts'), {
@@ -323,7 +364,10 @@ parse('ident', ['a', 'b'], 'hunter2');
 `);
   await runOk(prog, { OBSERVATORY_REDACT_ALLOW: 'token' });
   const [call] = readCalls(prog.dbPath);
-  t.deepEqual(call.values.map(v => v[3]), ['ident', ['a', 'b'], { $type: 'redacted' }, 2]);
+  t.deepEqual(
+    call.values.map(v => v[3]),
+    ['ident', ['a', 'b'], { $type: 'redacted' }, 2],
+  );
 });
 
 test('redaction and credential scrubbing stay linear on names and text built to make a regular expression backtrack', t => {

@@ -16,10 +16,22 @@ const HOT_PATH = ['enter', 'exit', 'fail', 'done', 'suspend', 'pause', 'resume']
  * thread (once, with the first record), waiting for room in a full ring, a record larger than the ring, and
  * putting drop counts into the ring (at most once per flush interval).
  */
-const OPT_IN = new Set(['snapshot', 'encodeSnapshot', 'settleLater', 'start', 'waitForRoom', 'writeWithoutValues', 'writeDrops', 'warn']);
+const OPT_IN = new Set([
+  'snapshot',
+  'encodeSnapshot',
+  'settleLater',
+  'start',
+  'waitForRoom',
+  'writeWithoutValues',
+  'writeDrops',
+  'warn',
+]);
 const FORBIDDEN_NAMES = /^(JSON|Database|stringify|structuredClone|postMessage|arguments)$/;
 
-const project = new Project({ tsConfigFilePath: path.join(repoRoot, 'tsconfig.json'), skipAddingFilesFromTsConfig: false });
+const project = new Project({
+  tsConfigFilePath: path.join(repoRoot, 'tsconfig.json'),
+  skipAddingFilesFromTsConfig: false,
+});
 const runtimeDir = path.join(repoRoot, 'runtime');
 const recorder = project.getSourceFileOrThrow(path.join(runtimeDir, 'record', 'recorder.ts'));
 
@@ -50,16 +62,45 @@ for (const name of HOT_PATH) {
     const functions = reachable(recorder.getFunctionOrThrow(name));
     for (const fn of functions) {
       const where = `${fn.getName()} (${path.relative(repoRoot, fn.getSourceFile().getFilePath())}:${fn.getStartLineNumber()})`;
-      t.deepEqual(fn.getDescendantsOfKind(SyntaxKind.ArrowFunction).map(node => node.getText()), [], `${where} allocates a closure`);
-      t.deepEqual(fn.getDescendantsOfKind(SyntaxKind.FunctionExpression).map(node => node.getText()), [], `${where} allocates a closure`);
-      t.deepEqual(fn.getDescendantsOfKind(SyntaxKind.SpreadElement).map(node => node.getText()), [], `${where} spreads`);
+      t.deepEqual(
+        fn.getDescendantsOfKind(SyntaxKind.ArrowFunction).map(node => node.getText()),
+        [],
+        `${where} allocates a closure`,
+      );
+      t.deepEqual(
+        fn.getDescendantsOfKind(SyntaxKind.FunctionExpression).map(node => node.getText()),
+        [],
+        `${where} allocates a closure`,
+      );
+      t.deepEqual(
+        fn.getDescendantsOfKind(SyntaxKind.SpreadElement).map(node => node.getText()),
+        [],
+        `${where} spreads`,
+      );
       const forbidden = fn.getDescendantsOfKind(SyntaxKind.Identifier).filter(id => FORBIDDEN_NAMES.test(id.getText()));
-      t.deepEqual(forbidden.map(id => id.getText()), [], `${where} serializes or touches SQLite`);
+      t.deepEqual(
+        forbidden.map(id => id.getText()),
+        [],
+        `${where} serializes or touches SQLite`,
+      );
       const allocations = fn.getDescendantsOfKind(SyntaxKind.NewExpression).map(node => node.getExpression().getText());
-      t.true(allocations.every(constructor => constructor === 'Call'), `${where} allocates only the call record: ${allocations}`);
+      t.true(
+        allocations.every(constructor => constructor === 'Call'),
+        `${where} allocates only the call record: ${allocations}`,
+      );
     }
-    const imports = new Set(functions.flatMap(fn => fn.getSourceFile().getImportDeclarations().map(d => d.getModuleSpecifierValue())));
-    t.false([...imports].some(specifier => /better-sqlite3|\/store\//.test(specifier)), [...imports].join(', '));
+    const imports = new Set(
+      functions.flatMap(fn =>
+        fn
+          .getSourceFile()
+          .getImportDeclarations()
+          .map(d => d.getModuleSpecifierValue()),
+      ),
+    );
+    t.false(
+      [...imports].some(specifier => /better-sqlite3|\/store\//.test(specifier)),
+      [...imports].join(', '),
+    );
   });
 }
 

@@ -12,10 +12,17 @@ const read = (dir, file) => fs.readFileSync(path.join(dir, file), 'utf8');
 
 test('init adds the plugin, the runtime dependency, the prepare script and .observatory/, once', t => {
   const dir = scratchDir('init');
-  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, outDir: 'dist' } }));
+  fs.writeFileSync(
+    path.join(dir, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { strict: true, outDir: 'dist' } }),
+  );
   fs.writeFileSync(
     path.join(dir, 'package.json'),
-    JSON.stringify({ name: 'app', scripts: { prepare: 'husky' }, devDependencies: { 'ts-observatory': '^0.1.0', typescript: '~5.9.3' } }),
+    JSON.stringify({
+      name: 'app',
+      scripts: { prepare: 'husky' },
+      devDependencies: { 'ts-observatory': '^0.1.0', typescript: '~5.9.3' },
+    }),
   );
   fs.writeFileSync(path.join(dir, '.gitignore'), 'node_modules');
 
@@ -43,7 +50,10 @@ test('init adds the plugin, the runtime dependency, the prepare script and .obse
   const second = init(dir);
   t.is(second.status, 0, second.stderr);
   t.is(second.stdout, 'Nothing to change: this project is set up.\n');
-  t.deepEqual(['tsconfig.json', 'package.json', '.gitignore'].map(file => read(dir, file)), files);
+  t.deepEqual(
+    ['tsconfig.json', 'package.json', '.gitignore'].map(file => read(dir, file)),
+    files,
+  );
 });
 
 test('init leaves a tsconfig.json with comments untouched and says what to add', t => {

@@ -19,9 +19,13 @@ test('npm install --omit=dev installs what the built program needs, and not the 
   writeShopProject(dir, { dependencies: { 'ts-observatory': `file:${tarball}` } });
   // better-sqlite3's install script compiles SQLite, minutes on a loaded machine: the install skips scripts,
   // and the addon npm ci built for this repository, of the version the same range picks, takes its place.
-  const install = npm(['install', '--omit=dev', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], dir);
+  const install = npm(
+    ['install', '--omit=dev', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'],
+    dir,
+  );
   t.is(install.status, 0, install.stderr);
-  const installed = dir => JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'better-sqlite3', 'package.json'), 'utf8'));
+  const installed = dir =>
+    JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'better-sqlite3', 'package.json'), 'utf8'));
   t.is(installed(dir).version, installed(repoRoot).version);
   const addon = path.join('node_modules', 'better-sqlite3', 'build');
   fs.cpSync(path.join(repoRoot, addon), path.join(dir, addon), { recursive: true });
@@ -38,7 +42,9 @@ test('npm install --omit=dev installs what the built program needs, and not the 
   t.is(run.status, 0, run.stderr);
   t.is(run.stdout, SHOP_OUTPUT);
   t.deepEqual(
-    readCalls(dbPath).map(call => `${call.group}.${call.fn} ${call.values.map(([name, , , value]) => `${name}=${value}`).join(' ')}`),
+    readCalls(dbPath).map(
+      call => `${call.group}.${call.fn} ${call.values.map(([name, , , value]) => `${name}=${value}`).join(' ')}`,
+    ),
     [
       'src/cart.Cart.add item=pen units=3 unitPrice=2 result=1',
       'src/cart.Cart.add item=pad units=1 unitPrice=5 result=2',

@@ -73,7 +73,13 @@ function runProgram({ file, dbPath }, env, onLine = () => {}) {
     const child = spawn(process.execPath, [file], {
       cwd: path.dirname(file),
       // A loaded machine can take more than OpenTelemetry's default 10 s to answer; only the timeout tests shorten it.
-      env: { ...process.env, OBSERVATORY_DB: dbPath, OBSERVATORY_EXIT_TIMEOUT_MS: '60000', OTEL_EXPORTER_OTLP_TIMEOUT: '120000', ...env },
+      env: {
+        ...process.env,
+        OBSERVATORY_DB: dbPath,
+        OBSERVATORY_EXIT_TIMEOUT_MS: '60000',
+        OTEL_EXPORTER_OTLP_TIMEOUT: '120000',
+        ...env,
+      },
     });
     let stdout = '';
     let stderr = '';
@@ -94,7 +100,11 @@ function assertSpansMatchRows(t, spans, dbPath) {
     `SELECT s.*, f.group_name AS \`group\`, f.name AS fn, f.line FROM spans s JOIN functions f ON f.id = s.function_id`,
   ).map(call => ({
     ...call,
-    values: query(dbPath, 'SELECT name, direction, value_json FROM call_values WHERE call_id = ?', call.id).map(row => [row.name, row.direction, row.value_json]),
+    values: query(dbPath, 'SELECT name, direction, value_json FROM call_values WHERE call_id = ?', call.id).map(row => [
+      row.name,
+      row.direction,
+      row.value_json,
+    ]),
   }));
   t.is(spans.length, calls.length);
   const bySpanId = new Map(spans.map(span => [span.spanId, span]));
@@ -104,17 +114,26 @@ function assertSpansMatchRows(t, spans, dbPath) {
     t.is(span.traceId, call.trace_id);
     t.is(span.parentSpanId, call.parent_span_id ?? undefined);
     t.is(span.name, `${call.group}.${call.fn}`);
-    t.like(span.attributes, { 'code.function.name': `${call.group}.${call.fn}`, 'code.file.path': 'prog.ts', 'code.line.number': call.line });
+    t.like(span.attributes, {
+      'code.function.name': `${call.group}.${call.fn}`,
+      'code.file.path': 'prog.ts',
+      'code.line.number': call.line,
+    });
     t.is(typeof span.attributes['code.column.number'], 'number');
     const values = Object.fromEntries(
       call.values.map(([name, direction, json]) => [`observatory.${direction.toLowerCase()}.${name}`, json]),
     );
-    const spanValues = Object.fromEntries(Object.entries(span.attributes).filter(([key]) => key.startsWith('observatory.')));
+    const spanValues = Object.fromEntries(
+      Object.entries(span.attributes).filter(([key]) => key.startsWith('observatory.')),
+    );
     t.deepEqual(spanValues, values, call.fn);
     if (call.status === 'ERR') {
       t.is(span.status.code, 2);
       t.is(span.status.message, call.error_message);
-      t.deepEqual(span.events.map(event => event.name), ['exception']);
+      t.deepEqual(
+        span.events.map(event => event.name),
+        ['exception'],
+      );
       t.deepEqual(span.events[0].attributes, {
         'exception.type': call.error_type,
         'exception.message': call.error_message,
@@ -128,7 +147,11 @@ function assertSpansMatchRows(t, spans, dbPath) {
 }
 
 function dropsByFunction(dbPath, reason) {
-  const rows = query(dbPath, `SELECT f.group_name || '.' || f.name AS process, d.count FROM drops d JOIN functions f ON f.id = d.function_id WHERE d.reason = ?`, reason);
+  const rows = query(
+    dbPath,
+    `SELECT f.group_name || '.' || f.name AS process, d.count FROM drops d JOIN functions f ON f.id = d.function_id WHERE d.reason = ?`,
+    reason,
+  );
   return Object.fromEntries(rows.map(row => [row.process, row.count]));
 }
 
@@ -148,7 +171,11 @@ test('http/protobuf: one span per call, with the SQLite ids, parents, values, re
   });
   t.is(result.status, 0, result.stderr);
   t.notRegex(result.stderr, /OBSERVATORY_EXPORT/);
-  t.true(receiver.requests.every(request => request.contentType === 'application/x-protobuf' && request.contentEncoding === 'gzip'));
+  t.true(
+    receiver.requests.every(
+      request => request.contentType === 'application/x-protobuf' && request.contentEncoding === 'gzip',
+    ),
+  );
   t.is(receiver.requests[0].headers['x-team-key'], 'abc123');
   const spans = receiver.spans();
   assertSpansMatchRows(t, spans, prog.dbPath);
@@ -186,7 +213,10 @@ test('OBSERVATORY_DB=off: no file, and the spans still go out whole', async t =>
   t.is(result.status, 0, result.stderr);
   t.false(fs.existsSync(prog.dbPath));
   const spans = receiver.spans();
-  t.deepEqual(countBy(spans, span => span.name), CALLS_PER_MAIN);
+  t.deepEqual(
+    countBy(spans, span => span.name),
+    CALLS_PER_MAIN,
+  );
   const ids = new Set(spans.map(span => span.spanId));
   t.is(ids.size, spans.length);
   t.true(spans.every(span => span.parentSpanId === undefined || ids.has(span.parentSpanId)));
@@ -196,13 +226,21 @@ test('OBSERVATORY_DB=off: no file, and the spans still go out whole', async t =>
 test('retries on 429, 502, 503 and 504 (honouring Retry-After) deliver every span once', async t => {
   const statuses = [429, 502, 503, 504];
   const receiver = await startReceiver((request, attempt) =>
-    attempt <= statuses.length ? { status: statuses[attempt - 1], headers: attempt === 1 ? { 'retry-after': '1' } : {} } : { status: 200 },
+    attempt <= statuses.length
+      ? { status: statuses[attempt - 1], headers: attempt === 1 ? { 'retry-after': '1' } : {} }
+      : { status: 200 },
   );
   t.teardown(() => receiver.close());
   const prog = compileProgram();
-  const result = await runProgram(prog, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_TIMEOUT: '60000' });
+  const result = await runProgram(prog, {
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_EXPORTER_OTLP_TIMEOUT: '60000',
+  });
   t.is(result.status, 0, result.stderr);
-  t.deepEqual(receiver.requests.map(request => request.status), [...statuses, 200]);
+  t.deepEqual(
+    receiver.requests.map(request => request.status),
+    [...statuses, 200],
+  );
   assertSpansMatchRows(t, receiver.spans(), prog.dbPath);
   t.deepEqual(dropsByFunction(prog.dbPath, 'export_failed'), {});
 });
@@ -217,7 +255,11 @@ test('a collector that is down: the program and SQLite go on, every span is coun
   t.regex(result.stderr, /OBSERVATORY_EXPORT/);
   t.is(readCalls(prog.dbPath).length, 8);
   t.deepEqual(dropsByFunction(prog.dbPath, 'export_failed'), CALLS_PER_MAIN);
-  const stats = execFileSync(process.execPath, [path.join(repoRoot, 'dist', 'viewer', 'cli.js'), 'stats', '--db', prog.dbPath], { encoding: 'utf8' });
+  const stats = execFileSync(
+    process.execPath,
+    [path.join(repoRoot, 'dist', 'viewer', 'cli.js'), 'stats', '--db', prog.dbPath],
+    { encoding: 'utf8' },
+  );
   t.regex(stats, /Not exported/);
   t.regex(stats, /prog\.add .* 4\n/);
   t.regex(stats, /8 recorded calls were not delivered to the OpenTelemetry collector \(export_failed\)/);
@@ -262,10 +304,16 @@ test('process.exit() waits for spans in flight only until the exit deadline, the
   const prog = compileProgram();
   const result = await runProgram(
     prog,
-    { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_TIMEOUT: '600000', OBSERVATORY_EXIT_TIMEOUT_MS: '1000', EXIT_ON_WORD: '1' },
+    {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_TIMEOUT: '600000',
+      OBSERVATORY_EXIT_TIMEOUT_MS: '1000',
+      EXIT_ON_WORD: '1',
+    },
     (line, child) => {
       // Exits once the collector holds the request: the calls are committed by then, their spans in flight.
-      if (line === 'calls made') receiver.waitFor(requests => requests.length >= 1).then(() => child.stdin.write('exit\n'));
+      if (line === 'calls made')
+        receiver.waitFor(requests => requests.length >= 1).then(() => child.stdin.write('exit\n'));
     },
   );
   t.is(result.status, 0, result.stderr);
@@ -372,7 +420,11 @@ test('a root call under an active OpenTelemetry span joins its trace, in SQLite 
   const exportedRoot = receiver.spans().find(span => span.traceId === request.traceId && span.name === 'prog.handle');
   t.is(exportedRoot.parentSpanId, request.spanId);
   // The tree of a joined trace is found by the OpenTelemetry trace id.
-  const tree = execFileSync(process.execPath, [path.join(repoRoot, 'dist', 'viewer', 'cli.js'), 'tree', request.traceId, '--db', prog.dbPath], { encoding: 'utf8' });
+  const tree = execFileSync(
+    process.execPath,
+    [path.join(repoRoot, 'dist', 'viewer', 'cli.js'), 'tree', request.traceId, '--db', prog.dbPath],
+    { encoding: 'utf8' },
+  );
   t.regex(tree, /handle[\s\S]*price/);
 });
 
@@ -383,11 +435,18 @@ test('joined traces are sampled as OpenTelemetry TraceIdRatioBased decides on th
   t.is(result.status, 0, result.stderr);
   const traceIds = JSON.parse(result.stdout);
   const sampler = new TraceIdRatioBasedSampler(0.5);
-  const expected = traceIds.filter(traceId => sampler.shouldSample(undefined, traceId).decision === SamplingDecision.RECORD_AND_SAMPLED);
+  const expected = traceIds.filter(
+    traceId => sampler.shouldSample(undefined, traceId).decision === SamplingDecision.RECORD_AND_SAMPLED,
+  );
   t.true(expected.length > 0 && expected.length < traceIds.length);
-  const recorded = traces(prog.dbPath).filter(row => row.fn === 'handle').map(row => row.traceId);
+  const recorded = traces(prog.dbPath)
+    .filter(row => row.fn === 'handle')
+    .map(row => row.traceId);
   t.deepEqual(recorded, expected);
-  t.deepEqual(dropsByFunction(prog.dbPath, 'not_sampled'), { 'prog.handle': traceIds.length - expected.length, 'prog.price': traceIds.length - expected.length });
+  t.deepEqual(dropsByFunction(prog.dbPath, 'not_sampled'), {
+    'prog.handle': traceIds.length - expected.length,
+    'prog.price': traceIds.length - expected.length,
+  });
 });
 
 test('OBSERVATORY_FORCE records every trace a named function starts, whatever the rate and the parent', async t => {

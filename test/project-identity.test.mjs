@@ -31,7 +31,7 @@ const compilerOptions = extra => ({
 // Two projects, each with its own src/util.ts holding a function of the same name on the same line.
 const utilA = '/** @monitor */\nexport function helper(x: number): number {\n  return x + 1;\n}\n';
 const utilB = '/** @monitor */\nexport function helper(s: string): string {\n  return s + "!";\n}\n';
-const main = (fromA) =>
+const main = fromA =>
   `import { helper } from './util';\nimport { helper as helperOfA } from '${fromA}';\nconsole.log(helper('b'), helperOfA(1));\n`;
 
 /** Runs b's main and returns one line per recorded function: `group.name (file): calls`. */

@@ -13,7 +13,6 @@ import { program, query, readCalls, run } from './runtime-harness.mjs';
 
 const { migrate, SCHEMA_VERSION } = createRequire(import.meta.url)('../dist/runtime/schema.js');
 
-
 /** `ok(i)` returns i, `bad(i)` throws; both in emitted form. */
 const OK_AND_BAD = `
 const __ok = __observatory.register(2, meta('ok', { params: ['i'], paramTypes: ['number'] }));
@@ -35,7 +34,10 @@ function countBy(calls, key) {
 }
 
 function drops(dbPath) {
-  return query(dbPath, 'SELECT f.name, d.reason, d.count FROM drops d JOIN functions f ON f.id = d.function_id ORDER BY f.name, d.reason');
+  return query(
+    dbPath,
+    'SELECT f.name, d.reason, d.count FROM drops d JOIN functions f ON f.id = d.function_id ORDER BY f.name, d.reason',
+  );
 }
 
 /** `root(i)` calls `ok` three times: a trace of four calls. */
@@ -50,7 +52,10 @@ function root(i) {
 /** Rows and drops per function: `{ root: { rows, overload, ... } }`. */
 function accounting(dbPath) {
   const result = {};
-  for (const { name, n } of query(dbPath, 'SELECT f.name, count(*) AS n FROM calls c JOIN functions f ON f.id = c.function_id GROUP BY f.name')) {
+  for (const { name, n } of query(
+    dbPath,
+    'SELECT f.name, count(*) AS n FROM calls c JOIN functions f ON f.id = c.function_id GROUP BY f.name',
+  )) {
     result[name] = { rows: n };
   }
   for (const { name, reason, count } of drops(dbPath)) (result[name] ??= { rows: 0 })[reason] = count;
@@ -59,7 +64,10 @@ function accounting(dbPath) {
 
 /** Recorded calls whose parent has no row. */
 function orphans(dbPath) {
-  return query(dbPath, 'SELECT count(*) AS n FROM calls c WHERE c.parent IS NOT NULL AND NOT EXISTS (SELECT 1 FROM calls p WHERE p.id = c.parent)')[0].n;
+  return query(
+    dbPath,
+    'SELECT count(*) AS n FROM calls c WHERE c.parent IS NOT NULL AND NOT EXISTS (SELECT 1 FROM calls p WHERE p.id = c.parent)',
+  )[0].n;
 }
 
 test('a synchronous loop that overfills the ring sheds whole traces, counts every call it sheds, and keeps every error', async t => {
@@ -81,7 +89,9 @@ for (let i = 0; i < 20000; i++) {
   t.is(orphans(prog.dbPath), 0);
   t.deepEqual(counts.bad, { rows: 20 });
   t.deepEqual(
-    readCalls(prog.dbPath).filter(call => call.fn === 'bad').map(call => [call.status, call.error_message]),
+    readCalls(prog.dbPath)
+      .filter(call => call.fn === 'bad')
+      .map(call => [call.status, call.error_message]),
     Array.from({ length: 20 }, (_, k) => ['ERR', `bad ${k * 1000 + 999}`]),
   );
 });
@@ -127,13 +137,27 @@ test('a call whose values are larger than the whole ring keeps its row, without 
 ok('x'.repeat(50000));
 ok(1);
 `);
-  const env = { OBSERVATORY_BUFFER_MB: '0.0625', OBSERVATORY_MAX_STRING: '100000', OBSERVATORY_MAX_VALUE_SIZE: '200000' };
+  const env = {
+    OBSERVATORY_BUFFER_MB: '0.0625',
+    OBSERVATORY_MAX_STRING: '100000',
+    OBSERVATORY_MAX_VALUE_SIZE: '200000',
+  };
   const result = await run(prog, { env });
   t.is(result.status, 0, result.stderr);
-  t.deepEqual(readCalls(prog.dbPath).map(call => [call.fn, call.status, call.values]), [
-    ['ok', 'OK', []],
-    ['ok', 'OK', [['i', 'INPUT', 'number', 1], ['result', 'OUTPUT', 'unknown', 1]]],
-  ]);
+  t.deepEqual(
+    readCalls(prog.dbPath).map(call => [call.fn, call.status, call.values]),
+    [
+      ['ok', 'OK', []],
+      [
+        'ok',
+        'OK',
+        [
+          ['i', 'INPUT', 'number', 1],
+          ['result', 'OUTPUT', 'unknown', 1],
+        ],
+      ],
+    ],
+  );
   t.deepEqual(drops(prog.dbPath), []);
 });
 
@@ -157,7 +181,11 @@ try { bad(1); } catch {}
 `);
   const result = await run(prog, { env: { OBSERVATORY_SAMPLE: '0' } });
   t.is(result.status, 0, result.stderr);
-  t.deepEqual(accounting(prog.dbPath), { root: { rows: 0, not_sampled: 100 }, ok: { rows: 0, not_sampled: 300 }, bad: { rows: 1 } });
+  t.deepEqual(accounting(prog.dbPath), {
+    root: { rows: 0, not_sampled: 100 },
+    ok: { rows: 0, not_sampled: 300 },
+    bad: { rows: 1 },
+  });
 });
 
 test('process.exit() leaves every call written exactly once, whatever the writer had reached', async t => {
@@ -172,7 +200,10 @@ setImmediate(() => process.exit(3));
   const result = await run(prog);
   t.is(result.status, 3, result.stderr);
   const calls = readCalls(prog.dbPath);
-  t.deepEqual(countBy(calls, call => `${call.fn} ${call.status}`), { 'ok OK': 5000, 'bad ERR': 1 });
+  t.deepEqual(
+    countBy(calls, call => `${call.fn} ${call.status}`),
+    { 'ok OK': 5000, 'bad ERR': 1 },
+  );
   t.is(new Set(calls.map(call => call.values[0][3])).size, 5000);
   t.is(query(prog.dbPath, 'SELECT count(*) AS n FROM call_values')[0].n, 10_001);
 });
@@ -252,7 +283,7 @@ console.log('ready', process.listenerCount('SIGTERM'), process.listenerCount('ex
   t.is(result.stdout, 'ready 1 1\n');
   t.notRegex(result.stderr, /MaxListenersExceeded/);
   t.is(query(prog.dbPath, 'SELECT count(*) AS n FROM calls')[0].n, 1200);
-  t.is(query(prog.dbPath, "SELECT count(*) AS n FROM processes")[0].n, 12);
+  t.is(query(prog.dbPath, 'SELECT count(*) AS n FROM processes')[0].n, 12);
 });
 
 test('SIGTERM with an application listener: records are written and the application decides', async t => {
@@ -284,7 +315,10 @@ __observatory.flush().then(() => {
     // The writer thread exits with a batch's rows inserted and its transaction not committed.
     const result = await run(prog, { env: { OBSERVATORY_TEST_WORKER_CRASHES: String(crashes) } });
     t.is(result.status, 0, result.stderr);
-    t.deepEqual(readCalls(prog.dbPath).map(call => call.values[0][3]), Array.from({ length: 25 }, (_, i) => i));
+    t.deepEqual(
+      readCalls(prog.dbPath).map(call => call.values[0][3]),
+      Array.from({ length: 25 }, (_, i) => i),
+    );
     t.is(query(prog.dbPath, 'SELECT count(*) AS n FROM call_values')[0].n, 50);
     t.deepEqual(drops(prog.dbPath), []);
   });
@@ -306,8 +340,14 @@ __observatory.flush().then(() => {
   db.close();
   const result = await run(prog);
   t.is(result.status, 0, result.stderr);
-  t.regex(result.stderr, /20 calls could not be written \(SQLITE_CONSTRAINT_TRIGGER: refused by the test\); 20 in all so far/);
-  t.deepEqual(readCalls(prog.dbPath).map(call => call.values[0][3]), [20, 21, 22, 23, 24]);
+  t.regex(
+    result.stderr,
+    /20 calls could not be written \(SQLITE_CONSTRAINT_TRIGGER: refused by the test\); 20 in all so far/,
+  );
+  t.deepEqual(
+    readCalls(prog.dbPath).map(call => call.values[0][3]),
+    [20, 21, 22, 23, 24],
+  );
   t.deepEqual(drops(prog.dbPath), [{ name: 'ok', reason: 'write_failed', count: 20 }]);
 });
 
@@ -334,7 +374,10 @@ process.exit(0);
   const result = await run(prog, { env: { OBSERVATORY_EXIT_TIMEOUT_MS: '300' } });
   release();
   t.is(result.status, 0, result.stderr);
-  t.regex(result.stderr, /1000 calls were not written to .* within the exit deadline \(OBSERVATORY_EXIT_TIMEOUT_MS=300\); their count could not be stored either/);
+  t.regex(
+    result.stderr,
+    /1000 calls were not written to .* within the exit deadline \(OBSERVATORY_EXIT_TIMEOUT_MS=300\); their count could not be stored either/,
+  );
   t.deepEqual(accounting(prog.dbPath), {});
 });
 
@@ -377,7 +420,10 @@ for (let round = 0; round < 20; round++) setTimeout(() => { for (let i = 0; i < 
   t.is(a.status, 0, a.stderr);
   t.is(b.status, 0, b.stderr);
   const calls = readCalls(first.dbPath);
-  t.deepEqual(countBy(calls, call => call.pid), { [a.pid]: 20_000, [b.pid]: 20_000 });
+  t.deepEqual(
+    countBy(calls, call => call.pid),
+    { [a.pid]: 20_000, [b.pid]: 20_000 },
+  );
   t.is(new Set(calls.map(call => call.span_id)).size, 40_000);
   t.is(query(first.dbPath, 'SELECT count(*) AS n FROM functions')[0].n, 1);
   t.is(query(first.dbPath, 'SELECT count(*) AS n FROM processes')[0].n, 2);
@@ -395,7 +441,12 @@ console.log(ok(1) + ok(2));
   const result = await run(prog);
   t.is(result.status, 0, result.stderr);
   t.is(result.stdout, '3\n');
-  t.true(result.stderr.includes(`has schema version 99, but this version of ts-observatory understands schema versions up to ${SCHEMA_VERSION}`), result.stderr);
+  t.true(
+    result.stderr.includes(
+      `has schema version 99, but this version of ts-observatory understands schema versions up to ${SCHEMA_VERSION}`,
+    ),
+    result.stderr,
+  );
   t.deepEqual(query(prog.dbPath, "SELECT name FROM sqlite_master WHERE type = 'table'"), []);
 });
 
@@ -417,10 +468,19 @@ console.log(ok(7));
   const result = await run(prog);
   t.is(result.status, 0, result.stderr);
   t.is(query(prog.dbPath, 'PRAGMA user_version')[0].user_version, SCHEMA_VERSION);
-  t.deepEqual(readCalls(prog.dbPath).map(call => [call.fn, call.values]), [
-    ['legacy', [['x', 'INPUT', 'number', 41]]],
-    ['ok', [['i', 'INPUT', 'number', 7], ['result', 'OUTPUT', 'unknown', 7]]],
-  ]);
+  t.deepEqual(
+    readCalls(prog.dbPath).map(call => [call.fn, call.values]),
+    [
+      ['legacy', [['x', 'INPUT', 'number', 41]]],
+      [
+        'ok',
+        [
+          ['i', 'INPUT', 'number', 7],
+          ['result', 'OUTPUT', 'unknown', 7],
+        ],
+      ],
+    ],
+  );
   t.deepEqual(drops(prog.dbPath), [{ name: 'legacy', reason: 'queue_full', count: 3 }]);
   t.deepEqual(query(prog.dbPath, 'PRAGMA foreign_key_check'), []);
 });
@@ -457,31 +517,173 @@ test('a database of schema version 2 is upgraded in place to version 3, every ro
     INSERT INTO processes VALUES (10, 50, '["node","a.js"]', 131072, 99, 200), (12, 60, '["node","b.js"]', 131072, 99, 300);
     INSERT INTO drops VALUES (1, 10, 50, 'queue_full', 7, 200), (1, 12, 60, 'batch_lost', 2, 300);
   `);
-  const valuesSql = 'SELECT call_id, direction, position, name, declared_type, value_json FROM call_values ORDER BY call_id, direction, position';
+  const valuesSql =
+    'SELECT call_id, direction, position, name, declared_type, value_json FROM call_values ORDER BY call_id, direction, position';
   const before = db.prepare(valuesSql).all();
   migrate(db);
   const all = sql => db.prepare(sql).all();
   t.is(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
-  t.deepEqual(all('SELECT id, token, pid, thread_id, started_us, argv_json, buffer_bytes, buffer_high_water, updated_us FROM processes'), [
-    { id: 1, token: '000000000000000a0000000000000000', pid: 10, thread_id: 0, started_us: 50, argv_json: '["node","a.js"]', buffer_bytes: 0, buffer_high_water: 0, updated_us: 200 },
-    { id: 2, token: '000000000000000a0000000000000001', pid: 10, thread_id: 1, started_us: 50, argv_json: '["node","a.js"]', buffer_bytes: 0, buffer_high_water: 0, updated_us: 200 },
-    { id: 3, token: '000000000000000b0000000000000000', pid: 11, thread_id: 0, started_us: 103, argv_json: '[]', buffer_bytes: 0, buffer_high_water: 0, updated_us: 105 },
-    { id: 4, token: '000000000000000c0000000000000000', pid: 12, thread_id: 0, started_us: 60, argv_json: '["node","b.js"]', buffer_bytes: 0, buffer_high_water: 0, updated_us: 300 },
-  ]);
+  t.deepEqual(
+    all(
+      'SELECT id, token, pid, thread_id, started_us, argv_json, buffer_bytes, buffer_high_water, updated_us FROM processes',
+    ),
+    [
+      {
+        id: 1,
+        token: '000000000000000a0000000000000000',
+        pid: 10,
+        thread_id: 0,
+        started_us: 50,
+        argv_json: '["node","a.js"]',
+        buffer_bytes: 0,
+        buffer_high_water: 0,
+        updated_us: 200,
+      },
+      {
+        id: 2,
+        token: '000000000000000a0000000000000001',
+        pid: 10,
+        thread_id: 1,
+        started_us: 50,
+        argv_json: '["node","a.js"]',
+        buffer_bytes: 0,
+        buffer_high_water: 0,
+        updated_us: 200,
+      },
+      {
+        id: 3,
+        token: '000000000000000b0000000000000000',
+        pid: 11,
+        thread_id: 0,
+        started_us: 103,
+        argv_json: '[]',
+        buffer_bytes: 0,
+        buffer_high_water: 0,
+        updated_us: 105,
+      },
+      {
+        id: 4,
+        token: '000000000000000c0000000000000000',
+        pid: 12,
+        thread_id: 0,
+        started_us: 60,
+        argv_json: '["node","b.js"]',
+        buffer_bytes: 0,
+        buffer_high_water: 0,
+        updated_us: 300,
+      },
+    ],
+  );
   const instance = (process, number) => process * 2 ** 32 + number;
-  t.deepEqual(all('SELECT id, function_id, trace, parent, depth, start_us, duration_ns, status, error_type, inputs, outputs FROM calls ORDER BY id'), [
-    { id: instance(1, 1), function_id: 1, trace: instance(1, 1), parent: null, depth: 0, start_us: 100, duration_ns: 1500, status: 'OK', error_type: null, inputs: '[17,5]', outputs: '[3,2]' },
-    { id: instance(1, 2), function_id: 2, trace: instance(1, 1), parent: instance(1, 1), depth: 1, start_us: 101, duration_ns: 250, status: 'OK', error_type: null, inputs: '[1,2,true]', outputs: '[3.000]' },
-    // Its parent was never stored: it points at call number 0 of its instance, which no call has.
-    { id: instance(2, 1), function_id: 1, trace: instance(2, 1), parent: instance(2, 0), depth: 1, start_us: 102, duration_ns: 2000, status: 'ERR', error_type: 'Error', inputs: '["x",{"$type":"undefined"}]', outputs: null },
-    { id: instance(3, 1), function_id: 1, trace: instance(3, 1), parent: null, depth: 0, start_us: 103, duration_ns: 2000, status: 'OK', error_type: null, inputs: '[1,0]', outputs: '{"result":[null,null]}' },
-    { id: instance(3, 2), function_id: 3, trace: instance(3, 2), parent: null, depth: 0, start_us: 104, duration_ns: 2000, status: 'OK', error_type: null, inputs: '[]', outputs: '["done",4]' },
-    { id: instance(3, 3), function_id: 4, trace: instance(3, 3), parent: null, depth: 0, start_us: 105, duration_ns: 2000, status: 'OK', error_type: null, inputs: '[]', outputs: '[]' },
-  ]);
+  t.deepEqual(
+    all(
+      'SELECT id, function_id, trace, parent, depth, start_us, duration_ns, status, error_type, inputs, outputs FROM calls ORDER BY id',
+    ),
+    [
+      {
+        id: instance(1, 1),
+        function_id: 1,
+        trace: instance(1, 1),
+        parent: null,
+        depth: 0,
+        start_us: 100,
+        duration_ns: 1500,
+        status: 'OK',
+        error_type: null,
+        inputs: '[17,5]',
+        outputs: '[3,2]',
+      },
+      {
+        id: instance(1, 2),
+        function_id: 2,
+        trace: instance(1, 1),
+        parent: instance(1, 1),
+        depth: 1,
+        start_us: 101,
+        duration_ns: 250,
+        status: 'OK',
+        error_type: null,
+        inputs: '[1,2,true]',
+        outputs: '[3.000]',
+      },
+      // Its parent was never stored: it points at call number 0 of its instance, which no call has.
+      {
+        id: instance(2, 1),
+        function_id: 1,
+        trace: instance(2, 1),
+        parent: instance(2, 0),
+        depth: 1,
+        start_us: 102,
+        duration_ns: 2000,
+        status: 'ERR',
+        error_type: 'Error',
+        inputs: '["x",{"$type":"undefined"}]',
+        outputs: null,
+      },
+      {
+        id: instance(3, 1),
+        function_id: 1,
+        trace: instance(3, 1),
+        parent: null,
+        depth: 0,
+        start_us: 103,
+        duration_ns: 2000,
+        status: 'OK',
+        error_type: null,
+        inputs: '[1,0]',
+        outputs: '{"result":[null,null]}',
+      },
+      {
+        id: instance(3, 2),
+        function_id: 3,
+        trace: instance(3, 2),
+        parent: null,
+        depth: 0,
+        start_us: 104,
+        duration_ns: 2000,
+        status: 'OK',
+        error_type: null,
+        inputs: '[]',
+        outputs: '["done",4]',
+      },
+      {
+        id: instance(3, 3),
+        function_id: 4,
+        trace: instance(3, 3),
+        parent: null,
+        depth: 0,
+        start_us: 105,
+        duration_ns: 2000,
+        status: 'OK',
+        error_type: null,
+        inputs: '[]',
+        outputs: '[]',
+      },
+    ],
+  );
   t.deepEqual(all('SELECT id, params_json, outputs_json, result_type, return_type FROM functions ORDER BY id'), [
-    { id: 1, params_json: '[{"name":"a","type":"number"},{"name":"b","type":"number"}]', outputs_json: '[{"name":"q","type":"number"},{"name":"r","type":"number"}]', result_type: '[q: number, r: number]', return_type: '[q: number, r: number]' },
-    { id: 2, params_json: '[{"name":"first","type":"number"},{"name":"rest","type":"number[]","rest":true,"elementType":"number"}]', outputs_json: '[{"name":"result","type":"number"}]', result_type: 'number', return_type: 'number' },
-    { id: 3, params_json: '[]', outputs_json: '[{"name":"result","type":"string"},{"name":"yielded","type":"number"}]', result_type: 'string', return_type: 'Generator<number, string>' },
+    {
+      id: 1,
+      params_json: '[{"name":"a","type":"number"},{"name":"b","type":"number"}]',
+      outputs_json: '[{"name":"q","type":"number"},{"name":"r","type":"number"}]',
+      result_type: '[q: number, r: number]',
+      return_type: '[q: number, r: number]',
+    },
+    {
+      id: 2,
+      params_json:
+        '[{"name":"first","type":"number"},{"name":"rest","type":"number[]","rest":true,"elementType":"number"}]',
+      outputs_json: '[{"name":"result","type":"number"}]',
+      result_type: 'number',
+      return_type: 'number',
+    },
+    {
+      id: 3,
+      params_json: '[]',
+      outputs_json: '[{"name":"result","type":"string"},{"name":"yielded","type":"number"}]',
+      result_type: 'string',
+      return_type: 'Generator<number, string>',
+    },
     { id: 4, params_json: '[]', outputs_json: '[]', result_type: 'void', return_type: 'void' },
   ]);
   t.deepEqual(all('SELECT * FROM drops ORDER BY process_id'), [
@@ -489,17 +691,55 @@ test('a database of schema version 2 is upgraded in place to version 3, every ro
     { function_id: 1, process_id: 4, reason: 'batch_lost', count: 2, updated_us: 300 },
   ]);
   // The views unpack exactly the rows version 2 stored, under the new call ids.
-  const newIds = new Map([[1, instance(1, 1)], [2, instance(1, 2)], [3, instance(2, 1)], [4, instance(3, 1)], [5, instance(3, 2)]]);
-  t.deepEqual(db.prepare(valuesSql).all(), before.map(row => ({ ...row, call_id: newIds.get(row.call_id) })));
-  t.deepEqual(all('SELECT span_id, parent_span_id, trace_id, duration_us, pid, thread_id FROM spans ORDER BY id').slice(0, 3), [
-    { span_id: '0000000100000001', parent_span_id: null, trace_id: '000000000000000a0000000100000001', duration_us: 1.5, pid: 10, thread_id: 0 },
-    { span_id: '0000000100000002', parent_span_id: '0000000100000001', trace_id: '000000000000000a0000000100000001', duration_us: 0.25, pid: 10, thread_id: 0 },
-    { span_id: '0000000200000001', parent_span_id: '0000000200000000', trace_id: '000000000000000a0000000200000001', duration_us: 2, pid: 10, thread_id: 1 },
+  const newIds = new Map([
+    [1, instance(1, 1)],
+    [2, instance(1, 2)],
+    [3, instance(2, 1)],
+    [4, instance(3, 1)],
+    [5, instance(3, 2)],
   ]);
-  t.deepEqual(all("SELECT process, data, data_type, declared_type, data_value FROM data_trace WHERE call_id = 4294967297 AND data_type = 'INPUT' ORDER BY position"), [
-    { process: 'g.divmod', data: 'a', data_type: 'INPUT', declared_type: 'number', data_value: '17' },
-    { process: 'g.divmod', data: 'b', data_type: 'INPUT', declared_type: 'number', data_value: '5' },
-  ]);
+  t.deepEqual(
+    db.prepare(valuesSql).all(),
+    before.map(row => ({ ...row, call_id: newIds.get(row.call_id) })),
+  );
+  t.deepEqual(
+    all('SELECT span_id, parent_span_id, trace_id, duration_us, pid, thread_id FROM spans ORDER BY id').slice(0, 3),
+    [
+      {
+        span_id: '0000000100000001',
+        parent_span_id: null,
+        trace_id: '000000000000000a0000000100000001',
+        duration_us: 1.5,
+        pid: 10,
+        thread_id: 0,
+      },
+      {
+        span_id: '0000000100000002',
+        parent_span_id: '0000000100000001',
+        trace_id: '000000000000000a0000000100000001',
+        duration_us: 0.25,
+        pid: 10,
+        thread_id: 0,
+      },
+      {
+        span_id: '0000000200000001',
+        parent_span_id: '0000000200000000',
+        trace_id: '000000000000000a0000000200000001',
+        duration_us: 2,
+        pid: 10,
+        thread_id: 1,
+      },
+    ],
+  );
+  t.deepEqual(
+    all(
+      "SELECT process, data, data_type, declared_type, data_value FROM data_trace WHERE call_id = 4294967297 AND data_type = 'INPUT' ORDER BY position",
+    ),
+    [
+      { process: 'g.divmod', data: 'a', data_type: 'INPUT', declared_type: 'number', data_value: '17' },
+      { process: 'g.divmod', data: 'b', data_type: 'INPUT', declared_type: 'number', data_value: '5' },
+    ],
+  );
   t.deepEqual(db.pragma('integrity_check'), [{ integrity_check: 'ok' }]);
   db.close();
 });
@@ -518,7 +758,10 @@ test('a new file and a version 1 file upgraded to version 3 have the same tables
     migrate(db, 1);
     migrate(db);
   });
-  t.deepEqual(upgraded, layout('new.db', db => migrate(db)));
+  t.deepEqual(
+    upgraded,
+    layout('new.db', db => migrate(db)),
+  );
 });
 
 test('rows older than the retention period are pruned by the writer', async t => {
@@ -528,14 +771,30 @@ for (let i = 0; i < 3; i++) ok(i);
   t.is((await run(old)).status, 0);
   // Two hours ago, as far as the writer can tell: no test waits for time to pass.
   const db = new Database(old.dbPath);
-  db.exec(`UPDATE calls SET start_us = start_us - 7200000000; UPDATE processes SET updated_us = updated_us - 7200000000;`);
+  db.exec(
+    `UPDATE calls SET start_us = start_us - 7200000000; UPDATE processes SET updated_us = updated_us - 7200000000;`,
+  );
   db.close();
-  const recent = { ...program(`${OK_AND_BAD}
+  const recent = {
+    ...program(`${OK_AND_BAD}
 ok(100);
-`), dbPath: old.dbPath };
+`),
+    dbPath: old.dbPath,
+  };
   const result = await run(recent, { env: { OBSERVATORY_RETENTION_HOURS: '1' } });
   t.is(result.status, 0, result.stderr);
-  t.deepEqual(readCalls(old.dbPath).map(call => [call.pid, call.values]), [[result.pid, [['i', 'INPUT', 'number', 100], ['result', 'OUTPUT', 'unknown', 100]]]]);
+  t.deepEqual(
+    readCalls(old.dbPath).map(call => [call.pid, call.values]),
+    [
+      [
+        result.pid,
+        [
+          ['i', 'INPUT', 'number', 100],
+          ['result', 'OUTPUT', 'unknown', 100],
+        ],
+      ],
+    ],
+  );
   t.is(query(old.dbPath, 'SELECT count(*) AS n FROM call_values')[0].n, 2);
   t.deepEqual(query(old.dbPath, 'SELECT pid FROM processes'), [{ pid: result.pid }]);
 });
@@ -546,13 +805,24 @@ ok(1);
 `);
   t.is((await run(old)).status, 0);
   const db = new Database(old.dbPath);
-  db.exec(`UPDATE calls SET start_us = start_us - 3600000000 * 24 * 365; UPDATE processes SET updated_us = updated_us - 3600000000 * 24 * 365;`);
+  db.exec(
+    `UPDATE calls SET start_us = start_us - 3600000000 * 24 * 365; UPDATE processes SET updated_us = updated_us - 3600000000 * 24 * 365;`,
+  );
   db.close();
-  const result = await run({ ...program(`${OK_AND_BAD}
+  const result = await run(
+    {
+      ...program(`${OK_AND_BAD}
 ok(2);
-`), dbPath: old.dbPath }, { env: { OBSERVATORY_RETENTION_HOURS: '0' } });
+`),
+      dbPath: old.dbPath,
+    },
+    { env: { OBSERVATORY_RETENTION_HOURS: '0' } },
+  );
   t.is(result.status, 0, result.stderr);
-  t.deepEqual(readCalls(old.dbPath).map(call => call.values[0][3]), [1, 2]);
+  t.deepEqual(
+    readCalls(old.dbPath).map(call => call.values[0][3]),
+    [1, 2],
+  );
 });
 
 test('await shutdown() while recording: every call made before it is committed when it resolves', async t => {

@@ -6,7 +6,6 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { scratchDir } from './helpers/compile.mjs';
 
-
 /**
  * Put at the top of every program. `meta(name, fields)` builds a FunctionMeta as the transformer would emit
  * it; each call gets its own line so every function is its own row.
@@ -76,9 +75,7 @@ const RUN_LIMIT_MS = 180_000;
 export function readCalls(dbPath) {
   return withDatabase(dbPath, db => {
     const calls = db
-      .prepare(
-        `SELECT c.*, f.name AS fn FROM spans c JOIN functions f ON f.id = c.function_id ORDER BY c.id`,
-      )
+      .prepare(`SELECT c.*, f.name AS fn FROM spans c JOIN functions f ON f.id = c.function_id ORDER BY c.id`)
       .all();
     const values = db.prepare(
       `SELECT name, direction, declared_type, value_json FROM call_values WHERE call_id = ? ORDER BY direction, position`,

@@ -8,7 +8,6 @@ import { program, query, readCalls, run, valuesOf } from './runtime-harness.mjs'
 
 const { CONTRACT_VERSION } = createRequire(import.meta.url)('../dist/runtime/contract.js');
 
-
 test('calls, values, parent links and process rows of a synchronous call tree', async t => {
   const prog = program(`
 const __add = __observatory.register(2, meta('add', { params: ['a', 'b'], paramTypes: ['number', 'number'], outputTypes: ['number'] }));
@@ -105,12 +104,33 @@ console.log(process.pid);
   t.true(processRow.buffer_high_water > 0 && processRow.buffer_high_water <= processRow.buffer_bytes);
   t.deepEqual(JSON.parse(processRow.argv_json).slice(1), [prog.file]);
   t.deepEqual(
-    query(prog.dbPath, 'SELECT name, params_json FROM functions ORDER BY id').map(row => [row.name, JSON.parse(row.params_json)]),
+    query(prog.dbPath, 'SELECT name, params_json FROM functions ORDER BY id').map(row => [
+      row.name,
+      JSON.parse(row.params_json),
+    ]),
     [
-      ['add', [{ name: 'a', type: 'number' }, { name: 'b', type: 'number' }]],
-      ['divmod', [{ name: 'dividend', type: 'number' }, { name: 'divisor', type: 'number' }]],
+      [
+        'add',
+        [
+          { name: 'a', type: 'number' },
+          { name: 'b', type: 'number' },
+        ],
+      ],
+      [
+        'divmod',
+        [
+          { name: 'dividend', type: 'number' },
+          { name: 'divisor', type: 'number' },
+        ],
+      ],
       ['outer', [{ name: 'x', type: 'number' }]],
-      ['log', [{ name: 'label', type: 'string' }, { name: 'numbers', type: 'number[]', rest: true, elementType: 'number' }]],
+      [
+        'log',
+        [
+          { name: 'label', type: 'string' },
+          { name: 'numbers', type: 'number[]', rest: true, elementType: 'number' },
+        ],
+      ],
     ],
   );
   t.deepEqual(query(prog.dbPath, 'SELECT * FROM drops'), []);
@@ -267,7 +287,10 @@ async function rejecting() {
   t.is(calls.find(call => call.fn === 'step' && call.values[0][3] === 'top').parent, null);
   const relay = calls.find(call => call.fn === 'relay');
   const opened = calls.find(call => call.fn === 'step' && call.values[0][3] === 'gate');
-  t.true(relay.start_us < opened.start_us && end(relay) >= end(opened) - 1, 'a returned promise is timed until it settles');
+  t.true(
+    relay.start_us < opened.start_us && end(relay) >= end(opened) - 1,
+    'a returned promise is timed until it settles',
+  );
   t.deepEqual(relay.values, [
     ['value', 'INPUT', 'unknown', 21],
     ['result', 'OUTPUT', 'unknown', 42],
@@ -305,8 +328,24 @@ child();
   t.deepEqual(
     calls.map(call => [call.fn, call.parent, call.values]),
     [
-      ['count', null, [['to', 'INPUT', 'unknown', 3], ['result', 'OUTPUT', 'unknown', 'done'], ['yielded', 'OUTPUT', 'number', 3]]],
-      ['count', null, [['to', 'INPUT', 'unknown', 10], ['result', 'OUTPUT', 'unknown', { $type: 'undefined' }], ['yielded', 'OUTPUT', 'number', 2]]],
+      [
+        'count',
+        null,
+        [
+          ['to', 'INPUT', 'unknown', 3],
+          ['result', 'OUTPUT', 'unknown', 'done'],
+          ['yielded', 'OUTPUT', 'number', 3],
+        ],
+      ],
+      [
+        'count',
+        null,
+        [
+          ['to', 'INPUT', 'unknown', 10],
+          ['result', 'OUTPUT', 'unknown', { $type: 'undefined' }],
+          ['yielded', 'OUTPUT', 'number', 2],
+        ],
+      ],
       // The generator closed by .return() did not take over the call tree: child is a root call.
       ['child', null, [['result', 'OUTPUT', 'unknown', 'c']]],
     ],
@@ -340,7 +379,15 @@ try { thrownInFinally(); } catch (error) { console.log(error.message); }
   t.deepEqual(
     calls.map(call => [call.fn, call.status, call.error_message, call.values]),
     [
-      ['overridden', 'OK', null, [['value', 'INPUT', 'unknown', 5], ['result', 'OUTPUT', 'unknown', -1]]],
+      [
+        'overridden',
+        'OK',
+        null,
+        [
+          ['value', 'INPUT', 'unknown', 5],
+          ['result', 'OUTPUT', 'unknown', -1],
+        ],
+      ],
       ['thrownInFinally', 'ERR', 'finally threw', []],
     ],
   );
@@ -376,8 +423,20 @@ for (const handle of [__mutating, __byReference]) {
       ['argsOnly', [['a', 1]]],
       ['resultOnly', [['result', 20]]],
       ['nothing', []],
-      ['mutating', [['card', { number: '4111' }], ['result', { $type: 'undefined' }]]],
-      ['byReference', [['card', { number: '****' }], ['result', { $type: 'undefined' }]]],
+      [
+        'mutating',
+        [
+          ['card', { number: '4111' }],
+          ['result', { $type: 'undefined' }],
+        ],
+      ],
+      [
+        'byReference',
+        [
+          ['card', { number: '****' }],
+          ['result', { $type: 'undefined' }],
+        ],
+      ],
     ],
   );
 });
@@ -425,8 +484,16 @@ for (const version of [1, 2, current, current + 1]) {
   const [older, previous, current, newer] = result.stdout.trim().split('\n');
   t.is(previous, 'registered 2');
   t.is(current, `registered ${CONTRACT_VERSION}`);
-  for (const [message, version] of [[older, 1], [newer, CONTRACT_VERSION + 1]]) {
-    t.true(message.includes(`compiled against runtime contract version ${version}, but this runtime implements contract versions 2 and ${CONTRACT_VERSION}`), message);
+  for (const [message, version] of [
+    [older, 1],
+    [newer, CONTRACT_VERSION + 1],
+  ]) {
+    t.true(
+      message.includes(
+        `compiled against runtime contract version ${version}, but this runtime implements contract versions 2 and ${CONTRACT_VERSION}`,
+      ),
+      message,
+    );
     t.regex(message, /prog\.ts/);
   }
 });
@@ -488,15 +555,12 @@ for (let i = 0; i < 3; i++) {
   t.is(exitCode, 0);
   t.true(threadId > 0);
   const calls = readCalls(prog.dbPath);
-  t.deepEqual(
-    calls.map(call => [call.fn, call.thread_id, call.values[0][3]]).sort(),
-    [
-      ['where', 0, 'main'],
-      ['whereInThread', threadId, 'worker'],
-      ['whereInThread', threadId, 'worker'],
-      ['whereInThread', threadId, 'worker'],
-    ],
-  );
+  t.deepEqual(calls.map(call => [call.fn, call.thread_id, call.values[0][3]]).sort(), [
+    ['where', 0, 'main'],
+    ['whereInThread', threadId, 'worker'],
+    ['whereInThread', threadId, 'worker'],
+    ['whereInThread', threadId, 'worker'],
+  ]);
   t.is(new Set(calls.map(call => call.span_id)).size, 4);
 });
 
@@ -523,23 +587,72 @@ outer(21);
     t.true(Math.abs(Date.parse(row.ts) * 1000 - row.start_ts_us) < 1000, `${row.ts} is ${row.start_ts_us}`);
     delete row.ts;
   }
+  t.deepEqual(rows, [
+    {
+      process: 'prog.outer',
+      process_group: 'prog',
+      status: 'OK',
+      duration_ms: calls[0].duration_ns / 1e6,
+      exception: null,
+      thread_id: 0,
+      call_depth: 0,
+      start_ts_us: calls[0].start_us,
+      call_id: calls[0].id,
+    },
+    {
+      process: 'prog.inner',
+      process_group: 'prog',
+      status: 'ERR',
+      duration_ms: calls[1].duration_ns / 1e6,
+      exception: 'RangeError: no x',
+      thread_id: 0,
+      call_depth: 1,
+      start_ts_us: calls[1].start_us,
+      call_id: calls[1].id,
+    },
+  ]);
   t.deepEqual(
-    rows,
+    query(
+      prog.dbPath,
+      'SELECT process, data, data_type, declared_type, data_value, status, exception FROM data_trace ORDER BY call_id, data_type, position',
+    ),
     [
-      { process: 'prog.outer', process_group: 'prog', status: 'OK', duration_ms: calls[0].duration_ns / 1e6, exception: null, thread_id: 0, call_depth: 0, start_ts_us: calls[0].start_us, call_id: calls[0].id },
-      { process: 'prog.inner', process_group: 'prog', status: 'ERR', duration_ms: calls[1].duration_ns / 1e6, exception: 'RangeError: no x', thread_id: 0, call_depth: 1, start_ts_us: calls[1].start_us, call_id: calls[1].id },
-    ],
-  );
-  t.deepEqual(
-    query(prog.dbPath, "SELECT process, data, data_type, declared_type, data_value, status, exception FROM data_trace ORDER BY call_id, data_type, position"),
-    [
-      { process: 'prog.outer', data: 'x', data_type: 'INPUT', declared_type: 'number', data_value: '21', status: 'OK', exception: null },
-      { process: 'prog.outer', data: 'result', data_type: 'OUTPUT', declared_type: 'number', data_value: '42', status: 'OK', exception: null },
-      { process: 'prog.inner', data: 'label', data_type: 'INPUT', declared_type: 'string', data_value: '"x"', status: 'ERR', exception: 'RangeError: no x' },
+      {
+        process: 'prog.outer',
+        data: 'x',
+        data_type: 'INPUT',
+        declared_type: 'number',
+        data_value: '21',
+        status: 'OK',
+        exception: null,
+      },
+      {
+        process: 'prog.outer',
+        data: 'result',
+        data_type: 'OUTPUT',
+        declared_type: 'number',
+        data_value: '42',
+        status: 'OK',
+        exception: null,
+      },
+      {
+        process: 'prog.inner',
+        data: 'label',
+        data_type: 'INPUT',
+        declared_type: 'string',
+        data_value: '"x"',
+        status: 'ERR',
+        exception: 'RangeError: no x',
+      },
     ],
   );
   // The README's query: every input, by process.
-  t.deepEqual(query(prog.dbPath, "SELECT process, data FROM data_trace WHERE data_type = 'INPUT' ORDER BY call_id").map(row => `${row.process} ${row.data}`), ['prog.outer x', 'prog.inner label']);
+  t.deepEqual(
+    query(prog.dbPath, "SELECT process, data FROM data_trace WHERE data_type = 'INPUT' ORDER BY call_id").map(
+      row => `${row.process} ${row.data}`,
+    ),
+    ['prog.outer x', 'prog.inner label'],
+  );
 });
 
 test("the README's known limits of recording, each as documented", async t => {
@@ -596,7 +709,10 @@ job().then(() => {
   t.is(result.status, 0, result.stderr);
   t.is(result.stdout, 'done\n');
   const calls = readCalls(prog.dbPath);
-  t.deepEqual(calls.map(call => call.fn), ['later', 'job', 'leaf']);
+  t.deepEqual(
+    calls.map(call => call.fn),
+    ['later', 'job', 'leaf'],
+  );
   t.deepEqual(valuesOf(calls, 'later'), { result: { $type: 'Promise' } });
   const [, job, leaf] = calls;
   t.is(leaf.parent, null, 'called after an unmonitored await: a trace of its own');

@@ -15,9 +15,26 @@ const { CallTexts } = require(path.join(distRuntime, 'store', 'function-values.j
 /** A FunctionMeta as the transformer emits it, for `f(): number` in g.ts. */
 function functionMeta(fields = {}) {
   return {
-    name: 'f', group: 'g', file: 'g.ts', line: 1, column: 1, kind: 'function', async: false, generator: false, params: [],
-    paramTypes: [], rest: false, outputShape: 'single', outputs: ['result'], outputTypes: ['number'], returnType: 'number',
-    sample: 1, capture: 'all', redact: [], snapshot: false, ...fields,
+    name: 'f',
+    group: 'g',
+    file: 'g.ts',
+    line: 1,
+    column: 1,
+    kind: 'function',
+    async: false,
+    generator: false,
+    params: [],
+    paramTypes: [],
+    rest: false,
+    outputShape: 'single',
+    outputs: ['result'],
+    outputTypes: ['number'],
+    returnType: 'number',
+    sample: 1,
+    capture: 'all',
+    redact: [],
+    snapshot: false,
+    ...fields,
   };
 }
 
@@ -32,9 +49,14 @@ test('the writer thread loads nothing of the recording side', async t => {
     worker.once('message', resolve);
     worker.once('error', reject);
   });
-  const runtimeFiles = loaded.filter(file => file.startsWith(distRuntime)).map(file => path.relative(distRuntime, file));
+  const runtimeFiles = loaded
+    .filter(file => file.startsWith(distRuntime))
+    .map(file => path.relative(distRuntime, file));
   t.true(runtimeFiles.includes(path.join('store', 'drain.js')), runtimeFiles.join(', '));
-  t.deepEqual(runtimeFiles.filter(file => file.startsWith(`record${path.sep}`) || file === 'index.js'), []);
+  t.deepEqual(
+    runtimeFiles.filter(file => file.startsWith(`record${path.sep}`) || file === 'index.js'),
+    [],
+  );
 });
 
 test('an instance past 2^32 calls continues under a second processes row, and its ids never collide', t => {
@@ -42,10 +64,32 @@ test('an instance past 2^32 calls continues under a second processes row, and it
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const dbPath = path.join(dir, 'traces.db');
   const token = 'ab'.repeat(16);
-  const info = { token, pid: 42, threadId: 0, timeOrigin: Date.now(), argv: ['node'], retentionHours: 0, redact: [], redactAllow: [], maxValueSize: 16384, flushIntervalMs: 50 };
+  const info = {
+    token,
+    pid: 42,
+    threadId: 0,
+    timeOrigin: Date.now(),
+    argv: ['node'],
+    retentionHours: 0,
+    redact: [],
+    redactAllow: [],
+    maxValueSize: 16384,
+    flushIntervalMs: 50,
+  };
   const meta = functionMeta({ params: ['x'], paramTypes: ['number'] });
   const call = (id, parent, root, x) => ({
-    fn: 0, id, parent, root, depth: parent === 0 ? 0 : 1, start: 1, end: 2, inputs: [x], outputs: [x], outputFallback: false, yielded: -1, error: null,
+    fn: 0,
+    id,
+    parent,
+    root,
+    depth: parent === 0 ? 0 : 1,
+    start: 1,
+    end: 2,
+    inputs: [x],
+    outputs: [x],
+    outputFallback: false,
+    yielded: -1,
+    error: null,
   });
   const writer = new TraceWriter(dbPath, info, 1 << 20);
   writer.begin();
@@ -57,7 +101,10 @@ test('an instance past 2^32 calls continues under a second processes row, and it
   const db = new Database(dbPath, { readonly: true });
   t.teardown(() => db.close());
   const processes = db.prepare('SELECT id, token FROM processes ORDER BY id').all();
-  t.deepEqual(processes.map(row => row.token), [token, `${token}-1`]);
+  t.deepEqual(
+    processes.map(row => row.token),
+    [token, `${token}-1`],
+  );
   const [first, second] = processes.map(row => row.id);
   const spans = db.prepare('SELECT id, parent, trace, trace_id, pid FROM spans ORDER BY id').all();
   t.deepEqual(
@@ -78,9 +125,32 @@ test('the writer prunes past the retention period at most once a minute, by the 
   const hour = 3_600_000;
   const now = Date.now();
   // Calls 1 and 2 started 3 h ago, call 3 30 s short of the 2 hours kept (start is milliseconds after timeOrigin).
-  const info = { token: 'cd'.repeat(16), pid: 7, threadId: 0, timeOrigin: now - 3 * hour, argv: ['node'], retentionHours: 2, redact: [], maxValueSize: 16384, flushIntervalMs: 50 };
+  const info = {
+    token: 'cd'.repeat(16),
+    pid: 7,
+    threadId: 0,
+    timeOrigin: now - 3 * hour,
+    argv: ['node'],
+    retentionHours: 2,
+    redact: [],
+    maxValueSize: 16384,
+    flushIntervalMs: 50,
+  };
   const meta = functionMeta();
-  const call = (id, start) => ({ fn: 0, id, parent: 0, root: id, depth: 0, start, end: start + 1, inputs: [], outputs: [id], outputFallback: false, yielded: -1, error: null });
+  const call = (id, start) => ({
+    fn: 0,
+    id,
+    parent: 0,
+    root: id,
+    depth: 0,
+    start,
+    end: start + 1,
+    inputs: [],
+    outputs: [id],
+    outputFallback: false,
+    yielded: -1,
+    error: null,
+  });
   const writer = new TraceWriter(dbPath, info, 1 << 20);
   t.teardown(() => writer.close());
   writer.begin();
@@ -104,13 +174,45 @@ test('a retention of 0 hours never prunes', t => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'observatory-prune-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const dbPath = path.join(dir, 'traces.db');
-  const info = { token: 'ef'.repeat(16), pid: 7, threadId: 0, timeOrigin: 0, argv: ['node'], retentionHours: 0, redact: [], maxValueSize: 16384, flushIntervalMs: 50 };
+  const info = {
+    token: 'ef'.repeat(16),
+    pid: 7,
+    threadId: 0,
+    timeOrigin: 0,
+    argv: ['node'],
+    retentionHours: 0,
+    redact: [],
+    maxValueSize: 16384,
+    flushIntervalMs: 50,
+  };
   const meta = functionMeta();
   const writer = new TraceWriter(dbPath, info, 1 << 20);
   t.teardown(() => writer.close());
   writer.begin();
   // Started at the epoch: 56 years old.
-  writer.write({ calls: [{ fn: 0, id: 1, parent: 0, root: 1, depth: 0, start: 0, end: 1, inputs: [], outputs: [1], outputFallback: false, yielded: -1, error: null }], drops: [], highWater: 0 }, () => meta);
+  writer.write(
+    {
+      calls: [
+        {
+          fn: 0,
+          id: 1,
+          parent: 0,
+          root: 1,
+          depth: 0,
+          start: 0,
+          end: 1,
+          inputs: [],
+          outputs: [1],
+          outputFallback: false,
+          yielded: -1,
+          error: null,
+        },
+      ],
+      drops: [],
+      highWater: 0,
+    },
+    () => meta,
+  );
   writer.commit();
   writer.pruneNowAndThen(Date.now());
   const db = new Database(dbPath, { readonly: true });

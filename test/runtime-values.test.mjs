@@ -4,7 +4,6 @@
 import test from 'ava';
 import { program, query, readCalls, run, valuesOf } from './runtime-harness.mjs';
 
-
 /** A program that defines `show(label, value)` in emitted form; `body` calls it. */
 function showProgram(body, files) {
   return program(
@@ -75,7 +74,13 @@ show('Error', failure);
     plain: { a: 1, b: 'two', c: [true, null, { $type: 'undefined' }] },
     symbol: { $type: 'symbol', description: 'id' },
     function: { $type: 'function', name: 'parse' },
-    Map: { $type: 'Map', entries: [['a', 1], [{ k: 1 }, [{ $type: 'bigint', value: '2' }]]] },
+    Map: {
+      $type: 'Map',
+      entries: [
+        ['a', 1],
+        [{ k: 1 }, [{ $type: 'bigint', value: '2' }]],
+      ],
+    },
     Set: { $type: 'Set', values: [1, 'x'] },
     Date: { $type: 'Date', value: '1970-01-01T00:00:00.000Z' },
     'invalid Date': { $type: 'Date', value: null },
@@ -142,15 +147,27 @@ show('strings', Array.from({ length: 10 }, () => 'y'.repeat(4000)));
   const result = await run(prog);
   t.is(result.status, 0, result.stderr);
   const values = shown(prog.dbPath);
-  t.deepEqual(values.deep, { l1: { l2: { l3: { l4: { l5: { $type: 'truncated', reason: 'depth', kind: 'object', length: 1 } } } } } });
+  t.deepEqual(values.deep, {
+    l1: { l2: { l3: { l4: { l5: { $type: 'truncated', reason: 'depth', kind: 'object', length: 1 } } } } },
+  });
   t.deepEqual(values['array'], {
-    $type: 'truncated', reason: 'entries', kind: 'array', length: 150, value: Array.from({ length: 100 }, (_, i) => i),
+    $type: 'truncated',
+    reason: 'entries',
+    kind: 'array',
+    length: 150,
+    value: Array.from({ length: 100 }, (_, i) => i),
   });
   t.like(values['map'], { $type: 'truncated', reason: 'entries', kind: 'Map', length: 120, value: { $type: 'Map' } });
   t.is(values['map'].value.entries.length, 100);
   t.like(values['object'], { $type: 'truncated', reason: 'entries', kind: 'object', length: 101 });
   t.is(Object.keys(values['object'].value).length, 100);
-  t.deepEqual(values['string'], { $type: 'truncated', reason: 'length', kind: 'string', length: 5000, value: 'x'.repeat(4096) });
+  t.deepEqual(values['string'], {
+    $type: 'truncated',
+    reason: 'length',
+    kind: 'string',
+    length: 5000,
+    value: 'x'.repeat(4096),
+  });
   const many = values['strings'];
   t.like(many, { $type: 'truncated', reason: 'size', kind: 'array', length: 10 });
   t.true(many.value.length < 10);
@@ -158,13 +175,30 @@ show('strings', Array.from({ length: 10 }, () => 'y'.repeat(4000)));
 
   const tight = showProgram(body);
   const tightResult = await run(tight, {
-    env: { OBSERVATORY_MAX_DEPTH: '2', OBSERVATORY_MAX_ENTRIES: '3', OBSERVATORY_MAX_STRING: '10', OBSERVATORY_MAX_VALUE_SIZE: '100000' },
+    env: {
+      OBSERVATORY_MAX_DEPTH: '2',
+      OBSERVATORY_MAX_ENTRIES: '3',
+      OBSERVATORY_MAX_STRING: '10',
+      OBSERVATORY_MAX_VALUE_SIZE: '100000',
+    },
   });
   t.is(tightResult.status, 0, tightResult.stderr);
   const tightValues = shown(tight.dbPath);
   t.deepEqual(tightValues.deep, { l1: { l2: { $type: 'truncated', reason: 'depth', kind: 'object', length: 1 } } });
-  t.deepEqual(tightValues['array'], { $type: 'truncated', reason: 'entries', kind: 'array', length: 150, value: [0, 1, 2] });
-  t.deepEqual(tightValues['string'], { $type: 'truncated', reason: 'length', kind: 'string', length: 5000, value: 'x'.repeat(10) });
+  t.deepEqual(tightValues['array'], {
+    $type: 'truncated',
+    reason: 'entries',
+    kind: 'array',
+    length: 150,
+    value: [0, 1, 2],
+  });
+  t.deepEqual(tightValues['string'], {
+    $type: 'truncated',
+    reason: 'length',
+    kind: 'string',
+    length: 5000,
+    value: 'x'.repeat(10),
+  });
 });
 
 test('a value that throws while it is read becomes an unreadable placeholder', async t => {
@@ -220,11 +254,26 @@ login('ada', 'hunter2', {
     username: 'ada',
     password: redacted,
     options: {
-      apiKey: redacted, api_key: redacted, 'X-Api-Key': redacted, author: 'Ada', className: 'admin', pinCode: redacted,
+      apiKey: redacted,
+      api_key: redacted,
+      'X-Api-Key': redacted,
+      author: 'Ada',
+      className: 'admin',
+      pinCode: redacted,
       headers: { Authorization: redacted, Cookie: redacted, 'x-request-id': 'r1' },
-      session_token: redacted, credentials: redacted, creditCardNumber: redacted, ssn: redacted, privateKey: redacted,
+      session_token: redacted,
+      credentials: redacted,
+      creditCardNumber: redacted,
+      ssn: redacted,
+      privateKey: redacted,
       internalId: redacted,
-      lookup: { $type: 'Map', entries: [['token', redacted], ['count', 2]] },
+      lookup: {
+        $type: 'Map',
+        entries: [
+          ['token', redacted],
+          ['count', 2],
+        ],
+      },
     },
     internal_id: redacted,
     account: { $type: 'object', class: 'Credentials', fields: { user: 'ada', secret: redacted } },
@@ -284,15 +333,21 @@ __observatory.flush().then(() => console.log(getterCalls));
   const [counting, throwing, messageGetter, plain] = failures(prog.dbPath);
   // V8 would format the stack through the getters, so it is not read.
   t.deepEqual(counting, [
-    'CountingError', 'counted', null,
+    'CountingError',
+    'counted',
+    null,
     { $type: 'Error', class: 'CountingError', name: 'CountingError', message: 'counted', stack: null },
   ]);
   t.deepEqual(throwing, [
-    'ThrowingNameError', 'real message', null,
+    'ThrowingNameError',
+    'real message',
+    null,
     { $type: 'Error', class: 'ThrowingNameError', name: 'ThrowingNameError', message: 'real message', stack: null },
   ]);
   t.deepEqual(messageGetter, [
-    'MessageGetterError', '', null,
+    'MessageGetterError',
+    '',
+    null,
     { $type: 'Error', class: 'MessageGetterError', name: 'Error', message: '', stack: null },
   ]);
   t.is(plain[0], 'RangeError');
@@ -313,11 +368,23 @@ failQuietly(new TypeError('formatted'));
   t.is(result.status, 0, result.stderr);
   const [broken, formatted] = failures(prog.dbPath);
   t.deepEqual(broken, [
-    'TypeError', 'formatter throws', null,
-    { $type: 'Error', name: 'TypeError', message: 'formatter throws', stack: { $type: 'unreadable', error: 'formatter broke' } },
+    'TypeError',
+    'formatter throws',
+    null,
+    {
+      $type: 'Error',
+      name: 'TypeError',
+      message: 'formatter throws',
+      stack: { $type: 'unreadable', error: 'formatter broke' },
+    },
   ]);
   t.regex(formatted[2], /^formatted by the program, \d+ frames$/);
-  t.deepEqual(formatted, ['TypeError', 'formatted', formatted[2], { $type: 'Error', name: 'TypeError', message: 'formatted', stack: formatted[2] }]);
+  t.deepEqual(formatted, [
+    'TypeError',
+    'formatted',
+    formatted[2],
+    { $type: 'Error', name: 'TypeError', message: 'formatted', stack: formatted[2] },
+  ]);
 });
 
 test('an own __proto__ key is kept as a field', async t => {
@@ -412,12 +479,28 @@ show('long buffer', Buffer.alloc(5000, 1));
   const values = shown(prog.dbPath);
   const depth = (kind, length) => ({ $type: 'truncated', reason: 'depth', kind, length });
   t.deepEqual(values.depth, {
-    array: depth('array', 3), map: depth('Map', 2), set: depth('Set', 1), object: depth('object', 2), point: depth('Point', 2),
-    bytes: depth('Uint8Array', 7), buffer: depth('Buffer', 9), error: depth('TypeError', 1),
+    array: depth('array', 3),
+    map: depth('Map', 2),
+    set: depth('Set', 1),
+    object: depth('object', 2),
+    point: depth('Point', 2),
+    bytes: depth('Uint8Array', 7),
+    buffer: depth('Buffer', 9),
+    error: depth('TypeError', 1),
   });
   const buffer = values['long buffer'];
-  t.like(buffer, { $type: 'truncated', reason: 'length', kind: 'Buffer', length: 5000, value: { $type: 'Buffer', length: 5000 } });
-  t.deepEqual(Buffer.from(buffer.value.base64, 'base64'), Buffer.alloc(3072, 1), 'the string limit of 4096 base64 characters');
+  t.like(buffer, {
+    $type: 'truncated',
+    reason: 'length',
+    kind: 'Buffer',
+    length: 5000,
+    value: { $type: 'Buffer', length: 5000 },
+  });
+  t.deepEqual(
+    Buffer.from(buffer.value.base64, 'base64'),
+    Buffer.alloc(3072, 1),
+    'the string limit of 4096 base64 characters',
+  );
 });
 
 test('subclasses of built-ins keep their class name, and boxed primitives have a form of their own', async t => {
@@ -449,7 +532,13 @@ show('Symbol', Object(Symbol('s')));
     delete values[label].stack;
   }
   t.deepEqual(values, {
-    'Error subclass': { $type: 'Error', class: 'HttpError', name: 'Error', message: 'missing', fields: { status: 404 } },
+    'Error subclass': {
+      $type: 'Error',
+      class: 'HttpError',
+      name: 'Error',
+      message: 'missing',
+      fields: { status: 404 },
+    },
     'built-in error': { $type: 'Error', name: 'RangeError', message: 'range' },
     'Map subclass': { $type: 'Map', class: 'Registry', entries: [['a', 1]] },
     'Set subclass': { $type: 'Set', class: 'Tags', values: ['x'] },
@@ -483,10 +572,26 @@ signIn('p', 'correct horse', 'eyJ', 'b', '123456', {
   t.is(result.status, 0, result.stderr);
   const redacted = { $type: 'redacted' };
   t.deepEqual(valuesOf(readCalls(prog.dbPath), 'signIn'), {
-    pwd: redacted, passphrase: redacted, jwt: redacted, bearer: redacted, otp: redacted,
+    pwd: redacted,
+    passphrase: redacted,
+    jwt: redacted,
+    bearer: redacted,
+    otp: redacted,
     settings: {
-      userPwd: redacted, OTP_CODE: redacted, jwtClaims: redacted, bearerHeader: redacted, otps: redacted, passphrases: redacted,
-      author: 'Ada', opt: 7, option: 8, options: 9, opts: 10, topic: 11, bearing: 12, jwtLike: redacted,
+      userPwd: redacted,
+      OTP_CODE: redacted,
+      jwtClaims: redacted,
+      bearerHeader: redacted,
+      otps: redacted,
+      passphrases: redacted,
+      author: 'Ada',
+      opt: 7,
+      option: 8,
+      options: 9,
+      opts: 10,
+      topic: 11,
+      bearing: 12,
+      jwtLike: redacted,
     },
   });
 });
@@ -576,21 +681,33 @@ __observatory.flush().then(() => console.log(userCodeRuns));
     WeakRef: { $type: 'WeakRef' },
     'long class name': { $type: 'object', class: 'L'.repeat(128), fields: {} },
     'long symbol description': {
-      $type: 'symbol', description: { $type: 'truncated', reason: 'length', kind: 'string', length: 5000, value: 'd'.repeat(4096) },
+      $type: 'symbol',
+      description: { $type: 'truncated', reason: 'length', kind: 'string', length: 5000, value: 'd'.repeat(4096) },
     },
     'cross-realm': {
-      plain: { a: 1 }, list: [1], map: { $type: 'Map', entries: [[1, 2]] }, weak: { $type: 'WeakRef' },
-      date: { $type: 'Date', value: '1970-01-01T00:00:00.000Z' }, re: { $type: 'RegExp', value: '/x/g' },
-      bytes: { $type: 'Uint8Array', length: 1, values: [1] }, boxed: { $type: 'String', value: 's' },
+      plain: { a: 1 },
+      list: [1],
+      map: { $type: 'Map', entries: [[1, 2]] },
+      weak: { $type: 'WeakRef' },
+      date: { $type: 'Date', value: '1970-01-01T00:00:00.000Z' },
+      re: { $type: 'RegExp', value: '/x/g' },
+      bytes: { $type: 'Uint8Array', length: 1, values: [1] },
+      boxed: { $type: 'String', value: 's' },
       error: { $type: 'Error', name: 'TypeError', message: 'vm' },
     },
   });
   t.like(sparse, { $type: 'truncated', reason: 'entries', kind: 'array', length: 2 ** 32 - 1 });
-  t.deepEqual(sparse.value, Array.from({ length: 100 }, () => ({ $type: 'undefined' })));
-  t.deepEqual(failures(prog.dbPath).map(([type, message, stack]) => [type, message, stack]), [
-    ['object', '', null],
-    ['Proxy', 'chain', null],
-    ['function', 'thrower', null],
-    ['Proxy', '', null],
-  ]);
+  t.deepEqual(
+    sparse.value,
+    Array.from({ length: 100 }, () => ({ $type: 'undefined' })),
+  );
+  t.deepEqual(
+    failures(prog.dbPath).map(([type, message, stack]) => [type, message, stack]),
+    [
+      ['object', '', null],
+      ['Proxy', 'chain', null],
+      ['function', 'thrower', null],
+      ['Proxy', '', null],
+    ],
+  );
 });

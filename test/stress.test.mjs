@@ -80,7 +80,12 @@ const valuesPerCall = { add: 3, double: 2, 'Counter.bump': 2, range: 3, check: 2
 function stress(total, pacing, env = {}) {
   const dir = scratchDir('stress');
   fs.writeFileSync(path.join(dir, 'stress.ts'), source);
-  const { diagnostics } = compile({ rootDir: dir, files: [path.join(dir, 'stress.ts')], outDir: dir, compilerOptions: { module: 'node16', moduleResolution: 'node16' } });
+  const { diagnostics } = compile({
+    rootDir: dir,
+    files: [path.join(dir, 'stress.ts')],
+    outDir: dir,
+    compilerOptions: { module: 'node16', moduleResolution: 'node16' },
+  });
   if (diagnostics) throw new Error(diagnostics);
   const dbPath = path.join(dir, 'traces.db');
   const result = runNode(path.join(dir, 'stress.js'), { dbPath, env, args: [String(total), pacing] });
@@ -96,7 +101,12 @@ function stress(total, pacing, env = {}) {
          FROM functions f ORDER BY f.name`,
     )
     .all();
-  const dropReasons = Object.fromEntries(db.prepare('SELECT reason, sum(count) AS n FROM drops GROUP BY reason').all().map(row => [row.reason, row.n]));
+  const dropReasons = Object.fromEntries(
+    db
+      .prepare('SELECT reason, sum(count) AS n FROM drops GROUP BY reason')
+      .all()
+      .map(row => [row.reason, row.n]),
+  );
   db.close();
   return { ...JSON.parse(result.stdout), perFunction, dropReasons };
 }
@@ -127,6 +137,14 @@ test('1,000,000 calls as fast as the program can make them through a 64 KB ring:
 test('below saturation nothing is dropped', t => {
   const outcome = stress(200_000, 'paced');
   assertAccounted(t, outcome);
-  t.deepEqual(outcome.perFunction.map(row => [row.name, row.dropped]), Object.keys(valuesPerCall).sort().map(name => [name, 0]));
-  t.is(outcome.perFunction.reduce((total, row) => total + row.calls, 0), 200_000);
+  t.deepEqual(
+    outcome.perFunction.map(row => [row.name, row.dropped]),
+    Object.keys(valuesPerCall)
+      .sort()
+      .map(name => [name, 0]),
+  );
+  t.is(
+    outcome.perFunction.reduce((total, row) => total + row.calls, 0),
+    200_000,
+  );
 });

@@ -27,5 +27,8 @@ process.stdout.write(outputText);
   t.regex(run.stdout, /name: "Cart\.total",[^}]*outputs: \["result"\]/s);
   const lines = run.stderr.trim().split('\n');
   t.is(lines.length, 1, run.stderr);
-  t.regex(lines[0], /^ts-observatory: this build compiles each file alone \(transpile-only\), without types: .*`result` row/);
+  t.regex(
+    lines[0],
+    /^ts-observatory: this build compiles each file alone \(transpile-only\), without types: .*`result` row/,
+  );
 });

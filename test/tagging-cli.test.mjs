@@ -128,14 +128,23 @@ test('tag puts each tag where the transformer reads it and says what it skipped 
   const dbPath = path.join(root, 'traces.db');
   const run = runNode(path.join(outDir, 'shapes.js'), { dbPath });
   t.is(run.status, 0, run.stderr);
-  t.deepEqual(
-    [...new Set(readCalls(dbPath).map(call => call.fn))].sort(),
-    ['Square.area', 'Square.constructor', 'arrow', 'configured', 'documented', 'legacy', 'over', 'plain'],
-  );
+  t.deepEqual([...new Set(readCalls(dbPath).map(call => call.fn))].sort(), [
+    'Square.area',
+    'Square.constructor',
+    'arrow',
+    'configured',
+    'documented',
+    'legacy',
+    'over',
+    'plain',
+  ]);
 });
 
 test('--dry-run prints the same summary and writes nothing', t => {
-  const root = project('tag-dry-run', { 'shapes.ts': SHAPES, 'more/crlf.ts': 'export function f() {\r\n\treturn 1;\r\n}\r\n' });
+  const root = project('tag-dry-run', {
+    'shapes.ts': SHAPES,
+    'more/crlf.ts': 'export function f() {\r\n\treturn 1;\r\n}\r\n',
+  });
   const before = fs.statSync(path.join(root, 'src', 'shapes.ts')).mtimeMs;
   const dry = observatory(root, 'tag', 'src', '--dry-run');
   t.is(dry.status, 0);
@@ -158,14 +167,22 @@ test('untag takes out the bare tags, keeps one with options, and gives back the 
   t.is(read(root, 'shapes.ts').toString(), SHAPES);
   t.regex(stdout, /^Untagged 9 functions in 1 file/);
   // Places are those of the file as the command read it.
-  t.true(stdout.includes(`Kept 1 tag with options (remove them by hand if meant):\n  src/shapes.ts:${lineOf(tagged, 'export function configured')}:1 configured\n`));
+  t.true(
+    stdout.includes(
+      `Kept 1 tag with options (remove them by hand if meant):\n  src/shapes.ts:${lineOf(tagged, 'export function configured')}:1 configured\n`,
+    ),
+  );
 });
 
 test('untag deletes a hand-written comment that held only the tag, and only the tag line from one that says more', t => {
-  const text = '/** @monitor */\nexport function a() {}\n\n/**\n * Doc.\n * @monitor\n */\nexport function b() {}\n\n/** @internal @monitor */\nexport function c() {}\n';
+  const text =
+    '/** @monitor */\nexport function a() {}\n\n/**\n * Doc.\n * @monitor\n */\nexport function b() {}\n\n/** @internal @monitor */\nexport function c() {}\n';
   const root = project('untag-hand-written', { 'hand.ts': text });
   t.is(observatory(root, 'untag', 'src').status, 0);
-  t.is(read(root, 'hand.ts').toString(), 'export function a() {}\n\n/**\n * Doc.\n */\nexport function b() {}\n\n/** @internal */\nexport function c() {}\n');
+  t.is(
+    read(root, 'hand.ts').toString(),
+    'export function a() {}\n\n/**\n * Doc.\n */\nexport function b() {}\n\n/** @internal */\nexport function c() {}\n',
+  );
 });
 
 test('--match picks functions by recorded name, exported or not; a scope takes one of --all and --exported', t => {
@@ -174,7 +191,7 @@ test('--match picks functions by recorded name, exported or not; a scope takes o
   t.regex(stdout, /^Tagged 3 functions/);
   const tagged = read(root, 'shapes.ts').toString();
   t.regex(tagged, /\/\*\* @monitor \*\/\nfunction internal/);
-  t.regex(tagged, /  \/\*\* @monitor \*\/\n {2}area\(\)/);
+  t.regex(tagged, / {2}\/\*\* @monitor \*\/\n {2}area\(\)/);
   t.regex(tagged, /\n\nexport function plain/);
   const both = observatory(root, 'tag', 'src', '--all', '--exported');
   t.is(both.status, 2);
@@ -200,11 +217,15 @@ test('a file that is not UTF-8 stops the run before any file is written; a path 
 
 test('ls lists each monitored function with its reason, and counts per file and group', t => {
   const root = project('ls', {
-    'pricing.ts': '/** @monitor group=trading */\nexport function quote() {}\n\n/** @monitor */\nexport class Book {\n  add() {}\n}\n',
+    'pricing.ts':
+      '/** @monitor group=trading */\nexport function quote() {}\n\n/** @monitor */\nexport class Book {\n  add() {}\n}\n',
     'util.ts': 'export const round = (n: number) => Math.round(n);\nfunction hidden() {}\n',
   });
   const plugins = [{ transform: 'ts-observatory/transformer', select: 'exported' }];
-  fs.writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, plugins }, include: ['src'] }));
+  fs.writeFileSync(
+    path.join(root, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { strict: true, plugins }, include: ['src'] }),
+  );
   const listing = JSON.parse(observatory(root, 'ls', '--json').stdout);
   t.deepEqual(
     listing.functions.map(fn => [fn.name, fn.kind, fn.group, `${fn.file}:${fn.line}`, fn.reason]),
@@ -234,7 +255,10 @@ test('ts-morph stays out of the runtime and of the commands that do not tag', t 
       const loaded = Object.keys(require.cache).filter(file => file.includes('ts-morph'));
       if (loaded.length > 0) { console.error(loaded.join('\\n')); process.exitCode = 3; }
     });`;
-  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, OBSERVATORY: 'off' } });
+  const result = spawnSync(process.execPath, ['-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, OBSERVATORY: 'off' },
+  });
   t.is(result.status, 0, result.stderr);
   t.regex(result.stdout, /tag +add @monitor/);
 });

@@ -22,12 +22,19 @@ const variants = [
   { name: 'class-methods', as: 'crlf', convert: text => text.replace(/\n/g, '\r\n') },
   { name: 'tag-description', as: 'crlf', convert: text => text.replace(/\n/g, '\r\n') },
   { name: 'arrow-block-body', as: 'bom', convert: text => `\uFEFF${text}` },
-  { name: 'object-literal-methods', as: 'tabs', convert: text => text.replace(/^( {2})+/gm, spaces => '\t'.repeat(spaces.length / 2)) },
+  {
+    name: 'object-literal-methods',
+    as: 'tabs',
+    convert: text => text.replace(/^( {2})+/gm, spaces => '\t'.repeat(spaces.length / 2)),
+  },
 ];
 
 const scratch = scratchDir('tagging-shapes');
 const tree = { untagged: path.join(scratch, 'untagged'), tagged: path.join(scratch, 'tagged') };
-const cases = [...fixtures.map(name => ({ name, dir: name })), ...variants.map(v => ({ name: v.name, dir: `${v.name}~${v.as}` }))];
+const cases = [
+  ...fixtures.map(name => ({ name, dir: name })),
+  ...variants.map(v => ({ name: v.name, dir: `${v.name}~${v.as}` })),
+];
 
 function observatory(...args) {
   const result = spawnSync(process.execPath, [cli, ...args], { cwd: scratch, encoding: 'utf8', timeout: 300_000 });
@@ -38,7 +45,8 @@ function observatory(...args) {
 /** Every file of a tree, by path relative to it, as bytes. */
 function snapshot(root) {
   return Object.fromEntries(
-    fs.readdirSync(root, { recursive: true, withFileTypes: true })
+    fs
+      .readdirSync(root, { recursive: true, withFileTypes: true })
       .filter(entry => entry.isFile())
       .map(entry => {
         const file = path.join(entry.parentPath, entry.name);
@@ -54,7 +62,10 @@ function copyTree(from, to) {
 
 test.before(() => {
   for (const name of fixtures) {
-    fs.cpSync(path.join(fixturesDir, name), path.join(tree.untagged, name), { recursive: true, filter: source => !/\.(js|mjs|cjs|txt)$/.test(source) });
+    fs.cpSync(path.join(fixturesDir, name), path.join(tree.untagged, name), {
+      recursive: true,
+      filter: source => !/\.(js|mjs|cjs|txt)$/.test(source),
+    });
   }
   for (const { name, as, convert } of variants) {
     const dir = path.join(tree.untagged, `${name}~${as}`);
@@ -93,7 +104,8 @@ test('untag after tag gives back every byte, in CRLF, BOM and tab-indented files
 function registrations(emitted) {
   const found = [];
   for (const text of emitted.values()) {
-    for (const match of text.matchAll(/\.register\(\d+, (\{[\s\S]*?\n\})\)/g)) found.push(match[1].replace(/\n\s*line: \d+,\n\s*column: \d+,/, ''));
+    for (const match of text.matchAll(/\.register\(\d+, (\{[\s\S]*?\n\})\)/g))
+      found.push(match[1].replace(/\n\s*line: \d+,\n\s*column: \d+,/, ''));
   }
   return found.sort();
 }

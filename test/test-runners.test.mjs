@@ -18,7 +18,10 @@ import { compile, repoRoot, scratchDir } from './helpers/compile.mjs';
 const require = createRequire(import.meta.url);
 const sourceDir = path.join(import.meta.dirname, 'runners');
 const { ROOTS, LEAVES } = require('./runners/tests/workload.js');
-const TEST_FILES = fs.readdirSync(path.join(sourceDir, 'tests')).filter(name => name.endsWith('.test.js')).sort();
+const TEST_FILES = fs
+  .readdirSync(path.join(sourceDir, 'tests'))
+  .filter(name => name.endsWith('.test.js'))
+  .sort();
 
 /** Calls each test file makes, per function: each sumOfSquares([1, 2, 3]) calls square and add 3 times each. */
 const PER_FILE = { add: 3 * ROOTS + LEAVES, square: 3 * ROOTS, sumOfSquares: ROOTS };
@@ -90,7 +93,8 @@ function runChild(args, { cwd, env }) {
 
 function assertExited(t, run, what) {
   const tail = run.output.slice(-6000);
-  if (run.timedOut) t.fail(`${what} did not finish within ${CHILD_TIMEOUT_MS / 1000} s and was killed; its output:\n${tail}`);
+  if (run.timedOut)
+    t.fail(`${what} did not finish within ${CHILD_TIMEOUT_MS / 1000} s and was killed; its output:\n${tail}`);
   t.is(run.status, 0, `${what} exited with ${run.status ?? run.signal}; its output:\n${tail}`);
 }
 
@@ -113,9 +117,13 @@ function readAccounting(dbPath) {
            FROM drops d JOIN functions f ON f.id = d.function_id`,
       )
       .all();
-    const processes = db.prepare('SELECT id, pid, thread_id, buffer_bytes, buffer_high_water FROM processes ORDER BY id').all();
+    const processes = db
+      .prepare('SELECT id, pid, thread_id, buffer_bytes, buffer_high_water FROM processes ORDER BY id')
+      .all();
     const orphans = db
-      .prepare(`SELECT count(*) FROM calls c WHERE c.parent IS NOT NULL AND NOT EXISTS (SELECT 1 FROM calls p WHERE p.id = c.parent)`)
+      .prepare(
+        `SELECT count(*) FROM calls c WHERE c.parent IS NOT NULL AND NOT EXISTS (SELECT 1 FROM calls p WHERE p.id = c.parent)`,
+      )
       .pluck()
       .get();
     // Every recorded sumOfSquares([1, 2, 3]) has its 6 children (3 square, 3 add), in its trace.
@@ -199,7 +207,10 @@ async function runJest(t, { label, args, env }) {
   };
   const configFile = path.join(dir, 'jest.config.json');
   fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
-  const run = await runChild([JEST, '--config', configFile, '--ci', ...args], { cwd: project, env: { OBSERVATORY_DB: dbPath, ...env } });
+  const run = await runChild([JEST, '--config', configFile, '--ci', ...args], {
+    cwd: project,
+    env: { OBSERVATORY_DB: dbPath, ...env },
+  });
   assertExited(t, run, `jest ${args.join(' ')}`);
   return { dbPath, run };
 }
@@ -221,7 +232,10 @@ async function runVitest(t, { label, pool, env }) {
     )};\n`,
   );
   // The `runner` config loader reads the config in memory; the default one bundles it into node_modules/.vite-temp.
-  const run = await runChild([VITEST, 'run', '--config', configFile, '--configLoader', 'runner'], { cwd: project, env: { OBSERVATORY_DB: dbPath, ...env } });
+  const run = await runChild([VITEST, 'run', '--config', configFile, '--configLoader', 'runner'], {
+    cwd: project,
+    env: { OBSERVATORY_DB: dbPath, ...env },
+  });
   assertExited(t, run, `vitest run (pool: ${pool})`);
   return { dbPath, run };
 }
@@ -232,50 +246,72 @@ const MODES = {
 };
 
 for (const [mode, env] of Object.entries(MODES)) {
-  const description = mode === 'wait' ? 'OBSERVATORY_ON_FULL=wait: every call is a row' : 'drop mode, 64 KB ring: rows + drops = calls, whole traces';
+  const description =
+    mode === 'wait'
+      ? 'OBSERVATORY_ON_FULL=wait: every call is a row'
+      : 'drop mode, 64 KB ring: rows + drops = calls, whole traces';
 
   test.serial(`jest --runInBand, ${description}`, async t => {
     t.timeout(CHILD_TIMEOUT_MS + 60_000);
     const { dbPath, run } = await runJest(t, { label: `jest-in-band-${mode}`, args: ['--runInBand'], env });
     const { processes } = assertAccounting(t, dbPath, { mode });
-    t.true(processes.every(row => row.pid === run.pid), 'every file ran in jest’s own process');
+    t.true(
+      processes.every(row => row.pid === run.pid),
+      'every file ran in jest’s own process',
+    );
   });
 
   test.serial(`jest --maxWorkers=2, ${description}`, async t => {
     t.timeout(CHILD_TIMEOUT_MS + 60_000);
     const { dbPath, run } = await runJest(t, { label: `jest-workers-${mode}`, args: ['--maxWorkers=2'], env });
     const { processes } = assertAccounting(t, dbPath, { mode });
-    t.true(processes.every(row => row.pid !== run.pid), 'every file ran in a jest worker process');
+    t.true(
+      processes.every(row => row.pid !== run.pid),
+      'every file ran in a jest worker process',
+    );
   });
 
   test.serial(`vitest run, pool: 'threads', ${description}`, async t => {
     t.timeout(CHILD_TIMEOUT_MS + 60_000);
     const { dbPath, run } = await runVitest(t, { label: `vitest-threads-${mode}`, pool: 'threads', env });
     const { processes } = assertAccounting(t, dbPath, { mode });
-    t.true(processes.every(row => row.pid === run.pid && row.thread_id !== 0), 'every file ran in a worker thread of vitest’s process');
+    t.true(
+      processes.every(row => row.pid === run.pid && row.thread_id !== 0),
+      'every file ran in a worker thread of vitest’s process',
+    );
   });
 
   test.serial(`vitest run, pool: 'forks', ${description}`, async t => {
     t.timeout(CHILD_TIMEOUT_MS + 60_000);
     const { dbPath, run } = await runVitest(t, { label: `vitest-forks-${mode}`, pool: 'forks', env });
     const { processes } = assertAccounting(t, dbPath, { mode });
-    t.true(processes.every(row => row.pid !== run.pid && row.thread_id === 0), 'every file ran in a forked process');
+    t.true(
+      processes.every(row => row.pid !== run.pid && row.thread_id === 0),
+      'every file ran in a forked process',
+    );
   });
 }
 
-test.serial('two copies of the runtime in one node process (require.cache cleared): rows + drops = calls, per copy', async t => {
-  t.timeout(CHILD_TIMEOUT_MS + 60_000);
-  const dbPath = path.join(runDir('copies'), 'traces.db');
-  const run = await runChild([path.join(project, 'copies.js')], { cwd: project, env: { OBSERVATORY_DB: dbPath, ...TINY_RING } });
-  assertExited(t, run, 'node copies.js');
-  const db = readAccounting(dbPath);
-  t.is(db.processes.length, 2, 'one processes row per copy of the runtime');
-  t.true(db.processes.every(row => row.pid === run.pid));
-  const instances = db.processes.map(row => row.id);
-  const rows = byInstance(db.rows, instances);
-  const dropped = byInstance(db.drops, instances);
-  const details = JSON.stringify({ rows: db.rows, drops: db.drops }, null, 1);
-  for (const id of instances) t.is(rows[id].add + dropped[id].add, 1000, `copy ${id}: rows + drops of add:\n${details}`);
-  const sumOfAdd = entries => entries.filter(entry => entry.fn === 'add').reduce((sum, entry) => sum + entry.n, 0);
-  t.is(sumOfAdd(db.rows) + sumOfAdd(db.drops), 2000, details);
-});
+test.serial(
+  'two copies of the runtime in one node process (require.cache cleared): rows + drops = calls, per copy',
+  async t => {
+    t.timeout(CHILD_TIMEOUT_MS + 60_000);
+    const dbPath = path.join(runDir('copies'), 'traces.db');
+    const run = await runChild([path.join(project, 'copies.js')], {
+      cwd: project,
+      env: { OBSERVATORY_DB: dbPath, ...TINY_RING },
+    });
+    assertExited(t, run, 'node copies.js');
+    const db = readAccounting(dbPath);
+    t.is(db.processes.length, 2, 'one processes row per copy of the runtime');
+    t.true(db.processes.every(row => row.pid === run.pid));
+    const instances = db.processes.map(row => row.id);
+    const rows = byInstance(db.rows, instances);
+    const dropped = byInstance(db.drops, instances);
+    const details = JSON.stringify({ rows: db.rows, drops: db.drops }, null, 1);
+    for (const id of instances)
+      t.is(rows[id].add + dropped[id].add, 1000, `copy ${id}: rows + drops of add:\n${details}`);
+    const sumOfAdd = entries => entries.filter(entry => entry.fn === 'add').reduce((sum, entry) => sum + entry.n, 0);
+    t.is(sumOfAdd(db.rows) + sumOfAdd(db.drops), 2000, details);
+  },
+);

@@ -59,21 +59,31 @@ function size(bytes) {
  * high-water mark and size, a pid whose ring came that close to full, and how many rings there are.
  */
 async function checkRingNote(t, page, file, { rings, bytes }) {
-  const instances = query(file, 'SELECT pid, buffer_bytes AS bytes, buffer_high_water AS highWater FROM processes WHERE buffer_bytes > 0');
+  const instances = query(
+    file,
+    'SELECT pid, buffer_bytes AS bytes, buffer_high_water AS highWater FROM processes WHERE buffer_bytes > 0',
+  );
   t.is(instances.length, rings);
   const top = Math.max(...instances.map(ring => ring.highWater / ring.bytes));
   const fullest = instances.filter(ring => ring.highWater / ring.bytes === top);
-  const note = /^Ring high-water mark: (.+) of (.+) \(pid (\d+), the fullest of (\d+) rings\)\.$/.exec(await page.locator('#ring-note').textContent());
+  const note = /^Ring high-water mark: (.+) of (.+) \(pid (\d+), the fullest of (\d+) rings\)\.$/.exec(
+    await page.locator('#ring-note').textContent(),
+  );
   t.truthy(note);
   t.deepEqual([note[1], note[2], Number(note[4])], [size(fullest[0].highWater), size(bytes), rings]);
   t.true(fullest.every(ring => ring.bytes === bytes));
-  t.true(fullest.some(ring => ring.pid === Number(note[3])), `pid ${note[3]}`);
+  t.true(
+    fullest.some(ring => ring.pid === Number(note[3])),
+    `pid ${note[3]}`,
+  );
   return fullest[0];
 }
 
 /** The time labels of the Functions page's latency chart. */
 function latencyTicks(page) {
-  return page.locator('#latency-chart svg text').evaluateAll(texts => texts.map(text => text.textContent).filter(text => /^\d\d:\d\d/.test(text)));
+  return page
+    .locator('#latency-chart svg text')
+    .evaluateAll(texts => texts.map(text => text.textContent).filter(text => /^\d\d:\d\d/.test(text)));
 }
 
 function launch() {
@@ -106,10 +116,24 @@ test.serial('filter to a function, open a call, check its values and parent, ope
   await page.locator('#calls-table tbody tr[data-call]').first().waitFor();
   t.regex(await page.locator('#last-updated').textContent(), /^Last updated \d\d:\d\d:\d\d \(\d+ seconds? ago\)$/);
   t.is(await page.locator('#calls-table tr.first').count(), calls.length);
-  t.deepEqual(await page.locator('#calls-table thead th').allTextContents(), ['Time', 'Process', 'Data', 'Data Type', 'Declared Type', 'Data Value', 'Status', 'Duration']);
+  t.deepEqual(await page.locator('#calls-table thead th').allTextContents(), [
+    'Time',
+    'Process',
+    'Data',
+    'Data Type',
+    'Declared Type',
+    'Data Value',
+    'Status',
+    'Duration',
+  ]);
   // Data Type is the direction, Declared Type the TypeScript type, for each variable of the call.
-  const cells = await page.locator(`#calls-table tr[data-call="${target.id}"]`).evaluateAll(rows => rows.map(row => [...row.cells].slice(2, 5).map(cell => cell.textContent)));
-  t.deepEqual(cells, target.values.map(([name, direction, type]) => [name, direction, type]));
+  const cells = await page
+    .locator(`#calls-table tr[data-call="${target.id}"]`)
+    .evaluateAll(rows => rows.map(row => [...row.cells].slice(2, 5).map(cell => cell.textContent)));
+  t.deepEqual(
+    cells,
+    target.values.map(([name, direction, type]) => [name, direction, type]),
+  );
   await page.screenshot({ path: path.join(screenshots, 'dashboard-calls.png'), fullPage: true });
 
   await page.locator('#filter-status').selectOption('ERR');
@@ -121,7 +145,9 @@ test.serial('filter to a function, open a call, check its values and parent, ope
   await page.locator('#filter-status').selectOption('');
 
   await page.locator('#filter-fn').selectOption('src/pricing.calculatePrice');
-  await page.waitForFunction(() => location.hash.includes('fn=src%2Fpricing.calculatePrice') && !location.hash.includes('status=ERR'));
+  await page.waitForFunction(
+    () => location.hash.includes('fn=src%2Fpricing.calculatePrice') && !location.hash.includes('status=ERR'),
+  );
   const link = page.locator(`#calls-table tr[data-call="${target.id}"] a.call-link`);
   await link.waitFor();
   const processes = await page.locator('#calls-table tr.first td.proc').allTextContents();
@@ -131,15 +157,22 @@ test.serial('filter to a function, open a call, check its values and parent, ope
 
   await link.click();
   await page.locator('#call-detail').waitFor();
-  const inputs = await page.locator('#inputs tbody tr').evaluateAll(rows =>
-    rows.map(row => [...row.cells].map(cell => cell.querySelector('.line')?.textContent ?? cell.textContent)),
-  );
+  const inputs = await page
+    .locator('#inputs tbody tr')
+    .evaluateAll(rows =>
+      rows.map(row => [...row.cells].map(cell => cell.querySelector('.line')?.textContent ?? cell.textContent)),
+    );
   t.deepEqual(
     inputs,
-    target.values.filter(([, direction]) => direction === 'INPUT').map(([name, , type, value]) => [name, type, JSON.stringify(value)]),
+    target.values
+      .filter(([, direction]) => direction === 'INPUT')
+      .map(([name, , type, value]) => [name, type, JSON.stringify(value)]),
   );
   const outputs = await page.locator('#outputs tbody tr td:first-child').allTextContents();
-  t.deepEqual(outputs, target.values.filter(([, direction]) => direction === 'OUTPUT').map(([name]) => name));
+  t.deepEqual(
+    outputs,
+    target.values.filter(([, direction]) => direction === 'OUTPUT').map(([name]) => name),
+  );
   t.is(await page.locator('#parent-link').textContent(), 'src/portfolio.fetchQuote');
   t.true((await page.locator('#source').textContent()).includes('export function calculatePrice('));
   await page.screenshot({ path: path.join(screenshots, 'dashboard-call.png'), fullPage: true });
@@ -158,7 +191,10 @@ test.serial('filter to a function, open a call, check its values and parent, ope
   t.is(await page.locator('#stats-table tbody tr').count(), new Set(calls.map(call => call.fn)).size);
   await checkRingNote(t, page, dbPath, { rings: 2, bytes: 32 * 1024 * 1024 });
   t.false(await page.locator('#drops-notice').isVisible(), 'nothing was dropped');
-  t.deepEqual(await page.locator('#stats-table td.dropped').allTextContents(), Array(new Set(calls.map(call => call.fn)).size).fill('0'));
+  t.deepEqual(
+    await page.locator('#stats-table td.dropped').allTextContents(),
+    Array(new Set(calls.map(call => call.fn)).size).fill('0'),
+  );
   // However long the runs took, the time axis labels its ticks in one format, and no two alike.
   const ticks = await latencyTicks(page);
   t.true(ticks.length > 1 && ticks.every(tick => /^\d\d:\d\d(:\d\d(\.\d{3})?)?$/.test(tick)), ticks.join(' '));
@@ -175,11 +211,13 @@ test.serial('filter to a function, open a call, check its values and parent, ope
   t.deepEqual(pageErrors, []);
 });
 
-test.serial('long values open to a preview with "show more"; what the user opened survives refreshes; drops are shown', async t => {
-  // describe() takes a 3,000-character string (and then one too long to keep, which is recorded truncated) and
-  // returns 44 lines of pretty JSON; tick() then makes 5,000 calls in one synchronous loop through a 64 KB ring,
-  // which sheds whole traces once it is half full: each run records some of them and counts the rest as overload.
-  const prog = program(`
+test.serial(
+  'long values open to a preview with "show more"; what the user opened survives refreshes; drops are shown',
+  async t => {
+    // describe() takes a 3,000-character string (and then one too long to keep, which is recorded truncated) and
+    // returns 44 lines of pretty JSON; tick() then makes 5,000 calls in one synchronous loop through a 64 KB ring,
+    // which sheds whole traces once it is half full: each run records some of them and counts the rest as overload.
+    const prog = program(`
 const __describe = __observatory.register(2, meta('describe', { params: ['text'], paramTypes: ['string'], returnType: '{ lines: string[] }' }));
 const __tick = __observatory.register(2, meta('tick', { params: ['i'], paramTypes: ['number'] }));
 function describe(text) {
@@ -194,77 +232,103 @@ describe('x'.repeat(3000));
 describe('y'.repeat(5000));
 for (let i = 0; i < 5000; i++) tick(i);
 `);
-  const record = async () => t.is((await run(prog, { env: { OBSERVATORY_BUFFER_MB: '0.0625' } })).status, 0);
-  await record();
-  const describes = readCalls(prog.dbPath).filter(call => call.fn === 'describe');
-  t.is(describes.length, 2, 'the ring was empty when describe was called');
-  const [described, truncated] = describes;
-  const base = await serve(prog.dbPath, prog.dir);
-  const { page, errors } = await openPage();
+    const record = async () => t.is((await run(prog, { env: { OBSERVATORY_BUFFER_MB: '0.0625' } })).status, 0);
+    await record();
+    const describes = readCalls(prog.dbPath).filter(call => call.fn === 'describe');
+    t.is(describes.length, 2, 'the ring was empty when describe was called');
+    const [described, truncated] = describes;
+    const base = await serve(prog.dbPath, prog.dir);
+    const { page, errors } = await openPage();
 
-  // The page's timers run on a clock the test moves (the 1 s "Last updated" tick, the 5 s auto-refresh).
-  await page.clock.install();
-  await page.goto(`${base}#/calls?fn=describe`);
-  const text = page.locator(`#calls-table tr[data-call="${described.id}"]`).filter({ has: page.locator('td.mono', { hasText: /^text$/ }) }).locator('.value');
-  await text.locator('button.toggle').click();
-  const quoted = JSON.stringify('x'.repeat(3000));
-  t.is(await text.locator('pre button.show-more').textContent(), 'show more (1,002 more characters)');
-  t.is(await text.locator('pre').evaluate(pre => pre.firstChild.textContent), quoted.slice(0, 2000));
-  await text.locator('pre button.show-more').click();
-  t.is(await text.locator('pre').textContent(), quoted);
+    // The page's timers run on a clock the test moves (the 1 s "Last updated" tick, the 5 s auto-refresh).
+    await page.clock.install();
+    await page.goto(`${base}#/calls?fn=describe`);
+    const text = page
+      .locator(`#calls-table tr[data-call="${described.id}"]`)
+      .filter({ has: page.locator('td.mono', { hasText: /^text$/ }) })
+      .locator('.value');
+    await text.locator('button.toggle').click();
+    const quoted = JSON.stringify('x'.repeat(3000));
+    t.is(await text.locator('pre button.show-more').textContent(), 'show more (1,002 more characters)');
+    t.is(await text.locator('pre').evaluate(pre => pre.firstChild.textContent), quoted.slice(0, 2000));
+    await text.locator('pre button.show-more').click();
+    t.is(await text.locator('pre').textContent(), quoted);
 
-  const prefix = page.locator(`#calls-table tr[data-call="${truncated.id}"]`).filter({ has: page.locator('td.mono', { hasText: /^text$/ }) }).locator('.value');
-  t.regex(await prefix.locator('.line').textContent(), /^\[truncated \{"reason":"length","kind":"string","length":5000,"value":"y+…$/);
-  await prefix.locator('button.toggle').click();
-  t.regex(await prefix.locator('pre button.show-more').textContent(), /^show more \(2,\d{3} more characters\)$/);
+    const prefix = page
+      .locator(`#calls-table tr[data-call="${truncated.id}"]`)
+      .filter({ has: page.locator('td.mono', { hasText: /^text$/ }) })
+      .locator('.value');
+    t.regex(
+      await prefix.locator('.line').textContent(),
+      /^\[truncated \{"reason":"length","kind":"string","length":5000,"value":"y+…$/,
+    );
+    await prefix.locator('button.toggle').click();
+    t.regex(await prefix.locator('pre button.show-more').textContent(), /^show more \(2,\d{3} more characters\)$/);
 
-  // A second run adds a newer call above it; the refresh redraws the table and keeps the value open and whole.
-  await record();
-  await page.locator('#refresh').click();
-  await page.locator('#calls-table tr.first').nth(3).waitFor();
-  t.true(await text.locator('pre').isVisible());
-  t.is(await text.locator('pre').textContent(), quoted);
+    // A second run adds a newer call above it; the refresh redraws the table and keeps the value open and whole.
+    await record();
+    await page.locator('#refresh').click();
+    await page.locator('#calls-table tr.first').nth(3).waitFor();
+    t.true(await text.locator('pre').isVisible());
+    t.is(await text.locator('pre').textContent(), quoted);
 
-  await page.goto(`${base}#/call/${described.id}`);
-  const result = page.locator('#outputs .value');
-  t.is(await result.locator('pre button.show-more').textContent(), 'show more (14 more lines)');
-  await result.locator('pre button.show-more').click();
-  await page.setViewportSize({ width: 1400, height: 400 });
-  await page.locator('#auto-refresh').check();
-  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
-  const scrolled = await page.evaluate(() => window.scrollY);
-  t.true(scrolled > 0);
-  // Each refresh resets "Last updated" to 0 seconds ago. With the clock stopped, a second passes and the stamp
-  // moves on; five more and the auto-refresh has fired, and nothing else could have reset the stamp.
-  await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 100);
-  await page.clock.runFor(1000);
-  await page.locator('#last-updated', { hasText: /\([1-9]\d* seconds? ago\)/ }).waitFor();
-  await page.clock.runFor(5000);
-  await page.locator('#last-updated', { hasText: '(0 seconds ago)' }).waitFor();
-  t.is(await page.evaluate(() => window.scrollY), scrolled);
-  t.is(await result.locator('pre button.show-more').count(), 0);
-  t.is((await result.locator('pre').textContent()).split('\n').length, 44);
-  await page.locator('#auto-refresh').uncheck();
-  await page.setViewportSize({ width: 1400, height: 900 });
+    await page.goto(`${base}#/call/${described.id}`);
+    const result = page.locator('#outputs .value');
+    t.is(await result.locator('pre button.show-more').textContent(), 'show more (14 more lines)');
+    await result.locator('pre button.show-more').click();
+    await page.setViewportSize({ width: 1400, height: 400 });
+    await page.locator('#auto-refresh').check();
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    const scrolled = await page.evaluate(() => window.scrollY);
+    t.true(scrolled > 0);
+    // Each refresh resets "Last updated" to 0 seconds ago. With the clock stopped, a second passes and the stamp
+    // moves on; five more and the auto-refresh has fired, and nothing else could have reset the stamp.
+    await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 100);
+    await page.clock.runFor(1000);
+    await page.locator('#last-updated', { hasText: /\([1-9]\d* seconds? ago\)/ }).waitFor();
+    await page.clock.runFor(5000);
+    await page.locator('#last-updated', { hasText: '(0 seconds ago)' }).waitFor();
+    t.is(await page.evaluate(() => window.scrollY), scrolled);
+    t.is(await result.locator('pre button.show-more').count(), 0);
+    t.is((await result.locator('pre').textContent()).split('\n').length, 44);
+    await page.locator('#auto-refresh').uncheck();
+    await page.setViewportSize({ width: 1400, height: 900 });
 
-  const [{ rows }] = query(prog.dbPath, "SELECT count(*) AS rows FROM calls c JOIN functions f ON f.id = c.function_id WHERE f.name = 'tick'");
-  const drops = query(prog.dbPath, 'SELECT f.name, d.reason, sum(d.count) AS n FROM drops d JOIN functions f ON f.id = d.function_id GROUP BY f.name, d.reason');
-  const shed = 10_000 - rows;
-  t.true(rows > 0 && shed > 0, `${rows} of 10,000 calls of tick recorded`);
-  t.deepEqual(drops, [{ name: 'tick', reason: 'overload', n: shed }], 'every call of tick not recorded is counted as overload');
-  const n = shed.toLocaleString('en-US');
+    const [{ rows }] = query(
+      prog.dbPath,
+      "SELECT count(*) AS rows FROM calls c JOIN functions f ON f.id = c.function_id WHERE f.name = 'tick'",
+    );
+    const drops = query(
+      prog.dbPath,
+      'SELECT f.name, d.reason, sum(d.count) AS n FROM drops d JOIN functions f ON f.id = d.function_id GROUP BY f.name, d.reason',
+    );
+    const shed = 10_000 - rows;
+    t.true(rows > 0 && shed > 0, `${rows} of 10,000 calls of tick recorded`);
+    t.deepEqual(
+      drops,
+      [{ name: 'tick', reason: 'overload', n: shed }],
+      'every call of tick not recorded is counted as overload',
+    );
+    const n = shed.toLocaleString('en-US');
 
-  await page.goto(`${base}#/functions`);
-  const notice = page.locator('#drops-notice');
-  await notice.waitFor();
-  t.is(await notice.textContent(), `Warning: ${n} calls were not recorded (${n} in traces shed under overload); these figures leave them out.`);
-  const dropped = page.locator('#stats-table tr[data-process="prog.tick"] td.dropped');
-  t.is(await dropped.textContent(), n);
-  t.true((await dropped.getAttribute('title')).startsWith(`${n} in traces shed under overload`));
-  t.is(await page.locator('#stats-table tr[data-process="prog.tick"] td.num').first().textContent(), rows.toLocaleString('en-US'));
-  t.is(await page.locator('#stats-table tr[data-process="prog.describe"] td.dropped').textContent(), '0');
-  const fullest = await checkRingNote(t, page, prog.dbPath, { rings: 2, bytes: 64 * 1024 });
-  t.true(fullest.highWater >= 32 * 1024, 'traces are shed only past half full');
-  await page.screenshot({ path: path.join(screenshots, 'dashboard-drops.png'), fullPage: true });
-  t.deepEqual(errors, []);
-});
+    await page.goto(`${base}#/functions`);
+    const notice = page.locator('#drops-notice');
+    await notice.waitFor();
+    t.is(
+      await notice.textContent(),
+      `Warning: ${n} calls were not recorded (${n} in traces shed under overload); these figures leave them out.`,
+    );
+    const dropped = page.locator('#stats-table tr[data-process="prog.tick"] td.dropped');
+    t.is(await dropped.textContent(), n);
+    t.true((await dropped.getAttribute('title')).startsWith(`${n} in traces shed under overload`));
+    t.is(
+      await page.locator('#stats-table tr[data-process="prog.tick"] td.num').first().textContent(),
+      rows.toLocaleString('en-US'),
+    );
+    t.is(await page.locator('#stats-table tr[data-process="prog.describe"] td.dropped').textContent(), '0');
+    const fullest = await checkRingNote(t, page, prog.dbPath, { rings: 2, bytes: 64 * 1024 });
+    t.true(fullest.highWater >= 32 * 1024, 'traces are shed only past half full');
+    await page.screenshot({ path: path.join(screenshots, 'dashboard-drops.png'), fullPage: true });
+    t.deepEqual(errors, []);
+  },
+);

@@ -24,7 +24,9 @@ function observatory(...args) {
 
 /** The output of `observatory ...args` run on a pseudo-terminal `columns` wide, with its CR LF line ends made LF. */
 function onTerminal(columns, ...args) {
-  const command = [`stty cols ${columns}`, [process.execPath, cli, ...args].map(word => `'${word}'`).join(' ')].join('; ');
+  const command = [`stty cols ${columns}`, [process.execPath, cli, ...args].map(word => `'${word}'`).join(' ')].join(
+    '; ',
+  );
   const result = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env, timeout: 60_000 });
   if (result.status !== 0) throw new Error(result.stdout + result.stderr);
   return result.stdout.replace(/\r\n/g, '\n');
@@ -32,7 +34,7 @@ function onTerminal(columns, ...args) {
 
 const ESCAPES = /\x1b\[[0-9;]*m/g;
 const coloured = text => /\x1b\[[0-9;]*m/.test(text);
-const LINE = /^(\d\d:\d\d:\d\d\.\d{3}) …([0-9a-f]{4}) (OK |ERR) +(\S+ \S+)  (.*?) {2,}(\d+)$/;
+const LINE = /^(\d\d:\d\d:\d\d\.\d{3}) …([0-9a-f]{4}) (OK |ERR) +(\S+ \S+) {2}(.*?) {2,}(\d+)$/;
 
 test('calls --compact prints one line per call within 100 columns: time, trace mark, status, duration, call and id', t => {
   const result = observatory('calls', '--compact', '--limit', '100', '--db', dbPath);
@@ -61,18 +63,41 @@ test('calls --compact prints one line per call within 100 columns: time, trace m
 test('on a terminal, calls is one line per call as wide as the terminal, in colour, with the error in full', t => {
   const wide = onTerminal(160, 'calls', '--limit', '100', '--db', dbPath);
   t.true(coloured(wide));
-  const lines = wide.trimEnd().split('\n').slice(1).map(line => line.replace(ESCAPES, ''));
+  const lines = wide
+    .trimEnd()
+    .split('\n')
+    .slice(1)
+    .map(line => line.replace(ESCAPES, ''));
   t.is(lines.length, calls.length);
   t.true(lines.every(line => line.length <= 160));
-  t.true(lines.some(line => line.includes('charge(userId=44, amount=1240) → ✗ PaymentDeclinedError: payment of 1240 declined')), wide);
-  t.true(lines.some(line => line.includes('reserve(sku="SKU-7777", qty=1) → ✗ OutOfStockError: not enough SKU-7777: wanted 1')));
+  t.true(
+    lines.some(line =>
+      line.includes('charge(userId=44, amount=1240) → ✗ PaymentDeclinedError: payment of 1240 declined'),
+    ),
+    wide,
+  );
+  t.true(
+    lines.some(line =>
+      line.includes('reserve(sku="SKU-7777", qty=1) → ✗ OutOfStockError: not enough SKU-7777: wanted 1'),
+    ),
+  );
   const failed = wide.split('\n').find(line => line.includes('OutOfStockError'));
   t.true(failed.includes('\x1b[31mERR\x1b[39m'), 'ERR in red');
-  const narrow = onTerminal(100, 'calls', '--limit', '100', '--db', dbPath).trimEnd().split('\n').map(line => line.replace(ESCAPES, ''));
-  t.true(narrow.every(line => line.length <= 100), narrow.join('\n'));
+  const narrow = onTerminal(100, 'calls', '--limit', '100', '--db', dbPath)
+    .trimEnd()
+    .split('\n')
+    .map(line => line.replace(ESCAPES, ''));
+  t.true(
+    narrow.every(line => line.length <= 100),
+    narrow.join('\n'),
+  );
   const table = onTerminal(160, 'calls', '--table', '--limit', '1', '--db', dbPath);
   t.regex(table, /^Time +\| Process +\| Data +\| Data Type \| Declared Type \| Data Value +\| Status\n/);
-  const plain = spawnSync('script', ['-qec', `'${process.execPath}' '${cli}' calls --limit 3 --db '${dbPath}'`, '/dev/null'], { encoding: 'utf8', env: { ...env, NO_COLOR: '1' } });
+  const plain = spawnSync(
+    'script',
+    ['-qec', `'${process.execPath}' '${cli}' calls --limit 3 --db '${dbPath}'`, '/dev/null'],
+    { encoding: 'utf8', env: { ...env, NO_COLOR: '1' } },
+  );
   t.false(coloured(plain.stdout), 'NO_COLOR turns colour off');
   t.regex(plain.stdout, /^── /, 'still one line per call');
 });
@@ -90,7 +115,10 @@ test('--fn finds a method by its own name, and lists the candidates when the nam
   t.regex(removed.stdout, /Cart\.remove\(sku="SKU-3300"\)/);
   const added = observatory('calls', '--fn', 'add', '--db', dbPath);
   t.is(added.status, 2);
-  t.is(added.stderr, 'observatory: "add" names 2 methods: src/cart.Cart.add, src/payments.Ledger.add; give one of them\n');
+  t.is(
+    added.stderr,
+    'observatory: "add" names 2 methods: src/cart.Cart.add, src/payments.Ledger.add; give one of them\n',
+  );
   t.is(observatory('calls', '--fn', 'Ledger.add', '--db', dbPath).status, 0);
 });
 

@@ -65,7 +65,12 @@ const newestFirst = list => [...list].sort((a, b) => b.startUs - a.startUs || b.
 function callStarts(file) {
   const db = new Database(file, { readonly: true });
   try {
-    return new Map(db.prepare('SELECT id, start_us AS startUs FROM calls').all().map(row => [row.id, row.startUs]));
+    return new Map(
+      db
+        .prepare('SELECT id, start_us AS startUs FROM calls')
+        .all()
+        .map(row => [row.id, row.startUs]),
+    );
   } finally {
     db.close();
   }
@@ -78,11 +83,21 @@ function callStarts(file) {
 function rings(file) {
   const db = new Database(file, { readonly: true });
   try {
-    const all = db.prepare('SELECT pid, thread_id AS threadId, buffer_bytes AS bytes, buffer_high_water AS highWater FROM processes WHERE buffer_bytes > 0').all();
+    const all = db
+      .prepare(
+        'SELECT pid, thread_id AS threadId, buffer_bytes AS bytes, buffer_high_water AS highWater FROM processes WHERE buffer_bytes > 0',
+      )
+      .all();
     const ratio = ring => ring.highWater / ring.bytes;
     const top = Math.max(...all.map(ratio));
     const fullest = all.filter(ring => ratio(ring) === top);
-    return { count: all.length, highWater: fullest[0].highWater, bytes: fullest[0].bytes, pids: fullest.map(ring => ring.pid), threads: fullest.map(ring => ring.threadId) };
+    return {
+      count: all.length,
+      highWater: fullest[0].highWater,
+      bytes: fullest[0].bytes,
+      pids: fullest.map(ring => ring.pid),
+      threads: fullest.map(ring => ring.threadId),
+    };
   } finally {
     db.close();
   }
@@ -102,7 +117,10 @@ function checkRingNote(t, text, file) {
   t.truthy(note, text);
   t.deepEqual([note[1], note[2], Number(note[4])], [size(ring.highWater), size(ring.bytes), ring.count]);
   t.true(ring.pids.includes(Number(note[3])), `pid ${note[3]} has a fullest ring: ${ring.pids}`);
-  t.true(ring.threads.every(thread => thread === 0), 'recorded on main threads, so no thread is named');
+  t.true(
+    ring.threads.every(thread => thread === 0),
+    'recorded on main threads, so no thread is named',
+  );
   return ring;
 }
 
@@ -114,16 +132,30 @@ test('calls prints one row per variable under the documented header, newest call
   const result = observatory(['calls', '--limit', '3', '--db', dbPath]);
   t.is(result.status, 0, result.stderr);
   const lines = result.stdout.trimEnd().split('\n');
-  t.deepEqual(lines[0].split('|').map(cell => cell.trim()), ['Time', 'Process', 'Data', 'Data Type', 'Declared Type', 'Data Value', 'Status']);
+  t.deepEqual(
+    lines[0].split('|').map(cell => cell.trim()),
+    ['Time', 'Process', 'Data', 'Data Type', 'Declared Type', 'Data Value', 'Status'],
+  );
   const starts = callStarts(dbPath);
   const newest = newestFirst(calls.map(call => ({ ...call, startUs: starts.get(call.id) }))).slice(0, 3);
-  const expected = newest.flatMap(call => (call.values.length ? call.values.map(value => [call, value]) : [[call, ['', '', '']]]));
+  const expected = newest.flatMap(call =>
+    call.values.length ? call.values.map(value => [call, value]) : [[call, ['', '', '']]],
+  );
   const rows = lines.slice(2).map(line => line.split('|').map(cell => cell.trim()));
-  t.true(rows.every(row => row.length === 7), 'every row has the seven columns');
+  t.true(
+    rows.every(row => row.length === 7),
+    'every row has the seven columns',
+  );
   // Data Type is the direction (INPUT/OUTPUT), Declared Type the TypeScript type.
   t.deepEqual(
     rows.map(row => [row[1], row[2], row[3], row[4], row[6]]),
-    expected.map(([call, [name, direction, declaredType]]) => [`${call.group}.${call.fn}`, name, direction, declaredType, call.status]),
+    expected.map(([call, [name, direction, declaredType]]) => [
+      `${call.group}.${call.fn}`,
+      name,
+      direction,
+      declaredType,
+      call.status,
+    ]),
   );
 });
 
@@ -151,7 +183,10 @@ test('calls --fn takes a group, and a process name', t => {
   t.deepEqual(unique(byGroup.map(row => row.callId)), unique(inGroup.map(call => call.id)));
   t.true(inGroup.length < calls.length, 'the examples have other groups too');
   const byProcess = json(['calls', '--fn', 'src/pricing.divmod', '--limit', '100000']);
-  t.deepEqual(unique(byProcess.map(row => row.callId)), unique(calls.filter(call => call.fn === 'divmod').map(call => call.id)));
+  t.deepEqual(
+    unique(byProcess.map(row => row.callId)),
+    unique(calls.filter(call => call.fn === 'divmod').map(call => call.id)),
+  );
 });
 
 test('calls --status ERR lists only failed calls, with their error', t => {
@@ -174,9 +209,15 @@ test('calls --since and --limit narrow the rows; --csv carries the same rows as 
   const records = csv.stdout.trimEnd().split('\r\n');
   t.is(records[0], 'Time,Process,Data,Data Type,Declared Type,Data Value,Status,Error,Call');
   t.is(records.length - 1, all.length);
-  t.deepEqual(records.slice(1).map(record => Number(record.split(',').at(-1))), all.map(row => row.callId));
+  t.deepEqual(
+    records.slice(1).map(record => Number(record.split(',').at(-1))),
+    all.map(row => row.callId),
+  );
   // Values, error messages and declared types of these calls hold no comma or quote, so a split finds the fields.
-  const plain = records.slice(1).map(record => record.split(',')).filter(fields => fields.length === 9);
+  const plain = records
+    .slice(1)
+    .map(record => record.split(','))
+    .filter(fields => fields.length === 9);
   t.true(plain.length > all.length / 2);
   const byCallAndName = new Map(all.map(row => [`${row.callId} ${row.dataType} ${row.data}`, row]));
   for (const fields of plain) {
@@ -208,7 +249,10 @@ test('stats counts calls and errors per function and orders its percentiles', t 
   }
   const table = observatory(['stats', '--db', dbPath]);
   t.is(table.status, 0, table.stderr);
-  t.regex(table.stdout, /^Function\s+\| Calls \| Dropped \| Errors \| Error rate \| p50\s+\| p95\s+\| p99\s+\| Max\s+\| Last seen/);
+  t.regex(
+    table.stdout,
+    /^Function\s+\| Calls \| Dropped \| Errors \| Error rate \| p50\s+\| p95\s+\| p99\s+\| Max\s+\| Last seen/,
+  );
   // Two runs of the examples, each with the default 32 MB ring, of which they use a little.
   t.regex(table.stdout, /\n\nRing high-water mark: [^\n]+\.\n$/, 'the ring note is the last line');
   const ring = checkRingNote(t, table.stdout, dbPath);
@@ -216,7 +260,16 @@ test('stats counts calls and errors per function and orders its percentiles', t 
   t.is(ring.bytes, 32 * 1024 * 1024);
   t.true(ring.highWater > 0);
   t.false(table.stdout.includes('Warning'), 'nothing was dropped');
-  const noDrops = { overload: 0, not_sampled: 0, write_failed: 0, exit_timeout: 0, unfinished: 0, queue_full: 0, batch_lost: 0, export_failed: 0 };
+  const noDrops = {
+    overload: 0,
+    not_sampled: 0,
+    write_failed: 0,
+    exit_timeout: 0,
+    unfinished: 0,
+    queue_full: 0,
+    batch_lost: 0,
+    export_failed: 0,
+  };
   for (const s of stats) t.deepEqual(s.dropped, noDrops, s.process);
 });
 
@@ -232,7 +285,10 @@ test('tree shows the call tree with durations and status, from a call id, a span
   const parentLine = lines.findIndex(line => line.includes('.fetchQuote '));
   const childLine = lines[parentLine + 1];
   t.regex(childLine, /[└├]─ src\/pricing\.calculatePrice {2}[\d.]+ (µs|ms|s) {2}OK {2}\[call \d+\]$/);
-  t.true(childLine.indexOf('src/pricing') > lines[parentLine].indexOf('src/portfolio'), 'a child is indented under its parent');
+  t.true(
+    childLine.indexOf('src/pricing') > lines[parentLine].indexOf('src/portfolio'),
+    'a child is indented under its parent',
+  );
   t.is(observatory(['tree', child.spanId, '--db', dbPath]).stdout, byId.stdout);
   t.is(observatory(['tree', child.traceId, '--db', dbPath]).stdout, byId.stdout);
 });
@@ -278,21 +334,29 @@ test('report writes one self-contained HTML file with the stats table and SVG ch
   t.true(html.startsWith('<!doctype html>'));
   for (const call of calls) t.true(html.includes(`${call.group}.${call.fn}`), call.fn);
   t.is(html.match(/<svg /g)?.length, 2);
-  t.true(html.includes('<h2>Calls and errors over time</h2>') && html.includes('<h2>Latency percentiles per function</h2>'));
+  t.true(
+    html.includes('<h2>Calls and errors over time</h2>') && html.includes('<h2>Latency percentiles per function</h2>'),
+  );
   t.false(/<script|<link|src=|https?:\/\/(?!www\.w3\.org\/2000\/svg)/.test(html), 'nothing is loaded from elsewhere');
   t.false(html.includes('class="warning"'), 'nothing was dropped');
   t.true(html.includes(`<p class="meta">Ring high-water mark: ${size(rings(dbPath).highWater)} of 32 MB (pid `));
   // However long the two runs took, the time axis labels its ticks in one format, and no two alike.
   const ticks = timelineTicks(html);
   t.true(ticks.length > 1);
-  t.true(ticks.every(tick => /^\d\d:\d\d(:\d\d(\.\d{3})?)?$/.test(tick)), ticks.join(' '));
+  t.true(
+    ticks.every(tick => /^\d\d:\d\d(:\d\d(\.\d{3})?)?$/.test(tick)),
+    ticks.join(' '),
+  );
   t.is(new Set(ticks.map(tick => tick.length)).size, 1, ticks.join(' '));
   t.is(new Set(ticks).size, ticks.length, ticks.join(' '));
 });
 
 /** The time labels of the report's "Calls and errors over time" chart. */
 function timelineTicks(html) {
-  const timeline = html.slice(html.indexOf('<h2>Calls and errors over time</h2>'), html.indexOf('<h2>Latency percentiles'));
+  const timeline = html.slice(
+    html.indexOf('<h2>Calls and errors over time</h2>'),
+    html.indexOf('<h2>Latency percentiles'),
+  );
   return [...timeline.matchAll(/>(\d\d:\d\d[^<]*)<\/text>/g)].map(match => match[1]);
 }
 
@@ -303,7 +367,10 @@ test('a report over calls within a second tells its time ticks apart by the mill
   t.is(result.status, 0, result.stderr);
   const ticks = timelineTicks(fs.readFileSync(output, 'utf8'));
   t.true(ticks.length > 1);
-  t.true(ticks.every(tick => /^\d\d:\d\d:\d\d\.\d{3}$/.test(tick)), ticks.join(' '));
+  t.true(
+    ticks.every(tick => /^\d\d:\d\d:\d\d\.\d{3}$/.test(tick)),
+    ticks.join(' '),
+  );
   t.is(new Set(ticks).size, ticks.length, ticks.join(' '));
 });
 
@@ -313,7 +380,7 @@ test('reading works while a writer holds an open transaction', t => {
   t.is(writer.pragma('journal_mode', { simple: true }), 'wal');
   writer.exec('BEGIN IMMEDIATE');
   try {
-    writer.prepare("UPDATE functions SET kind = kind WHERE id = 1").run();
+    writer.prepare('UPDATE functions SET kind = kind WHERE id = 1').run();
     const result = observatory(['stats', '--db', dbPath]);
     t.is(result.status, 0, result.stderr);
     t.true(result.stdout.includes('.divmod'));
@@ -335,10 +402,18 @@ test('--db defaults to .observatory/traces.db under the working directory, or OB
 });
 
 const mistakes = [
-  ['a missing database', ['stats', '--db', '/nonexistent/traces.db'], /^observatory: no trace database at \/nonexistent\/traces\.db/],
+  [
+    'a missing database',
+    ['stats', '--db', '/nonexistent/traces.db'],
+    /^observatory: no trace database at \/nonexistent\/traces\.db/,
+  ],
   ['a bad duration', ['calls', '--since', '10 parsecs'], /^observatory: bad duration "10 parsecs"/],
   ['a bad prune duration', ['prune', '--older-than', '6 hours'], /^observatory: bad duration "6 hours"/],
-  ['an unknown function', ['calls', '--fn', 'noSuchFunction'], /^observatory: unknown function "noSuchFunction" \(known: .*divmod/],
+  [
+    'an unknown function',
+    ['calls', '--fn', 'noSuchFunction'],
+    /^observatory: unknown function "noSuchFunction" \(known: .*divmod/,
+  ],
   ['an unknown command', ['frobnicate'], /^observatory: unknown command "frobnicate"/],
   ['an unknown option', ['stats', '--colour'], /^observatory: stats: Unknown option '--colour'/],
   ['a bad status', ['calls', '--status', 'MAYBE'], /^observatory: status must be one of OK, ERR/],
@@ -347,9 +422,21 @@ const mistakes = [
   ['a malformed trace id', ['tree', 'xyz'], /is not a call id, a span id/],
   ['prune without a cutoff', ['prune'], /^observatory: prune needs --older-than/],
   ['an unknown function id', ['calls', '--fn', '#999'], /^observatory: unknown function "#999" \(known: .*divmod/],
-  ['a date that does not exist', ['calls', '--since', '2026-02-30'], /^observatory: bad time "2026-02-30": 2026-02 has no day 30/],
-  ['a time of day that does not exist', ['stats', '--since', '2026-02-28T24:00Z'], /^observatory: bad time "2026-02-28T24:00Z": a time field is out of range/],
-  ['a report into a missing directory', ['report', '-o', '/nonexistent/dir/r.html'], /^observatory: cannot write \/nonexistent\/dir\/r\.html: no such directory\n/],
+  [
+    'a date that does not exist',
+    ['calls', '--since', '2026-02-30'],
+    /^observatory: bad time "2026-02-30": 2026-02 has no day 30/,
+  ],
+  [
+    'a time of day that does not exist',
+    ['stats', '--since', '2026-02-28T24:00Z'],
+    /^observatory: bad time "2026-02-28T24:00Z": a time field is out of range/,
+  ],
+  [
+    'a report into a missing directory',
+    ['report', '-o', '/nonexistent/dir/r.html'],
+    /^observatory: cannot write \/nonexistent\/dir\/r\.html: no such directory\n/,
+  ],
 ];
 
 for (const [what, args, message] of mistakes) {
@@ -389,11 +476,16 @@ function recorded(file) {
   const db = new Database(file, { readonly: true });
   try {
     const rows = Object.fromEntries(
-      db.prepare('SELECT f.name, count(*) AS n FROM calls c JOIN functions f ON f.id = c.function_id GROUP BY f.name').all().map(row => [row.name, row.n]),
+      db
+        .prepare('SELECT f.name, count(*) AS n FROM calls c JOIN functions f ON f.id = c.function_id GROUP BY f.name')
+        .all()
+        .map(row => [row.name, row.n]),
     );
     const drops = {};
     for (const { name, reason, n } of db
-      .prepare('SELECT f.name, d.reason, sum(d.count) AS n FROM drops d JOIN functions f ON f.id = d.function_id GROUP BY f.name, d.reason')
+      .prepare(
+        'SELECT f.name, d.reason, sum(d.count) AS n FROM drops d JOIN functions f ON f.id = d.function_id GROUP BY f.name, d.reason',
+      )
       .all()) {
       (drops[name] ??= {})[reason] = n;
     }
@@ -403,7 +495,16 @@ function recorded(file) {
   }
 }
 
-const NO_DROPS = { overload: 0, not_sampled: 0, write_failed: 0, exit_timeout: 0, unfinished: 0, queue_full: 0, batch_lost: 0, export_failed: 0 };
+const NO_DROPS = {
+  overload: 0,
+  not_sampled: 0,
+  write_failed: 0,
+  exit_timeout: 0,
+  unfinished: 0,
+  queue_full: 0,
+  batch_lost: 0,
+  export_failed: 0,
+};
 
 test('stats counts the calls the runtime dropped, per function over every process, and warns about them', async t => {
   // Two runs make 5,000 calls of ok in one synchronous loop through a 64 KB ring: once the ring is half full,
@@ -413,12 +514,19 @@ test('stats counts the calls the runtime dropped, per function over every proces
   const overload = program(`${OK_AND_LATE}
 for (let i = 0; i < 5000; i++) ok(i);
 `);
-  const unsampled = { ...program(`${OK_AND_LATE}
+  const unsampled = {
+    ...program(`${OK_AND_LATE}
 for (let i = 0; i < 10; i++) late(i);
 for (let i = 0; i < 5; i++) ok(i);
-`), dbPath: overload.dbPath };
+`),
+    dbPath: overload.dbPath,
+  };
   const ring = { OBSERVATORY_BUFFER_MB: '0.0625' };
-  for (const [prog, env] of [[overload, ring], [overload, ring], [unsampled, { ...ring, OBSERVATORY_SAMPLE: '0' }]]) {
+  for (const [prog, env] of [
+    [overload, ring],
+    [overload, ring],
+    [unsampled, { ...ring, OBSERVATORY_SAMPLE: '0' }],
+  ]) {
     const result = await run(prog, { env });
     t.is(result.status, 0, result.stderr);
   }
@@ -445,7 +553,13 @@ for (let i = 0; i < 5; i++) ok(i);
   t.is(table.status, 0, table.stderr);
   const lines = table.stdout.split('\n');
   const tableRows = lines.slice(2, 4).map(line => line.split('|').map(cell => cell.trim()));
-  t.deepEqual(tableRows.map(row => row.slice(0, 4)), [['prog.ok', String(rows.ok), String(shed + 5), '0'], ['prog.late', '0', '10', '0']]);
+  t.deepEqual(
+    tableRows.map(row => row.slice(0, 4)),
+    [
+      ['prog.ok', String(rows.ok), String(shed + 5), '0'],
+      ['prog.late', '0', '10', '0'],
+    ],
+  );
   t.deepEqual(tableRows[1].slice(5), ['–', '–', '–', '–', '–'], 'a function never recorded has no latency');
   t.is(lines[4], '', 'two functions, then the notes');
   const fullest = checkRingNote(t, table.stdout, overload.dbPath);
@@ -465,12 +579,28 @@ test('drops of every reason, from this schema and from files upgraded from versi
   // The reader, not the runtime: drops rows written into a copy of the examples' recording, two instances each.
   const copy = await copyDatabase('reasons');
   const db = new Database(copy);
-  const [divmod, never] = ['divmod', 'validateOrder'].map(name => db.prepare('SELECT id FROM functions WHERE name = ?').get(name).id);
-  const instances = db.prepare('SELECT id FROM processes ORDER BY id').all().map(row => row.id);
+  const [divmod, never] = ['divmod', 'validateOrder'].map(
+    name => db.prepare('SELECT id FROM functions WHERE name = ?').get(name).id,
+  );
+  const instances = db
+    .prepare('SELECT id FROM processes ORDER BY id')
+    .all()
+    .map(row => row.id);
   t.is(instances.length, 2);
-  const insert = db.prepare('INSERT INTO drops (function_id, process_id, reason, count, updated_us) VALUES (?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO drops (function_id, process_id, reason, count, updated_us) VALUES (?, ?, ?, ?, ?)',
+  );
   const now = Date.now() * 1000;
-  const counts = { overload: 1000, not_sampled: 200, write_failed: 30, exit_timeout: 4, unfinished: 2, queue_full: 5000, batch_lost: 60, export_failed: 9 };
+  const counts = {
+    overload: 1000,
+    not_sampled: 200,
+    write_failed: 30,
+    exit_timeout: 4,
+    unfinished: 2,
+    queue_full: 5000,
+    batch_lost: 60,
+    export_failed: 9,
+  };
   for (const [reason, count] of Object.entries(counts)) {
     insert.run(divmod, instances[0], reason, count, now);
     insert.run(divmod, instances[1], reason, count, now);
@@ -481,9 +611,13 @@ test('drops of every reason, from this schema and from files upgraded from versi
 
   const stats = json(['stats'], copy);
   const byProcess = Object.fromEntries(stats.map(s => [s.process, s.dropped]));
-  t.deepEqual(byProcess['src/pricing.divmod'], Object.fromEntries(Object.entries(counts).map(([reason, count]) => [reason, 2 * count])));
+  t.deepEqual(
+    byProcess['src/pricing.divmod'],
+    Object.fromEntries(Object.entries(counts).map(([reason, count]) => [reason, 2 * count])),
+  );
   t.deepEqual(byProcess['src/pricing.validateOrder'], { ...NO_DROPS, disk_on_fire: 7 });
-  for (const s of stats.filter(s => !['src/pricing.divmod', 'src/pricing.validateOrder'].includes(s.process))) t.deepEqual(s.dropped, NO_DROPS, s.process);
+  for (const s of stats.filter(s => !['src/pricing.divmod', 'src/pricing.validateOrder'].includes(s.process)))
+    t.deepEqual(s.dropped, NO_DROPS, s.process);
 
   const table = observatory(['stats', '--db', copy]);
   t.is(table.status, 0, table.stderr);
@@ -507,7 +641,9 @@ test('with --since, drops are the totals of the instances still dropping in that
   const db = new Database(copy);
   const divmod = db.prepare("SELECT id FROM functions WHERE name = 'divmod'").pluck().get();
   const [older, newer] = db.prepare('SELECT id FROM processes ORDER BY id').pluck().all();
-  const insert = db.prepare('INSERT INTO drops (function_id, process_id, reason, count, updated_us) VALUES (?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO drops (function_id, process_id, reason, count, updated_us) VALUES (?, ?, ?, ?, ?)',
+  );
   const nowUs = Date.now() * 1000;
   // The older instance ran, and last dropped, two days ago; the newer one now.
   db.prepare('UPDATE calls SET start_us = start_us - ? WHERE id >> 32 = ?').run(48 * 3600e6, older);

@@ -21,8 +21,16 @@ test.before(() => {
   // Origins: failed calls with no failed child of the same error. Their groups: function, type, message shape.
   const byId = new Map(calls.map(call => [call.id, call]));
   const parents = new Map(query(dbPath, 'SELECT id, parent FROM calls').map(row => [row.id, row.parent]));
-  const passedOn = new Set(calls.filter(call => call.status === 'ERR').map(call => parents.get(call.id))
-    .filter(parent => parent !== null && byId.get(parent).error === calls.find(c => parents.get(c.id) === parent && c.status === 'ERR').error));
+  const passedOn = new Set(
+    calls
+      .filter(call => call.status === 'ERR')
+      .map(call => parents.get(call.id))
+      .filter(
+        parent =>
+          parent !== null &&
+          byId.get(parent).error === calls.find(c => parents.get(c.id) === parent && c.status === 'ERR').error,
+      ),
+  );
   const origins = calls.filter(call => call.status === 'ERR' && !passedOn.has(call.id));
   const groups = new Map();
   for (const call of origins) {
@@ -33,14 +41,25 @@ test.before(() => {
 });
 
 function observatory(...args) {
-  const result = spawnSync(process.execPath, [cli, ...args, '--db', dbPath], { encoding: 'utf8', env: { ...process.env, OBSERVATORY_DB: '' }, timeout: 60_000 });
+  const result = spawnSync(process.execPath, [cli, ...args, '--db', dbPath], {
+    encoding: 'utf8',
+    env: { ...process.env, OBSERVATORY_DB: '' },
+    timeout: 60_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 test('errors groups failures by origin, type and message shape; an error passed up its callers counts once, with its path', t => {
-  t.is(calls.filter(call => call.status === 'ERR').length, 8, 'each run: two errors, each failing its function and placeOrder');
+  t.is(
+    calls.filter(call => call.status === 'ERR').length,
+    8,
+    'each run: two errors, each failing its function and placeOrder',
+  );
   t.is(expected.length, 2);
-  t.true(expected.every(group => group.length === 2), 'one of each per run');
+  t.true(
+    expected.every(group => group.length === 2),
+    'one of each per run',
+  );
   const result = observatory('errors', '--json');
   t.is(result.status, 0, result.stderr);
   const { groups, truncated } = JSON.parse(result.stdout);
@@ -48,20 +67,39 @@ test('errors groups failures by origin, type and message shape; an error passed 
   t.deepEqual(
     groups.map(g => [g.process, g.errorType, g.messageShape, g.count, g.latest.path, g.latestInputs]).sort(),
     [
-      ['src/inventory.reserve', 'OutOfStockError', 'not enough SKU-<n>: wanted <n>', 2, ['src/inventory.reserve', 'src/orders.placeOrder'], 'sku="SKU-7777", qty=1'],
-      ['src/payments.charge', 'PaymentDeclinedError', 'payment of <n> declined', 2, ['src/payments.charge', 'src/orders.placeOrder'], 'userId=44, amount=1240'],
+      [
+        'src/inventory.reserve',
+        'OutOfStockError',
+        'not enough SKU-<n>: wanted <n>',
+        2,
+        ['src/inventory.reserve', 'src/orders.placeOrder'],
+        'sku="SKU-7777", qty=1',
+      ],
+      [
+        'src/payments.charge',
+        'PaymentDeclinedError',
+        'payment of <n> declined',
+        2,
+        ['src/payments.charge', 'src/orders.placeOrder'],
+        'userId=44, amount=1240',
+      ],
     ],
   );
   for (const group of groups) {
     const members = expected.find(list => `${list[0].group}.${list[0].fn}` === group.process);
-    const starts = new Map(query(dbPath, 'SELECT id, start_us AS startUs FROM calls').map(row => [row.id, row.startUs]));
+    const starts = new Map(
+      query(dbPath, 'SELECT id, start_us AS startUs FROM calls').map(row => [row.id, row.startUs]),
+    );
     t.deepEqual(group.sampleCallIds, members.map(call => call.id).reverse());
     t.is(group.latest.callId, members.at(-1).id);
     t.is(group.firstSeenUs, starts.get(members[0].id));
     t.is(group.lastSeenUs, starts.get(members.at(-1).id));
   }
   const text = observatory('errors');
-  t.regex(text.stdout, /^2 errors: PaymentDeclinedError in src\/payments\.charge {2}\(first .+, last .+ UTC\)\n {2}payment of <n> declined\n {2}latest: payment of 1240 declined {2}\[call \d+\]\n {2}path: src\/payments\.charge → src\/orders\.placeOrder\n {2}inputs: userId=44, amount=1240\n$/m);
+  t.regex(
+    text.stdout,
+    /^2 errors: PaymentDeclinedError in src\/payments\.charge {2}\(first .+, last .+ UTC\)\n {2}payment of <n> declined\n {2}latest: payment of 1240 declined {2}\[call \d+\]\n {2}path: src\/payments\.charge → src\/orders\.placeOrder\n {2}inputs: userId=44, amount=1240\n$/m,
+  );
   t.is(observatory('errors', '--fn', 'placeOrder').stdout, 'No errors recorded.\n', 'placeOrder only passed errors on');
   t.is(observatory('errors', '--limit', '1').stdout.split('\n').at(-2), '1 more group (--limit).');
 });
@@ -75,11 +113,16 @@ test('the Errors page lists the groups with counts, path and latest inputs, link
     page.on('pageerror', error => errors.push(error.message));
     await page.goto(`${dashboard.url}#/errors`);
     await page.locator('#errors-table tr.error-group').first().waitFor();
-    const rows = await page.locator('#errors-table tr.error-group').evaluateAll(trs => trs.map(tr => [...tr.children].map(td => td.innerText)));
+    const rows = await page
+      .locator('#errors-table tr.error-group')
+      .evaluateAll(trs => trs.map(tr => [...tr.children].map(td => td.innerText)));
     t.is(rows.length, 2);
     const declined = rows.find(row => row[2] === 'src/payments.charge');
     t.is(declined[0], '2');
-    t.is(declined[1], 'PaymentDeclinedError: payment of <n> declined\nlatest: payment of 1240 declined\npath: src/payments.charge → src/orders.placeOrder');
+    t.is(
+      declined[1],
+      'PaymentDeclinedError: payment of <n> declined\nlatest: payment of 1240 declined\npath: src/payments.charge → src/orders.placeOrder',
+    );
     t.is(declined[5], 'userId=44, amount=1240');
     await page.screenshot({ path: path.join(screenshots, 'errors.png'), fullPage: true });
     await page.locator('#errors-table tr[data-process="src/payments.charge"] td.proc a').click();
@@ -91,8 +134,15 @@ test('the Errors page lists the groups with counts, path and latest inputs, link
     await page.locator('#source div.threw').waitFor();
     t.is(await page.locator('#call-error .msg').textContent(), 'PaymentDeclinedError: payment of 1240 declined');
     const stack = await page.locator('#call-error pre').textContent();
-    t.regex(stack, /^ {4}at charge \(.*payments\.ts:\d+:\d+\)\n/, 'the headline is not repeated as the first stack line');
-    t.regex(await page.locator('#source div.threw').innerText(), /^\d+\s*if \(amount > 1000\) throw new PaymentDeclinedError\(amount\);$/);
+    t.regex(
+      stack,
+      /^ {4}at charge \(.*payments\.ts:\d+:\d+\)\n/,
+      'the headline is not repeated as the first stack line',
+    );
+    t.regex(
+      await page.locator('#source div.threw').innerText(),
+      /^\d+\s*if \(amount > 1000\) throw new PaymentDeclinedError\(amount\);$/,
+    );
     await page.screenshot({ path: path.join(screenshots, 'call-failed-source.png'), fullPage: true });
     t.deepEqual(errors, []);
   } finally {
@@ -110,7 +160,11 @@ test('the source view shows the whole function, found by the TypeScript parser, 
     const orders = lines('src/orders.ts');
     const signature = orders.findIndex(line => line.startsWith('export function shippingFor({')) + 1;
     t.is(shipping.functionLine, signature);
-    t.deepEqual(shipping.lines, orders.slice(signature - 2, signature + 3), 'from the tag to the closing brace, past the `}` of its parameter type');
+    t.deepEqual(
+      shipping.lines,
+      orders.slice(signature - 2, signature + 3),
+      'from the tag to the closing brace, past the `}` of its parameter type',
+    );
     t.is(shipping.lines.at(-1), '}');
     t.is(shipping.thrownLine, null);
 
@@ -119,7 +173,10 @@ test('the source view shows the whole function, found by the TypeScript parser, 
     t.is(declined.thrownLine, payments.findIndex(line => line.includes('throw new PaymentDeclinedError')) + 1);
     t.is(declined.lines.at(-1), '}');
     const reserve = await detail(calls.find(call => call.fn === 'reserve' && call.status === 'ERR'));
-    t.is(reserve.thrownLine, lines('src/inventory.ts').findIndex(line => line.includes('throw new OutOfStockError')) + 1);
+    t.is(
+      reserve.thrownLine,
+      lines('src/inventory.ts').findIndex(line => line.includes('throw new OutOfStockError')) + 1,
+    );
   } finally {
     dashboard.server.kill('SIGTERM');
   }
@@ -132,17 +189,34 @@ test('the report has the top error groups with their inputs and the slowest call
   const html = fs.readFileSync(file, 'utf8');
   const table = id => {
     const body = new RegExp(`<table id="${id}">[\\s\\S]*?<tbody>([\\s\\S]*?)</tbody>`).exec(html)[1];
-    return [...body.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map(row => [...row[1].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map(cell => cell[1]));
+    return [...body.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map(row =>
+      [...row[1].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map(cell => cell[1]),
+    );
   };
   const errors = table('errors');
   t.deepEqual(errors.map(row => row.slice(0, 3)).sort(), [
-    ['2', '<b>OutOfStockError</b>: not enough SKU-&lt;n&gt;: wanted &lt;n&gt;<br>path: src/inventory.reserve → src/orders.placeOrder', 'sku=&quot;SKU-7777&quot;, qty=1'],
-    ['2', '<b>PaymentDeclinedError</b>: payment of &lt;n&gt; declined<br>path: src/payments.charge → src/orders.placeOrder', 'userId=44, amount=1240'],
+    [
+      '2',
+      '<b>OutOfStockError</b>: not enough SKU-&lt;n&gt;: wanted &lt;n&gt;<br>path: src/inventory.reserve → src/orders.placeOrder',
+      'sku=&quot;SKU-7777&quot;, qty=1',
+    ],
+    [
+      '2',
+      '<b>PaymentDeclinedError</b>: payment of &lt;n&gt; declined<br>path: src/payments.charge → src/orders.placeOrder',
+      'userId=44, amount=1240',
+    ],
   ]);
   const slowest = table('slowest');
-  const byDuration = query(dbPath, 'SELECT id FROM calls ORDER BY duration_ns DESC, id DESC LIMIT 10').map(row => String(row.id));
-  t.deepEqual(slowest.map(row => row[4]), byDuration);
-  const placed = slowest.find(row => row[1].startsWith('src/orders.placeOrder(userId=44, items=[{&quot;sku&quot;:&quot;SKU-3300&quot;'));
+  const byDuration = query(dbPath, 'SELECT id FROM calls ORDER BY duration_ns DESC, id DESC LIMIT 10').map(row =>
+    String(row.id),
+  );
+  t.deepEqual(
+    slowest.map(row => row[4]),
+    byDuration,
+  );
+  const placed = slowest.find(row =>
+    row[1].startsWith('src/orders.placeOrder(userId=44, items=[{&quot;sku&quot;:&quot;SKU-3300&quot;'),
+  );
   t.truthy(placed, 'a declined order is among the slowest');
   t.is(placed[2], '✗ PaymentDeclinedError: payment of 1240 declined');
 });

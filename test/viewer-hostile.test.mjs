@@ -20,7 +20,12 @@ test.after.always(async () => {
 });
 
 function observatory(...args) {
-  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, OBSERVATORY_DB: '' }, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, OBSERVATORY_DB: '' },
+    timeout: 120_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -58,12 +63,24 @@ test('control characters in recorded text are escaped in every human-readable co
   const [call] = query(dbPath, 'SELECT id, error_type AS type, error_message AS message FROM calls');
   t.is(call.type, TYPE, 'the runtime stored the name as the program made it');
   t.is(call.message, MESSAGE);
-  const commands = [['errors'], ['errors', '--each'], ['calls'], ['calls', '--compact'], ['stats'], ['tree', String(call.id)], ['calls', '--fn', 'nothing-by-this-name']];
+  const commands = [
+    ['errors'],
+    ['errors', '--each'],
+    ['calls'],
+    ['calls', '--compact'],
+    ['stats'],
+    ['tree', String(call.id)],
+    ['calls', '--fn', 'nothing-by-this-name'],
+  ];
   for (const args of commands) {
     const result = observatory(...args, '--db', dbPath);
     const text = result.stdout + result.stderr;
     t.false(CONTROL.test(text), `${args.join(' ')}: ${JSON.stringify(text.slice(0, 300))}`);
-    if (['--each', String(call.id)].includes(args[1])) t.true(text.includes('\\x1b[31mBoom: \\x1b]0;owned\\x07\\x1b[2J\\r\\nfake line \\x9b31m \\u202edesrever'), `${args.join(' ')} shows the escapes`);
+    if (['--each', String(call.id)].includes(args[1]))
+      t.true(
+        text.includes('\\x1b[31mBoom: \\x1b]0;owned\\x07\\x1b[2J\\r\\nfake line \\x9b31m \\u202edesrever'),
+        `${args.join(' ')} shows the escapes`,
+      );
   }
   const groups = observatory('errors', '--db', dbPath).stdout;
   t.true(groups.includes('1 error: \\x1b[31mBoom in prog.charge\\x1b[2J'), groups.slice(0, 200));
@@ -130,10 +147,18 @@ for (const handle of handles) { const call = __observatory.enter(handle, []); __
   const { server, url } = await startDashboard(prog.dbPath, prog.dir);
   servers.push(server);
   const source = async file => {
-    const [call] = query(prog.dbPath, 'SELECT c.id FROM calls c JOIN functions f ON f.id = c.function_id WHERE f.file = ?', file);
+    const [call] = query(
+      prog.dbPath,
+      'SELECT c.id FROM calls c JOIN functions f ON f.id = c.function_id WHERE f.file = ?',
+      file,
+    );
     return (await (await fetch(`${url}api/calls/${call.id}`)).json()).source;
   };
-  t.deepEqual(await source('etclink/secret.ts'), { available: false, file: 'etclink/secret.ts', reason: 'outside the source root' });
+  t.deepEqual(await source('etclink/secret.ts'), {
+    available: false,
+    file: 'etclink/secret.ts',
+    reason: 'outside the source root',
+  });
   const inner = await source('inner/prog.js');
   t.true(inner.available, 'a symlink that stays inside the root is followed');
   t.is(inner.lines[0], "'use strict';");
@@ -147,16 +172,26 @@ test('the dashboard wraps a 3,000-character token inside its cell and shows bidi
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   const [call] = query(dbPath, 'SELECT id FROM calls');
-  for (const [hash, ready] of [['#/calls', '#calls-table tr.err'], [`#/call/${call.id}`, '#call-error'], ['#/functions', '#stats-table tbody tr']]) {
+  for (const [hash, ready] of [
+    ['#/calls', '#calls-table tr.err'],
+    [`#/call/${call.id}`, '#call-error'],
+    ['#/functions', '#stats-table tbody tr'],
+  ]) {
     await page.goto(url + hash);
     await page.locator(ready).first().waitFor();
-    const layout = await page.evaluate(() => ({ width: document.documentElement.scrollWidth, text: document.body.innerText }));
+    const layout = await page.evaluate(() => ({
+      width: document.documentElement.scrollWidth,
+      text: document.body.innerText,
+    }));
     t.true(layout.width <= 1440, `${hash} is ${layout.width} px wide`);
     t.false(CONTROL.test(layout.text.replace(/\t/g, '')), `${hash} shows no raw control character`);
   }
   await page.goto(`${url}#/calls`);
   const error = await page.locator('#calls-table tr.err .error-text').textContent();
-  t.true(error.startsWith('\\x1b[31mBoom: \\x1b]0;owned\\x07\\x1b[2J\\r\nfake line \\x9b31m \\u202edesrever xxx'), error.slice(0, 80));
+  t.true(
+    error.startsWith('\\x1b[31mBoom: \\x1b]0;owned\\x07\\x1b[2J\\r\nfake line \\x9b31m \\u202edesrever xxx'),
+    error.slice(0, 80),
+  );
   const box = await page.locator('#calls-table tr.err .error-text').boundingBox();
   // Unwrapped, the 3,000 characters would make a line about 21,000 px wide.
   t.true(box.width < 1000 && box.height > 200, `the error wraps within its column (${box.width} × ${box.height} px)`);

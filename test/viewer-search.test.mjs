@@ -36,7 +36,11 @@ async function newPage() {
 }
 
 function observatory(...args) {
-  const result = spawnSync(process.execPath, [cli, ...args, '--db', dbPath], { encoding: 'utf8', env: { ...process.env, OBSERVATORY_DB: '' }, timeout: 60_000 });
+  const result = spawnSync(process.execPath, [cli, ...args, '--db', dbPath], {
+    encoding: 'utf8',
+    env: { ...process.env, OBSERVATORY_DB: '' },
+    timeout: 60_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -49,18 +53,28 @@ function listed(...args) {
 
 /** Ids of the calls that `match`, newest first as the lists order them. */
 function expected(match) {
-  return calls.filter(match).reverse().map(call => call.id);
+  return calls
+    .filter(match)
+    .reverse()
+    .map(call => call.id);
 }
 
 const has = (call, name, test) => call.values.some(([valueName, , , value]) => valueName === name && test(value));
-const anyValueContains = (call, text) => call.values.some(([, , , value]) => JSON.stringify(value).toLowerCase().includes(text.toLowerCase()));
+const anyValueContains = (call, text) =>
+  call.values.some(([, , , value]) => JSON.stringify(value).toLowerCase().includes(text.toLowerCase()));
 
 test('calls --value finds the calls with the text anywhere in their inputs or outputs, in any case', t => {
   const want = expected(call => anyValueContains(call, 'SKU-1054'));
-  t.deepEqual(new Set(calls.filter(call => want.includes(call.id)).map(call => call.fn)), new Set(['placeOrder', 'priceOf', 'reserve']));
+  t.deepEqual(
+    new Set(calls.filter(call => want.includes(call.id)).map(call => call.fn)),
+    new Set(['placeOrder', 'priceOf', 'reserve']),
+  );
   t.deepEqual(listed('--value', 'SKU-1054'), want);
   t.deepEqual(listed('--value', 'sku-1054'), want);
-  t.deepEqual(listed('--value', 'R-44-'), expected(call => anyValueContains(call, 'R-44-')));
+  t.deepEqual(
+    listed('--value', 'R-44-'),
+    expected(call => anyValueContains(call, 'R-44-')),
+  );
   t.deepEqual(listed('--value', '100%_\\'), [], 'LIKE wildcards in the text are literal');
   const none = observatory('calls', '--value', 'SKU-0000');
   t.is(none.stdout, 'No calls match.\n');
@@ -68,18 +82,42 @@ test('calls --value finds the calls with the text anywhere in their inputs or ou
 
 test('calls --where matches a named variable: equals, contains, a path into it, and several at once', t => {
   const user44 = expected(call => has(call, 'userId', value => value === 44));
-  t.deepEqual(new Set(calls.filter(call => user44.includes(call.id)).map(call => call.fn)), new Set(['placeOrder', 'charge']));
+  t.deepEqual(
+    new Set(calls.filter(call => user44.includes(call.id)).map(call => call.fn)),
+    new Set(['placeOrder', 'charge']),
+  );
   t.deepEqual(listed('--where', 'userId=44'), user44);
   t.deepEqual(listed('--where', 'userId=4'), [], '= is equality, not a prefix');
-  t.deepEqual(listed('--where', 'sku=SKU-7777'), expected(call => has(call, 'sku', value => value === 'SKU-7777')));
-  t.deepEqual(listed('--where', 'items~sku-1054'), expected(call => has(call, 'items', value => JSON.stringify(value).includes('SKU-1054'))));
-  t.deepEqual(listed('--where', 'items[0].sku=SKU-3300'), expected(call => has(call, 'items', value => value[0].sku === 'SKU-3300')));
-  t.deepEqual(listed('--where', 'receipt~R-62'), expected(call => has(call, 'receipt', value => value.startsWith('R-62'))));
+  t.deepEqual(
+    listed('--where', 'sku=SKU-7777'),
+    expected(call => has(call, 'sku', value => value === 'SKU-7777')),
+  );
+  t.deepEqual(
+    listed('--where', 'items~sku-1054'),
+    expected(call => has(call, 'items', value => JSON.stringify(value).includes('SKU-1054'))),
+  );
+  t.deepEqual(
+    listed('--where', 'items[0].sku=SKU-3300'),
+    expected(call => has(call, 'items', value => value[0].sku === 'SKU-3300')),
+  );
+  t.deepEqual(
+    listed('--where', 'receipt~R-62'),
+    expected(call => has(call, 'receipt', value => value.startsWith('R-62'))),
+  );
   const declined = listed('--where', 'userId=44', '--where', 'amount=1240');
-  t.deepEqual(declined, expected(call => call.fn === 'charge' && call.status === 'ERR'));
+  t.deepEqual(
+    declined,
+    expected(call => call.fn === 'charge' && call.status === 'ERR'),
+  );
   t.is(declined.length, 2, 'one declined payment per run');
-  t.deepEqual(listed('--fn', 'charge', '--where', 'userId=44'), expected(call => call.fn === 'charge' && has(call, 'userId', value => value === 44)));
-  t.deepEqual(listed('--where', 'result=1240'), expected(call => call.fn === 'priceOf' && has(call, 'result', value => value === 1240)));
+  t.deepEqual(
+    listed('--fn', 'charge', '--where', 'userId=44'),
+    expected(call => call.fn === 'charge' && has(call, 'userId', value => value === 44)),
+  );
+  t.deepEqual(
+    listed('--where', 'result=1240'),
+    expected(call => call.fn === 'priceOf' && has(call, 'result', value => value === 1240)),
+  );
 });
 
 test('a --where that cannot match anything is a usage error, not an empty list', t => {
@@ -96,11 +134,22 @@ test('a --where that cannot match anything is a usage error, not an empty list',
 test('--min-duration, --max-duration and --sort duration narrow and order the calls', t => {
   const sorted = [...durationsNs.values()].sort((a, b) => a - b);
   const middleUs = Math.floor(sorted[Math.floor(sorted.length / 2)] / 1000);
-  const slowest = [...calls].sort((a, b) => durationsNs.get(b.id) - durationsNs.get(a.id) || b.id - a.id).map(call => call.id);
+  const slowest = [...calls]
+    .sort((a, b) => durationsNs.get(b.id) - durationsNs.get(a.id) || b.id - a.id)
+    .map(call => call.id);
   t.deepEqual(listed('--sort', 'duration'), slowest);
-  t.deepEqual(listed('--min-duration', `${middleUs}us`), expected(call => durationsNs.get(call.id) >= middleUs * 1000));
-  t.deepEqual(listed('--max-duration', `${middleUs}us`), expected(call => durationsNs.get(call.id) <= middleUs * 1000));
-  t.deepEqual(listed('--fn', 'placeOrder', '--sort', 'duration', '--limit', '2'), slowest.filter(id => calls.find(call => call.id === id).fn === 'placeOrder').slice(0, 2));
+  t.deepEqual(
+    listed('--min-duration', `${middleUs}us`),
+    expected(call => durationsNs.get(call.id) >= middleUs * 1000),
+  );
+  t.deepEqual(
+    listed('--max-duration', `${middleUs}us`),
+    expected(call => durationsNs.get(call.id) <= middleUs * 1000),
+  );
+  t.deepEqual(
+    listed('--fn', 'placeOrder', '--sort', 'duration', '--limit', '2'),
+    slowest.filter(id => calls.find(call => call.id === id).fn === 'placeOrder').slice(0, 2),
+  );
   const bad = observatory('calls', '--sort', 'size');
   t.is(bad.status, 2);
   t.is(bad.stderr, 'observatory: sort must be one of time, duration, not "size"\n');
@@ -114,12 +163,17 @@ test('the API searches and sorts the same way, and pages through the slowest cal
     return response.json();
   };
   const user44 = await get('where=userId%3D44&value=SKU-1054');
-  t.deepEqual(user44.calls.map(call => call.id), expected(call => has(call, 'userId', value => value === 44) && anyValueContains(call, 'SKU-1054')));
+  t.deepEqual(
+    user44.calls.map(call => call.id),
+    expected(call => has(call, 'userId', value => value === 44) && anyValueContains(call, 'SKU-1054')),
+  );
   t.deepEqual(user44.total, { count: user44.calls.length, capped: false });
   const twoTerms = await get('where=userId%3D44&where=amount%3D1240');
   t.is(twoTerms.calls.length, 2);
 
-  const slowest = [...calls].sort((a, b) => durationsNs.get(b.id) - durationsNs.get(a.id) || b.id - a.id).map(call => call.id);
+  const slowest = [...calls]
+    .sort((a, b) => durationsNs.get(b.id) - durationsNs.get(a.id) || b.id - a.id)
+    .map(call => call.id);
   const pages = [];
   for (let after = ''; ;) {
     const page = await get(`sort=duration&limit=3${after ? `&after=${after}` : ''}`);
@@ -132,56 +186,87 @@ test('the API searches and sorts the same way, and pages through the slowest cal
   t.is(bad.status, 400);
   t.deepEqual(await bad.json(), { error: 'no function has a parameter or output named "nosuch"' });
   const csv = await (await fetch(`${dashboard.url}api/calls.csv?value=SKU-7777`)).text();
-  t.deepEqual([...new Set(csv.trim().split('\r\n').slice(1).map(line => Number(line.split(',').at(-1))))], expected(call => anyValueContains(call, 'SKU-7777')));
+  t.deepEqual(
+    [
+      ...new Set(
+        csv
+          .trim()
+          .split('\r\n')
+          .slice(1)
+          .map(line => Number(line.split(',').at(-1))),
+      ),
+    ],
+    expected(call => anyValueContains(call, 'SKU-7777')),
+  );
 });
 
-test.serial('the dashboard searches by value and by variable, and the p95, p99 and max cells open the calls behind them', async t => {
-  const page = await newPage();
-  const errors = [];
-  page.on('pageerror', error => errors.push(error.message));
-  const shownCalls = () => page.locator('#calls-table tr.first').evaluateAll(rows => [...new Set(rows.map(row => Number(row.dataset.call)))]);
+test.serial(
+  'the dashboard searches by value and by variable, and the p95, p99 and max cells open the calls behind them',
+  async t => {
+    const page = await newPage();
+    const errors = [];
+    page.on('pageerror', error => errors.push(error.message));
+    const shownCalls = () =>
+      page
+        .locator('#calls-table tr.first')
+        .evaluateAll(rows => [...new Set(rows.map(row => Number(row.dataset.call)))]);
 
-  await page.goto(`${dashboard.url}#/calls`);
-  await page.locator('#calls-table tr.first').first().waitFor();
-  await page.fill('#filter-value', 'SKU-1054');
-  await page.press('#filter-value', 'Enter');
-  await page.waitForFunction(() => location.hash.includes('value=SKU-1054'));
-  const want = expected(call => anyValueContains(call, 'SKU-1054'));
-  await page.waitForFunction(count => document.querySelectorAll('#calls-table tr.first').length === count, want.length);
-  t.deepEqual(await shownCalls(), want);
-  t.regex(await page.locator('#calls-summary').textContent(), new RegExp(`of ${want.length}$`));
-  t.is(await page.locator('#export-csv').getAttribute('href'), '/api/calls.csv?value=SKU-1054');
-  await page.screenshot({ path: path.join(screenshots, 'calls-search-value.png'), fullPage: true });
+    await page.goto(`${dashboard.url}#/calls`);
+    await page.locator('#calls-table tr.first').first().waitFor();
+    await page.fill('#filter-value', 'SKU-1054');
+    await page.press('#filter-value', 'Enter');
+    await page.waitForFunction(() => location.hash.includes('value=SKU-1054'));
+    const want = expected(call => anyValueContains(call, 'SKU-1054'));
+    await page.waitForFunction(
+      count => document.querySelectorAll('#calls-table tr.first').length === count,
+      want.length,
+    );
+    t.deepEqual(await shownCalls(), want);
+    t.regex(await page.locator('#calls-summary').textContent(), new RegExp(`of ${want.length}$`));
+    t.is(await page.locator('#export-csv').getAttribute('href'), '/api/calls.csv?value=SKU-1054');
+    await page.screenshot({ path: path.join(screenshots, 'calls-search-value.png'), fullPage: true });
 
-  await page.fill('#filter-value', '');
-  await page.fill('#filter-where', 'userId=44');
-  await page.press('#filter-where', 'Enter');
-  const user44 = expected(call => has(call, 'userId', value => value === 44));
-  await page.waitForFunction(count => location.hash.includes('where=userId') && document.querySelectorAll('#calls-table tr.first').length === count, user44.length);
-  t.deepEqual(await shownCalls(), user44);
+    await page.fill('#filter-value', '');
+    await page.fill('#filter-where', 'userId=44');
+    await page.press('#filter-where', 'Enter');
+    const user44 = expected(call => has(call, 'userId', value => value === 44));
+    await page.waitForFunction(
+      count =>
+        location.hash.includes('where=userId') && document.querySelectorAll('#calls-table tr.first').length === count,
+      user44.length,
+    );
+    t.deepEqual(await shownCalls(), user44);
 
-  await page.fill('#filter-where', 'nosuch=1');
-  await page.press('#filter-where', 'Enter');
-  await page.locator('.error-banner').waitFor();
-  t.is(await page.locator('.error-banner').textContent(), 'no function has a parameter or output named "nosuch"');
+    await page.fill('#filter-where', 'nosuch=1');
+    await page.press('#filter-where', 'Enter');
+    await page.locator('.error-banner').waitFor();
+    t.is(await page.locator('.error-banner').textContent(), 'no function has a parameter or output named "nosuch"');
 
-  await page.goto(`${dashboard.url}#/functions`);
-  const link = page.locator('#stats-table tr[data-process="src/orders.placeOrder"] a.slow-calls[data-percentile="p95"]');
-  await link.waitFor();
-  const stats = await (await fetch(`${dashboard.url}api/stats`)).json();
-  const p95Us = stats.stats.find(s => s.process === 'src/orders.placeOrder').p95Us;
-  await link.click();
-  await page.waitForFunction(() => location.hash.startsWith('#/calls?') && location.hash.includes('sort=duration'));
-  const slow = [...calls].filter(call => call.fn === 'placeOrder' && durationsNs.get(call.id) >= Math.floor(p95Us) * 1000)
-    .sort((a, b) => durationsNs.get(b.id) - durationsNs.get(a.id) || b.id - a.id).map(call => call.id);
-  t.true(slow.length >= 1);
-  await page.waitForFunction(count => document.querySelectorAll('#calls-table tr.first').length === count, slow.length);
-  t.deepEqual(await shownCalls(), slow);
-  t.is(await page.locator('#filter-sort').inputValue(), 'duration');
-  t.is(await page.locator("#filter-min-duration").inputValue(), `${Math.floor(p95Us) / 1000}ms`);
-  await page.screenshot({ path: path.join(screenshots, 'calls-slowest.png'), fullPage: true });
-  t.deepEqual(errors, []);
-});
+    await page.goto(`${dashboard.url}#/functions`);
+    const link = page.locator(
+      '#stats-table tr[data-process="src/orders.placeOrder"] a.slow-calls[data-percentile="p95"]',
+    );
+    await link.waitFor();
+    const stats = await (await fetch(`${dashboard.url}api/stats`)).json();
+    const p95Us = stats.stats.find(s => s.process === 'src/orders.placeOrder').p95Us;
+    await link.click();
+    await page.waitForFunction(() => location.hash.startsWith('#/calls?') && location.hash.includes('sort=duration'));
+    const slow = [...calls]
+      .filter(call => call.fn === 'placeOrder' && durationsNs.get(call.id) >= Math.floor(p95Us) * 1000)
+      .sort((a, b) => durationsNs.get(b.id) - durationsNs.get(a.id) || b.id - a.id)
+      .map(call => call.id);
+    t.true(slow.length >= 1);
+    await page.waitForFunction(
+      count => document.querySelectorAll('#calls-table tr.first').length === count,
+      slow.length,
+    );
+    t.deepEqual(await shownCalls(), slow);
+    t.is(await page.locator('#filter-sort').inputValue(), 'duration');
+    t.is(await page.locator('#filter-min-duration').inputValue(), `${Math.floor(p95Us) / 1000}ms`);
+    await page.screenshot({ path: path.join(screenshots, 'calls-slowest.png'), fullPage: true });
+    t.deepEqual(errors, []);
+  },
+);
 
 test('the jump API takes a call id, span id, trace id or function name, and says what it did not find', async t => {
   const declined = calls.find(call => call.fn === 'charge' && call.status === 'ERR');
@@ -189,143 +274,225 @@ test('the jump API takes a call id, span id, trace id or function name, and says
     const response = await fetch(`${dashboard.url}api/jump?q=${encodeURIComponent(q)}`);
     return { status: response.status, body: await response.json() };
   };
-  t.deepEqual(await jump(String(declined.id)), { status: 200, body: { kind: 'call', id: declined.id, href: `#/call/${declined.id}` } });
-  t.deepEqual(await jump(` ${declined.spanId.toUpperCase()} `), { status: 200, body: { kind: 'call', id: declined.id, href: `#/call/${declined.id}` } });
-  t.deepEqual(await jump(declined.traceId), { status: 200, body: { kind: 'trace', traceId: declined.traceId, href: `#/trace/${declined.traceId}` } });
-  t.deepEqual(await jump('placeOrder'), { status: 200, body: { kind: 'function', name: 'placeOrder', href: '#/calls?fn=placeOrder' } });
-  t.deepEqual(await jump('src/payments'), { status: 200, body: { kind: 'function', name: 'src/payments', href: '#/calls?fn=src%2Fpayments' } });
-  t.deepEqual(await jump('remove'), { status: 200, body: { kind: 'function', name: 'remove', href: '#/calls?fn=remove' } });
-  t.deepEqual(await jump('refund'), { status: 404, body: { error: 'no call, span, trace or function matches "refund"' } });
-  t.deepEqual(await jump('99999999999'), { status: 404, body: { error: 'no call, span, trace or function matches "99999999999"' } });
-  t.deepEqual(await jump(declined.traceId.replace(/^./, c => (c === 'f' ? '0' : 'f'))).then(r => r.status), 404, 'a trace id whose process half is wrong');
-  t.deepEqual(await jump('add'), { status: 400, body: { error: '"add" names 2 methods: src/cart.Cart.add, src/payments.Ledger.add; give one of them' } });
+  t.deepEqual(await jump(String(declined.id)), {
+    status: 200,
+    body: { kind: 'call', id: declined.id, href: `#/call/${declined.id}` },
+  });
+  t.deepEqual(await jump(` ${declined.spanId.toUpperCase()} `), {
+    status: 200,
+    body: { kind: 'call', id: declined.id, href: `#/call/${declined.id}` },
+  });
+  t.deepEqual(await jump(declined.traceId), {
+    status: 200,
+    body: { kind: 'trace', traceId: declined.traceId, href: `#/trace/${declined.traceId}` },
+  });
+  t.deepEqual(await jump('placeOrder'), {
+    status: 200,
+    body: { kind: 'function', name: 'placeOrder', href: '#/calls?fn=placeOrder' },
+  });
+  t.deepEqual(await jump('src/payments'), {
+    status: 200,
+    body: { kind: 'function', name: 'src/payments', href: '#/calls?fn=src%2Fpayments' },
+  });
+  t.deepEqual(await jump('remove'), {
+    status: 200,
+    body: { kind: 'function', name: 'remove', href: '#/calls?fn=remove' },
+  });
+  t.deepEqual(await jump('refund'), {
+    status: 404,
+    body: { error: 'no call, span, trace or function matches "refund"' },
+  });
+  t.deepEqual(await jump('99999999999'), {
+    status: 404,
+    body: { error: 'no call, span, trace or function matches "99999999999"' },
+  });
+  t.deepEqual(
+    await jump(declined.traceId.replace(/^./, c => (c === 'f' ? '0' : 'f'))).then(r => r.status),
+    404,
+    'a trace id whose process half is wrong',
+  );
+  t.deepEqual(await jump('add'), {
+    status: 400,
+    body: { error: '"add" names 2 methods: src/cart.Cart.add, src/payments.Ledger.add; give one of them' },
+  });
   const missing = await fetch(`${dashboard.url}api/calls/12345`);
   t.deepEqual(await missing.json(), { error: 'no call "12345" in this database' });
 });
 
-test.serial('the jump box opens what it names, ids stay whole with a copy button, and a page for nothing says so', async t => {
-  const page = await newPage();
-  const errors = [];
-  page.on('pageerror', error => errors.push(error.message));
-  const declined = calls.find(call => call.fn === 'charge' && call.status === 'ERR');
-  await page.goto(`${dashboard.url}#/calls`);
-  await page.locator('#calls-table tr.first').first().waitFor();
-  await page.waitForFunction(() => document.getElementById('last-updated').textContent.startsWith('Last updated'));
+test.serial(
+  'the jump box opens what it names, ids stay whole with a copy button, and a page for nothing says so',
+  async t => {
+    const page = await newPage();
+    const errors = [];
+    page.on('pageerror', error => errors.push(error.message));
+    const declined = calls.find(call => call.fn === 'charge' && call.status === 'ERR');
+    await page.goto(`${dashboard.url}#/calls`);
+    await page.locator('#calls-table tr.first').first().waitFor();
+    await page.waitForFunction(() => document.getElementById('last-updated').textContent.startsWith('Last updated'));
 
-  await page.fill('#jump', declined.spanId);
-  await page.press('#jump', 'Enter');
-  await page.waitForFunction(id => location.hash === `#/call/${id}`, declined.id);
-  await page.locator('#call-detail').waitFor();
-  for (const [id, text] of [['#fact-call-id', String(declined.id)], ['#fact-span-id', declined.spanId], ['#fact-trace-id', declined.traceId]]) {
-    const fact = page.locator(id);
-    t.is(await fact.evaluate(node => node.firstChild.textContent), text);
-    t.is(await fact.locator('button').textContent(), 'Copy');
-    const lineHeight = await fact.evaluate(node => parseFloat(getComputedStyle(node).lineHeight) || 20);
-    t.true((await fact.boundingBox()).height <= lineHeight * 1.5, `${id} is on one line`);
-  }
-  await page.screenshot({ path: path.join(screenshots, 'call-detail.png'), fullPage: true });
+    await page.fill('#jump', declined.spanId);
+    await page.press('#jump', 'Enter');
+    await page.waitForFunction(id => location.hash === `#/call/${id}`, declined.id);
+    await page.locator('#call-detail').waitFor();
+    for (const [id, text] of [
+      ['#fact-call-id', String(declined.id)],
+      ['#fact-span-id', declined.spanId],
+      ['#fact-trace-id', declined.traceId],
+    ]) {
+      const fact = page.locator(id);
+      t.is(await fact.evaluate(node => node.firstChild.textContent), text);
+      t.is(await fact.locator('button').textContent(), 'Copy');
+      const lineHeight = await fact.evaluate(node => parseFloat(getComputedStyle(node).lineHeight) || 20);
+      t.true((await fact.boundingBox()).height <= lineHeight * 1.5, `${id} is on one line`);
+    }
+    await page.screenshot({ path: path.join(screenshots, 'call-detail.png'), fullPage: true });
 
-  await page.fill('#jump', 'charge');
-  await page.press('#jump', 'Enter');
-  await page.waitForFunction(() => location.hash === '#/calls?fn=charge');
-  await page.locator('#calls-table tr.first').first().waitFor();
-  await page.waitForFunction(() => document.getElementById('last-updated').textContent.startsWith('Last updated'));
+    await page.fill('#jump', 'charge');
+    await page.press('#jump', 'Enter');
+    await page.waitForFunction(() => location.hash === '#/calls?fn=charge');
+    await page.locator('#calls-table tr.first').first().waitFor();
+    await page.waitForFunction(() => document.getElementById('last-updated').textContent.startsWith('Last updated'));
 
-  await page.fill('#jump', 'refund-everything');
-  await page.press('#jump', 'Enter');
-  await page.locator('#not-found').waitFor();
-  t.is(await page.locator('#not-found').innerText(), 'Not found\nno call, span, trace or function matches "refund-everything"');
-  t.is(await page.locator('#last-updated').textContent(), 'Not found', 'no stale "Last updated" from the calls page');
-  t.is(await page.locator('#calls-table').count(), 0);
+    await page.fill('#jump', 'refund-everything');
+    await page.press('#jump', 'Enter');
+    await page.locator('#not-found').waitFor();
+    t.is(
+      await page.locator('#not-found').innerText(),
+      'Not found\nno call, span, trace or function matches "refund-everything"',
+    );
+    t.is(await page.locator('#last-updated').textContent(), 'Not found', 'no stale "Last updated" from the calls page');
+    t.is(await page.locator('#calls-table').count(), 0);
 
-  await page.goto(`${dashboard.url}#/call/12345`);
-  await page.locator('#not-found').waitFor();
-  t.regex(await page.locator('#not-found').innerText(), /no call "12345" in this database/);
-  await page.screenshot({ path: path.join(screenshots, 'not-found.png'), fullPage: true });
-  t.deepEqual(errors, []);
-});
+    await page.goto(`${dashboard.url}#/call/12345`);
+    await page.locator('#not-found').waitFor();
+    t.regex(await page.locator('#not-found').innerText(), /no call "12345" in this database/);
+    await page.screenshot({ path: path.join(screenshots, 'not-found.png'), fullPage: true });
+    t.deepEqual(errors, []);
+  },
+);
 
-test.serial('one row per call: the call and its result on a line, marked by trace, with a single function\'s variables as columns', async t => {
-  const page = await newPage();
-  const errors = [];
-  page.on('pageerror', error => errors.push(error.message));
-  await page.goto(`${dashboard.url}#/calls?layout=calls`);
-  await page.locator('#calls-table tr.call-row').first().waitFor();
-  const rows = await page.locator('#calls-table tr.call-row').evaluateAll(trs => trs.map(tr => ({
-    id: Number(tr.dataset.call),
-    mark: tr.querySelector('.trace-mark').textContent,
-    colour: tr.querySelector('.trace-mark').style.background,
-    trace: tr.dataset.trace,
-    text: tr.innerText,
-  })));
-  const newest = [...calls].reverse().slice(0, 50);
-  t.deepEqual(rows.map(row => row.id), newest.map(call => call.id));
-  rows.forEach((row, index) => {
-    t.is(row.trace, newest[index].traceId);
-    t.is(row.mark, `…${newest[index].traceId.slice(-4)}`);
-  });
-  const colours = new Map(rows.map(row => [row.trace, row.colour]));
-  t.true(rows.every(row => colours.get(row.trace) === row.colour), 'one colour per trace');
-  t.true(new Set(colours.values()).size >= Math.min(colours.size, 4), 'traces tell apart by colour');
-  const declined = rows.find(row => row.id === calls.find(call => call.fn === 'charge' && call.status === 'ERR' && newest.includes(call)).id);
-  t.regex(declined.text, /src\/payments\.charge\(userId=44, amount=1240\) → ✗ PaymentDeclinedError: payment of 1240 declined/);
-  const tableHeight = (await page.locator('#calls-table').boundingBox()).height;
-  t.true(tableHeight / rows.length < 32, `${Math.round(tableHeight / rows.length)} px per call`);
-  await page.screenshot({ path: path.join(screenshots, 'calls-one-row-per-call.png'), fullPage: true });
+test.serial(
+  "one row per call: the call and its result on a line, marked by trace, with a single function's variables as columns",
+  async t => {
+    const page = await newPage();
+    const errors = [];
+    page.on('pageerror', error => errors.push(error.message));
+    await page.goto(`${dashboard.url}#/calls?layout=calls`);
+    await page.locator('#calls-table tr.call-row').first().waitFor();
+    const rows = await page.locator('#calls-table tr.call-row').evaluateAll(trs =>
+      trs.map(tr => ({
+        id: Number(tr.dataset.call),
+        mark: tr.querySelector('.trace-mark').textContent,
+        colour: tr.querySelector('.trace-mark').style.background,
+        trace: tr.dataset.trace,
+        text: tr.innerText,
+      })),
+    );
+    const newest = [...calls].reverse().slice(0, 50);
+    t.deepEqual(
+      rows.map(row => row.id),
+      newest.map(call => call.id),
+    );
+    rows.forEach((row, index) => {
+      t.is(row.trace, newest[index].traceId);
+      t.is(row.mark, `…${newest[index].traceId.slice(-4)}`);
+    });
+    const colours = new Map(rows.map(row => [row.trace, row.colour]));
+    t.true(
+      rows.every(row => colours.get(row.trace) === row.colour),
+      'one colour per trace',
+    );
+    t.true(new Set(colours.values()).size >= Math.min(colours.size, 4), 'traces tell apart by colour');
+    const declined = rows.find(
+      row => row.id === calls.find(call => call.fn === 'charge' && call.status === 'ERR' && newest.includes(call)).id,
+    );
+    t.regex(
+      declined.text,
+      /src\/payments\.charge\(userId=44, amount=1240\) → ✗ PaymentDeclinedError: payment of 1240 declined/,
+    );
+    const tableHeight = (await page.locator('#calls-table').boundingBox()).height;
+    t.true(tableHeight / rows.length < 32, `${Math.round(tableHeight / rows.length)} px per call`);
+    await page.screenshot({ path: path.join(screenshots, 'calls-one-row-per-call.png'), fullPage: true });
 
-  await page.goto(`${dashboard.url}#/calls?layout=calls&fn=src%2Forders.placeOrder`);
-  await page.locator('#calls-table tr.call-row').first().waitFor();
-  t.deepEqual(await page.locator('#calls-table th').allTextContents(), ['Time', 'Trace', 'userId', 'items', '→ orderId', '→ total', 'Duration', 'Status']);
-  const orders = await page.locator('#calls-table tr.call-row').evaluateAll(trs => trs.map(tr => [...tr.children].map(td => td.innerText)));
-  const placed = [...calls].reverse().filter(call => call.fn === 'placeOrder');
-  t.is(orders.length, placed.length);
-  orders.forEach((cells, index) => {
-    const values = Object.fromEntries(placed[index].values.map(([name, , , value]) => [name, value]));
-    t.is(cells[2], String(values.userId));
-    if (placed[index].status === 'OK') t.deepEqual([cells[4], cells[5]], [String(values.orderId), String(values.total)]);
-    else t.is(cells[4], `✗ ${placed[index].error}`);
-  });
-  await page.screenshot({ path: path.join(screenshots, 'calls-one-function-columns.png'), fullPage: true });
-  await page.locator('#calls-table tr.call-row a.call-link').first().click();
-  await page.waitForFunction(id => location.hash === `#/call/${id}`, placed[0].id);
-  await page.locator('#inputs').waitFor();
-  t.deepEqual(errors, []);
-});
+    await page.goto(`${dashboard.url}#/calls?layout=calls&fn=src%2Forders.placeOrder`);
+    await page.locator('#calls-table tr.call-row').first().waitFor();
+    t.deepEqual(await page.locator('#calls-table th').allTextContents(), [
+      'Time',
+      'Trace',
+      'userId',
+      'items',
+      '→ orderId',
+      '→ total',
+      'Duration',
+      'Status',
+    ]);
+    const orders = await page
+      .locator('#calls-table tr.call-row')
+      .evaluateAll(trs => trs.map(tr => [...tr.children].map(td => td.innerText)));
+    const placed = [...calls].reverse().filter(call => call.fn === 'placeOrder');
+    t.is(orders.length, placed.length);
+    orders.forEach((cells, index) => {
+      const values = Object.fromEntries(placed[index].values.map(([name, , , value]) => [name, value]));
+      t.is(cells[2], String(values.userId));
+      if (placed[index].status === 'OK')
+        t.deepEqual([cells[4], cells[5]], [String(values.orderId), String(values.total)]);
+      else t.is(cells[4], `✗ ${placed[index].error}`);
+    });
+    await page.screenshot({ path: path.join(screenshots, 'calls-one-function-columns.png'), fullPage: true });
+    await page.locator('#calls-table tr.call-row a.call-link').first().click();
+    await page.waitForFunction(id => location.hash === `#/call/${id}`, placed[0].id);
+    await page.locator('#inputs').waitFor();
+    t.deepEqual(errors, []);
+  },
+);
 
-test.serial('the trace timeline names its root, summarises each call\'s arguments, shows self time, and opens a call in a side panel', async t => {
-  const page = await newPage();
-  const errors = [];
-  page.on('pageerror', error => errors.push(error.message));
-  const declined = calls.find(call => call.fn === 'charge' && call.status === 'ERR');
-  const inTrace = calls.filter(call => call.traceId === declined.traceId);
-  await page.goto(`${dashboard.url}#/trace/${declined.traceId}`);
-  await page.locator('#trace-timeline .row').first().waitFor();
-  t.is(await page.locator('#trace-root').textContent(), 'src/orders.placeOrder');
-  const rows = await page.locator('#trace-timeline .row').evaluateAll(divs => divs.map(div => ({
-    id: Number(div.dataset.call), label: div.querySelector('.label').textContent, args: div.querySelector('.args').textContent,
-    duration: div.querySelector('.dur:not(.self)').textContent, self: div.querySelector('.dur.self').textContent,
-  })));
-  t.is(rows.length, inTrace.length);
-  const argsOf = call => call.values.filter(([, direction]) => direction === 'INPUT').map(([name, , , value]) => `${name}=${JSON.stringify(value)}`).join(', ');
-  for (const row of rows) {
-    const call = inTrace.find(c => c.id === row.id);
-    t.is(row.args, argsOf(call).length > 120 ? `${argsOf(call).slice(0, 119)}…` : argsOf(call));
-    // A call with no recorded children spent all its time in itself.
-    if (!inTrace.some(c => c.parent === call.fn && c.depth === call.depth + 1)) t.is(row.self, row.duration, row.label);
-  }
-  t.is(rows.find(row => row.id === declined.id).args, 'userId=44, amount=1240');
+test.serial(
+  "the trace timeline names its root, summarises each call's arguments, shows self time, and opens a call in a side panel",
+  async t => {
+    const page = await newPage();
+    const errors = [];
+    page.on('pageerror', error => errors.push(error.message));
+    const declined = calls.find(call => call.fn === 'charge' && call.status === 'ERR');
+    const inTrace = calls.filter(call => call.traceId === declined.traceId);
+    await page.goto(`${dashboard.url}#/trace/${declined.traceId}`);
+    await page.locator('#trace-timeline .row').first().waitFor();
+    t.is(await page.locator('#trace-root').textContent(), 'src/orders.placeOrder');
+    const rows = await page.locator('#trace-timeline .row').evaluateAll(divs =>
+      divs.map(div => ({
+        id: Number(div.dataset.call),
+        label: div.querySelector('.label').textContent,
+        args: div.querySelector('.args').textContent,
+        duration: div.querySelector('.dur:not(.self)').textContent,
+        self: div.querySelector('.dur.self').textContent,
+      })),
+    );
+    t.is(rows.length, inTrace.length);
+    const argsOf = call =>
+      call.values
+        .filter(([, direction]) => direction === 'INPUT')
+        .map(([name, , , value]) => `${name}=${JSON.stringify(value)}`)
+        .join(', ');
+    for (const row of rows) {
+      const call = inTrace.find(c => c.id === row.id);
+      t.is(row.args, argsOf(call).length > 120 ? `${argsOf(call).slice(0, 119)}…` : argsOf(call));
+      // A call with no recorded children spent all its time in itself.
+      if (!inTrace.some(c => c.parent === call.fn && c.depth === call.depth + 1))
+        t.is(row.self, row.duration, row.label);
+    }
+    t.is(rows.find(row => row.id === declined.id).args, 'userId=44, amount=1240');
 
-  await page.locator(`#trace-timeline .row[data-call="${declined.id}"]`).click();
-  await page.locator('#span-panel .errorbox').waitFor();
-  t.is(await page.locator('#span-panel .errorbox').textContent(), 'PaymentDeclinedError: payment of 1240 declined');
-  t.deepEqual(await page.locator('#span-panel table td.mono').allTextContents(), ['userId', 'amount']);
-  t.is(await page.evaluate(() => location.hash), `#/trace/${declined.traceId}`, 'the page stays');
-  t.is(await page.locator(`#trace-timeline .row.current`).getAttribute('data-call'), String(declined.id));
-  await page.screenshot({ path: path.join(screenshots, 'trace-side-panel.png'), fullPage: true });
-  await page.locator('#span-open').click();
-  await page.waitForFunction(id => location.hash === `#/call/${id}`, declined.id);
-  t.deepEqual(errors, []);
-});
+    await page.locator(`#trace-timeline .row[data-call="${declined.id}"]`).click();
+    await page.locator('#span-panel .errorbox').waitFor();
+    t.is(await page.locator('#span-panel .errorbox').textContent(), 'PaymentDeclinedError: payment of 1240 declined');
+    t.deepEqual(await page.locator('#span-panel table td.mono').allTextContents(), ['userId', 'amount']);
+    t.is(await page.evaluate(() => location.hash), `#/trace/${declined.traceId}`, 'the page stays');
+    t.is(await page.locator(`#trace-timeline .row.current`).getAttribute('data-call'), String(declined.id));
+    await page.screenshot({ path: path.join(screenshots, 'trace-side-panel.png'), fullPage: true });
+    await page.locator('#span-open').click();
+    await page.waitForFunction(id => location.hash === `#/call/${id}`, declined.id);
+    t.deepEqual(errors, []);
+  },
+);
 
 test.serial('recorded times say their zone, and the UTC switch shows them in UTC instead of local time', async t => {
   await newPage();

@@ -79,10 +79,22 @@ test('filters by function, status, direction and time range', async t => {
   const divmod = (await getJson('api/calls?fn=divmod&direction=OUTPUT')).json.calls;
   t.is(divmod.length, calls.filter(call => call.fn === 'divmod').length);
   t.true(divmod.every(call => call.process.endsWith('.divmod') && call.values.every(v => v.direction === 'OUTPUT')));
-  t.deepEqual(divmod[0].values.map(v => [v.name, JSON.parse(v.valueJson)]), [['quotient', 3], ['remainder', 2]]);
+  t.deepEqual(
+    divmod[0].values.map(v => [v.name, JSON.parse(v.valueJson)]),
+    [
+      ['quotient', 3],
+      ['remainder', 2],
+    ],
+  );
 
   const failed = (await getJson('api/calls?status=err')).json.calls;
-  t.deepEqual(failed.map(call => call.id).sort(), calls.filter(call => call.status === 'ERR').map(call => call.id).sort());
+  t.deepEqual(
+    failed.map(call => call.id).sort(),
+    calls
+      .filter(call => call.status === 'ERR')
+      .map(call => call.id)
+      .sort(),
+  );
   t.is((await getJson('api/calls?since=2099-01-01T00:00:00Z')).json.calls.length, 0);
   t.is((await getJson('api/calls?since=1h&limit=500')).json.calls.length, calls.length);
 
@@ -119,29 +131,69 @@ test('call detail has values with declared types, error, parent, children and so
 test('a trace holds every call of the call tree', async t => {
   const child = calls.find(call => call.fn === 'calculatePrice' && call.parent === 'fetchQuote');
   const { json } = await getJson(`api/traces/${child.traceId}`);
-  t.deepEqual(json.calls.map(c => c.id).sort(), calls.filter(c => c.traceId === child.traceId).map(c => c.id).sort());
+  t.deepEqual(
+    json.calls.map(c => c.id).sort(),
+    calls
+      .filter(c => c.traceId === child.traceId)
+      .map(c => c.id)
+      .sort(),
+  );
 });
 
 test('stats and time series cover every call, and say how recording went', async t => {
   const { json } = await getJson('api/stats');
-  t.is(json.stats.reduce((sum, s) => sum + s.calls, 0), calls.length);
-  t.deepEqual(json.recording.dropped, { overload: 0, not_sampled: 0, write_failed: 0, exit_timeout: 0, unfinished: 0, queue_full: 0, batch_lost: 0, export_failed: 0 });
-  t.true(json.stats.every(s => Object.values(s.dropped).every(count => count === 0)), 'nothing was dropped');
+  t.is(
+    json.stats.reduce((sum, s) => sum + s.calls, 0),
+    calls.length,
+  );
+  t.deepEqual(json.recording.dropped, {
+    overload: 0,
+    not_sampled: 0,
+    write_failed: 0,
+    exit_timeout: 0,
+    unfinished: 0,
+    queue_full: 0,
+    batch_lost: 0,
+    export_failed: 0,
+  });
+  t.true(
+    json.stats.every(s => Object.values(s.dropped).every(count => count === 0)),
+    'nothing was dropped',
+  );
   t.is(json.recording.rings, 2, 'the examples ran twice, each with a ring');
-  const instances = query(dbPath, 'SELECT pid, thread_id AS threadId, started_us AS startedUs, buffer_bytes AS bufferBytes, buffer_high_water AS bufferHighWater FROM processes');
+  const instances = query(
+    dbPath,
+    'SELECT pid, thread_id AS threadId, started_us AS startedUs, buffer_bytes AS bufferBytes, buffer_high_water AS bufferHighWater FROM processes',
+  );
   t.is(instances.length, 2);
   const fullest = json.recording.fullestRing;
   t.is(fullest.bufferBytes, 32 * 1024 * 1024, 'the default ring');
   t.true(fullest.bufferHighWater > 0);
   t.is(fullest.bufferHighWater, Math.max(...instances.map(instance => instance.bufferHighWater)));
-  t.true(instances.some(instance => Object.keys(instance).every(key => instance[key] === fullest[key])), 'the fullest ring is one of the instances');
+  t.true(
+    instances.some(instance => Object.keys(instance).every(key => instance[key] === fullest[key])),
+    'the fullest ring is one of the instances',
+  );
 
   const { buckets, latency } = (await getJson('api/timeseries?buckets=10&fn=divmod')).json;
   t.is(buckets.length, 10);
-  t.is(buckets.reduce((sum, b) => sum + b.calls, 0), calls.length);
-  t.is(buckets.reduce((sum, b) => sum + b.errors, 0), calls.filter(call => call.status === 'ERR').length);
-  t.deepEqual(latency.map(b => b.startUs), buckets.map(b => b.startUs), 'both series share one time axis');
-  t.is(latency.reduce((sum, b) => sum + b.calls, 0), calls.filter(call => call.fn === 'divmod').length);
+  t.is(
+    buckets.reduce((sum, b) => sum + b.calls, 0),
+    calls.length,
+  );
+  t.is(
+    buckets.reduce((sum, b) => sum + b.errors, 0),
+    calls.filter(call => call.status === 'ERR').length,
+  );
+  t.deepEqual(
+    latency.map(b => b.startUs),
+    buckets.map(b => b.startUs),
+    'both series share one time axis',
+  );
+  t.is(
+    latency.reduce((sum, b) => sum + b.calls, 0),
+    calls.filter(call => call.fn === 'divmod').length,
+  );
   t.true(latency.some(b => b.p50Us !== null && b.p50Us <= b.p95Us && b.p95Us <= b.p99Us));
   t.deepEqual((await getJson('api/timeseries?buckets=10')).json.latency, []);
 });
@@ -151,12 +203,22 @@ test('CSV export follows the filter', async t => {
   t.regex(csv.type, /^text\/csv/);
   const records = csv.body.trimEnd().split('\r\n');
   t.is(records[0], 'Time,Process,Data,Data Type,Declared Type,Data Value,Status,Error,Call');
-  const expected = calls.filter(call => call.fn === 'validateOrder').reduce((sum, call) => sum + Math.max(1, call.values.length), 0);
+  const expected = calls
+    .filter(call => call.fn === 'validateOrder')
+    .reduce((sum, call) => sum + Math.max(1, call.values.length), 0);
   t.is(records.length - 1, expected);
   t.true(records.slice(1).every(record => record.includes(',src/pricing.validateOrder,')));
   // Every call of validateOrder failed: its inputs, each with direction and declared type, and no outputs.
-  const inputs = calls.filter(call => call.fn === 'validateOrder').flatMap(call => call.values.map(([name, direction, type]) => `${name},${direction},${type}`));
-  t.deepEqual(records.slice(1).map(record => record.split(',').slice(2, 5).join(',')).sort(), inputs.sort());
+  const inputs = calls
+    .filter(call => call.fn === 'validateOrder')
+    .flatMap(call => call.values.map(([name, direction, type]) => `${name},${direction},${type}`));
+  t.deepEqual(
+    records
+      .slice(1)
+      .map(record => record.split(',').slice(2, 5).join(','))
+      .sort(),
+    inputs.sort(),
+  );
 });
 
 test('a malformed escape in the path is a one-line 400, and nothing is logged', async t => {
@@ -174,10 +236,25 @@ test('requests addressed to anything but a literal loopback address or localhost
       request({ host: hostname, port, path: '/api/info', headers: { host } }, response => {
         response.resume();
         resolve(response.statusCode);
-      }).on('error', reject).end();
+      })
+        .on('error', reject)
+        .end();
     });
-  const refused = ['attacker.example', `127.0.0.1.attacker.example:${port}`, '127.attacker.example', `localhost.attacker.example:${port}`, '127.1'];
-  const allowed = [`127.0.0.1:${port}`, '127.0.0.1', `127.8.9.10:${port}`, `localhost:${port}`, 'LOCALHOST', `[::1]:${port}`];
+  const refused = [
+    'attacker.example',
+    `127.0.0.1.attacker.example:${port}`,
+    '127.attacker.example',
+    `localhost.attacker.example:${port}`,
+    '127.1',
+  ];
+  const allowed = [
+    `127.0.0.1:${port}`,
+    '127.0.0.1',
+    `127.8.9.10:${port}`,
+    `localhost:${port}`,
+    'LOCALHOST',
+    `[::1]:${port}`,
+  ];
   for (const host of refused) t.is(await statusFor(host), 421, host);
   for (const host of allowed) t.is(await statusFor(host), 200, host);
 });
@@ -200,11 +277,21 @@ for (let i = 0; i < 2500; i++) count(i);
   const dashboard = await startDashboard(prog.dbPath, prog.dir);
   try {
     const csv = await (await fetch(`${dashboard.url}api/calls.csv?fn=count`)).text();
-    const records = csv.trimEnd().split('\r\n').slice(1).map(record => record.split(','));
+    const records = csv
+      .trimEnd()
+      .split('\r\n')
+      .slice(1)
+      .map(record => record.split(','));
     // Newest first, an input and an output row per call: Data, Data Type (direction), Declared Type, Data Value.
     t.is(records.length, 5000);
-    t.deepEqual(records.filter(record => record[3] === 'OUTPUT').map(record => Number(record[5])), Array.from({ length: 2500 }, (_, i) => 2500 - i));
-    t.deepEqual(records.filter(record => record[3] === 'INPUT').map(record => [record[2], record[4], Number(record[5])]), Array.from({ length: 2500 }, (_, i) => ['i', 'number', 2499 - i]));
+    t.deepEqual(
+      records.filter(record => record[3] === 'OUTPUT').map(record => Number(record[5])),
+      Array.from({ length: 2500 }, (_, i) => 2500 - i),
+    );
+    t.deepEqual(
+      records.filter(record => record[3] === 'INPUT').map(record => [record[2], record[4], Number(record[5])]),
+      Array.from({ length: 2500 }, (_, i) => ['i', 'number', 2499 - i]),
+    );
   } finally {
     dashboard.server.kill('SIGTERM');
   }
@@ -235,7 +322,9 @@ for (let i = 0; i < 10; i++) count(i);
   t.is(await counted(), 10, 'asked again, from the cache');
   t.is((await run(prog)).status, 0);
   t.is(await counted(), 20, 'a writer committed: the cached answer is dropped');
-  const prune = spawnSync(process.execPath, [cli, 'prune', '--older-than', '0s', '--db', prog.dbPath], { encoding: 'utf8' });
+  const prune = spawnSync(process.execPath, [cli, 'prune', '--older-than', '0s', '--db', prog.dbPath], {
+    encoding: 'utf8',
+  });
   t.is(prune.status, 0, prune.stderr);
   t.is(await counted(), 0, 'prune deleted every call');
 });

@@ -9,7 +9,11 @@ import type * as ts from 'typescript';
 import { isFunctionOrClassExpression, outermostExpressionOf } from './hosts';
 
 /** The declarations in `sourceFile` that its module exports; empty for a script. */
-export function collectExportedDeclarations(tsInstance: typeof ts, checker: ts.TypeChecker, sourceFile: ts.SourceFile): Set<ts.Node> {
+export function collectExportedDeclarations(
+  tsInstance: typeof ts,
+  checker: ts.TypeChecker,
+  sourceFile: ts.SourceFile,
+): Set<ts.Node> {
   const declarations = new Set<ts.Node>();
   const moduleSymbol = checker.getSymbolAtLocation(sourceFile);
   if (!moduleSymbol) return declarations;
@@ -37,9 +41,11 @@ export function collectExportedDeclarations(tsInstance: typeof ts, checker: ts.T
 export function isExported(tsInstance: typeof ts, node: ts.Node, exported: ReadonlySet<ts.Node>): boolean {
   if (exported.has(node)) return true;
   const parent = node.parent;
-  if (tsInstance.isClassLike(parent) || tsInstance.isObjectLiteralExpression(parent)) return isExported(tsInstance, parent, exported);
+  if (tsInstance.isClassLike(parent) || tsInstance.isObjectLiteralExpression(parent))
+    return isExported(tsInstance, parent, exported);
   if (!isFunctionOrClassExpression(tsInstance, node) && !tsInstance.isObjectLiteralExpression(node)) return false;
   const holder = outermostExpressionOf(tsInstance, node).parent;
-  if (tsInstance.isPropertyAssignment(holder) || tsInstance.isPropertyDeclaration(holder)) return isExported(tsInstance, holder, exported);
+  if (tsInstance.isPropertyAssignment(holder) || tsInstance.isPropertyDeclaration(holder))
+    return isExported(tsInstance, holder, exported);
   return exported.has(holder);
 }

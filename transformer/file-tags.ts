@@ -65,7 +65,11 @@ export class FileTags {
               `object literal, or before the variable, property or parameter it initializes, or the statement that ` +
               `assigns or calls it.`
             : `@${this.tagName}-ignore must stand directly before a declaration or statement with a function in it.`;
-        problems.push({ pos: tag.pos, length: this.tagLength + (tag.kind === 'ignore' ? '-ignore'.length : 0), message });
+        problems.push({
+          pos: tag.pos,
+          length: this.tagLength + (tag.kind === 'ignore' ? '-ignore'.length : 0),
+          message,
+        });
       }
     }
     return problems;
@@ -82,7 +86,9 @@ export class FileTags {
     const text = this.sourceFile.text;
     let node: ts.Node = this.sourceFile;
     for (;;) {
-      const child = ts.forEachChild(node, candidate => (candidate.pos <= at && at < candidate.end ? candidate : undefined));
+      const child = ts.forEachChild(node, candidate =>
+        candidate.pos <= at && at < candidate.end ? candidate : undefined,
+      );
       if (!child) break;
       node = child;
     }
@@ -90,7 +96,10 @@ export class FileTags {
       candidate => candidate.pos <= at && at < candidate.getStart(this.sourceFile),
     );
     if (!token) return undefined;
-    const ranges = [...(ts.getLeadingCommentRanges(text, token.pos) ?? []), ...(ts.getTrailingCommentRanges(text, token.pos) ?? [])];
+    const ranges = [
+      ...(ts.getLeadingCommentRanges(text, token.pos) ?? []),
+      ...(ts.getTrailingCommentRanges(text, token.pos) ?? []),
+    ];
     return ranges.find(range => range.pos <= at && at < range.end);
   }
 

@@ -19,24 +19,32 @@ import type * as ts from 'typescript';
 export type FunctionOrClassExpression = ts.FunctionExpression | ts.ArrowFunction | ts.ClassExpression;
 
 /** The node whose leading comment configures `node`: `node` itself unless it is an expression held as above. */
-export function hostOf(tsInstance: typeof ts, node: ts.FunctionLikeDeclaration | ts.ClassLikeDeclaration | ts.ObjectLiteralExpression): ts.Node {
+export function hostOf(
+  tsInstance: typeof ts,
+  node: ts.FunctionLikeDeclaration | ts.ClassLikeDeclaration | ts.ObjectLiteralExpression,
+): ts.Node {
   if (!isFunctionOrClassExpression(tsInstance, node) && !tsInstance.isObjectLiteralExpression(node)) return node;
   const value = outermostExpressionOf(tsInstance, node);
   const holder = value.parent;
   if (tsInstance.isVariableDeclaration(holder)) {
     // A single declaration is configured by its statement's comment; in a list, each by its own.
     const list = holder.parent;
-    return tsInstance.isVariableDeclarationList(list) && list.declarations.length === 1 && tsInstance.isVariableStatement(list.parent)
+    return tsInstance.isVariableDeclarationList(list) &&
+      list.declarations.length === 1 &&
+      tsInstance.isVariableStatement(list.parent)
       ? list.parent
       : holder;
   }
   if (tsInstance.isExportAssignment(holder) || isInitializerOf(tsInstance, holder, value)) return holder;
-  if (isAssignmentOf(tsInstance, holder, value) && tsInstance.isExpressionStatement(holder.parent)) return holder.parent;
+  if (isAssignmentOf(tsInstance, holder, value) && tsInstance.isExpressionStatement(holder.parent))
+    return holder.parent;
   return statementCalling(tsInstance, value) ?? node;
 }
 
 export function isFunctionOrClassExpression(tsInstance: typeof ts, node: ts.Node): node is FunctionOrClassExpression {
-  return tsInstance.isFunctionExpression(node) || tsInstance.isArrowFunction(node) || tsInstance.isClassExpression(node);
+  return (
+    tsInstance.isFunctionExpression(node) || tsInstance.isArrowFunction(node) || tsInstance.isClassExpression(node)
+  );
 }
 
 /** `expression` together with the parentheses and type assertions around it, which do not change its value. */
@@ -70,8 +78,16 @@ export function isInitializerOf(
 }
 
 /** `holder` is `target = value`. */
-export function isAssignmentOf(tsInstance: typeof ts, holder: ts.Node, value: ts.Expression): holder is ts.AssignmentExpression<ts.EqualsToken> {
-  return tsInstance.isBinaryExpression(holder) && holder.operatorToken.kind === tsInstance.SyntaxKind.EqualsToken && holder.right === value;
+export function isAssignmentOf(
+  tsInstance: typeof ts,
+  holder: ts.Node,
+  value: ts.Expression,
+): holder is ts.AssignmentExpression<ts.EqualsToken> {
+  return (
+    tsInstance.isBinaryExpression(holder) &&
+    holder.operatorToken.kind === tsInstance.SyntaxKind.EqualsToken &&
+    holder.right === value
+  );
 }
 
 /** The expression statement that calls `callee` at once, when it is an IIFE. */
@@ -82,7 +98,8 @@ function statementCalling(tsInstance: typeof ts, callee: ts.Expression): ts.Expr
   for (;;) {
     const parent: ts.Node = chain.parent;
     const continues =
-      ((tsInstance.isPropertyAccessExpression(parent) || tsInstance.isCallExpression(parent)) && parent.expression === chain) ||
+      ((tsInstance.isPropertyAccessExpression(parent) || tsInstance.isCallExpression(parent)) &&
+        parent.expression === chain) ||
       tsInstance.isParenthesizedExpression(parent) ||
       tsInstance.isVoidExpression(parent) ||
       tsInstance.isAwaitExpression(parent);

@@ -38,7 +38,6 @@ export interface TransformerExtras {
 export const DiagnosticCode = {
   /** A malformed tag, a misplaced tag, or a tag on something without a body. */
   InvalidTag: 990001,
-
 } as const;
 
 /** The ts-patch entry point: `(program, pluginConfig, extras) => TransformerFactory`. */
@@ -61,7 +60,6 @@ export function createTransformer(
   extras: TransformerExtras = {},
 ): ts.TransformerFactory<ts.SourceFile> {
   // Use the compiler instance that is running (ts-patch hands it over), never a second copy.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fallback, loaded only when none is handed over
   const tsInstance: typeof ts = extras.ts ?? require('typescript');
   const options = readPluginOptions(config as Record<string, unknown>);
   const projectDir = projectDirectory(program);

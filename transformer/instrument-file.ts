@@ -90,14 +90,30 @@ export function instrumentFile(
   // cycle) before this module's body runs, and the handles must be ready by then.
   let insertAt = 0;
   while (insertAt < statements.length && isPrologueDirective(tsInstance, statements[insertAt]!)) insertAt++;
-  statements.splice(insertAt, 0, createRuntimeImport(tsInstance, factory, ids.runtime, options.runtime, commonJs, tsInstance.isExternalModule(sourceFile)), ...registrations);
+  statements.splice(
+    insertAt,
+    0,
+    createRuntimeImport(
+      tsInstance,
+      factory,
+      ids.runtime,
+      options.runtime,
+      commonJs,
+      tsInstance.isExternalModule(sourceFile),
+    ),
+    ...registrations,
+  );
   return factory.updateSourceFile(visited, statements);
 }
 
 /** What a monitored function is recorded as, and where: the part of its metadata that `observatory ls` lists. */
 export type RecordedIdentity = Pick<FunctionMeta, 'name' | 'group' | 'file' | 'line' | 'column' | 'kind'>;
 
-export function recordedIdentity(target: MonitorTarget, sourceFile: ts.SourceFile, relativeFile: string): RecordedIdentity {
+export function recordedIdentity(
+  target: MonitorTarget,
+  sourceFile: ts.SourceFile,
+  relativeFile: string,
+): RecordedIdentity {
   const anchor = target.fn.name ?? target.fn;
   const position = sourceFile.getLineAndCharacterOfPosition(anchor.getStart(sourceFile));
   return {
@@ -112,9 +128,9 @@ export function recordedIdentity(target: MonitorTarget, sourceFile: ts.SourceFil
 
 /** The module format a file is emitted in (public on Program in 5.9 and 6.0, missing from 5.9's typings). */
 function emitModuleFormatOf(program: ts.Program, sourceFile: ts.SourceFile): ts.ModuleKind {
-  return (program as ts.Program & { getEmitModuleFormatOfFile(file: ts.SourceFile): ts.ModuleKind }).getEmitModuleFormatOfFile(
-    sourceFile,
-  );
+  return (
+    program as ts.Program & { getEmitModuleFormatOfFile(file: ts.SourceFile): ts.ModuleKind }
+  ).getEmitModuleFormatOfFile(sourceFile);
 }
 
 function isAsync(tsInstance: typeof ts, fn: ts.FunctionLikeDeclaration): boolean {

@@ -61,7 +61,10 @@ export function instrumentFunction<T extends ts.FunctionLikeDeclaration>(
       if (tsInstance.isFunctionLike(child) || tsInstance.isClassStaticBlockDeclaration(child)) return child;
       if (tsInstance.isReturnStatement(child)) {
         const value = child.expression && (tsInstance.visitNode(child.expression, visit) as ts.Expression);
-        return factory.updateReturnStatement(child, runtimeCall(RUNTIME_CALLS.exit, value ? [ids.call, value] : [ids.call]));
+        return factory.updateReturnStatement(
+          child,
+          runtimeCall(RUNTIME_CALLS.exit, value ? [ids.call, value] : [ids.call]),
+        );
       }
       if (!plan.suspends) return tsInstance.visitEachChild(child, visit, context);
       if (tsInstance.isAwaitExpression(child) || tsInstance.isYieldExpression(child)) {
@@ -83,11 +86,18 @@ export function instrumentFunction<T extends ts.FunctionLikeDeclaration>(
     let inner: ts.Expression;
     if (tsInstance.isAwaitExpression(original)) {
       const operand = (visited as ts.AwaitExpression).expression;
-      inner = factory.updateAwaitExpression(visited as ts.AwaitExpression, runtimeCall(RUNTIME_CALLS.suspend, [ids.call, operand]));
+      inner = factory.updateAwaitExpression(
+        visited as ts.AwaitExpression,
+        runtimeCall(RUNTIME_CALLS.suspend, [ids.call, operand]),
+      );
     } else {
       const yielded = visited as ts.YieldExpression;
       const operand = yielded.expression ?? factory.createVoidZero();
-      const wrapper = yielded.asteriskToken ? (plan.async ? RUNTIME_CALLS.delegateAsync : RUNTIME_CALLS.delegate) : RUNTIME_CALLS.pause;
+      const wrapper = yielded.asteriskToken
+        ? plan.async
+          ? RUNTIME_CALLS.delegateAsync
+          : RUNTIME_CALLS.delegate
+        : RUNTIME_CALLS.pause;
       inner = factory.updateYieldExpression(yielded, yielded.asteriskToken, runtimeCall(wrapper, [ids.call, operand]));
     }
     return runtimeCall(RUNTIME_CALLS.resume, [ids.call, inner]);
@@ -118,8 +128,14 @@ export function instrumentFunction<T extends ts.FunctionLikeDeclaration>(
       tsInstance.isBlock(body) ? tsInstance.setTextRange(newBody, body) : newBody,
     );
     const relabel = (node: ts.Statement): ts.Statement =>
-      tsInstance.isLabeledStatement(node) ? factory.updateLabeledStatement(node, node.label, relabel(node.statement)) : newLoop;
-    const guarded = factory.createTryStatement(factory.createBlock([relabel(statement)], true), undefined, factory.createBlock([resumeStatement()], true));
+      tsInstance.isLabeledStatement(node)
+        ? factory.updateLabeledStatement(node, node.label, relabel(node.statement))
+        : newLoop;
+    const guarded = factory.createTryStatement(
+      factory.createBlock([relabel(statement)], true),
+      undefined,
+      factory.createBlock([resumeStatement()], true),
+    );
     return tsInstance.setTextRange(guarded, statement);
   };
 
@@ -136,7 +152,9 @@ export function instrumentFunction<T extends ts.FunctionLikeDeclaration>(
     // The expression keeps its own comments but not those after it: with no `;` ending a class property, the
     // next member's doc comment would otherwise be printed again inside the `exit(...)` call.
     const value = tsInstance.setEmitFlags(rewrite(body), tsInstance.EmitFlags.NoTrailingComments);
-    statements.push(tsInstance.setTextRange(factory.createReturnStatement(runtimeCall(RUNTIME_CALLS.exit, [ids.call, value])), body));
+    statements.push(
+      tsInstance.setTextRange(factory.createReturnStatement(runtimeCall(RUNTIME_CALLS.exit, [ids.call, value])), body),
+    );
   }
 
   const entry = factory.createVariableStatement(
@@ -182,13 +200,49 @@ function replaceBody<T extends ts.FunctionLikeDeclaration>(
   const node = fn as ts.FunctionLikeDeclaration;
   let updated: ts.FunctionLikeDeclaration;
   if (tsInstance.isFunctionDeclaration(node)) {
-    updated = factory.updateFunctionDeclaration(node, node.modifiers, node.asteriskToken, node.name, node.typeParameters, node.parameters, node.type, body);
+    updated = factory.updateFunctionDeclaration(
+      node,
+      node.modifiers,
+      node.asteriskToken,
+      node.name,
+      node.typeParameters,
+      node.parameters,
+      node.type,
+      body,
+    );
   } else if (tsInstance.isFunctionExpression(node)) {
-    updated = factory.updateFunctionExpression(node, node.modifiers, node.asteriskToken, node.name, node.typeParameters, node.parameters, node.type, body);
+    updated = factory.updateFunctionExpression(
+      node,
+      node.modifiers,
+      node.asteriskToken,
+      node.name,
+      node.typeParameters,
+      node.parameters,
+      node.type,
+      body,
+    );
   } else if (tsInstance.isArrowFunction(node)) {
-    updated = factory.updateArrowFunction(node, node.modifiers, node.typeParameters, node.parameters, node.type, node.equalsGreaterThanToken, body);
+    updated = factory.updateArrowFunction(
+      node,
+      node.modifiers,
+      node.typeParameters,
+      node.parameters,
+      node.type,
+      node.equalsGreaterThanToken,
+      body,
+    );
   } else if (tsInstance.isMethodDeclaration(node)) {
-    updated = factory.updateMethodDeclaration(node, node.modifiers, node.asteriskToken, node.name, node.questionToken, node.typeParameters, node.parameters, node.type, body);
+    updated = factory.updateMethodDeclaration(
+      node,
+      node.modifiers,
+      node.asteriskToken,
+      node.name,
+      node.questionToken,
+      node.typeParameters,
+      node.parameters,
+      node.type,
+      body,
+    );
   } else if (tsInstance.isConstructorDeclaration(node)) {
     updated = factory.updateConstructorDeclaration(node, node.modifiers, node.parameters, body);
   } else if (tsInstance.isGetAccessorDeclaration(node)) {

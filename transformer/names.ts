@@ -25,11 +25,16 @@ export function functionNameOf(tsInstance: typeof ts, fn: ts.FunctionLikeDeclara
     // `export default function () {}` is the only function declaration without a name.
     return fn.name ? inNamespace(tsInstance, fn, fn.name.text) : fileNameOf(fn);
   }
-  return nameFromHolder(tsInstance, fn as ts.FunctionExpression | ts.ArrowFunction) ?? fn.name?.getText() ?? '<anonymous>';
+  return (
+    nameFromHolder(tsInstance, fn as ts.FunctionExpression | ts.ArrowFunction) ?? fn.name?.getText() ?? '<anonymous>'
+  );
 }
 
 /** The name members of a class or object literal are qualified with. */
-function containerNameOf(tsInstance: typeof ts, container: ts.ClassLikeDeclaration | ts.ObjectLiteralExpression): string {
+function containerNameOf(
+  tsInstance: typeof ts,
+  container: ts.ClassLikeDeclaration | ts.ObjectLiteralExpression,
+): string {
   if (tsInstance.isObjectLiteralExpression(container)) return nameFromHolder(tsInstance, container) ?? 'object';
   if (container.name) return inNamespace(tsInstance, container, container.name.text);
   // `export default class {}` is the only class declaration without a name.
@@ -46,7 +51,9 @@ function nameFromHolder(tsInstance: typeof ts, expression: ts.Expression): strin
   }
   if (!isInitializerOf(tsInstance, holder, value)) {
     if (tsInstance.isExportAssignment(holder)) return fileNameOf(holder);
-    return isAssignmentOf(tsInstance, holder, value) && isDottedName(tsInstance, holder.left) ? holder.left.getText() : undefined;
+    return isAssignmentOf(tsInstance, holder, value) && isDottedName(tsInstance, holder.left)
+      ? holder.left.getText()
+      : undefined;
   }
   if (tsInstance.isPropertyDeclaration(holder) || tsInstance.isPropertyAssignment(holder)) {
     return qualifiedMember(containerNameOf(tsInstance, holder.parent), memberNameOf(tsInstance, holder.name));
@@ -67,7 +74,11 @@ function memberNameOf(tsInstance: typeof ts, name: ts.PropertyName): string {
 function inNamespace(tsInstance: typeof ts, declaration: ts.Declaration, name: string): string {
   const statement = tsInstance.isVariableDeclaration(declaration) ? declaration.parent.parent : declaration;
   const namespaces: string[] = [];
-  for (let node = statement.parent; tsInstance.isModuleBlock(node) || tsInstance.isModuleDeclaration(node); node = node.parent) {
+  for (
+    let node = statement.parent;
+    tsInstance.isModuleBlock(node) || tsInstance.isModuleDeclaration(node);
+    node = node.parent
+  ) {
     if (tsInstance.isModuleDeclaration(node)) namespaces.unshift(node.name.text);
   }
   return [...namespaces, name].join('.');

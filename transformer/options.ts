@@ -65,7 +65,8 @@ export function readPluginOptions(config: Record<string, unknown> = {}): PluginO
         options[key] = value;
         break;
       case 'select':
-        if (!SELECTIONS.includes(value as Selection)) throw problem(`'select' must be one of ${SELECTIONS.join(', ')}.`);
+        if (!SELECTIONS.includes(value as Selection))
+          throw problem(`'select' must be one of ${SELECTIONS.join(', ')}.`);
         options.select = value as Selection;
         break;
       default:

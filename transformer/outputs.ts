@@ -36,9 +36,18 @@ export function describeOutputs(
   const isGenerator = isGeneratorFunction(tsInstance, fn);
   const signature = checker.getSignatureFromDeclaration(fn);
   const declared = fn.type;
-  const returnType = declared ? normalizeTypeText(declared) : signature ? printType(checker, checker.getReturnTypeOfSignature(signature), fn) : 'any';
+  const returnType = declared
+    ? normalizeTypeText(declared)
+    : signature
+      ? printType(checker, checker.getReturnTypeOfSignature(signature), fn)
+      : 'any';
   if (!signature || tsInstance.isConstructorDeclaration(fn) || tsInstance.isSetAccessorDeclaration(fn)) {
-    return { shape: 'none', names: [], types: [], returnType: tsInstance.isConstructorDeclaration(fn) ? 'void' : returnType };
+    return {
+      shape: 'none',
+      names: [],
+      types: [],
+      returnType: tsInstance.isConstructorDeclaration(fn) ? 'void' : returnType,
+    };
   }
 
   let type = checker.getReturnTypeOfSignature(signature);
@@ -122,7 +131,9 @@ function dataPropertiesOf(tsInstance: typeof ts, program: ts.Program, type: ts.T
 
 function isGeneratorFunction(tsInstance: typeof ts, fn: ts.SignatureDeclaration): boolean {
   return (
-    (tsInstance.isFunctionDeclaration(fn) || tsInstance.isFunctionExpression(fn) || tsInstance.isMethodDeclaration(fn)) &&
+    (tsInstance.isFunctionDeclaration(fn) ||
+      tsInstance.isFunctionExpression(fn) ||
+      tsInstance.isMethodDeclaration(fn)) &&
     fn.asteriskToken !== undefined
   );
 }

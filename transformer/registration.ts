@@ -29,11 +29,19 @@ export function createRuntimeImport(
     const require = factory.createCallExpression(factory.createIdentifier('require'), undefined, [moduleName]);
     return factory.createVariableStatement(
       undefined,
-      factory.createVariableDeclarationList([factory.createVariableDeclaration(runtime, undefined, undefined, require)], tsInstance.NodeFlags.Const),
+      factory.createVariableDeclarationList(
+        [factory.createVariableDeclaration(runtime, undefined, undefined, require)],
+        tsInstance.NodeFlags.Const,
+      ),
     );
   }
   if (commonJs) {
-    return factory.createImportEqualsDeclaration(undefined, false, runtime, factory.createExternalModuleReference(moduleName));
+    return factory.createImportEqualsDeclaration(
+      undefined,
+      false,
+      runtime,
+      factory.createExternalModuleReference(moduleName),
+    );
   }
   return factory.createImportDeclaration(
     undefined,
@@ -56,7 +64,10 @@ export function createRegistration(
   );
   return factory.createVariableStatement(
     undefined,
-    factory.createVariableDeclarationList([factory.createVariableDeclaration(handle, undefined, undefined, register)], tsInstance.NodeFlags.None),
+    factory.createVariableDeclarationList(
+      [factory.createVariableDeclaration(handle, undefined, undefined, register)],
+      tsInstance.NodeFlags.None,
+    ),
   );
 }
 

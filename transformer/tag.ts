@@ -55,13 +55,26 @@ export function readTagComments(text: string, ranges: readonly ts.CommentRange[]
       if (!startsTag(body, match.index)) continue;
       const pos = range.pos + match.index;
       if (match[1]) {
-        tags.push({ commentPos: range.pos, kind: 'ignore', pos, end: pos + match[0].length, options: defaultOptions(), problems: [] });
+        tags.push({
+          commentPos: range.pos,
+          kind: 'ignore',
+          pos,
+          end: pos + match[0].length,
+          options: defaultOptions(),
+          problems: [],
+        });
         continue;
       }
       const optionsStart = match.index + match[0].length;
       const optionsEnd = endOfOptions(body, optionsStart);
       const end = range.pos + optionsEnd;
-      tags.push({ commentPos: range.pos, kind: 'monitor', pos, end, ...parseOptions(body, optionsStart, optionsEnd, range.pos) });
+      tags.push({
+        commentPos: range.pos,
+        kind: 'monitor',
+        pos,
+        end,
+        ...parseOptions(body, optionsStart, optionsEnd, range.pos),
+      });
     }
   }
   return tags;

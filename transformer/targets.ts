@@ -54,12 +54,17 @@ export function selectionOf(
   select: Selection,
   report: (problem: TagProblem) => void,
 ): FileSelection {
-  const exported = select === 'exported' ? collectExportedDeclarations(tsInstance, checker(), sourceFile) : new Set<ts.Node>();
+  const exported =
+    select === 'exported' ? collectExportedDeclarations(tsInstance, checker(), sourceFile) : new Set<ts.Node>();
   return { tags, select, exported, report };
 }
 
 /** Decides whether `node` is a monitored function. */
-export function findMonitorTarget(tsInstance: typeof ts, node: ts.Node, selection: FileSelection): MonitorTarget | undefined {
+export function findMonitorTarget(
+  tsInstance: typeof ts,
+  node: ts.Node,
+  selection: FileSelection,
+): MonitorTarget | undefined {
   const { tags } = selection;
   if (!isInstrumentable(tsInstance, node)) {
     claimTagsOfBodiless(tsInstance, node, selection);
@@ -171,11 +176,17 @@ export function bodilessKindOf(tsInstance: typeof ts, node: ts.Node): Bodiless |
   const isMember =
     tsInstance.isMethodDeclaration(node) || tsInstance.isAccessor(node) || tsInstance.isPropertyDeclaration(node);
   if (isMember && isAbstract(tsInstance, node)) return 'abstract';
-  if ((isMember || tsInstance.isFunctionDeclaration(node) || tsInstance.isClassDeclaration(node)) && isAmbient(tsInstance, node)) {
+  if (
+    (isMember || tsInstance.isFunctionDeclaration(node) || tsInstance.isClassDeclaration(node)) &&
+    isAmbient(tsInstance, node)
+  ) {
     return 'declared';
   }
   // Outside ambient contexts, only an overload signature may leave out its body.
-  const isCallable = tsInstance.isFunctionDeclaration(node) || tsInstance.isMethodDeclaration(node) || tsInstance.isConstructorDeclaration(node);
+  const isCallable =
+    tsInstance.isFunctionDeclaration(node) ||
+    tsInstance.isMethodDeclaration(node) ||
+    tsInstance.isConstructorDeclaration(node);
   return isCallable && !node.body ? 'overload' : undefined;
 }
 
@@ -188,7 +199,10 @@ const BODILESS_DECLARATION: Record<Exclude<Bodiless, 'overload'>, string> = {
 
 function isAmbient(tsInstance: typeof ts, node: ts.Node): boolean {
   for (let current: ts.Node | undefined = node; current; current = current.parent) {
-    if (tsInstance.canHaveModifiers(current) && tsInstance.getModifiers(current)?.some(m => m.kind === tsInstance.SyntaxKind.DeclareKeyword)) {
+    if (
+      tsInstance.canHaveModifiers(current) &&
+      tsInstance.getModifiers(current)?.some(m => m.kind === tsInstance.SyntaxKind.DeclareKeyword)
+    ) {
       return true;
     }
   }
@@ -196,7 +210,10 @@ function isAmbient(tsInstance: typeof ts, node: ts.Node): boolean {
 }
 
 function isAbstract(tsInstance: typeof ts, node: ts.Node): boolean {
-  return tsInstance.canHaveModifiers(node) && !!tsInstance.getModifiers(node)?.some(m => m.kind === tsInstance.SyntaxKind.AbstractKeyword);
+  return (
+    tsInstance.canHaveModifiers(node) &&
+    !!tsInstance.getModifiers(node)?.some(m => m.kind === tsInstance.SyntaxKind.AbstractKeyword)
+  );
 }
 
 /** Tags on the overload signatures that precede an implementation monitor the implementation, once. */
@@ -207,11 +224,20 @@ function overloadTagsOf(tsInstance: typeof ts, fn: ts.FunctionLikeDeclaration, t
     : tsInstance.isSourceFile(container) || tsInstance.isBlock(container) || tsInstance.isModuleBlock(container)
       ? container.statements
       : undefined;
-  if (!siblings || !(tsInstance.isFunctionDeclaration(fn) || tsInstance.isMethodDeclaration(fn) || tsInstance.isConstructorDeclaration(fn))) {
+  if (
+    !siblings ||
+    !(
+      tsInstance.isFunctionDeclaration(fn) ||
+      tsInstance.isMethodDeclaration(fn) ||
+      tsInstance.isConstructorDeclaration(fn)
+    )
+  ) {
     return [];
   }
   const isOverload = (sibling: ts.Node) =>
-    sibling.kind === fn.kind && !(sibling as ts.FunctionLikeDeclaration).body && (sibling as ts.FunctionLikeDeclaration).name?.getText() === fn.name?.getText();
+    sibling.kind === fn.kind &&
+    !(sibling as ts.FunctionLikeDeclaration).body &&
+    (sibling as ts.FunctionLikeDeclaration).name?.getText() === fn.name?.getText();
   const found: TagComment[] = [];
   for (let index = siblings.indexOf(fn) - 1; index >= 0 && isOverload(siblings[index]!); index--) {
     found.push(...tags.tagsOf(siblings[index]!));
@@ -232,13 +258,20 @@ function containerTagOf(tsInstance: typeof ts, fn: ts.FunctionLikeDeclaration, t
     tsInstance.isAccessor(member) ||
     tsInstance.isPropertyDeclaration(member) ||
     tsInstance.isPropertyAssignment(member);
-  if (!isMember || !(tsInstance.isClassLike(container) || tsInstance.isObjectLiteralExpression(container))) return undefined;
+  if (!isMember || !(tsInstance.isClassLike(container) || tsInstance.isObjectLiteralExpression(container)))
+    return undefined;
   const containerTags = ownTagsOf(tsInstance, container, tags);
-  return containerTags.some(tag => tag.kind === 'ignore') ? undefined : containerTags.find(tag => tag.kind === 'monitor');
+  return containerTags.some(tag => tag.kind === 'ignore')
+    ? undefined
+    : containerTags.find(tag => tag.kind === 'monitor');
 }
 
 /** Whether `select` alone picks `fn`, before tags and ignores are looked at. */
-export function isSelectedWithoutTag(tsInstance: typeof ts, fn: ts.FunctionLikeDeclaration, selection: FileSelection): boolean {
+export function isSelectedWithoutTag(
+  tsInstance: typeof ts,
+  fn: ts.FunctionLikeDeclaration,
+  selection: FileSelection,
+): boolean {
   if (selection.select === 'all') return true;
   if (selection.select === 'tagged') return false;
   return isExported(tsInstance, fn, selection.exported);

@@ -23,12 +23,18 @@ export const name = 'ts-observatory';
 /** ts-jest keys its cache on this: it changes with every release of ts-observatory. */
 export const version: string = require('../../package.json').version;
 
-export function factory(compiler: TsJestCompiler, options: Partial<PluginOptions> = {}): ts.TransformerFactory<ts.SourceFile> {
+export function factory(
+  compiler: TsJestCompiler,
+  options: Partial<PluginOptions> = {},
+): ts.TransformerFactory<ts.SourceFile> {
   const tsInstance = compiler.configSet.compilerModule;
   return context => sourceFile => {
     const program = programOf(compiler, sourceFile);
     const errors: ts.Diagnostic[] = [];
-    const transformer = createTransformer(program, options, { ts: tsInstance, addDiagnostic: diagnostic => void errors.push(diagnostic) });
+    const transformer = createTransformer(program, options, {
+      ts: tsInstance,
+      addDiagnostic: diagnostic => void errors.push(diagnostic),
+    });
     const result = transformer(context)(sourceFile);
     if (errors.length > 0) throw new Error(formatDiagnostics(tsInstance, errors));
     return result;
@@ -43,6 +49,7 @@ function programOf(compiler: TsJestCompiler, sourceFile: ts.SourceFile): ts.Prog
   const service = (compiler as { _languageService?: ts.LanguageService })._languageService;
   const candidates = [service?.getProgram(), compiler.program];
   const program = candidates.find(candidate => candidate?.getSourceFile(sourceFile.fileName) === sourceFile);
-  if (!program) throw new Error(`ts-observatory/ts-jest: ts-jest compiled ${sourceFile.fileName} without a program that holds it`);
+  if (!program)
+    throw new Error(`ts-observatory/ts-jest: ts-jest compiled ${sourceFile.fileName} without a program that holds it`);
   return program;
 }

@@ -13,7 +13,8 @@ const byProject = new Map<string, typeof ts>();
 
 export function typescriptFor(projectDir: string): typeof ts {
   let api = byProject.get(projectDir);
-  if (!api) byProject.set(projectDir, (api = projectTypeScript(projectDir) ?? (require('typescript-api') as typeof ts)));
+  if (!api)
+    byProject.set(projectDir, (api = projectTypeScript(projectDir) ?? (require('typescript-api') as typeof ts)));
   return api;
 }
 

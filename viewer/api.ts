@@ -72,7 +72,9 @@ export function callDetail({ queries, sourceRoot }: ApiContext, id: string) {
     parent: call.parent === null ? null : summary(queries.call(call.parent)),
     children: queries.children(call, MAX_CHILDREN + 1).map(summary),
     childrenLimit: MAX_CHILDREN,
-    source: fn ? readFunctionSource(sourceRoot, { file: fn.file, line: fn.line, column: fn.column, errorStack: call.errorStack }) : null,
+    source: fn
+      ? readFunctionSource(sourceRoot, { file: fn.file, line: fn.line, column: fn.column, errorStack: call.errorStack })
+      : null,
   };
 }
 
@@ -81,7 +83,12 @@ export function jump({ queries }: ApiContext, params: URLSearchParams) {
   const ref = params.get('q') ?? '';
   const found = queries.find(ref);
   if (!found) return undefined;
-  const href = found.kind === 'call' ? `#/call/${found.id}` : found.kind === 'trace' ? `#/trace/${found.traceId}` : `#/calls?fn=${encodeURIComponent(found.name)}`;
+  const href =
+    found.kind === 'call'
+      ? `#/call/${found.id}`
+      : found.kind === 'trace'
+        ? `#/trace/${found.traceId}`
+        : `#/calls?fn=${encodeURIComponent(found.name)}`;
   return { ...found, href };
 }
 
@@ -89,11 +96,17 @@ export function jump({ queries }: ApiContext, params: URLSearchParams) {
 export function errorList({ queries }: ApiContext, params: URLSearchParams) {
   const since = params.get('since');
   const fn = params.get('fn');
-  const { groups, truncated } = errorGroups(queries.db, since ? parseSince(since) : undefined, fn ? queries.resolveFunction(fn) : undefined);
+  const { groups, truncated } = errorGroups(
+    queries.db,
+    since ? parseSince(since) : undefined,
+    fn ? queries.resolveFunction(fn) : undefined,
+  );
   return {
     groups: groups.slice(0, MAX_ERROR_GROUPS).map(group => ({
       ...group,
-      latestInputs: (queries.callWithValues(group.latest.callId)?.values ?? []).filter(value => value.direction === 'INPUT'),
+      latestInputs: (queries.callWithValues(group.latest.callId)?.values ?? []).filter(
+        value => value.direction === 'INPUT',
+      ),
     })),
     more: Math.max(0, groups.length - MAX_ERROR_GROUPS),
     truncated,
@@ -104,8 +117,14 @@ export function traceDetail({ queries }: ApiContext, ref: string) {
   const trace = queries.trace(ref);
   if (!trace) return undefined;
   // Each row says what its call was asked: four db.query rows differ by their SQL.
-  const args = new Map(queries.withValues(trace.calls, 'INPUT').map(call => [call.id, formatArguments(call.values, ARGS_CHARS)]));
-  return { traceId: trace.traceId, truncated: trace.truncated, calls: trace.calls.map(call => ({ ...summary(call), args: args.get(call.id) ?? '' })) };
+  const args = new Map(
+    queries.withValues(trace.calls, 'INPUT').map(call => [call.id, formatArguments(call.values, ARGS_CHARS)]),
+  );
+  return {
+    traceId: trace.traceId,
+    truncated: trace.truncated,
+    calls: trace.calls.map(call => ({ ...summary(call), args: args.get(call.id) ?? '' })),
+  };
 }
 
 /** The Functions page's table: per-function figures, and how recording went (drops, ring use) in the range. */

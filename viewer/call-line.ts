@@ -48,10 +48,16 @@ export function callLine(call: CallWithValues, name: string, width: number, pain
   // The head's width without its colour: clock, trace mark, status, duration and the spaces between.
   const room = Math.max(MIN_WIDTH, width) - (12 + 1 + 5 + 1 + 3 + 1 + 8 + 2) - tail.length;
   const bodyWith = (limit: number) => {
-    const inputs = call.values.filter(value => value.direction === 'INPUT').map(value => `${value.name}=${shown(value, limit)}`);
-    const result = call.status === 'ERR'
-      ? `✗ ${call.errorType}: ${call.errorMessage ?? ''}`
-      : outputText(call.values.filter(value => value.direction === 'OUTPUT'), limit);
+    const inputs = call.values
+      .filter(value => value.direction === 'INPUT')
+      .map(value => `${value.name}=${shown(value, limit)}`);
+    const result =
+      call.status === 'ERR'
+        ? `✗ ${call.errorType}: ${call.errorMessage ?? ''}`
+        : outputText(
+            call.values.filter(value => value.direction === 'OUTPUT'),
+            limit,
+          );
     const signature = `${name}(${inputs.join(', ')})`;
     return printable(result === '' ? signature : `${signature} → ${result}`);
   };
@@ -63,7 +69,8 @@ export function callLine(call: CallWithValues, name: string, width: number, pain
 /** The outputs as `value` for a single return value, `{name: value, …}` for several, nothing for none. */
 function outputText(outputs: Value[], limit: number): string {
   if (outputs.length === 0) return '';
-  if (outputs.length === 1 && (outputs[0]!.name === 'result' || outputs[0]!.name.startsWith('return_'))) return shown(outputs[0]!, limit);
+  if (outputs.length === 1 && (outputs[0]!.name === 'result' || outputs[0]!.name.startsWith('return_')))
+    return shown(outputs[0]!, limit);
   return `{${outputs.map(value => `${value.name}: ${shown(value, limit)}`).join(', ')}}`;
 }
 

@@ -22,7 +22,17 @@ export interface CallTableRow {
 }
 
 export const TABLE_HEADERS = ['Time', 'Process', 'Data', 'Data Type', 'Declared Type', 'Data Value', 'Status'];
-export const CSV_HEADERS = ['Time', 'Process', 'Data', 'Data Type', 'Declared Type', 'Data Value', 'Status', 'Error', 'Call'];
+export const CSV_HEADERS = [
+  'Time',
+  'Process',
+  'Data',
+  'Data Type',
+  'Declared Type',
+  'Data Value',
+  'Status',
+  'Error',
+  'Call',
+];
 
 /** The rows with each value parsed, for `--json` and the text table. */
 export function callRows(calls: CallWithValues[]): CallTableRow[] {
@@ -58,7 +68,9 @@ export function csvRecords(calls: CallWithValues[]): string[][] {
 }
 
 function eachRow<Row>(calls: CallWithValues[], row: (call: CallWithValues, value: Value | null) => Row): Row[] {
-  return calls.flatMap(call => (call.values.length === 0 ? [row(call, null)] : call.values.map(value => row(call, value))));
+  return calls.flatMap(call =>
+    call.values.length === 0 ? [row(call, null)] : call.values.map(value => row(call, value)),
+  );
 }
 
 function errorText(call: CallWithValues): string | null {

@@ -29,8 +29,13 @@ export function renderTimeChart(spec: TimeChartSpec): string {
   const escapeXml = (text: string) =>
     text.replace(/[&<>"']/g, char => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
   const formatDuration = (us: number) =>
-    us >= 1e6 ? +(us / 1e6).toPrecision(3) + ' s' : us >= 1e3 ? +(us / 1e3).toPrecision(3) + ' ms' : +us.toPrecision(3) + ' µs';
-  const formatCount = (n: number) => (n >= 1e6 ? +(n / 1e6).toPrecision(3) + 'M' : n >= 1e3 ? +(n / 1e3).toPrecision(3) + 'k' : String(n));
+    us >= 1e6
+      ? +(us / 1e6).toPrecision(3) + ' s'
+      : us >= 1e3
+        ? +(us / 1e3).toPrecision(3) + ' ms'
+        : +us.toPrecision(3) + ' µs';
+  const formatCount = (n: number) =>
+    n >= 1e6 ? +(n / 1e6).toPrecision(3) + 'M' : n >= 1e3 ? +(n / 1e3).toPrecision(3) + 'k' : String(n);
   const pad = (n: number) => String(n).padStart(2, '0');
   const { times, series, width, height } = spec;
   const left = 64;
@@ -48,13 +53,17 @@ export function renderTimeChart(spec: TimeChartSpec): string {
   const x = (index: number) => left + index * slot;
   const y = (value: number) => top + plotHeight - (value / max) * plotHeight;
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img">`,
+  );
   for (let tick = 0; tick <= 4; tick++) {
     const value = (max * tick) / 4;
     const ty = y(value);
     const label = spec.unit === 'duration' ? formatDuration(value) : formatCount(value);
     parts.push(`<line x1="${left}" x2="${width - right}" y1="${ty}" y2="${ty}" stroke="#e5e7eb"/>`);
-    parts.push(`<text x="${left - 6}" y="${ty + 4}" text-anchor="end" font-size="11" fill="#6b7280">${escapeXml(label)}</text>`);
+    parts.push(
+      `<text x="${left - 6}" y="${ty + 4}" text-anchor="end" font-size="11" fill="#6b7280">${escapeXml(label)}</text>`,
+    );
   }
   // At most six time labels, fewer on a narrow chart: the longest (`12:40:05.250`) needs about 80 pixels.
   const labelEvery = Math.max(1, Math.ceil(times.length / Math.max(2, Math.min(6, Math.floor(plotWidth / 80)))));
@@ -64,16 +73,33 @@ export function renderTimeChart(spec: TimeChartSpec): string {
     if (index % labelEvery !== 0) return;
     const date = new Date(time / 1000);
     const [month, day, hours, minutes, seconds, milliseconds] = spec.utc
-      ? [date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds(), date.getUTCMilliseconds()]
-      : [date.getMonth() + 1, date.getDate(), date.getHours(), date.getMinutes(), date.getSeconds(), date.getMilliseconds()];
+      ? [
+          date.getUTCMonth() + 1,
+          date.getUTCDate(),
+          date.getUTCHours(),
+          date.getUTCMinutes(),
+          date.getUTCSeconds(),
+          date.getUTCMilliseconds(),
+        ]
+      : [
+          date.getMonth() + 1,
+          date.getDate(),
+          date.getHours(),
+          date.getMinutes(),
+          date.getSeconds(),
+          date.getMilliseconds(),
+        ];
     const clock = `${pad(hours)}:${pad(minutes)}`;
     // As precise as the distance between labels needs, so that no two labels read the same: the date over a
     // day, seconds when labels are under five minutes apart, milliseconds when they are under a second apart.
     const label =
-      spanUs > 86_400e6 ? `${pad(month)}-${pad(day)} ${clock}`
-      : labelStepUs < 1e6 ? `${clock}:${pad(seconds)}.${String(milliseconds).padStart(3, '0')}`
-      : labelStepUs < 300e6 ? `${clock}:${pad(seconds)}`
-      : clock;
+      spanUs > 86_400e6
+        ? `${pad(month)}-${pad(day)} ${clock}`
+        : labelStepUs < 1e6
+          ? `${clock}:${pad(seconds)}.${String(milliseconds).padStart(3, '0')}`
+          : labelStepUs < 300e6
+            ? `${clock}:${pad(seconds)}`
+            : clock;
     parts.push(`<text x="${x(index)}" y="${height - 8}" font-size="11" fill="#6b7280">${label}</text>`);
   });
   const bars = series.filter(s => s.kind === 'bar');
@@ -82,7 +108,9 @@ export function renderTimeChart(spec: TimeChartSpec): string {
     s.values.forEach((value, index) => {
       if (value === null || value <= 0) return;
       const bx = x(index) + slot * 0.1 + barIndex * barWidth;
-      parts.push(`<rect x="${bx.toFixed(1)}" y="${y(value).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${(top + plotHeight - y(value)).toFixed(1)}" fill="${s.color}"><title>${escapeXml(s.name)}: ${value}</title></rect>`);
+      parts.push(
+        `<rect x="${bx.toFixed(1)}" y="${y(value).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${(top + plotHeight - y(value)).toFixed(1)}" fill="${s.color}"><title>${escapeXml(s.name)}: ${value}</title></rect>`,
+      );
     });
   });
   for (const s of series.filter(s => s.kind === 'line')) {
@@ -92,11 +120,15 @@ export function renderTimeChart(spec: TimeChartSpec): string {
       const px = (x(index) + slot / 2).toFixed(1);
       // A gap in the data starts a new segment rather than drawing a line through empty buckets.
       path += `${path && s.values[index - 1] !== null ? 'L' : 'M'}${px},${y(value).toFixed(1)}`;
-      parts.push(`<circle cx="${px}" cy="${y(value).toFixed(1)}" r="2" fill="${s.color}"><title>${escapeXml(s.name)}: ${escapeXml(spec.unit === 'duration' ? formatDuration(value) : String(value))}</title></circle>`);
+      parts.push(
+        `<circle cx="${px}" cy="${y(value).toFixed(1)}" r="2" fill="${s.color}"><title>${escapeXml(s.name)}: ${escapeXml(spec.unit === 'duration' ? formatDuration(value) : String(value))}</title></circle>`,
+      );
     });
     if (path) parts.push(`<path d="${path}" fill="none" stroke="${s.color}" stroke-width="1.5"/>`);
   }
-  parts.push(`<line x1="${left}" x2="${width - right}" y1="${top + plotHeight}" y2="${top + plotHeight}" stroke="#9ca3af"/>`);
+  parts.push(
+    `<line x1="${left}" x2="${width - right}" y1="${top + plotHeight}" y2="${top + plotHeight}" stroke="#9ca3af"/>`,
+  );
   let legendX = left;
   for (const s of series) {
     parts.push(`<rect x="${legendX}" y="8" width="10" height="10" fill="${s.color}"/>`);
@@ -119,7 +151,11 @@ export function renderPercentileBars(rows: PercentileRow[], width: number): stri
   const escapeXml = (text: string) =>
     text.replace(/[&<>"']/g, char => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
   const formatDuration = (us: number) =>
-    us >= 1e6 ? +(us / 1e6).toPrecision(3) + ' s' : us >= 1e3 ? +(us / 1e3).toPrecision(3) + ' ms' : +us.toPrecision(3) + ' µs';
+    us >= 1e6
+      ? +(us / 1e6).toPrecision(3) + ' s'
+      : us >= 1e3
+        ? +(us / 1e3).toPrecision(3) + ' ms'
+        : +us.toPrecision(3) + ' µs';
   const labelWidth = 220;
   const rowHeight = 42;
   const top = 28;
@@ -129,21 +165,31 @@ export function renderPercentileBars(rows: PercentileRow[], width: number): stri
   // Square root keeps a 10 µs function visible next to a 1 s one without a log scale's zero problem.
   const scale = (us: number) => Math.max(1, (Math.sqrt(us) / Math.sqrt(max)) * plotWidth);
   const colors = { p50: '#60a5fa', p95: '#2563eb', p99: '#1e3a8a' };
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img">`];
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img">`,
+  ];
   let legendX = labelWidth;
   for (const [name, color] of Object.entries(colors)) {
-    parts.push(`<rect x="${legendX}" y="8" width="10" height="10" fill="${color}"/><text x="${legendX + 14}" y="17" font-size="12" fill="#374151">${name}</text>`);
+    parts.push(
+      `<rect x="${legendX}" y="8" width="10" height="10" fill="${color}"/><text x="${legendX + 14}" y="17" font-size="12" fill="#374151">${name}</text>`,
+    );
     legendX += 56;
   }
   rows.forEach((row, index) => {
     const y0 = top + index * rowHeight;
     const label = row.label.length > 32 ? '…' + row.label.slice(-31) : row.label;
-    parts.push(`<text x="${labelWidth - 8}" y="${y0 + 20}" text-anchor="end" font-size="12" fill="#111827">${escapeXml(label)}<title>${escapeXml(row.label)}</title></text>`);
+    parts.push(
+      `<text x="${labelWidth - 8}" y="${y0 + 20}" text-anchor="end" font-size="12" fill="#111827">${escapeXml(label)}<title>${escapeXml(row.label)}</title></text>`,
+    );
     (['p50', 'p95', 'p99'] as const).forEach((name, bar) => {
       const value = row[`${name}Us`];
       const by = y0 + 4 + bar * 11;
-      parts.push(`<rect x="${labelWidth}" y="${by}" width="${scale(value).toFixed(1)}" height="9" fill="${colors[name]}"><title>${name}: ${escapeXml(formatDuration(value))}</title></rect>`);
-      parts.push(`<text x="${labelWidth + scale(value) + 4}" y="${by + 8}" font-size="10" fill="#4b5563">${escapeXml(formatDuration(value))}</text>`);
+      parts.push(
+        `<rect x="${labelWidth}" y="${by}" width="${scale(value).toFixed(1)}" height="9" fill="${colors[name]}"><title>${name}: ${escapeXml(formatDuration(value))}</title></rect>`,
+      );
+      parts.push(
+        `<text x="${labelWidth + scale(value) + 4}" y="${by + 8}" font-size="10" fill="#4b5563">${escapeXml(formatDuration(value))}</text>`,
+      );
     });
   });
   parts.push('</svg>');

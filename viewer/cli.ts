@@ -25,8 +25,19 @@ import { UsageError } from './errors';
 import { printable } from './printable';
 
 const COMMANDS: Command[] = [
-  callsCommand, statsCommand, treeCommand, errorsCommand, pruneCommand, vacuumCommand, serveCommand, reportCommand,
-  tagCommand, untagCommand, listCommand, initCommand, checkCommand,
+  callsCommand,
+  statsCommand,
+  treeCommand,
+  errorsCommand,
+  pruneCommand,
+  vacuumCommand,
+  serveCommand,
+  reportCommand,
+  tagCommand,
+  untagCommand,
+  listCommand,
+  initCommand,
+  checkCommand,
 ];
 
 /** Exit status for a user mistake, as opposed to 1 for a failure inside the viewer. */
@@ -51,7 +62,9 @@ function usage(): string {
 
 /** The version of the installed package, from its package.json: dist/viewer/cli.js is two levels below it. */
 function packageVersion(): string {
-  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
   return manifest.version;
 }
 
@@ -67,7 +80,8 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const command = COMMANDS.find(candidate => candidate.name === name);
-  if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}; commands: ${COMMANDS.map(c => c.name).join(', ')}`);
+  if (!command)
+    throw new UsageError(`unknown command ${JSON.stringify(name)}; commands: ${COMMANDS.map(c => c.name).join(', ')}`);
 
   let parsed: ReturnType<typeof parseArgs>;
   try {

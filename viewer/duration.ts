@@ -26,7 +26,9 @@ export function parseDuration(text: string): number {
     end = part.lastIndex;
   }
   if (trimmed === '' || end !== trimmed.length) {
-    throw new UsageError(`bad duration ${JSON.stringify(text)}: use a number and a unit, as in 30s, 10m, 6h, 2d or 1h30m`);
+    throw new UsageError(
+      `bad duration ${JSON.stringify(text)}: use a number and a unit, as in 30s, 10m, 6h, 2d or 1h30m`,
+    );
   }
   return Math.round(total);
 }
@@ -56,6 +58,7 @@ function parseTime(text: string): number {
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   if (month < 1 || month > 12) throw bad(`there is no month ${month}`);
   if (day < 1 || day > daysInMonth) throw bad(`${match[1]}-${match[2]} has no day ${day}`);
-  if (field(4) > 23 || field(5) > 59 || field(6) > 59 || field(7) > 23 || field(8) > 59) throw bad('a time field is out of range');
+  if (field(4) > 23 || field(5) > 59 || field(6) > 59 || field(7) > 23 || field(8) > 59)
+    throw bad('a time field is out of range');
   return Date.parse(text.trim()) * 1000;
 }

@@ -36,7 +36,10 @@ const MAX_FAILURES = 100_000;
  */
 export function messageShape(message: string): string {
   return message
-    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b(?=[0-9a-f]*\d)[0-9a-f]{12,}\b/gi, '<id>')
+    .replace(
+      /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b(?=[0-9a-f]*\d)[0-9a-f]{12,}\b/gi,
+      '<id>',
+    )
     .replace(/"[^"]*"|'[^']*'|`[^`]*`/g, '<s>')
     .replace(/\d+(?:\.\d+)?/g, '<n>');
 }
@@ -51,7 +54,11 @@ interface Origin {
 }
 
 /** The error groups of failures since `sinceUs` (all time when undefined), the most frequent first. */
-export function errorGroups(db: Connection, sinceUs?: number, functionIds?: number[]): { groups: ErrorGroup[]; truncated: boolean } {
+export function errorGroups(
+  db: Connection,
+  sinceUs?: number,
+  functionIds?: number[],
+): { groups: ErrorGroup[]; truncated: boolean } {
   const where = filterClause({ status: 'ERR', sinceUs, functionIds });
   // A failed child with the same error means the call only passed it on; calls_by_trace finds the children.
   where.sql.push(`NOT EXISTS (SELECT 1 FROM calls k WHERE k.trace = c.trace AND k.parent = c.id AND k.status = 'ERR'
@@ -97,8 +104,9 @@ function errorPath(db: Connection, origin: Origin): string[] {
       WHERE c.id = ? AND c.status = 'ERR' AND c.error_type IS ? AND c.error_message IS ?`,
   );
   const path = [origin.process];
-  for (let parent = origin.parent; parent !== null; ) {
-    const row = caller.get(parent, origin.errorType, origin.errorMessage) as { parent: number | null; process: string } | undefined;
+  for (let parent = origin.parent; parent !== null;) {
+    const row = caller.get(parent, origin.errorType, origin.errorMessage) as
+      { parent: number | null; process: string } | undefined;
     if (!row) break;
     path.push(row.process);
     parent = row.parent;

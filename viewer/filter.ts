@@ -59,7 +59,13 @@ function oneOf<T extends string>(text: string, allowed: readonly T[], name: stri
 }
 
 /** A whole number option in [min, max], or `fallback` when absent. */
-export function readInteger(text: string | null | undefined, name: string, fallback: number, min: number, max: number): number {
+export function readInteger(
+  text: string | null | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (text === null || text === undefined || text === '') return fallback;
   const value = Number(text);
   if (!/^\d+$/.test(text.trim()) || value < min || value > max) {

@@ -68,7 +68,12 @@ export function parseValue(valueJson: string): unknown {
 }
 
 function isSpecial(value: unknown): value is { $type: string; [key: string]: unknown } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { $type?: unknown }).$type === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    typeof (value as { $type?: unknown }).$type === 'string'
+  );
 }
 
 /** Shortens text to `max` characters with an ellipsis, on one line. */
@@ -83,8 +88,14 @@ export function clip(text: string, max: number): string {
  */
 export function formatTable(headers: string[], cellRows: string[][]): string {
   const rows = cellRows.map(row => row.map(cell => printable(cell)));
-  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map(row => (row[column] ?? '').length)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ').trimEnd();
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...rows.map(row => (row[column] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join(' | ')
+      .trimEnd();
   return [line(headers), widths.map(width => '-'.repeat(width)).join('-|-'), ...rows.map(line)].join('\n') + '\n';
 }
 

@@ -17,6 +17,9 @@ export function printable(text: string, keepLines = false): string {
     if (keepLines && (char === '\n' || char === '\t')) return char;
     const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
     const code = char.charCodeAt(0);
-    return named[char] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+    return (
+      named[char] ??
+      (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`)
+    );
   });
 }

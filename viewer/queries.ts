@@ -30,7 +30,8 @@ export interface FunctionInfo extends Omit<CamelCased<FunctionRow>, 'paramsJson'
 }
 
 /** A call, a trace or functions, as the jump box found them (TraceQueries.find). */
-export type Found = { kind: 'call'; id: number } | { kind: 'trace'; traceId: string } | { kind: 'function'; name: string };
+export type Found =
+  { kind: 'call'; id: number } | { kind: 'trace'; traceId: string } | { kind: 'function'; name: string };
 
 /** How a list of calls is ordered: newest first, or slowest first. */
 export const CALL_ORDERS = ['time', 'duration'] as const;
@@ -112,7 +113,11 @@ export class TraceQueries {
       this.functionsById = new Map(
         rows.map(({ paramsJson, outputsJson, ...row }) => [
           row.id,
-          { ...row, params: JSON.parse(paramsJson) as StoredParam[], outputs: JSON.parse(outputsJson) as StoredOutput[] },
+          {
+            ...row,
+            params: JSON.parse(paramsJson) as StoredParam[],
+            outputs: JSON.parse(outputsJson) as StoredOutput[],
+          },
         ]),
       );
     }
@@ -133,13 +138,20 @@ export class TraceQueries {
   resolveFunction(name: string): number[] {
     const ids = this.matchFunctions(name);
     if (ids.length > 0) return ids;
-    throw new UsageError(`unknown function ${JSON.stringify(name)} (known: ${this.functions().map(fn => fn.process).join(', ') || 'none'})`);
+    throw new UsageError(
+      `unknown function ${JSON.stringify(name)} (known: ${
+        this.functions()
+          .map(fn => fn.process)
+          .join(', ') || 'none'
+      })`,
+    );
   }
 
   /** resolveFunction's ids, empty for a name no function has. */
   private matchFunctions(name: string): number[] {
     const id = /^#(\d+)$/.exec(name);
-    const exact = (fn: FunctionInfo) => (id ? fn.id === Number(id[1]) : fn.process === name || fn.name === name || fn.groupName === name);
+    const exact = (fn: FunctionInfo) =>
+      id ? fn.id === Number(id[1]) : fn.process === name || fn.name === name || fn.groupName === name;
     const method = (fn: FunctionInfo) => fn.name.endsWith(`.${name}`);
     for (const refresh of [false, true]) {
       const all = this.functions(refresh);
@@ -148,7 +160,9 @@ export class TraceQueries {
       const methods = all.filter(method);
       if (methods.length === 1) return [methods[0]!.id];
       if (methods.length > 1) {
-        throw new UsageError(`${JSON.stringify(name)} names ${methods.length} methods: ${methods.map(fn => fn.process).join(', ')}; give one of them`);
+        throw new UsageError(
+          `${JSON.stringify(name)} names ${methods.length} methods: ${methods.map(fn => fn.process).join(', ')}; give one of them`,
+        );
       }
     }
     return [];
@@ -163,7 +177,9 @@ export class TraceQueries {
     const hex = text.toLowerCase();
     if (/^[0-9a-f]{32}$/.test(hex)) {
       const trace = idFromHex(hex.slice(16));
-      const found = trace !== undefined && this.db.prepare('SELECT 1 FROM spans c WHERE c.trace = ? AND c.trace_id = ? LIMIT 1').get(trace, hex);
+      const found =
+        trace !== undefined &&
+        this.db.prepare('SELECT 1 FROM spans c WHERE c.trace = ? AND c.trace_id = ? LIMIT 1').get(trace, hex);
       return found ? { kind: 'trace', traceId: hex } : undefined;
     }
     const id = /^[0-9a-f]{16}$/.test(hex) ? idFromHex(hex) : /^\d+$/.test(text) ? Number(text) : null;
@@ -172,19 +188,30 @@ export class TraceQueries {
   }
 
   /** One page of calls, newest (or slowest) first, with their values. */
-  callPage(filter: CallFilter, limit: number, after?: Cursor, order: CallOrder = 'time'): { calls: CallWithValues[]; next: Cursor | null } {
+  callPage(
+    filter: CallFilter,
+    limit: number,
+    after?: Cursor,
+    order: CallOrder = 'time',
+  ): { calls: CallWithValues[]; next: Cursor | null } {
     const where = filterClause(filter);
     const { column, field } = ORDER_COLUMNS[order];
-    const cursor: Where = after ? { sql: [`(c.${column}, c.id) < (?, ?)`], params: [after.key, after.id] } : { sql: [], params: [] };
+    const cursor: Where = after
+      ? { sql: [`(c.${column}, c.id) < (?, ?)`], params: [after.key, after.id] }
+      : { sql: [], params: [] };
     where.sql.push(...cursor.sql);
     where.params.push(...cursor.params);
     const ordered = `ORDER BY c.${column} DESC, c.id DESC`;
     const calls = (
       filter.value || filter.where?.length
         ? this.db
-            .prepare(`SELECT ${CALL_COLUMNS} FROM ${CALLS_FROM} WHERE c.id IN (SELECT value FROM json_each(?)) ${ordered}`)
+            .prepare(
+              `SELECT ${CALL_COLUMNS} FROM ${CALLS_FROM} WHERE c.id IN (SELECT value FROM json_each(?)) ${ordered}`,
+            )
             .all(JSON.stringify(this.searchIds(where, cursor, order, limit + 1)))
-        : this.db.prepare(`SELECT ${CALL_COLUMNS} FROM ${CALLS_FROM} ${whereSql(where.sql)} ${ordered} LIMIT ?`).all(...where.params, limit + 1)
+        : this.db
+            .prepare(`SELECT ${CALL_COLUMNS} FROM ${CALLS_FROM} ${whereSql(where.sql)} ${ordered} LIMIT ?`)
+            .all(...where.params, limit + 1)
     ) as Call[];
     const more = calls.length > limit;
     const page = more ? calls.slice(0, limit) : calls;
@@ -208,10 +235,15 @@ export class TraceQueries {
    */
   private searchIds(where: Where, cursor: Where, order: CallOrder, count: number): number[] {
     const select = (terms: string[], params: Where['params'], sortKey: string) =>
-      this.db.prepare(`SELECT c.id FROM calls c ${whereSql(terms)} ORDER BY ${sortKey} DESC, c.id DESC LIMIT ?`).pluck().all(...params, count) as number[];
+      this.db
+        .prepare(`SELECT c.id FROM calls c ${whereSql(terms)} ORDER BY ${sortKey} DESC, c.id DESC LIMIT ?`)
+        .pluck()
+        .all(...params, count) as number[];
     if (order === 'time') {
       const boundary = this.db
-        .prepare(`SELECT c.start_us FROM calls c ${whereSql(cursor.sql)} ORDER BY c.start_us DESC, c.id DESC LIMIT 1 OFFSET ?`)
+        .prepare(
+          `SELECT c.start_us FROM calls c ${whereSql(cursor.sql)} ORDER BY c.start_us DESC, c.id DESC LIMIT 1 OFFSET ?`,
+        )
         .pluck()
         .get(...cursor.params, SEARCH_WINDOW) as number | undefined;
       if (boundary !== undefined) {
@@ -244,7 +276,9 @@ export class TraceQueries {
   /** The calls `parent` made; they share its trace, which is what lets calls_by_trace find them. */
   children(parent: Call, limit: number): Call[] {
     return this.db
-      .prepare(`SELECT ${CALL_COLUMNS} FROM ${CALLS_FROM} WHERE c.trace = ? AND c.parent = ? ORDER BY c.start_us, c.id LIMIT ?`)
+      .prepare(
+        `SELECT ${CALL_COLUMNS} FROM ${CALLS_FROM} WHERE c.trace = ? AND c.parent = ? ORDER BY c.start_us, c.id LIMIT ?`,
+      )
       .all(parent.trace, parent.id, limit) as Call[];
   }
 
@@ -276,9 +310,14 @@ export class TraceQueries {
     }
     const id = /^[0-9a-f]{16}$/.test(ref) ? idFromHex(ref) : /^\d+$/.test(ref) ? Number(ref) : null;
     if (id === null) {
-      throw new UsageError(`${JSON.stringify(ref)} is not a call id, a span id (16 hex digits) or a trace id (32 hex digits)`);
+      throw new UsageError(
+        `${JSON.stringify(ref)} is not a call id, a span id (16 hex digits) or a trace id (32 hex digits)`,
+      );
     }
-    const row = id === undefined ? undefined : (this.db.prepare('SELECT trace FROM calls WHERE id = ?').get(id) as { trace: number } | undefined);
+    const row =
+      id === undefined
+        ? undefined
+        : (this.db.prepare('SELECT trace FROM calls WHERE id = ?').get(id) as { trace: number } | undefined);
     return row && { trace: row.trace };
   }
 
@@ -287,9 +326,11 @@ export class TraceQueries {
    * trace_links; older files have none): its id says nothing of `calls.trace`.
    */
   private joinedTrace(traceId: string): number | undefined {
-    const linked = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'trace_links'").get() !== undefined;
+    const linked =
+      this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'trace_links'").get() !== undefined;
     if (!linked) return undefined;
-    const row = this.db.prepare('SELECT trace FROM trace_links WHERE trace_id = ? LIMIT 1').get(traceId) as { trace: number } | undefined;
+    const row = this.db.prepare('SELECT trace FROM trace_links WHERE trace_id = ? LIMIT 1').get(traceId) as
+      { trace: number } | undefined;
     return row?.trace;
   }
 

@@ -37,8 +37,12 @@ export function dropWarning(dropped: DropCounts): string | null {
   const warnings: string[] = [];
   if (counts.length > 0) {
     const total = counts.reduce((sum, [, count]) => sum + count, 0);
-    const reasons = counts.map(([reason, count]) => `${count.toLocaleString('en-US')} ${dropReasonText(reason)}`).join(', ');
-    warnings.push(`Warning: ${total.toLocaleString('en-US')} call${total === 1 ? ' was' : 's were'} not recorded (${reasons}); these figures leave them out.`);
+    const reasons = counts
+      .map(([reason, count]) => `${count.toLocaleString('en-US')} ${dropReasonText(reason)}`)
+      .join(', ');
+    warnings.push(
+      `Warning: ${total.toLocaleString('en-US')} call${total === 1 ? ' was' : 's were'} not recorded (${reasons}); these figures leave them out.`,
+    );
   }
   const unexported = dropped.export_failed ?? 0;
   if (unexported > 0) {

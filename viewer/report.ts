@@ -15,7 +15,18 @@ const BUCKETS = 60;
 const TOP = 10;
 /** The most characters of a call's arguments or result in those tables. */
 const CELL_CHARS = 160;
-const STATS_HEADERS = ['Function', 'Calls', 'Dropped', 'Errors', 'Error rate', 'p50', 'p95', 'p99', 'Max', 'Last seen (UTC)'];
+const STATS_HEADERS = [
+  'Function',
+  'Calls',
+  'Dropped',
+  'Errors',
+  'Error rate',
+  'p50',
+  'p95',
+  'p99',
+  'Max',
+  'Last seen (UTC)',
+];
 
 export interface ReportOptions {
   databasePath: string;
@@ -57,7 +68,9 @@ export function buildReport(statistics: TraceStatistics, queries: TraceQueries, 
         );
   const warning = dropWarning(health.dropped);
   const ring = ringNote(health);
-  const notes = (warning ? `<p class="warning">${escapeHtml(warning)}</p>` : '') + (ring ? `<p class="meta">${escapeHtml(ring)}</p>` : '');
+  const notes =
+    (warning ? `<p class="warning">${escapeHtml(warning)}</p>` : '') +
+    (ring ? `<p class="meta">${escapeHtml(ring)}</p>` : '');
   const rows = stats
     .map(
       s => `<tr${s.errors > 0 ? ' class="err"' : ''}>
@@ -124,10 +137,15 @@ function topErrors(queries: TraceQueries, sinceUs: number | undefined): string {
   const { groups } = errorGroups(queries.db, sinceUs);
   if (groups.length === 0) return '<p class="empty">No errors recorded.</p>';
   const rows = groups.slice(0, TOP).map(group => {
-    const inputs = formatArguments((queries.callWithValues(group.latest.callId)?.values ?? []).filter(value => value.direction === 'INPUT'), CELL_CHARS);
-    return `<tr class="err"><td>${group.count}</td><td class="text"><b>${escapeHtml(group.errorType)}</b>: ${escapeHtml(group.messageShape)}<br>` +
+    const inputs = formatArguments(
+      (queries.callWithValues(group.latest.callId)?.values ?? []).filter(value => value.direction === 'INPUT'),
+      CELL_CHARS,
+    );
+    return (
+      `<tr class="err"><td>${group.count}</td><td class="text"><b>${escapeHtml(group.errorType)}</b>: ${escapeHtml(group.messageShape)}<br>` +
       `path: ${escapeHtml(group.latest.path.join(' → '))}</td><td class="text">${escapeHtml(inputs)}</td>` +
-      `<td>${formatTimestamp(group.firstSeenUs)}</td><td>${formatTimestamp(group.lastSeenUs)}</td></tr>`;
+      `<td>${formatTimestamp(group.firstSeenUs)}</td><td>${formatTimestamp(group.lastSeenUs)}</td></tr>`
+    );
   });
   return `<table id="errors"><thead><tr><th>Errors</th><th>Error, where it began and its path</th><th>Latest inputs</th><th>First seen (UTC)</th><th>Last seen (UTC)</th></tr></thead>
 <tbody>
@@ -140,13 +158,22 @@ function slowestCalls(queries: TraceQueries, sinceUs: number | undefined): strin
   const calls = queries.callPage(sinceUs === undefined ? {} : { sinceUs }, TOP, undefined, 'duration').calls;
   if (calls.length === 0) return '<p class="empty">No calls recorded.</p>';
   const rows = calls.map(call => {
-    const inputs = formatArguments(call.values.filter(value => value.direction === 'INPUT'), CELL_CHARS);
+    const inputs = formatArguments(
+      call.values.filter(value => value.direction === 'INPUT'),
+      CELL_CHARS,
+    );
     const outputs = call.values.filter(value => value.direction === 'OUTPUT');
-    const result = call.status === 'ERR' ? `✗ ${call.errorType}: ${call.errorMessage ?? ''}`
-      : outputs.length === 1 ? formatValue(outputs[0]!.valueJson) : formatArguments(outputs);
-    return `<tr${call.status === 'ERR' ? ' class="err"' : ''}><td>${formatDuration(call.durationUs)}</td>` +
+    const result =
+      call.status === 'ERR'
+        ? `✗ ${call.errorType}: ${call.errorMessage ?? ''}`
+        : outputs.length === 1
+          ? formatValue(outputs[0]!.valueJson)
+          : formatArguments(outputs);
+    return (
+      `<tr${call.status === 'ERR' ? ' class="err"' : ''}><td>${formatDuration(call.durationUs)}</td>` +
       `<td class="text">${escapeHtml(`${call.process}(${inputs})`)}</td><td class="text">${escapeHtml(result.slice(0, CELL_CHARS))}</td>` +
-      `<td>${formatTimestamp(call.startUs)}</td><td>${call.id}</td></tr>`;
+      `<td>${formatTimestamp(call.startUs)}</td><td>${call.id}</td></tr>`
+    );
   });
   return `<table id="slowest"><thead><tr><th>Duration</th><th>Call</th><th>Result</th><th>Started (UTC)</th><th>Call id</th></tr></thead>
 <tbody>
@@ -155,5 +182,8 @@ ${rows.join('\n')}
 }
 
 function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, char => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
+  return text.replace(
+    /[&<>"']/g,
+    char => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!,
+  );
 }

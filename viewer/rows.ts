@@ -4,6 +4,8 @@
  * means a column changed there is a type error here instead of a silently wrong field.
  */
 
-type CamelCase<Name extends string> = Name extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : Name;
+type CamelCase<Name extends string> = Name extends `${infer Head}_${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : Name;
 
 export type CamelCased<Row> = { [Column in keyof Row & string as CamelCase<Column>]: Row[Column] };

@@ -38,7 +38,11 @@ const SECURITY_HEADERS = {
 };
 
 export function createDashboardServer(options: ServerOptions): http.Server {
-  const context: api.ApiContext = { queries: options.queries, statistics: options.statistics, sourceRoot: options.sourceRoot };
+  const context: api.ApiContext = {
+    queries: options.queries,
+    statistics: options.statistics,
+    sourceRoot: options.sourceRoot,
+  };
   const server = http.createServer((request, response) => {
     try {
       handle(server, context, options, request, response);
@@ -81,11 +85,19 @@ function handle(
     case 'calls.csv':
       return sendCsv(response, api.exportCsv(context, params));
     case 'traces':
-      return sendFound(response, ref === undefined ? undefined : api.traceDetail(context, ref), `no trace or call ${JSON.stringify(ref ?? '')} in this database`);
+      return sendFound(
+        response,
+        ref === undefined ? undefined : api.traceDetail(context, ref),
+        `no trace or call ${JSON.stringify(ref ?? '')} in this database`,
+      );
     case 'errors':
       return sendJson(response, 200, api.errorList(context, params));
     case 'jump':
-      return sendFound(response, api.jump(context, params), `no call, span, trace or function matches ${JSON.stringify(params.get('q') ?? '')}`);
+      return sendFound(
+        response,
+        api.jump(context, params),
+        `no call, span, trace or function matches ${JSON.stringify(params.get('q') ?? '')}`,
+      );
     case 'stats':
       return sendJson(response, 200, api.functionStats(context, params));
     case 'timeseries':

@@ -10,7 +10,14 @@ import * as path from 'node:path';
 import * as ts from 'typescript';
 
 export type SourceExcerpt =
-  | { available: true; file: string; startLine: number; functionLine: number; thrownLine: number | null; lines: string[] }
+  | {
+      available: true;
+      file: string;
+      startLine: number;
+      functionLine: number;
+      thrownLine: number | null;
+      lines: string[];
+    }
   | { available: false; file: string; reason: string };
 
 /** The most lines shown for one function; longer bodies are cut, the start is what readers need. */
@@ -34,7 +41,8 @@ export function readFunctionSource(root: string, { file, line, column, errorStac
     const real = fs.realpathSync(path.resolve(root, file));
     if (!inside(fs.realpathSync(root), real)) return outside;
     const stat = fs.statSync(real);
-    if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return { available: false, file, reason: 'not a readable source file' };
+    if (!stat.isFile() || stat.size > MAX_FILE_BYTES)
+      return { available: false, file, reason: 'not a readable source file' };
     text = fs.readFileSync(real, 'utf8');
   } catch {
     return { available: false, file, reason: `not found under ${root}` };

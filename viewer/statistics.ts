@@ -49,7 +49,10 @@ export interface LatencyBucket extends CountBucket {
   p99Us: number | null;
 }
 
-export type RingUse = Pick<CamelCased<ProcessRow>, 'pid' | 'threadId' | 'startedUs' | 'bufferBytes' | 'bufferHighWater'>;
+export type RingUse = Pick<
+  CamelCased<ProcessRow>,
+  'pid' | 'threadId' | 'startedUs' | 'bufferBytes' | 'bufferHighWater'
+>;
 
 /** How recording went, over the runtime instances that recorded during the range. */
 export interface RecordingHealth {
@@ -108,8 +111,19 @@ export class TraceStatistics {
       for (const drop of drops) {
         let row = byFunction.get(drop.functionId);
         if (!row) {
-          row = { functionId: drop.functionId, process: drop.process, calls: 0, errors: 0, errorRate: 0, p50Us: null,
-                  p95Us: null, p99Us: null, maxUs: null, lastSeenUs: null, dropped: noDrops() };
+          row = {
+            functionId: drop.functionId,
+            process: drop.process,
+            calls: 0,
+            errors: 0,
+            errorRate: 0,
+            p50Us: null,
+            p95Us: null,
+            p99Us: null,
+            maxUs: null,
+            lastSeenUs: null,
+            dropped: noDrops(),
+          };
           byFunction.set(drop.functionId, row);
         }
         row.dropped[drop.reason] = drop.count;
@@ -168,7 +182,12 @@ export class TraceStatistics {
    * Counting all functions and one function's percentiles in one pass is slower still (190 ms), as every call
    * then pays for the test that picks the function's durations.
    */
-  private slices<Bucket extends CountBucket>(range: TimeRange, buckets: number, functionIds: number[] | undefined, columns: string): Bucket[] {
+  private slices<Bucket extends CountBucket>(
+    range: TimeRange,
+    buckets: number,
+    functionIds: number[] | undefined,
+    columns: string,
+  ): Bucket[] {
     const key = `slices ${range.fromUs} ${range.toUs} ${buckets} ${functionIds ?? 'all'} ${columns}`;
     return this.cache.get(key, () => {
       const width = Math.max(1, Math.ceil((range.toUs - range.fromUs + 1) / buckets));
@@ -177,7 +196,10 @@ export class TraceStatistics {
       const slice = this.db.prepare(`SELECT ${columns} FROM calls c ${whereSql(where.sql)}`);
       return Array.from({ length: buckets }, (_, index) => {
         const startUs = range.fromUs + index * width;
-        return { startUs, ...(slice.get(...where.params, startUs, startUs + width) as Omit<Bucket, 'startUs'>) } as Bucket;
+        return {
+          startUs,
+          ...(slice.get(...where.params, startUs, startUs + width) as Omit<Bucket, 'startUs'>),
+        } as Bucket;
       });
     });
   }

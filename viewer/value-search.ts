@@ -48,7 +48,9 @@ export interface WhereTerm {
 export function parseWhere(text: string): WhereWords {
   const parts = WHERE_WORDS.exec(text.trim());
   if (!parts) {
-    throw new UsageError(`--where takes NAME=VALUE (equals) or NAME~TEXT (contains), as in userId=44 or order.sku~1054; not ${JSON.stringify(text)}`);
+    throw new UsageError(
+      `--where takes NAME=VALUE (equals) or NAME~TEXT (contains), as in userId=44 or order.sku~1054; not ${JSON.stringify(text)}`,
+    );
   }
   return { name: parts[1]!, path: parts[2]!, match: parts[3] as Match, value: parts[4]!.trim() };
 }
@@ -75,11 +77,14 @@ export function placeVariable(words: WhereWords, owners: VariableOwner[]): Where
     places.set(key, place);
   };
   for (const fn of owners) {
-    fn.params.forEach((param, index) => param.name === words.name && !param.rest && add('inputs', `$[${index}]`, fn.id));
+    fn.params.forEach(
+      (param, index) => param.name === words.name && !param.rest && add('inputs', `$[${index}]`, fn.id),
+    );
     fn.outputs.forEach((output, index) => output.name === words.name && add('outputs', `$[${index}]`, fn.id));
     if (words.name === 'result' || words.name === 'yielded') add('outputs', `$.${words.name}`, fn.id);
   }
-  if (places.size === 0) throw new UsageError(`no function has a parameter or output named ${JSON.stringify(words.name)}`);
+  if (places.size === 0)
+    throw new UsageError(`no function has a parameter or output named ${JSON.stringify(words.name)}`);
   return { places: [...places.values()], match: words.match, value: words.value };
 }
 
@@ -104,7 +109,8 @@ export function whereClause(term: WhereTerm): Term {
     const column = `c.${place.column}`;
     // `+` keeps SQLite from reaching the rows through calls_by_function_time, whose order makes the JSON reads
     // jump about the file: a scan in table order is about twice as fast (bench/viewer/search-plans.mjs).
-    const scope = place.functionIds.length === 1 ? '+c.function_id = ?' : '+c.function_id IN (SELECT value FROM json_each(?))';
+    const scope =
+      place.functionIds.length === 1 ? '+c.function_id = ?' : '+c.function_id IN (SELECT value FROM json_each(?))';
     params.push(place.functionIds.length === 1 ? place.functionIds[0]! : JSON.stringify(place.functionIds));
     if (term.match === '~') {
       params.push(likePattern(term.value), place.path, likePattern(term.value));

@@ -21,7 +21,9 @@ export function measureAsyncContext({ rounds, sampling }, log) {
       removeDatabase(dbPath);
       runs[name].push(median(result.samplesNs));
     }
-    log(`  round ${round + 1}/${rounds}: ${asyncContextCases.map(name => `${name} ${runs[name].at(-1).toFixed(0)}`).join(', ')}`);
+    log(
+      `  round ${round + 1}/${rounds}: ${asyncContextCases.map(name => `${name} ${runs[name].at(-1).toFixed(0)}`).join(', ')}`,
+    );
   }
   return Object.fromEntries(asyncContextCases.map(name => [name, summarize(runs[name])]));
 }

@@ -29,9 +29,25 @@ const calls = Number(callsText);
 const BATCH = 8192;
 
 const ADD = {
-  name: 'add', group: 'ceiling', file: 'ceiling.ts', line: 1, column: 1, kind: 'function', async: false, generator: false,
-  params: ['x', 'y'], paramTypes: ['number', 'number'], rest: false, outputShape: 'single', outputs: ['result'],
-  outputTypes: ['number'], returnType: 'number', sample: 1, capture: 'all', redact: [], snapshot: false,
+  name: 'add',
+  group: 'ceiling',
+  file: 'ceiling.ts',
+  line: 1,
+  column: 1,
+  kind: 'function',
+  async: false,
+  generator: false,
+  params: ['x', 'y'],
+  paramTypes: ['number', 'number'],
+  rest: false,
+  outputShape: 'single',
+  outputs: ['result'],
+  outputTypes: ['number'],
+  returnType: 'number',
+  sample: 1,
+  capture: 'all',
+  redact: [],
+  snapshot: false,
 };
 
 const INDEXES = ['calls_by_function_time', 'calls_by_time', 'calls_by_trace'];
@@ -63,8 +79,21 @@ function engine(dropped) {
       params.length = 0;
       for (let number = at; number < at + ROWS_PER_INSERT; number++) {
         const id = 2 ** 32 + number;
-        params.push(id, 1, id, null, 0, 1_700_000_000_000_000 + number, 200 + (number % 50), 'OK', null, null, null,
-          `[${number},1]`, `[${number + 1}]`);
+        params.push(
+          id,
+          1,
+          id,
+          null,
+          0,
+          1_700_000_000_000_000 + number,
+          200 + (number % 50),
+          'OK',
+          null,
+          null,
+          null,
+          `[${number},1]`,
+          `[${number + 1}]`,
+        );
       }
       insert.run(params);
     }
@@ -81,8 +110,15 @@ function engine(dropped) {
 function writer() {
   const { TraceWriter } = runtime('store/writer.js');
   const info = {
-    token: randomBytes(16).toString('hex'), pid: process.pid, threadId: 0, timeOrigin: performance.timeOrigin, argv: process.argv,
-    retentionHours: 0, redact: [], maxValueSize: 16384, flushIntervalMs: 50,
+    token: randomBytes(16).toString('hex'),
+    pid: process.pid,
+    threadId: 0,
+    timeOrigin: performance.timeOrigin,
+    argv: process.argv,
+    retentionHours: 0,
+    redact: [],
+    maxValueSize: 16384,
+    flushIntervalMs: 50,
   };
   const traceWriter = new TraceWriter(dbPath, info, 32 << 20);
   const meta = () => ADD;
@@ -93,8 +129,18 @@ function writer() {
     for (let n = first; n < first + BATCH; n++) {
       const start = n * 0.002;
       batch.push({
-        fn: 0, id: n, parent: 0, root: n, depth: 0, start, end: start + 0.0002, inputs: [n, 1], outputs: [n + 1],
-        outputFallback: false, yielded: -1, error: null,
+        fn: 0,
+        id: n,
+        parent: 0,
+        root: n,
+        depth: 0,
+        start,
+        end: start + 0.0002,
+        inputs: [n, 1],
+        outputs: [n + 1],
+        outputFallback: false,
+        yielded: -1,
+        error: null,
       });
     }
     const started = performance.now();
@@ -111,6 +157,10 @@ function writer() {
   return { calls: stored, ms, bytesPerCall: bytes / stored };
 }
 
-const droppedIndexes = { engine: [], 'engine-bare': INDEXES, ...Object.fromEntries(INDEXES.map(index => [`engine-no-${index}`, [index]])) };
+const droppedIndexes = {
+  engine: [],
+  'engine-bare': INDEXES,
+  ...Object.fromEntries(INDEXES.map(index => [`engine-no-${index}`, [index]])),
+};
 const result = caseName === 'writer' ? writer() : engine(droppedIndexes[caseName]);
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -27,13 +27,17 @@ export function measureCeiling({ calls, writerCalls, rounds }, log) {
     for (let round = 0; round < rounds; round++) {
       const dbPath = path.join(scratchDir, `ceiling-${name}.db`);
       removeDatabase(dbPath);
-      const run = runChild(childScript, [name, String(caseCalls), dbPath], { env: { OBSERVATORY_RETENTION_HOURS: '0' } });
+      const run = runChild(childScript, [name, String(caseCalls), dbPath], {
+        env: { OBSERVATORY_RETENTION_HOURS: '0' },
+      });
       removeDatabase(dbPath);
       rates.push(run.calls / (run.ms / 1000));
       bytesPerCall.push(run.bytesPerCall);
     }
     results[name] = { ...summarize(rates), calls: caseCalls, bytesPerCall: summarize(bytesPerCall).median };
-    log(`  ${name}: ${Math.round(results[name].median).toLocaleString('en-US')} calls/s, ${Math.round(results[name].bytesPerCall)} bytes/call`);
+    log(
+      `  ${name}: ${Math.round(results[name].median).toLocaleString('en-US')} calls/s, ${Math.round(results[name].bytesPerCall)} bytes/call`,
+    );
   }
   return results;
 }

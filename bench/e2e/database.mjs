@@ -10,7 +10,9 @@ export function countCommitted(dbPath) {
   if (!fs.existsSync(dbPath)) return { calls: 0, drops: 0, dropsByReason: {}, ringHighWater: null, fileBytes: 0 };
   const db = new Database(dbPath);
   try {
-    const dropsByReason = Object.fromEntries(db.prepare('SELECT reason, sum(count) FROM drops GROUP BY reason').raw().all());
+    const dropsByReason = Object.fromEntries(
+      db.prepare('SELECT reason, sum(count) FROM drops GROUP BY reason').raw().all(),
+    );
     return {
       calls: db.prepare('SELECT count(*) FROM calls').pluck().get(),
       drops: Object.values(dropsByReason).reduce((total, n) => total + n, 0),

@@ -14,7 +14,9 @@ const rate = value => `${Math.round(value).toLocaleString('en-US')} calls/s`;
 export function runOnce(variant, plan, env = {}) {
   const dbPath = path.join(scratchDir, `e2e-${variant}.db`);
   removeDatabase(dbPath);
-  const run = runChild(childScript, [variant, JSON.stringify(plan)], { env: { OBSERVATORY_DB: dbPath, ...variants[variant].env, ...env } });
+  const run = runChild(childScript, [variant, JSON.stringify(plan)], {
+    env: { OBSERVATORY_DB: dbPath, ...variants[variant].env, ...env },
+  });
   const committed = variants[variant].records ? countCommitted(dbPath) : null;
   removeDatabase(dbPath);
   return {
@@ -55,14 +57,23 @@ export function measureEndToEnd({ calls, rounds }, log) {
     log(
       `  ${rate(run.callsPerSecond)} committed, ${Math.round(run.bytesPerCall)} bytes/call, ` +
         `1-minute load average ${run.loadAverage.toFixed(2)}` +
-        (missing === 0 && run.drops === 0 ? '' : `; NOT ALL COMMITTED: ${missing} calls missing, ${run.drops} counted as dropped`),
+        (missing === 0 && run.drops === 0
+          ? ''
+          : `; NOT ALL COMMITTED: ${missing} calls missing, ${run.drops} counted as dropped`),
     );
     return { ...run, missing };
   });
   return {
     calls,
     ...summarizeRuns(runs, [
-      'callsPerSecond', 'totalMs', 'callLoopMs', 'mainCpuNsPerCall', 'processCpuNsPerCall', 'peakRssMB', 'bytesPerCall', 'loadAverage',
+      'callsPerSecond',
+      'totalMs',
+      'callLoopMs',
+      'mainCpuNsPerCall',
+      'processCpuNsPerCall',
+      'peakRssMB',
+      'bytesPerCall',
+      'loadAverage',
     ]),
     missing: runs.reduce((total, run) => total + run.missing, 0),
     drops: runs.reduce((total, run) => total + run.drops, 0),
@@ -83,7 +94,9 @@ export function measureMainThreadAtRate({ rate: callsPerSecond, warmupMs, durati
   for (let round = 0; round < rounds; round++) {
     const offset = round % pairs.length;
     for (const pair of [...pairs.slice(offset), ...pairs.slice(0, offset)]) {
-      runs.get(pair).push(runOnce(pair.variant, { shape: pair.shape, rate: callsPerSecond, warmupMs, durationMs, chunk }));
+      runs
+        .get(pair)
+        .push(runOnce(pair.variant, { shape: pair.shape, rate: callsPerSecond, warmupMs, durationMs, chunk }));
     }
   }
   const results = { rate: callsPerSecond, warmupMs, durationMs };
@@ -106,7 +119,12 @@ export function measureMainThreadAtRate({ rate: callsPerSecond, warmupMs, durati
     const baseline = byVariant.baseline.mainCpuNsPerCall.median;
     for (const result of Object.values(byVariant)) result.aboveBaseline = result.mainCpuNsPerCall.median - baseline;
     results[shape] = byVariant;
-    log(`  ${shape}: ${list.filter(v => v !== 'baseline').map(v => `${v} ${Math.round(byVariant[v].aboveBaseline)} ns`).join(', ')} above the loop (${Math.round(baseline)} ns)`);
+    log(
+      `  ${shape}: ${list
+        .filter(v => v !== 'baseline')
+        .map(v => `${v} ${Math.round(byVariant[v].aboveBaseline)} ns`)
+        .join(', ')} above the loop (${Math.round(baseline)} ns)`,
+    );
   }
   return results;
 }
@@ -119,13 +137,26 @@ export function measureMainThreadAtRate({ rate: callsPerSecond, warmupMs, durati
 export function measureSaturation({ rates, durationMs, chunk }, log) {
   const steps = [];
   for (const asked of rates) {
-    const run = runOnce('observatory', { shape: 'add', rate: asked, durationMs, chunk }, { OBSERVATORY_ON_FULL: 'drop' });
+    const run = runOnce(
+      'observatory',
+      { shape: 'add', rate: asked, durationMs, chunk },
+      { OBSERVATORY_ON_FULL: 'drop' },
+    );
     const achievedRate = run.calls / (durationMs / 1000);
     steps.push({
-      rate: asked, achievedRate, overloadDrops: run.overloadDrops, drops: run.drops, committedCalls: run.committedCalls, calls: run.calls,
-      ringHighWater: run.ringHighWater, drainMs: run.totalMs - run.callLoopMs, mainCpuNsPerCall: run.mainCpuNsPerCall,
+      rate: asked,
+      achievedRate,
+      overloadDrops: run.overloadDrops,
+      drops: run.drops,
+      committedCalls: run.committedCalls,
+      calls: run.calls,
+      ringHighWater: run.ringHighWater,
+      drainMs: run.totalMs - run.callLoopMs,
+      mainCpuNsPerCall: run.mainCpuNsPerCall,
     });
-    log(`  ${rate(asked)} asked, ${rate(achievedRate)} made: ${run.overloadDrops} shed (overload), ${run.drops} drops in all`);
+    log(
+      `  ${rate(asked)} asked, ${rate(achievedRate)} made: ${run.overloadDrops} shed (overload), ${run.drops} drops in all`,
+    );
     if (run.overloadDrops > 0 || achievedRate < 0.9 * asked) break;
   }
   const firstDropping = steps.find(step => step.overloadDrops > 0);

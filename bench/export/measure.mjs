@@ -23,27 +23,70 @@ const BATCHES = Number(process.argv[2] ?? 50);
 const BATCH = 1024;
 
 const meta = {
-  name: 'quote', group: 'pricing', file: 'src/pricing.ts', line: 12, column: 17, kind: 'function', async: false, generator: false,
-  params: ['quantity', 'unitPrice', 'currency'], paramTypes: ['number', 'number', 'string'], rest: false, outputShape: 'single',
-  outputs: ['result'], outputTypes: ['Quote'], returnType: 'Quote', sample: 1, capture: 'all', redact: [], snapshot: false,
+  name: 'quote',
+  group: 'pricing',
+  file: 'src/pricing.ts',
+  line: 12,
+  column: 17,
+  kind: 'function',
+  async: false,
+  generator: false,
+  params: ['quantity', 'unitPrice', 'currency'],
+  paramTypes: ['number', 'number', 'string'],
+  rest: false,
+  outputShape: 'single',
+  outputs: ['result'],
+  outputTypes: ['Quote'],
+  returnType: 'Quote',
+  sample: 1,
+  capture: 'all',
+  redact: [],
+  snapshot: false,
 };
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'observatory-export-bench-'));
-const info = { token: 'c0ffee'.repeat(5) + 'ab', pid: process.pid, threadId: 0, timeOrigin: performance.timeOrigin, argv: [], retentionHours: 0, redact: [], maxValueSize: 16384, flushIntervalMs: 50 };
+const info = {
+  token: 'c0ffee'.repeat(5) + 'ab',
+  pid: process.pid,
+  threadId: 0,
+  timeOrigin: performance.timeOrigin,
+  argv: [],
+  retentionHours: 0,
+  redact: [],
+  maxValueSize: 16384,
+  flushIntervalMs: 50,
+};
 
 function batch(from) {
   return Array.from({ length: BATCH }, (_, i) => {
     const n = from + i + 1;
     return {
-      fn: 0, id: n, parent: i % 4 === 0 ? 0 : n - 1, root: n - (i % 4), depth: i % 4, start: n, end: n + 0.02,
-      inputs: [i % 10, 19.99, 'EUR'], outputs: [{ total: (i % 10) * 19.99, currency: 'EUR', lines: [1, 2] }],
-      outputFallback: false, yielded: -1, error: null, link: null,
+      fn: 0,
+      id: n,
+      parent: i % 4 === 0 ? 0 : n - 1,
+      root: n - (i % 4),
+      depth: i % 4,
+      start: n,
+      end: n + 0.02,
+      inputs: [i % 10, 19.99, 'EUR'],
+      outputs: [{ total: (i % 10) * 19.99, currency: 'EUR', lines: [1, 2] }],
+      outputFallback: false,
+      yielded: -1,
+      error: null,
+      link: null,
     };
   });
 }
 
-const collector = spawn(process.execPath, ['-e', `
+const collector = spawn(
+  process.execPath,
+  [
+    '-e',
+    `
   const server = require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => { const type = req.headers['content-type']; res.writeHead(200, { 'content-type': type }); res.end(type === 'application/json' ? '{}' : ''); }); });
-  server.listen(0, '127.0.0.1', () => console.log(server.address().port));`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  server.listen(0, '127.0.0.1', () => console.log(server.address().port));`,
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
 const port = await new Promise(resolve => collector.stdout.once('data', chunk => resolve(Number(String(chunk)))));
 
 let runs = 0;
@@ -71,10 +114,11 @@ async function otlp(protocol) {
     if (failure) failed += functions.length;
     onAnswer();
   });
-  const answers = count => new Promise(resolve => {
-    onAnswer = () => answered >= count && resolve();
-    onAnswer();
-  });
+  const answers = count =>
+    new Promise(resolve => {
+      onAnswer = () => answered >= count && resolve();
+      onAnswer();
+    });
   const ids = { idOf: n => 2 ** 32 + n };
   const started = mainThreadCpuNs();
   for (let b = 0; b < BATCHES; b++) {
@@ -98,5 +142,7 @@ const rows = [
 ];
 collector.kill();
 fs.rmSync(dir, { recursive: true, force: true });
-console.log(`Writer-thread CPU per call, ${BATCHES} batches of ${BATCH} calls, Node ${process.version}, load ${os.loadavg()[0].toFixed(2)}`);
+console.log(
+  `Writer-thread CPU per call, ${BATCHES} batches of ${BATCH} calls, Node ${process.version}, load ${os.loadavg()[0].toFixed(2)}`,
+);
 for (const [name, ns] of rows) console.log(`${name.padEnd(34)} ${(ns / 1000).toFixed(2)} µs`);

@@ -15,7 +15,10 @@ const driver = driverFor(shape, variant.load());
 // trip around the event loop) weighs the same on all of them. Large arguments are recorded whole, so their
 // samples shrink to keep the data one run records near `maxRecordedBytes`.
 const sampleCalls = driver.argumentBytes
-  ? Math.min(sampling.sampleCalls, 2 ** Math.floor(Math.log2(sampling.maxRecordedBytes / (sampling.samples * driver.argumentBytes))))
+  ? Math.min(
+      sampling.sampleCalls,
+      2 ** Math.floor(Math.log2(sampling.maxRecordedBytes / (sampling.samples * driver.argumentBytes))),
+    )
   : sampling.sampleCalls;
 
 let calls = 0;

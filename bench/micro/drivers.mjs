@@ -40,7 +40,12 @@ function sizedLoop(fn, argument, smallArgument) {
     for (let i = 0; i < calls; i++) sum += fn(value);
     return sum;
   };
-  return { async: false, run: loop(argument), warmup: loop(smallArgument), argumentBytes: JSON.stringify(argument).length };
+  return {
+    async: false,
+    run: loop(argument),
+    warmup: loop(smallArgument),
+    argumentBytes: JSON.stringify(argument).length,
+  };
 }
 
 const mainShapes = {

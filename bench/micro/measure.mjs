@@ -38,7 +38,9 @@ export function measurePerCall({ shapes, variants: variantList, rounds, sampling
       for (const variantName of rotate(variantList, round + shapeIndex)) {
         runs[shape][variantName].push(measureOnce(variantName, shape, sampling));
       }
-      log(`  round ${round + 1}/${rounds} ${shape}: ${variantList.map(v => `${v} ${runs[shape][v].at(-1).hotNs.toFixed(1)}`).join(', ')}`);
+      log(
+        `  round ${round + 1}/${rounds} ${shape}: ${variantList.map(v => `${v} ${runs[shape][v].at(-1).hotNs.toFixed(1)}`).join(', ')}`,
+      );
     });
   }
   return Object.fromEntries(

@@ -6,7 +6,9 @@ export function ns(value) {
 }
 
 export function count(value) {
-  return value === null || value === undefined || !Number.isFinite(value) ? 'n/a' : Math.round(value).toLocaleString('en-US');
+  return value === null || value === undefined || !Number.isFinite(value)
+    ? 'n/a'
+    : Math.round(value).toLocaleString('en-US');
 }
 
 export function ratio(value) {

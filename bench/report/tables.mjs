@@ -43,14 +43,34 @@ function costTable(micro) {
     return `${ns(cost)} ns (${percent(cost / micro[shape].baseline.hotNs.median)})`;
   };
   return markdownTable(
-    ['shape', 'floor', 'ts-observatory', 'obs. / floor', 'wrapper', 'OTel', 'OTel / obs.', 'pino', 'pino / obs.', '`OBSERVATORY=off` adds', 'an off switch adds'],
+    [
+      'shape',
+      'floor',
+      'ts-observatory',
+      'obs. / floor',
+      'wrapper',
+      'OTel',
+      'OTel / obs.',
+      'pino',
+      'pino / obs.',
+      '`OBSERVATORY=off` adds',
+      'an off switch adds',
+    ],
     Object.keys(micro).map(shape => {
       const cost = variant => costOver(micro, shape, variant);
       const observatory = cost('observatory');
       return [
-        label(shape), ns(cost('floor')), ns(observatory), ratio(observatory / cost('floor')), ns(cost('wrapper')),
-        ns(cost('otel')), ratio(cost('otel') / observatory), ns(cost('pino')), ratio(cost('pino') / observatory),
-        offAdds(shape, 'observatory-off'), offAdds(shape, 'switch'),
+        label(shape),
+        ns(cost('floor')),
+        ns(observatory),
+        ratio(observatory / cost('floor')),
+        ns(cost('wrapper')),
+        ns(cost('otel')),
+        ratio(cost('otel') / observatory),
+        ns(cost('pino')),
+        ratio(cost('pino') / observatory),
+        offAdds(shape, 'observatory-off'),
+        offAdds(shape, 'switch'),
       ];
     }),
   );
@@ -113,7 +133,9 @@ function busyTable(micro) {
 }
 
 function recordedNote(micro) {
-  const runs = Object.values(micro).map(byVariant => byVariant.observatory).filter(Boolean);
+  const runs = Object.values(micro)
+    .map(byVariant => byVariant.observatory)
+    .filter(Boolean);
   const calls = runs.reduce((total, run) => total + run.calls, 0);
   const committed = runs.reduce((total, run) => total + (run.committedCalls ?? 0), 0);
   const drops = runs.reduce((total, run) => total + (run.drops ?? 0), 0);
@@ -122,7 +144,16 @@ function recordedNote(micro) {
 
 function scalingTable(scaling) {
   return markdownTable(
-    ['shape', 'argument JSON bytes', 'calls/sample', 'baseline', 'ts-observatory', 'cost', 'main-thread cost incl. hand-off', 'committed / made'],
+    [
+      'shape',
+      'argument JSON bytes',
+      'calls/sample',
+      'baseline',
+      'ts-observatory',
+      'cost',
+      'main-thread cost incl. hand-off',
+      'committed / made',
+    ],
     Object.entries(scaling).map(([shape, { baseline, observatory }]) => [
       shape,
       observatory.argumentBytes ? count(observatory.argumentBytes) : '–',
@@ -139,15 +170,37 @@ function scalingTable(scaling) {
 function endToEndTable(endToEnd, ceiling) {
   return markdownTable(
     [
-      'calls', 'committed calls/s', 'x writer alone', '1-minute load average', 'bytes per call', 'main thread CPU ns/call',
-      'all threads CPU ns/call', 'call loop ms', 'until shutdown() resolved ms', 'peak RSS MB', 'ring high water MB', 'drops', 'missing',
+      'calls',
+      'committed calls/s',
+      'x writer alone',
+      '1-minute load average',
+      'bytes per call',
+      'main thread CPU ns/call',
+      'all threads CPU ns/call',
+      'call loop ms',
+      'until shutdown() resolved ms',
+      'peak RSS MB',
+      'ring high water MB',
+      'drops',
+      'missing',
     ],
-    [[
-      count(endToEnd.calls), spread(endToEnd.callsPerSecond, count), ratio(endToEnd.callsPerSecond.median / ceiling.writer.median),
-      spread(endToEnd.loadAverage, value => value.toFixed(2)), spread(endToEnd.bytesPerCall, count), spread(endToEnd.mainCpuNsPerCall),
-      spread(endToEnd.processCpuNsPerCall), spread(endToEnd.callLoopMs, count), spread(endToEnd.totalMs, count),
-      spread(endToEnd.peakRssMB, count), (endToEnd.ringHighWater / 2 ** 20).toFixed(1), count(endToEnd.drops), count(endToEnd.missing),
-    ]],
+    [
+      [
+        count(endToEnd.calls),
+        spread(endToEnd.callsPerSecond, count),
+        ratio(endToEnd.callsPerSecond.median / ceiling.writer.median),
+        spread(endToEnd.loadAverage, value => value.toFixed(2)),
+        spread(endToEnd.bytesPerCall, count),
+        spread(endToEnd.mainCpuNsPerCall),
+        spread(endToEnd.processCpuNsPerCall),
+        spread(endToEnd.callLoopMs, count),
+        spread(endToEnd.totalMs, count),
+        spread(endToEnd.peakRssMB, count),
+        (endToEnd.ringHighWater / 2 ** 20).toFixed(1),
+        count(endToEnd.drops),
+        count(endToEnd.missing),
+      ],
+    ],
   );
 }
 
@@ -164,36 +217,71 @@ function mainThreadTable(mainThread) {
   for (const shape of ['add', 'order']) {
     for (const [variant, result] of Object.entries(mainThread[shape])) {
       const above = variant === 'baseline' ? '–' : ns(result.aboveBaseline);
-      const versusOurs = variant === 'baseline' || variant === 'observatory' ? '–' : ratio(result.aboveBaseline / mainThread[shape].observatory.aboveBaseline);
+      const versusOurs =
+        variant === 'baseline' || variant === 'observatory'
+          ? '–'
+          : ratio(result.aboveBaseline / mainThread[shape].observatory.aboveBaseline);
       rows.push([
-        shape === 'add' ? '`add(i, 1)`' : '`itemCount({ id, items: [1, 2, 3] })`', pacedLabels[variant], spread(result.mainCpuNsPerCall), above,
-        versusOurs, ns(result.mainCpuShutdownMs.median * 1e6 / result.calls), result.notCommitted === null ? '–' : count(result.notCommitted),
+        shape === 'add' ? '`add(i, 1)`' : '`itemCount({ id, items: [1, 2, 3] })`',
+        pacedLabels[variant],
+        spread(result.mainCpuNsPerCall),
+        above,
+        versusOurs,
+        ns((result.mainCpuShutdownMs.median * 1e6) / result.calls),
+        result.notCommitted === null ? '–' : count(result.notCommitted),
       ]);
     }
   }
   return markdownTable(
-    ['call', 'recorder', 'main-thread CPU ns/call', 'above the loop', '/ ts-observatory', 'teardown ns/call (not included)', 'not committed'],
+    [
+      'call',
+      'recorder',
+      'main-thread CPU ns/call',
+      'above the loop',
+      '/ ts-observatory',
+      'teardown ns/call (not included)',
+      'not committed',
+    ],
     rows,
   );
 }
 
 function saturationTable(saturation) {
   return markdownTable(
-    ['asked calls/s', 'made calls/s', 'shed (overload)', 'drops, all reasons', 'committed', 'ring high water MB', 'drain after last call ms', 'main-thread CPU ns/call'],
+    [
+      'asked calls/s',
+      'made calls/s',
+      'shed (overload)',
+      'drops, all reasons',
+      'committed',
+      'ring high water MB',
+      'drain after last call ms',
+      'main-thread CPU ns/call',
+    ],
     saturation.steps.map(step => [
-      count(step.rate), count(step.achievedRate), count(step.overloadDrops), count(step.drops), count(step.committedCalls),
-      ((step.ringHighWater ?? 0) / 2 ** 20).toFixed(1), count(step.drainMs), ns(step.mainCpuNsPerCall),
+      count(step.rate),
+      count(step.achievedRate),
+      count(step.overloadDrops),
+      count(step.drops),
+      count(step.committedCalls),
+      ((step.ringHighWater ?? 0) / 2 ** 20).toFixed(1),
+      count(step.drainMs),
+      ns(step.mainCpuNsPerCall),
     ]),
   );
 }
 
 function targetsTable(targets) {
-  return markdownTable(['target', 'measured', 'met'], targets.map(t => [t.target, t.measured, t.met ? 'yes' : '**no**']));
+  return markdownTable(
+    ['target', 'measured', 'met'],
+    targets.map(t => [t.target, t.measured, t.met ? 'yes' : '**no**']),
+  );
 }
 
 /** The whole report as Markdown. */
 export function renderReport(results) {
-  const { environment, settings, micro, scaling, asyncContext, ceiling, endToEnd, mainThread, saturation, targets } = results;
+  const { environment, settings, micro, scaling, asyncContext, ceiling, endToEnd, mainThread, saturation, targets } =
+    results;
   return [
     `### Environment (${results.date}, ${results.mode} mode)`,
     environmentTable(environment),
@@ -203,7 +291,7 @@ export function renderReport(results) {
     '### Per call, cost above baseline (ns) and ratios',
     costTable(micro),
     '### Main-thread busy time per call including hand-off, above baseline (ns)',
-    'Event-loop busy time from the first measured call until the recorder has shut down, divided by the measured calls: the hot path plus whatever the recorder does later on the main thread (ts-observatory: flushing and stopping its writer thread; OTel: span export; pino: log formatting). Event-loop time counts time spent waiting for a core too; the paced table below counts the thread\'s own CPU time.',
+    "Event-loop busy time from the first measured call until the recorder has shut down, divided by the measured calls: the hot path plus whatever the recorder does later on the main thread (ts-observatory: flushing and stopping its writer thread; OTel: span export; pino: log formatting). Event-loop time counts time spent waiting for a core too; the paced table below counts the thread's own CPU time.",
     busyTable(micro),
     recordedNote(micro),
     '### Cost against parameter count and argument size (ns per call)',

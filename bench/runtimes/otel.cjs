@@ -92,6 +92,17 @@ function shutdown() {
 }
 
 module.exports = {
-  register, enter, exit, fail, done, suspend: passThrough, pause: passThrough, resume: passThrough,
-  delegate: passThrough, delegateAsync: passThrough, iterate: passThrough, settle, shutdown,
+  register,
+  enter,
+  exit,
+  fail,
+  done,
+  suspend: passThrough,
+  pause: passThrough,
+  resume: passThrough,
+  delegate: passThrough,
+  delegateAsync: passThrough,
+  iterate: passThrough,
+  settle,
+  shutdown,
 };

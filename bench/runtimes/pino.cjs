@@ -40,6 +40,17 @@ function settle() {
 }
 
 module.exports = {
-  register, enter, exit, fail, done, suspend: passThrough, pause: passThrough, resume: passThrough,
-  delegate: passThrough, delegateAsync: passThrough, iterate: passThrough, settle, shutdown: settle,
+  register,
+  enter,
+  exit,
+  fail,
+  done,
+  suspend: passThrough,
+  pause: passThrough,
+  resume: passThrough,
+  delegate: passThrough,
+  delegateAsync: passThrough,
+  iterate: passThrough,
+  settle,
+  shutdown: settle,
 };

@@ -17,8 +17,22 @@ export function params4(a: number, b: number, c: number, d: number): number {
 
 /** @monitor */
 export function params16(
-  a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number,
-  i: number, j: number, k: number, l: number, m: number, n: number, o: number, p: number,
+  a: number,
+  b: number,
+  c: number,
+  d: number,
+  e: number,
+  f: number,
+  g: number,
+  h: number,
+  i: number,
+  j: number,
+  k: number,
+  l: number,
+  m: number,
+  n: number,
+  o: number,
+  p: number,
 ): number {
   return a + b + c + d + e + f + g + h + i + j + k + l + m + n + o + p;
 }

@@ -124,7 +124,10 @@ function writeGenerated(root) {
 
 function copyOwnSource(root) {
   for (const folder of ['transformer', 'runtime', 'viewer', 'tagging']) {
-    fs.cpSync(path.join(repoRoot, folder), path.join(root, folder), { recursive: true, filter: source => !source.endsWith('.d.ts') });
+    fs.cpSync(path.join(repoRoot, folder), path.join(root, folder), {
+      recursive: true,
+      filter: source => !source.endsWith('.d.ts'),
+    });
   }
 }
 
@@ -141,7 +144,10 @@ const cpuOnExit = path.join(import.meta.dirname, 'cpu-on-exit.cjs');
 /** Runs `observatory ...args`; returns its wall and CPU seconds and the summary's first line. */
 function timed(...args) {
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, ['--require', cpuOnExit, cli, ...args], { encoding: 'utf8', timeout: 600_000 });
+  const result = spawnSync(process.execPath, ['--require', cpuOnExit, cli, ...args], {
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
   const wall = Number(process.hrtime.bigint() - start) / 1e9;
   if (result.status !== 0) throw new Error(`observatory ${args.join(' ')}: ${result.stderr}`);
   const cpu = Number(/cpu-us (\d+)\n$/.exec(result.stderr)[1]) / 1e6;
@@ -176,15 +182,20 @@ for (let round = 0; round < rounds; round++) {
       const measured = run(root);
       record(`${tree}: ${step}`, measured);
       if (round === 0) console.error(`${tree}: ${step}: ${measured.summary}`);
-      if (step === 'untag --all' && snapshot(root) !== original) throw new Error(`${tree}: untag did not give back the original bytes`);
+      if (step === 'untag --all' && snapshot(root) !== original)
+        throw new Error(`${tree}: untag did not give back the original bytes`);
     }
   }
 }
 
-console.log(`Node ${process.version}, ${rounds} rounds, load average ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0]}`);
+console.log(
+  `Node ${process.version}, ${rounds} rounds, load average ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0]}`,
+);
 console.log('| step | wall s, median | CPU s, median | CPU s, min |');
 console.log('|---|---|---|---|');
 for (const [step, values] of Object.entries(results)) {
   const cpu = values.map(value => value.cpu);
-  console.log(`| ${step} | ${median(values.map(value => value.wall)).toFixed(2)} | ${median(cpu).toFixed(2)} | ${Math.min(...cpu).toFixed(2)} |`);
+  console.log(
+    `| ${step} | ${median(values.map(value => value.wall)).toFixed(2)} | ${median(cpu).toFixed(2)} | ${Math.min(...cpu).toFixed(2)} |`,
+  );
 }

@@ -25,12 +25,15 @@ const { calls } = db.prepare('SELECT count(*) AS calls FROM calls').get();
 // The trace by its hex id, as the dashboard links it (the spans view prints it from calls.trace).
 const middle = db.prepare('SELECT id, trace_id FROM spans ORDER BY id LIMIT 1 OFFSET ?').get(Math.floor(calls / 2));
 const errorCall = db.prepare("SELECT id FROM calls WHERE status = 'ERR' LIMIT 1").get();
-const busiest = db.prepare(
-  `SELECT f.group_name || '.' || f.name AS process FROM calls c JOIN functions f ON f.id = c.function_id
+const busiest = db
+  .prepare(
+    `SELECT f.group_name || '.' || f.name AS process FROM calls c JOIN functions f ON f.id = c.function_id
     GROUP BY c.function_id ORDER BY count(*) DESC LIMIT 1`,
-).get().process;
+  )
+  .get().process;
 // A cursor deep in the table, as after paging far back: the first call older than two hours.
-const deep = db.prepare('SELECT start_us, id FROM calls WHERE start_us < ? ORDER BY start_us DESC, id DESC LIMIT 1')
+const deep = db
+  .prepare('SELECT start_us, id FROM calls WHERE start_us < ? ORDER BY start_us DESC, id DESC LIMIT 1')
   .get(Date.now() * 1000 - 7_200_000_000);
 db.close();
 const fn = encodeURIComponent(busiest);
@@ -59,12 +62,18 @@ const endpoints = [
   ['search: where symbol=, ~300 calls', `api/calls?limit=50&where=${encodeURIComponent('symbol=SKU-1054')}`],
   ['search: where symbol=, no call', `api/calls?limit=50&where=${encodeURIComponent('symbol=SKU-99999')}`],
   ['search: where symbol~ (contains)', `api/calls?limit=50&where=${encodeURIComponent('symbol~1054')}`],
-  ['search: one function + where', `api/calls?limit=50&fn=${encodeURIComponent('src/portfolio.fetchQuote')}&where=${encodeURIComponent('symbol=SKU-1054')}`],
+  [
+    'search: one function + where',
+    `api/calls?limit=50&fn=${encodeURIComponent('src/portfolio.fetchQuote')}&where=${encodeURIComponent('symbol=SKU-1054')}`,
+  ],
   ['search: value, last hour', 'api/calls?limit=50&since=1h&value=SKU-1054'],
   ['filter: min duration 5ms', 'api/calls?limit=50&minDuration=5ms'],
   ['filter: slowest first', 'api/calls?limit=50&sort=duration'],
   ['filter: one function, slowest first', `api/calls?limit=50&fn=${fn}&sort=duration`],
-  ['filter: one function, min 5ms, slowest first', `api/calls?limit=50&fn=${encodeURIComponent('src/portfolio.fetchQuote')}&minDuration=5ms&sort=duration`],
+  [
+    'filter: one function, min 5ms, slowest first',
+    `api/calls?limit=50&fn=${encodeURIComponent('src/portfolio.fetchQuote')}&minDuration=5ms&sort=duration`,
+  ],
 ];
 
 // The requests of dashboard.ts's views, in the order they make them; the page also asks for `info` once.
@@ -84,7 +93,9 @@ const pages = [
 ];
 
 async function startServer() {
-  const server = spawn(process.execPath, [cli, 'serve', '--db', file, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn(process.execPath, [cli, 'serve', '--db', file, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const base = await new Promise((resolve, reject) => {
     server.stdout.on('data', chunk => {
       const match = /http:\/\/[^/]+\//.exec(String(chunk));
@@ -124,11 +135,15 @@ const median = list => [...list].sort((a, b) => a - b)[Math.floor(list.length / 
 
 function print(title, times, extra = () => '') {
   console.log(`| ${title} | first ms | again ms |${extra.header ?? ''}\n|---|---:|---:|${extra.rule ?? ''}`);
-  for (const [name, { first, again }] of times) console.log(`| ${name} | ${median(first)} | ${median(again)} |${extra(name)}`);
+  for (const [name, { first, again }] of times)
+    console.log(`| ${name} | ${median(first)} | ${median(again)} |${extra(name)}`);
   console.log('');
 }
 
 console.log(`${calls} calls in ${file}; medians of ${repeats} runs, each on a fresh server\n`);
 print('endpoint', await measure(endpoints.map(([name, url]) => [name, [url]])));
-const requests = Object.assign(name => ` ${pages.find(([page]) => page === name)[1].length} |`, { header: ' requests |', rule: '---:|' });
+const requests = Object.assign(name => ` ${pages.find(([page]) => page === name)[1].length} |`, {
+  header: ' requests |',
+  rule: '---:|',
+});
 print('page', await measure(pages), requests);

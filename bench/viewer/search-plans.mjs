@@ -22,14 +22,26 @@ const match = "(c.inputs LIKE ? ESCAPE '\\' OR c.outputs LIKE ? ESCAPE '\\')";
 const sql = statement => text => db.prepare(statement).all(`%${text}%`, `%${text}%`);
 const queries = new TraceQueries(db);
 const plans = [
-  ['time order (calls_by_time)', sql(`SELECT c.id FROM calls c WHERE ${match} ORDER BY c.start_us DESC, c.id DESC LIMIT 51`)],
-  ['table order, then sorted', sql(`SELECT c.id FROM calls c WHERE ${match} ORDER BY +c.start_us DESC, c.id DESC LIMIT 51`)],
+  [
+    'time order (calls_by_time)',
+    sql(`SELECT c.id FROM calls c WHERE ${match} ORDER BY c.start_us DESC, c.id DESC LIMIT 51`),
+  ],
+  [
+    'table order, then sorted',
+    sql(`SELECT c.id FROM calls c WHERE ${match} ORDER BY +c.start_us DESC, c.id DESC LIMIT 51`),
+  ],
   ['queries.ts: window, then table', text => queries.callPage({ value: text }, 50)],
 ];
-const searches = [['value in ~600 calls', 'SKU-1054'], ['value in no call', 'SKU-99999'], ['value in every call', 'SKU-']];
+const searches = [
+  ['value in ~600 calls', 'SKU-1054'],
+  ['value in no call', 'SKU-99999'],
+  ['value in every call', 'SKU-'],
+];
 
 const median = list => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)].toFixed(1);
-console.log(`| search | ${plans.map(([name]) => name).join(' ms | ')} ms |\n|---|${plans.map(() => '---:').join('|')}|`);
+console.log(
+  `| search | ${plans.map(([name]) => name).join(' ms | ')} ms |\n|---|${plans.map(() => '---:').join('|')}|`,
+);
 for (const [name, text] of searches) {
   const times = plans.map(() => []);
   for (let run = 0; run < Number(repeatsText); run++) {

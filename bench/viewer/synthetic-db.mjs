@@ -18,13 +18,92 @@ const { configureConnection, migrate } = require('../../dist/runtime/schema.js')
 const RECORD = 'Record<string, number>';
 const FUNCTIONS = [
   { group: 'src/main', name: 'main', kind: 'function', params: [], outputs: [], returnType: 'Promise<void>' },
-  { group: 'src/pricing', name: 'calculatePrice', kind: 'function', params: [['spotPrice', 'number'], ['strike', 'number'], ['volatility', 'number']], outputs: [['result', 'number']], returnType: 'number' },
-  { group: 'src/pricing', name: 'analyzeTrade', kind: 'function', params: [['symbol', 'string'], ['quantity', 'number'], ['price', 'number']], outputs: [['symbol', 'string'], ['notional', 'number'], ['risk', 'string']], returnType: '{ symbol: string; notional: number; risk: string; }' },
-  { group: 'src/pricing', name: 'divmod', kind: 'function', params: [['dividend', 'number'], ['divisor', 'number']], outputs: [['quotient', 'number'], ['remainder', 'number']], returnType: '[quotient: number, remainder: number]' },
-  { group: 'src/pricing', name: 'validateOrder', kind: 'function', params: [['symbol', 'string'], ['quantity', 'number']], outputs: [], returnType: 'void' },
-  { group: 'src/portfolio', name: 'Portfolio.add', kind: 'method', params: [['symbol', 'string'], ['quantity', 'number']], outputs: [['result', 'number']], returnType: 'number' },
-  { group: 'src/portfolio', name: 'Portfolio.value', kind: 'method', params: [['prices', RECORD]], outputs: [['total', 'number'], ['largest', 'string']], returnType: '{ total: number; largest: string }' },
-  { group: 'src/portfolio', name: 'fetchQuote', kind: 'function', params: [['symbol', 'string']], outputs: [['bid', 'number'], ['ask', 'number']], returnType: 'Promise<{ bid: number; ask: number }>' },
+  {
+    group: 'src/pricing',
+    name: 'calculatePrice',
+    kind: 'function',
+    params: [
+      ['spotPrice', 'number'],
+      ['strike', 'number'],
+      ['volatility', 'number'],
+    ],
+    outputs: [['result', 'number']],
+    returnType: 'number',
+  },
+  {
+    group: 'src/pricing',
+    name: 'analyzeTrade',
+    kind: 'function',
+    params: [
+      ['symbol', 'string'],
+      ['quantity', 'number'],
+      ['price', 'number'],
+    ],
+    outputs: [
+      ['symbol', 'string'],
+      ['notional', 'number'],
+      ['risk', 'string'],
+    ],
+    returnType: '{ symbol: string; notional: number; risk: string; }',
+  },
+  {
+    group: 'src/pricing',
+    name: 'divmod',
+    kind: 'function',
+    params: [
+      ['dividend', 'number'],
+      ['divisor', 'number'],
+    ],
+    outputs: [
+      ['quotient', 'number'],
+      ['remainder', 'number'],
+    ],
+    returnType: '[quotient: number, remainder: number]',
+  },
+  {
+    group: 'src/pricing',
+    name: 'validateOrder',
+    kind: 'function',
+    params: [
+      ['symbol', 'string'],
+      ['quantity', 'number'],
+    ],
+    outputs: [],
+    returnType: 'void',
+  },
+  {
+    group: 'src/portfolio',
+    name: 'Portfolio.add',
+    kind: 'method',
+    params: [
+      ['symbol', 'string'],
+      ['quantity', 'number'],
+    ],
+    outputs: [['result', 'number']],
+    returnType: 'number',
+  },
+  {
+    group: 'src/portfolio',
+    name: 'Portfolio.value',
+    kind: 'method',
+    params: [['prices', RECORD]],
+    outputs: [
+      ['total', 'number'],
+      ['largest', 'string'],
+    ],
+    returnType: '{ total: number; largest: string }',
+  },
+  {
+    group: 'src/portfolio',
+    name: 'fetchQuote',
+    kind: 'function',
+    params: [['symbol', 'string']],
+    outputs: [
+      ['bid', 'number'],
+      ['ask', 'number'],
+    ],
+    returnType: 'Promise<{ bid: number; ask: number }>',
+  },
 ];
 const PROCESS_ID = 1;
 const RING_BYTES = 64 * 1024 * 1024;
@@ -51,14 +130,21 @@ export function generate(file, calls = 1_000_000, hours = 24) {
     `INSERT INTO processes (id, token, pid, thread_id, started_us, argv_json, buffer_bytes, buffer_high_water, updated_us)
      VALUES (${PROCESS_ID}, '5a17e0c0ffee00000000000000000001', 4242, 0, ?, '["node","dist/main.js"]', ${RING_BYTES}, ?, ?)`,
   );
-  const insertDrop = db.prepare(`INSERT INTO drops (function_id, process_id, reason, count, updated_us) VALUES (?, ${PROCESS_ID}, ?, ?, ?)`);
+  const insertDrop = db.prepare(
+    `INSERT INTO drops (function_id, process_id, reason, count, updated_us) VALUES (?, ${PROCESS_ID}, ?, ?, ?)`,
+  );
   let seed = 1;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   // Strings are one of 5,000 SKUs, so that a search by value finds a few hundred calls of a million. They come
   // from a multiplicative hash of a counter: the generator above repeats itself in its low digits.
   let skus = 0;
   const sku = () => `SKU-${(Math.imul(++skus, 2654435761) >>> 0) % 5000}`;
-  const valueOf = type => (type === 'string' ? sku() : type === 'number' ? Math.round(random() * 100_000) / 100 : { [sku()]: 61.5, [sku()]: 48.25 });
+  const valueOf = type =>
+    type === 'string'
+      ? sku()
+      : type === 'number'
+        ? Math.round(random() * 100_000) / 100
+        : { [sku()]: 61.5, [sku()]: 48.25 };
   // The instance's calls are numbered from 1 in the high half's range, as the writer numbers them.
   const callId = number => PROCESS_ID * 2 ** 32 + number;
   db.transaction(() => {
@@ -66,7 +152,18 @@ export function generate(file, calls = 1_000_000, hours = 24) {
       const params = fn.params.map(([name, type]) => ({ name, type }));
       const outputs = fn.outputs.map(([name, type]) => ({ name, type }));
       const resultType = fn.returnType.replace(/^Promise<(.*)>$/, '$1');
-      insertFunction.run(fn.group, fn.name, `${fn.group}.ts`, 10 + index * 8, fn.kind, JSON.stringify(params), JSON.stringify(outputs), resultType, fn.returnType, fromUs);
+      insertFunction.run(
+        fn.group,
+        fn.name,
+        `${fn.group}.ts`,
+        10 + index * 8,
+        fn.kind,
+        JSON.stringify(params),
+        JSON.stringify(outputs),
+        resultType,
+        fn.returnType,
+        fromUs,
+      );
     });
     insertProcess.run(fromUs, Math.round(RING_BYTES * 0.75), nowUs);
     insertDrop.run(2, 'overload', 12_345, nowUs);
@@ -86,17 +183,44 @@ export function generate(file, calls = 1_000_000, hours = 24) {
         offsetUs += durationUs + 3;
         rootDurationUs = offsetUs + 5;
       }
-      insertCall.run(root, 1, root, null, 0, startUs, Math.round(rootDurationUs * 1000), 'OK', null, null, null, '[]', '[]');
+      insertCall.run(
+        root,
+        1,
+        root,
+        null,
+        0,
+        startUs,
+        Math.round(rootDurationUs * 1000),
+        'OK',
+        null,
+        null,
+        null,
+        '[]',
+        '[]',
+      );
       number++;
       for (const [fnIndex, childStartUs, durationUs] of childRows) {
         const failed = random() < 0.01;
         const fn = FUNCTIONS[fnIndex];
         const inputs = JSON.stringify(fn.params.map(([, type]) => valueOf(type)));
         const outputs = failed ? null : JSON.stringify(fn.outputs.map(([, type]) => valueOf(type)));
-        insertCall.run(callId(++number), fnIndex + 1, root, root, 1, Math.floor(childStartUs), Math.round(durationUs * 1000), failed ? 'ERR' : 'OK',
-          failed ? 'RangeError' : null, failed ? 'quantity must be positive, got -5 for ACME' : null,
-          failed ? 'RangeError: quantity must be positive\n    at validateOrder (src/pricing.ts:27:29)\n    at main (src/main.ts:16:5)' : null,
-          inputs, outputs);
+        insertCall.run(
+          callId(++number),
+          fnIndex + 1,
+          root,
+          root,
+          1,
+          Math.floor(childStartUs),
+          Math.round(durationUs * 1000),
+          failed ? 'ERR' : 'OK',
+          failed ? 'RangeError' : null,
+          failed ? 'quantity must be positive, got -5 for ACME' : null,
+          failed
+            ? 'RangeError: quantity must be positive\n    at validateOrder (src/pricing.ts:27:29)\n    at main (src/main.ts:16:5)'
+            : null,
+          inputs,
+          outputs,
+        );
       }
     }
   })();

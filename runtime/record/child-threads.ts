@@ -86,7 +86,9 @@ function settleChildRing(id: number, ring: RingHandle, deadline: number, ended: 
     'OBSERVATORY_EXIT',
     `${total} calls recorded in worker thread ${id} were not written to ${ring.databasePath} ` +
       `${ended ? 'before the thread ended' : 'within the exit deadline'}; ` +
-      (stored === true ? 'they are counted in its drops table as exit_timeout.' : `their count could not be stored either: ${stored}`),
+      (stored === true
+        ? 'they are counted in its drops table as exit_timeout.'
+        : `their count could not be stored either: ${stored}`),
     { exiting: !ended },
   );
 }

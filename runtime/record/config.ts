@@ -64,14 +64,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
   const otlp = readOtlp(env);
   let enabled = !isOff(env.OBSERVATORY);
   if (enabled && databasePath === null && otlp === null) {
-    warnConfig('OBSERVATORY_DB=off and no OTEL_EXPORTER_OTLP_ENDPOINT: calls would go nowhere, so nothing is recorded.');
+    warnConfig(
+      'OBSERVATORY_DB=off and no OTEL_EXPORTER_OTLP_ENDPOINT: calls would go nowhere, so nothing is recorded.',
+    );
     enabled = false;
   }
   return {
     enabled,
     databasePath,
     otlp,
-    bufferBytes: powerOfTwoAtLeast(readNumber(env, 'OBSERVATORY_BUFFER_MB', DEFAULT_BUFFER_MB, 1 / 16, 1024) * 1024 * 1024),
+    bufferBytes: powerOfTwoAtLeast(
+      readNumber(env, 'OBSERVATORY_BUFFER_MB', DEFAULT_BUFFER_MB, 1 / 16, 1024) * 1024 * 1024,
+    ),
     onFull: readChoice(env, 'OBSERVATORY_ON_FULL', ['drop', 'wait'] as const),
     flushIntervalMs: readNumber(env, 'OBSERVATORY_FLUSH_MS', 50, 1, 60_000),
     exitTimeoutMs: readNumber(env, 'OBSERVATORY_EXIT_TIMEOUT_MS', 2000, 0),
@@ -109,7 +113,9 @@ function readDatabasePath(env: NodeJS.ProcessEnv): string | null {
 /** On when an endpoint is set, as OpenTelemetry's exporters decide; the signal-specific variables win. */
 function readOtlp(env: NodeJS.ProcessEnv): OtlpSettings | null {
   if (!env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT && !env.OTEL_EXPORTER_OTLP_ENDPOINT) return null;
-  const name = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+  const name = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL
+    ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'
+    : 'OTEL_EXPORTER_OTLP_PROTOCOL';
   return { protocol: readChoice(env, name, OTLP_PROTOCOLS) };
 }
 
@@ -125,7 +131,11 @@ function powerOfTwoAtLeast(bytes: number): number {
   return 2 ** Math.ceil(Math.log2(bytes));
 }
 
-function readChoice<Choice extends string>(env: NodeJS.ProcessEnv, name: string, choices: readonly [Choice, ...Choice[]]): Choice {
+function readChoice<Choice extends string>(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  choices: readonly [Choice, ...Choice[]],
+): Choice {
   const text = (env[name] ?? '').trim().toLowerCase();
   if (text === '') return choices[0];
   if ((choices as readonly string[]).includes(text)) return text as Choice;

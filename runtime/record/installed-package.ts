@@ -20,7 +20,11 @@ let found: string | undefined;
 
 /** The directory of the ts-observatory package whose files the writer thread runs. */
 export function installedPackageDir(): string {
-  return (found ??= ownPackageDir() ?? packageBeside(process.argv[1]) ?? packageBeside(path.join(process.cwd(), 'index.js')) ?? notFound());
+  return (found ??=
+    ownPackageDir() ??
+    packageBeside(process.argv[1]) ??
+    packageBeside(path.join(process.cwd(), 'index.js')) ??
+    notFound());
 }
 
 /** Loads `request` (a package ts-observatory depends on, or a file of it) as ts-observatory itself would. */

@@ -20,7 +20,9 @@ function intrinsicGetter(prototype: object, key: PropertyKey): (this: unknown) =
 export const typedArrayPrototype = getPrototypeOf(Uint8Array.prototype) as object;
 export const mapSize = intrinsicGetter(Map.prototype, 'size');
 export const mapEntries = Map.prototype.entries;
-export const mapIteratorNext = getPrototypeOf(new Map().entries()).next as (this: unknown) => IteratorResult<[unknown, unknown]>;
+export const mapIteratorNext = getPrototypeOf(new Map().entries()).next as (
+  this: unknown,
+) => IteratorResult<[unknown, unknown]>;
 export const setSize = intrinsicGetter(Set.prototype, 'size');
 export const setValues = Set.prototype.values;
 export const setIteratorNext = getPrototypeOf(new Set().values()).next as (this: unknown) => IteratorResult<unknown>;
@@ -29,8 +31,16 @@ export const dateIso = Date.prototype.toISOString;
 const regExpSource = intrinsicGetter(RegExp.prototype, 'source');
 /** In the order of RegExp.prototype.flags; the flags getter itself reads them through possibly overridden getters. */
 const regExpFlags = (
-  [['d', 'hasIndices'], ['g', 'global'], ['i', 'ignoreCase'], ['m', 'multiline'], ['s', 'dotAll'], ['u', 'unicode'],
-    ['v', 'unicodeSets'], ['y', 'sticky']] as const
+  [
+    ['d', 'hasIndices'],
+    ['g', 'global'],
+    ['i', 'ignoreCase'],
+    ['m', 'multiline'],
+    ['s', 'dotAll'],
+    ['u', 'unicode'],
+    ['v', 'unicodeSets'],
+    ['y', 'sticky'],
+  ] as const
 )
   .filter(([, name]) => hasOwn.call(RegExp.prototype, name))
   .map(([letter, name]) => ({ letter, get: intrinsicGetter(RegExp.prototype, name) }));
@@ -58,7 +68,14 @@ export const boxedTypes: readonly BoxedType[] = [
 ];
 /** Constructors of the engine's own errors: an error of one of these has no `class` in its form. */
 export const ERROR_CONSTRUCTORS: ReadonlySet<string> = new Set([
-  'Error', 'EvalError', 'RangeError', 'ReferenceError', 'SyntaxError', 'TypeError', 'URIError', 'AggregateError',
+  'Error',
+  'EvalError',
+  'RangeError',
+  'ReferenceError',
+  'SyntaxError',
+  'TypeError',
+  'URIError',
+  'AggregateError',
 ]);
 /**
  * This realm's prototypes of the built-ins most values are made of, and their names: the common case of
@@ -161,7 +178,9 @@ export function entryCount(object: object): number {
 export function functionName(fn: object): string {
   if (types.isProxy(fn)) return '';
   const descriptor = getOwnDescriptor(fn, 'name');
-  return descriptor !== undefined && typeof descriptor.value === 'string' ? descriptor.value.slice(0, MAX_NAME_LENGTH) : '';
+  return descriptor !== undefined && typeof descriptor.value === 'string'
+    ? descriptor.value.slice(0, MAX_NAME_LENGTH)
+    : '';
 }
 
 /** `/source/flags`, read through the intrinsic getters. */
@@ -177,7 +196,8 @@ export function stringOr(value: unknown, fallback: string): string {
 
 /** The message of something a read threw, read the same careful way as any value. */
 export function errorText(error: unknown): string {
-  if (typeof error !== 'object' || error === null) return typeof error === 'function' ? functionName(error) : String(error);
+  if (typeof error !== 'object' || error === null)
+    return typeof error === 'function' ? functionName(error) : String(error);
   if (types.isProxy(error)) return 'Proxy';
   try {
     return stringOr(readData(error, 'message'), 'unknown error');

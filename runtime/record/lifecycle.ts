@@ -157,14 +157,20 @@ function finishAtExit(recording: Recording, deadline: number): void {
     'OBSERVATORY_EXIT',
     `${total} calls were not written to ${settings.databasePath ?? 'OpenTelemetry'} within the exit deadline ` +
       `(OBSERVATORY_EXIT_TIMEOUT_MS=${settings.exitTimeoutMs}); ` +
-      (stored === true ? 'they are counted in its drops table as exit_timeout.' : `their count could not be stored either: ${stored}`),
+      (stored === true
+        ? 'they are counted in its drops table as exit_timeout.'
+        : `their count could not be stored either: ${stored}`),
     { exiting: true },
   );
 }
 
 /** Waits until the deadline for the writer thread to settle the spans it handed to the exporter. */
 function awaitExports(control: Int32Array, deadline: number): void {
-  for (let exporting = Atomics.load(control, Control.Exporting); exporting > 0; exporting = Atomics.load(control, Control.Exporting)) {
+  for (
+    let exporting = Atomics.load(control, Control.Exporting);
+    exporting > 0;
+    exporting = Atomics.load(control, Control.Exporting)
+  ) {
     const left = deadline - Date.now();
     if (left <= 0) {
       warn(

@@ -49,7 +49,14 @@ let turnCheckScheduled = false;
  * What `enter` returns when nothing is recorded (recording is off, or the function's module has not
  * registered it yet): shared, never current, never written.
  */
-const INERT = new Call(new FunctionHandle(-1, emptyMeta({ capture: 'none', sample: 0 }), 0), [], 0, null, TraceMode.NotSampled, 0);
+const INERT = new Call(
+  new FunctionHandle(-1, emptyMeta({ capture: 'none', sample: 0 }), 0),
+  [],
+  0,
+  null,
+  TraceMode.NotSampled,
+  0,
+);
 
 export function isInert(call: Call): boolean {
   return call === INERT;
@@ -59,7 +66,8 @@ export function enter(fn: FunctionHandle | undefined, args: unknown[]): Call {
   // The handle is undefined when a hoisted function runs before its module's registrations did (ES module cycles).
   if (!enabled || fn === undefined) return INERT;
   const parent = current;
-  const call = parent === null ? rootCall(fn, args) : new Call(fn, args, ++lastId, parent, parent.mode, performance.now());
+  const call =
+    parent === null ? rootCall(fn, args) : new Call(fn, args, ++lastId, parent, parent.mode, performance.now());
   if (fn.snapshot && call.mode === TraceMode.Recorded) call.snapshot = recording.snapshot(fn, args);
   current = call;
   // Once per turn with calls in it: whatever made `current` non-null this turn began with a root call.
@@ -114,7 +122,13 @@ export function done(call: Call): void {
   const end = performance.now();
   handBack(call);
   const value = call.value;
-  if (call.fn.async && call.status === CallStatus.Ok && typeof value === 'object' && value !== null && util.types.isPromise(value)) {
+  if (
+    call.fn.async &&
+    call.status === CallStatus.Ok &&
+    typeof value === 'object' &&
+    value !== null &&
+    util.types.isPromise(value)
+  ) {
     call.end = end;
     settleLater(call, value as Promise<unknown>);
   } else {
@@ -160,7 +174,8 @@ function handBack(call: Call): void {
 function abandonAbove(call: Call): void {
   try {
     let caller: Call | null = current;
-    for (let steps = current!.depth - call.depth; caller !== null && caller !== call && steps > 0; steps--) caller = caller.saved;
+    for (let steps = current!.depth - call.depth; caller !== null && caller !== call && steps > 0; steps--)
+      caller = caller.saved;
     if (caller !== call) return;
     abandon(current!, call);
     current = call.saved;
@@ -243,7 +258,11 @@ const promiseConstructor = Object.getOwnPropertyDescriptor(Promise.prototype, 'c
 const promiseSpecies = Object.getOwnPropertyDescriptor(Promise, Symbol.species)!;
 
 function subscribingRunsNoUserCode(promise: Promise<unknown>): boolean {
-  if (Object.getPrototypeOf(promise) !== Promise.prototype || Object.prototype.hasOwnProperty.call(promise, 'constructor')) return false;
+  if (
+    Object.getPrototypeOf(promise) !== Promise.prototype ||
+    Object.prototype.hasOwnProperty.call(promise, 'constructor')
+  )
+    return false;
   const constructor = Object.getOwnPropertyDescriptor(Promise.prototype, 'constructor');
   const species = Object.getOwnPropertyDescriptor(Promise, Symbol.species);
   return constructor?.value === promiseConstructor.value && species?.get === promiseSpecies.get;

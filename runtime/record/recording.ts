@@ -27,7 +27,17 @@ import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { threadId } from 'node:worker_threads';
 import type { FunctionMeta } from '../contract';
-import { Control, DROP_REASON_CODES, DropCode, DropEntry, RecordHeader, RecordKind, type DropTotal, type RecordingProcess, type RingHandle } from '../ring';
+import {
+  Control,
+  DROP_REASON_CODES,
+  DropCode,
+  DropEntry,
+  RecordHeader,
+  RecordKind,
+  type DropTotal,
+  type RecordingProcess,
+  type RingHandle,
+} from '../ring';
 import { CallStatus, TraceMode, type Call } from './call';
 import { CallEncoder, type Snapshot } from './call-encoder';
 import { announceRing } from './child-threads';
@@ -81,7 +91,11 @@ export class Recording {
       flushIntervalMs: settings.flushIntervalMs,
     };
     this.stallMs = STALL_MS[settings.onFull];
-    Atomics.store(this.producer.control, Control.CrashesLeft, Number(process.env.OBSERVATORY_TEST_WORKER_CRASHES ?? 0) || 0);
+    Atomics.store(
+      this.producer.control,
+      Control.CrashesLeft,
+      Number(process.env.OBSERVATORY_TEST_WORKER_CRASHES ?? 0) || 0,
+    );
     this.handle = {
       control: this.producer.controlMemory,
       data: this.producer.data,
@@ -101,7 +115,12 @@ export class Recording {
       this.writer.start();
       if (this.functions.length === 0) announceRing(this.handle);
     }
-    const handle = new FunctionHandle(this.producer.register(JSON.stringify(meta)), meta, settings.sample, settings.force);
+    const handle = new FunctionHandle(
+      this.producer.register(JSON.stringify(meta)),
+      meta,
+      settings.sample,
+      settings.force,
+    );
     this.functions.push(handle);
     return handle;
   }
@@ -126,7 +145,8 @@ export class Recording {
   /** After a call was completed (at `end`): the drop totals into the ring now and then, or, while exiting, everything. */
   afterCall(end: number): void {
     if (this.afterExit !== null) this.afterExit();
-    else if (this.unsentDrops.length > 0 && end - this.dropsWrittenAt >= settings.flushIntervalMs) this.writeDrops(false);
+    else if (this.unsentDrops.length > 0 && end - this.dropsWrittenAt >= settings.flushIntervalMs)
+      this.writeDrops(false);
   }
 
   /**
@@ -173,7 +193,11 @@ export class Recording {
   /** Whether anything is waiting to be committed, exported or counted. */
   get pending(): boolean {
     const control = this.producer.control;
-    return this.unsentDrops.length > 0 || Atomics.load(control, Control.Tail) !== this.producer.headWord || Atomics.load(control, Control.Exporting) > 0;
+    return (
+      this.unsentDrops.length > 0 ||
+      Atomics.load(control, Control.Tail) !== this.producer.headWord ||
+      Atomics.load(control, Control.Exporting) > 0
+    );
   }
 
   private write(call: Call, asRoot: boolean): void {

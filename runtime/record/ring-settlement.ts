@@ -63,7 +63,7 @@ function unwrittenCalls(ring: RingHandle, tail: number, head: number): Map<numbe
   const i32 = new Int32Array(ring.data);
   const mask = ring.data.byteLength - 1;
   const counts = new Map<number, number>();
-  for (let position = tail; position !== head; ) {
+  for (let position = tail; position !== head;) {
     const at = position & mask;
     if (u8[at + RecordHeader.Kind] === RecordKind.Call) {
       const fn = i32[(at + RecordHeader.Function) >> 2]!;
@@ -75,18 +75,27 @@ function unwrittenCalls(ring: RingHandle, tail: number, head: number): Map<numbe
 }
 
 /** Stores drop totals of the ring's recording instance from this thread; true, or why not. */
-export function storeDropTotals(ring: RingHandle, drops: DropTotal[], meta: (index: number) => FunctionMeta): true | string {
+export function storeDropTotals(
+  ring: RingHandle,
+  drops: DropTotal[],
+  meta: (index: number) => FunctionMeta,
+): true | string {
   const databasePath = ring.databasePath;
   if (databasePath === null) return 'OBSERVATORY_DB=off';
   try {
     // Loaded only now, and from the installed package: the writer's code belongs to the writer thread, and
     // runs here only as a last resort; in a bundle, it and better-sqlite3 stay outside (installed-package.ts).
-    const { TraceWriter } = requireFromPackage<typeof import('../store/writer')>(runtimeFile(path.join('store', 'writer.js')));
+    const { TraceWriter } = requireFromPackage<typeof import('../store/writer')>(
+      runtimeFile(path.join('store', 'writer.js')),
+    );
     const writer = new TraceWriter(databasePath, ring.process, ring.data.byteLength);
     try {
       writer.busyTimeout(COUNT_WRITE_MS);
       writer.begin();
-      writer.write({ calls: [], drops, highWater: Atomics.load(new Int32Array(ring.control), Control.HighWater) }, meta);
+      writer.write(
+        { calls: [], drops, highWater: Atomics.load(new Int32Array(ring.control), Control.HighWater) },
+        meta,
+      );
       writer.commit();
     } finally {
       writer.rollback();

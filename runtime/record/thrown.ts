@@ -2,7 +2,17 @@
  * What a failed call threw, as the three texts stored with it: error_type, error_message and error_stack.
  * Read the careful way of intrinsics.ts: no getter, proxy trap or overridden method of the thrown value runs.
  */
-import { classNameOf, errorText, functionName, getOwnDescriptor, getPrototypeOf, isError, readData, stringOr, types } from './intrinsics';
+import {
+  classNameOf,
+  errorText,
+  functionName,
+  getOwnDescriptor,
+  getPrototypeOf,
+  isError,
+  readData,
+  stringOr,
+  types,
+} from './intrinsics';
 
 /** error_type, error_message and error_stack of a thrown value, read without running user code. */
 export interface ThrownDescription {
@@ -14,7 +24,8 @@ export interface ThrownDescription {
 export function describeThrown(thrown: unknown): ThrownDescription {
   if (typeof thrown === 'function') return { type: 'function', message: functionName(thrown), stack: null };
   // String() of a primitive, symbols included, runs no user code.
-  if (typeof thrown !== 'object' || thrown === null) return { type: typeof thrown, message: String(thrown), stack: null };
+  if (typeof thrown !== 'object' || thrown === null)
+    return { type: typeof thrown, message: String(thrown), stack: null };
   if (types.isProxy(thrown)) return { type: 'Proxy', message: '', stack: null };
   let type: string;
   let message: string;
@@ -52,4 +63,3 @@ export function readStack(error: object): unknown {
   }
   return readData(error, 'stack');
 }
-

@@ -27,7 +27,14 @@ export class TraceLink {
   constructor(traceId: string, parentSpanId: string) {
     this.traceId = traceId;
     this.parentSpanId = parentSpanId;
-    this.words = [hexWord(traceId, 0), hexWord(traceId, 8), hexWord(traceId, 16), hexWord(traceId, 24), hexWord(parentSpanId, 0), hexWord(parentSpanId, 8)];
+    this.words = [
+      hexWord(traceId, 0),
+      hexWord(traceId, 8),
+      hexWord(traceId, 16),
+      hexWord(traceId, 24),
+      hexWord(parentSpanId, 0),
+      hexWord(parentSpanId, 8),
+    ];
   }
 }
 
@@ -91,5 +98,5 @@ function isForced(value: string | undefined): boolean {
 export function traceIdPasses(words: readonly number[], rate: number): boolean {
   if (rate >= 1) return true;
   if (!(rate > 0)) return false;
-  return ((words[0]! ^ words[1]! ^ words[2]! ^ words[3]!) >>> 0) < Math.floor(rate * 0xffffffff);
+  return (words[0]! ^ words[1]! ^ words[2]! ^ words[3]!) >>> 0 < Math.floor(rate * 0xffffffff);
 }

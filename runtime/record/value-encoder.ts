@@ -88,7 +88,8 @@ export class ValueEncoder {
       case 'undefined':
         return out.primitive(value);
       case 'string':
-        if (value.length <= this.limits.maxStringLength && value.length <= this.limits.maxValueSize) return out.string(value);
+        if (value.length <= this.limits.maxStringLength && value.length <= this.limits.maxValueSize)
+          return out.string(value);
         break;
       case 'object':
         if (value === null) return out.op(Op.Null);

@@ -65,7 +65,8 @@ export class WriterThread {
 
   /** Resolves when the ring is committed up to `head` (a Head word), and what it held is exported or counted. */
   async flush(head: number): Promise<void> {
-    if (Atomics.load(this.control, Control.Tail) === head && Atomics.load(this.control, Control.Exporting) === 0) return;
+    if (Atomics.load(this.control, Control.Tail) === head && Atomics.load(this.control, Control.Exporting) === 0)
+      return;
     this.start();
     for (let attempt = 0; ; attempt++) {
       try {

@@ -104,9 +104,13 @@ export class RingDrain {
   /** The exporter, or null, told once, when OpenTelemetry's cannot be made: SQLite must go on regardless. */
   private openExport(Export: typeof SpanExport, handle: RingHandle): SpanExport | null {
     try {
-      return new Export(handle.otlp!, handle.process, this.texts, (functions, failure) => this.exportAnswered(functions, failure));
+      return new Export(handle.otlp!, handle.process, this.texts, (functions, failure) =>
+        this.exportAnswered(functions, failure),
+      );
     } catch (error) {
-      process.emitWarning(`spans cannot be exported to OpenTelemetry: ${(error as Error).message}`, { code: 'OBSERVATORY_EXPORT' });
+      process.emitWarning(`spans cannot be exported to OpenTelemetry: ${(error as Error).message}`, {
+        code: 'OBSERVATORY_EXPORT',
+      });
       return null;
     }
   }
@@ -114,7 +118,11 @@ export class RingDrain {
   /** Drains until the exit path stops it. */
   async run(): Promise<void> {
     const control = this.control;
-    if (Atomics.compareExchange(control, Control.Writer, WriterState.NotStarted, WriterState.Running) === WriterState.Stopped) return;
+    if (
+      Atomics.compareExchange(control, Control.Writer, WriterState.NotStarted, WriterState.Running) ===
+      WriterState.Stopped
+    )
+      return;
     // A writer that replaces one that died mid-commit finds Committing: nothing of it was committed.
     Atomics.compareExchange(control, Control.Writer, WriterState.Committing, WriterState.Running);
     // Its export requests died with it: nothing will settle them, and waiting for them would never end.
@@ -146,7 +154,11 @@ export class RingDrain {
       await new Promise<void>(resolve => this.waiters.push({ head, resolve }));
     }
     const control = this.control;
-    for (let exporting = Atomics.load(control, Control.Exporting); exporting > 0; exporting = Atomics.load(control, Control.Exporting)) {
+    for (
+      let exporting = Atomics.load(control, Control.Exporting);
+      exporting > 0;
+      exporting = Atomics.load(control, Control.Exporting)
+    ) {
       if (Atomics.load(control, Control.Writer) === WriterState.Stopped) return;
       await Atomics.waitAsync(control, Control.Exporting, exporting, this.flushIntervalMs).value;
     }
@@ -218,9 +230,14 @@ export class RingDrain {
     const control = this.control;
     const writer = this.writer;
     writer?.begin();
-    writer?.write({ calls, drops: [...this.changedDrops], highWater: this.highWater }, index => this.registry.meta(index));
+    writer?.write({ calls, drops: [...this.changedDrops], highWater: this.highWater }, index =>
+      this.registry.meta(index),
+    );
     this.crashIfAsked();
-    if (Atomics.compareExchange(control, Control.Writer, WriterState.Running, WriterState.Committing) !== WriterState.Running) {
+    if (
+      Atomics.compareExchange(control, Control.Writer, WriterState.Running, WriterState.Committing) !==
+      WriterState.Running
+    ) {
       writer?.rollback();
       return false;
     }
@@ -264,7 +281,8 @@ export class RingDrain {
     if (values.length !== expected) {
       values.length = expected;
       values.fill({ $type: 'unreadable', error: 'the recorded value could not be decoded' });
-      if (failed) values.splice(inputCount, ERROR_VALUES, 'unreadable', 'the recorded error could not be decoded', null);
+      if (failed)
+        values.splice(inputCount, ERROR_VALUES, 'unreadable', 'the recorded error could not be decoded', null);
     }
     const inputs = (flags & CallFlags.InputsCaptured) !== 0 ? values.slice(0, inputCount) : null;
     const rest = values.slice(inputs === null ? 0 : inputCount);
@@ -374,7 +392,11 @@ export class RingDrain {
    */
   private crashIfAsked(): void {
     const control = this.control;
-    for (let left = Atomics.load(control, Control.CrashesLeft); left > 0; left = Atomics.load(control, Control.CrashesLeft)) {
+    for (
+      let left = Atomics.load(control, Control.CrashesLeft);
+      left > 0;
+      left = Atomics.load(control, Control.CrashesLeft)
+    ) {
       if (Atomics.compareExchange(control, Control.CrashesLeft, left, left - 1) === left) process.exit(70);
     }
   }

@@ -30,7 +30,9 @@ export class FunctionValues {
     this.redactor = redactor;
     this.restIndex = meta.rest ? meta.params.length - 1 : -1;
     this.maxValueSize = recording.maxValueSize;
-    this.secretKeys = (meta.paramKeys ?? []).map(path => path !== '' && path.split('.').some(key => redactor.matches(key)));
+    this.secretKeys = (meta.paramKeys ?? []).map(
+      path => path !== '' && path.split('.').some(key => redactor.matches(key)),
+    );
   }
 
   /**

@@ -68,7 +68,11 @@ const UNDEFINED_JSON = '{"$type":"undefined"}';
 
 /** The forms that hold a collection, and the key that holds it: cut like an array's elements. */
 const ENTRIES_KEYS: ReadonlyMap<string, string> = new Map([
-  ['object', 'fields'], ['Array', 'values'], ['Map', 'entries'], ['Set', 'values'], ['Buffer', 'base64'],
+  ['object', 'fields'],
+  ['Array', 'values'],
+  ['Map', 'entries'],
+  ['Set', 'values'],
+  ['Buffer', 'base64'],
 ]);
 const TYPED_ARRAY_TYPE = /^(?:Big)?(?:Int|Uint|Float)(?:8|16|32|64)(?:Clamped)?Array$/;
 
@@ -150,10 +154,18 @@ function cutOf(value: unknown): { kind: string; length: number; content: unknown
   const kind = type === 'object' ? String(value.class ?? 'object') : type === 'Array' ? 'array' : type;
   if (typeof value.length === 'number') return { kind, length: value.length, content: value };
   const entries = value[key] as object;
-  return { kind, length: key === 'fields' ? Object.keys(entries).length : (entries as unknown[]).length, content: value };
+  return {
+    kind,
+    length: key === 'fields' ? Object.keys(entries).length : (entries as unknown[]).length,
+    content: value,
+  };
 }
 
-function truncatedWithin(cut: { kind: string; length: number }, room: number, content: (room: number) => string): string {
+function truncatedWithin(
+  cut: { kind: string; length: number },
+  room: number,
+  content: (room: number) => string,
+): string {
   const head = `{"$type":"truncated","reason":"size","kind":${JSON.stringify(cut.kind)},"length":${cut.length},"value":`;
   return `${head}${content(room - byteLength(head) - 1)}}`;
 }
@@ -163,7 +175,9 @@ function contentWithin(form: unknown, room: number, redactor: Redactor): string 
   if (typeof form === 'string') return stringWithin(scrubSecrets(form), room);
   if (typeof form !== 'object' || form === null) return write(form, redactor);
   if (Array.isArray(form)) return writeArray(form, redactor, room);
-  return isMarker(form) ? writeMarker(form, redactor, room) : writeFields(form as Record<string, unknown>, redactor, room);
+  return isMarker(form)
+    ? writeMarker(form, redactor, room)
+    : writeFields(form as Record<string, unknown>, redactor, room);
 }
 
 /** The longest prefix of `text` whose JSON text fits in `room` bytes, surrogate pairs kept whole. */

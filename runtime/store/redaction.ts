@@ -24,15 +24,58 @@
 
 /** Always redacted, written without `_` or `-`. */
 export const SENSITIVE_WORDS: readonly string[] = [
-  'password', 'passwd', 'pwd', 'pw', 'pass', 'passphrase', 'passcode', 'pin', 'secret', 'token', 'jwt', 'bearer',
-  'otp', 'apikey', 'authorization', 'auth', 'cookie', 'session', 'credential', 'cred', 'privatekey', 'creditcard',
+  'password',
+  'passwd',
+  'pwd',
+  'pw',
+  'pass',
+  'passphrase',
+  'passcode',
+  'pin',
+  'secret',
+  'token',
+  'jwt',
+  'bearer',
+  'otp',
+  'apikey',
+  'authorization',
+  'auth',
+  'cookie',
+  'session',
+  'credential',
+  'cred',
+  'privatekey',
+  'creditcard',
   'ssn',
 ];
 
 /** Words that, joined to a short sensitive word in one lower-case run, still name a credential. */
 const COMPOUND_PARTS: readonly string[] = [
-  'user', 'db', 'admin', 'root', 'app', 'client', 'my', 'new', 'old', 'current', 'confirm', 'account', 'login',
-  'master', 'access', 'refresh', 'id', 'key', 'code', 'hash', 'number', 'value', 'text', 'plain', 'raw',
+  'user',
+  'db',
+  'admin',
+  'root',
+  'app',
+  'client',
+  'my',
+  'new',
+  'old',
+  'current',
+  'confirm',
+  'account',
+  'login',
+  'master',
+  'access',
+  'refresh',
+  'id',
+  'key',
+  'code',
+  'hash',
+  'number',
+  'value',
+  'text',
+  'plain',
+  'raw',
 ];
 
 /** Sensitive words at least this long are also found inside a lower-case compound. */
@@ -51,7 +94,9 @@ export class Redactor {
   constructor(extraWords: readonly string[], allowed: readonly string[] = []) {
     this.allowedNames = new Set(allowed.map(normalizeWord).filter(word => word !== ''));
     this.words = new Set(
-      [...SENSITIVE_WORDS, ...extraWords].map(normalizeWord).filter(word => word !== '' && !this.allowedNames.has(word)),
+      [...SENSITIVE_WORDS, ...extraWords]
+        .map(normalizeWord)
+        .filter(word => word !== '' && !this.allowedNames.has(word)),
     );
     this.containedWords = [...this.words].filter(word => word.length >= MIN_CONTAINED_WORD);
   }
@@ -137,7 +182,12 @@ function splitWords(name: string): string[] {
     } else if (current === CharClass.Upper && previous !== CharClass.Upper) {
       words.push(name.slice(start, i).toLowerCase());
       start = i;
-    } else if (current === CharClass.Lower && previous === CharClass.Upper && beforePrevious === CharClass.Upper && i - 1 > start) {
+    } else if (
+      current === CharClass.Lower &&
+      previous === CharClass.Upper &&
+      beforePrevious === CharClass.Upper &&
+      i - 1 > start
+    ) {
       words.push(name.slice(start, i - 1).toLowerCase());
       start = i - 1;
     }

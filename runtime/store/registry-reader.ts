@@ -21,7 +21,8 @@ export class RegistryReader {
   meta(index: number): FunctionMeta {
     if (index >= this.metas.length) this.readPublished();
     const meta = this.metas[index];
-    if (meta === undefined) throw new Error(`ts-observatory: the ring refers to function ${index}, which was never registered`);
+    if (meta === undefined)
+      throw new Error(`ts-observatory: the ring refers to function ${index}, which was never registered`);
     return meta;
   }
 

@@ -33,7 +33,7 @@ export function scrubSecrets(text: string): string {
 function scrubUrlPasswords(text: string): string {
   let result = '';
   let copied = 0;
-  for (let at = text.indexOf('://'); at !== -1; ) {
+  for (let at = text.indexOf('://'); at !== -1;) {
     const start = at + 3;
     let end = start;
     while (end < text.length && !endsAuthority(text.charCodeAt(end))) end++;
@@ -53,14 +53,22 @@ const AT_SIGN = 0x40;
 
 /** Where a URL's authority (`user:password@host:port`) ends: `/ ? # @`, whitespace or a quote. */
 function endsAuthority(code: number): boolean {
-  return code === AT_SIGN || code === 0x2f || code === 0x3f || code === 0x23 || code <= 0x20 || code === 0x22 || code === 0x27;
+  return (
+    code === AT_SIGN ||
+    code === 0x2f ||
+    code === 0x3f ||
+    code === 0x23 ||
+    code <= 0x20 ||
+    code === 0x22 ||
+    code === 0x27
+  );
 }
 
 /** Three base64url segments joined by dots, the first two JSON objects (`eyJ` is the encoding of `{"`). */
 function scrubJwts(text: string): string {
   let result = '';
   let copied = 0;
-  for (let at = text.indexOf('eyJ'); at !== -1; ) {
+  for (let at = text.indexOf('eyJ'); at !== -1;) {
     const header = scanBase64Url(text, at);
     let end = header;
     if (text.charCodeAt(header) === DOT && text.startsWith('eyJ', header + 1)) {
@@ -88,6 +96,10 @@ function scanBase64Url(text: string, from: number): number {
 
 function isBase64Url(code: number): boolean {
   return (
-    (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || code === 0x2d || code === 0x5f
+    (code >= 0x30 && code <= 0x39) ||
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x61 && code <= 0x7a) ||
+    code === 0x2d ||
+    code === 0x5f
   );
 }

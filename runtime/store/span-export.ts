@@ -96,7 +96,9 @@ export class SpanExport {
       concurrencyLimit: EXPORTS_IN_FLIGHT,
       // gzip unless the deployment says otherwise through OpenTelemetry's own variables.
       compression:
-        process.env.OTEL_EXPORTER_OTLP_TRACES_COMPRESSION || process.env.OTEL_EXPORTER_OTLP_COMPRESSION ? undefined : CompressionAlgorithm.GZIP,
+        process.env.OTEL_EXPORTER_OTLP_TRACES_COMPRESSION || process.env.OTEL_EXPORTER_OTLP_COMPRESSION
+          ? undefined
+          : CompressionAlgorithm.GZIP,
     };
     this.exporter = settings.protocol === 'http/json' ? new JsonExporter(config) : new ProtobufExporter(config);
     // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES over the SDK's defaults, as an OpenTelemetry SDK does.
@@ -114,7 +116,10 @@ export class SpanExport {
       const spans = chunk.map(call => this.span(call, ids, this.exportedFunction(call.record.fn, meta)));
       this.exporter.export(spans, result => {
         const delivered = result.code === ExportResultCode.SUCCESS;
-        this.onAnswer(chunk.map(call => call.record.fn), delivered ? null : (result.error ?? new Error('the exporter gave no reason')));
+        this.onAnswer(
+          chunk.map(call => call.record.fn),
+          delivered ? null : (result.error ?? new Error('the exporter gave no reason')),
+        );
       });
     }
   }
@@ -143,7 +148,10 @@ export class SpanExport {
           : { traceId, spanId: link.parentSpanId, traceFlags: SAMPLED, isRemote: true };
     const startTime = millisToHrTime(this.timeOrigin + call.start);
     const endTime = millisToHrTime(this.timeOrigin + call.end);
-    const error = call.error === null ? null : { type: call.error.type, message: prepared.errorMessage!, stack: prepared.errorStack };
+    const error =
+      call.error === null
+        ? null
+        : { type: call.error.type, message: prepared.errorMessage!, stack: prepared.errorStack };
     const events: TimedEvent[] =
       error === null
         ? []
@@ -188,7 +196,13 @@ function warnOnce(message: string, ...args: unknown[]): void {
   warned.add(text);
   process.emitWarning(`OpenTelemetry: ${text}`, { code: 'OBSERVATORY_EXPORT' });
 }
-const warningLogger: DiagLogger = { error: warnOnce, warn: warnOnce, info: () => {}, debug: () => {}, verbose: () => {} };
+const warningLogger: DiagLogger = {
+  error: warnOnce,
+  warn: warnOnce,
+  info: () => {},
+  debug: () => {},
+  verbose: () => {},
+};
 
 /** The code.* attributes of the current semantic conventions. */
 function codeAttributes(values: FunctionValues, process: string): Attributes {

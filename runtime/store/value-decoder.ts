@@ -79,7 +79,13 @@ export class ValueDecoder {
           for (let i = 0; i < pairs.length; i += 2) {
             const key = pairs[i] as string;
             // Assigning `__proto__` would set the prototype; an own `__proto__` key (JSON.parse makes them) is a field.
-            if (key === '__proto__') defineProperty(object, key, { value: pairs[i + 1], enumerable: true, writable: true, configurable: true });
+            if (key === '__proto__')
+              defineProperty(object, key, {
+                value: pairs[i + 1],
+                enumerable: true,
+                writable: true,
+                configurable: true,
+              });
             else object[key] = pairs[i + 1];
           }
           stack.push(object);

@@ -35,14 +35,24 @@ async function openDrain(): Promise<RingDrain | null> {
   const databasePath = handle.databasePath;
   for (;;) {
     try {
-      return new RingDrain(handle, databasePath === null ? null : new TraceWriter(databasePath, handle.process, handle.data.byteLength));
+      return new RingDrain(
+        handle,
+        databasePath === null ? null : new TraceWriter(databasePath, handle.process, handle.data.byteLength),
+      );
     } catch (error) {
       if (isBusy(error) && Atomics.load(new Int32Array(handle.control), Control.Writer) !== WriterState.Stopped) {
         await sleep(BUSY_RETRY_MS);
         continue;
       }
-      Atomics.compareExchange(new Int32Array(handle.control), Control.Writer, WriterState.NotStarted, WriterState.Stopped);
-      process.emitWarning(`cannot write ${databasePath ?? 'to OpenTelemetry'}: ${(error as Error).message}`, { code: 'OBSERVATORY_WRITE' });
+      Atomics.compareExchange(
+        new Int32Array(handle.control),
+        Control.Writer,
+        WriterState.NotStarted,
+        WriterState.Stopped,
+      );
+      process.emitWarning(`cannot write ${databasePath ?? 'to OpenTelemetry'}: ${(error as Error).message}`, {
+        code: 'OBSERVATORY_WRITE',
+      });
       return null;
     }
   }

@@ -52,7 +52,6 @@ export interface TraceLinkIds {
   parentSpanId: string;
 }
 
-
 /** Everything one transaction writes: calls with their text made (function-values.ts), outside the transaction. */
 export interface WriteBatch {
   calls: PreparedCall[];
@@ -117,8 +116,12 @@ export class TraceWriter implements CallIds {
        ON CONFLICT (function_id, process_id, reason) DO UPDATE SET
          count = max(count, excluded.count), updated_us = excluded.updated_us`,
     );
-    this.insertLink = db.prepare('INSERT OR IGNORE INTO trace_links (trace, trace_id, parent_span_id) VALUES (?, ?, ?)');
-    this.pruneLinks = db.prepare('DELETE FROM trace_links WHERE NOT EXISTS (SELECT 1 FROM calls WHERE calls.trace = trace_links.trace)');
+    this.insertLink = db.prepare(
+      'INSERT OR IGNORE INTO trace_links (trace, trace_id, parent_span_id) VALUES (?, ?, ?)',
+    );
+    this.pruneLinks = db.prepare(
+      'DELETE FROM trace_links WHERE NOT EXISTS (SELECT 1 FROM calls WHERE calls.trace = trace_links.trace)',
+    );
     this.insertCalls = new BatchedInsert(
       db,
       `INSERT INTO calls (id, function_id, trace, parent, depth, start_us, duration_ns, status, error_type,
@@ -128,7 +131,9 @@ export class TraceWriter implements CallIds {
     this.pruneStatements = [
       db.prepare('DELETE FROM calls WHERE start_us < ?'),
       db.prepare('DELETE FROM drops WHERE updated_us < ?'),
-      db.prepare('DELETE FROM processes WHERE updated_us < ? AND NOT EXISTS (SELECT 1 FROM calls WHERE id >> 32 = processes.id)'),
+      db.prepare(
+        'DELETE FROM processes WHERE updated_us < ? AND NOT EXISTS (SELECT 1 FROM calls WHERE id >> 32 = processes.id)',
+      ),
     ];
   }
 
@@ -205,10 +210,12 @@ export class TraceWriter implements CallIds {
     if (now - this.lastPruneMs < PRUNE_INTERVAL_MS) return;
     this.lastPruneMs = now;
     const cutoffUs = Math.round((now - retentionHours * 3_600_000) * 1000);
-    this.db.transaction(() => {
-      for (const statement of this.pruneStatements) statement.run(cutoffUs);
-      this.pruneLinks.run();
-    }).immediate();
+    this.db
+      .transaction(() => {
+        for (const statement of this.pruneStatements) statement.run(cutoffUs);
+        this.pruneLinks.run();
+      })
+      .immediate();
   }
 
   /** The database id of call number `n` of the batch last written (its epochs are known by then). */
@@ -234,8 +241,14 @@ export class TraceWriter implements CallIds {
   private storeProcess(highWater: number, nowUs: number, epoch: number): number {
     const info = this.info;
     const row = this.upsertProcess.get(
-      epoch === 0 ? info.token : `${info.token}-${epoch}`, info.pid, info.threadId, Math.round(info.timeOrigin * 1000), JSON.stringify(info.argv),
-      this.bufferBytes, highWater, nowUs,
+      epoch === 0 ? info.token : `${info.token}-${epoch}`,
+      info.pid,
+      info.threadId,
+      Math.round(info.timeOrigin * 1000),
+      JSON.stringify(info.argv),
+      this.bufferBytes,
+      highWater,
+      nowUs,
     ) as { id: number };
     return row.id;
   }
@@ -246,8 +259,17 @@ export class TraceWriter implements CallIds {
       const m = meta(index);
       const columns = functionColumns(m);
       const row = this.upsertFunction.get(
-        m.group, m.name, m.file, m.line, m.column, m.kind, columns.params, columns.outputs, columns.resultType,
-        m.returnType, nowUs,
+        m.group,
+        m.name,
+        m.file,
+        m.line,
+        m.column,
+        m.kind,
+        columns.params,
+        columns.outputs,
+        columns.resultType,
+        m.returnType,
+        nowUs,
       ) as { id: number };
       id = row.id;
       this.functionIds.set(index, id);

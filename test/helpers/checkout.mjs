@@ -27,7 +27,8 @@ export function writeShopProject(dir, manifest) {
     plugins: [{ transform: 'ts-observatory/transformer' }],
   };
   fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['src'] }));
-  if (manifest) fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'shop', private: true, ...manifest }));
+  if (manifest)
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'shop', private: true, ...manifest }));
   return dir;
 }
 
@@ -53,7 +54,7 @@ export function runShop(t, file, { nodeArgs = [] } = {}) {
 }
 
 /** The test file the test-runner paths run: the same calls as main.ts. */
-export const SHOP_TEST = (imports) => `${imports}
+export const SHOP_TEST = imports => `${imports}
 import { Cart } from '../src/cart';
 
 test('a cart totals its lines', () => {

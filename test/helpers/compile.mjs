@@ -96,9 +96,16 @@ export function readFixtureOptions(name) {
  * names a copy of the fixture to take them from instead.
  */
 export function fixtureFiles(name, dir = path.join(fixturesDir, name)) {
-  const sources = fs.readdirSync(dir).filter(file => /\.[cm]?ts$/.test(file) && !/\.d\.[cm]?ts$/.test(file)).sort();
+  const sources = fs
+    .readdirSync(dir)
+    .filter(file => /\.[cm]?ts$/.test(file) && !/\.d\.[cm]?ts$/.test(file))
+    .sort();
   const input = sources.find(file => /^input\.[cm]?ts$/.test(file));
-  const emittedName = file => file.replace(/\.ts$/, '.js').replace(/\.mts$/, '.mjs').replace(/\.cts$/, '.cjs');
+  const emittedName = file =>
+    file
+      .replace(/\.ts$/, '.js')
+      .replace(/\.mts$/, '.mjs')
+      .replace(/\.cts$/, '.cjs');
   const hasDriver = sources.includes('driver.ts');
   return {
     dir,

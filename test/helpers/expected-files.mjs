@@ -26,7 +26,11 @@ export function expectedText(t, file, actual) {
   fs.writeFileSync(previous, before);
   if (now === '') fs.rmSync(file, { force: true });
   else fs.writeFileSync(file, now);
-  const diff = spawnSync('git', ['diff', '--no-index', '--no-color', '--', previous, fs.existsSync(file) ? file : '/dev/null'], { encoding: 'utf8' });
+  const diff = spawnSync(
+    'git',
+    ['diff', '--no-index', '--no-color', '--', previous, fs.existsSync(file) ? file : '/dev/null'],
+    { encoding: 'utf8' },
+  );
   fs.rmSync(path.dirname(previous), { recursive: true, force: true });
   t.log(`rewrote ${path.relative(repoRoot, file)}:\n${diff.stdout}`);
   return before;

@@ -31,7 +31,13 @@ export async function startReceiver(answer = () => ({ status: 200 })) {
       const contentType = request.headers['content-type'];
       const decision = answer(request, requests.length + 1);
       const status = decision === 'hold' ? null : (decision.status ?? 200);
-      requests.push({ contentType, contentEncoding: request.headers['content-encoding'], headers: request.headers, status, body: decode(bytes, contentType) });
+      requests.push({
+        contentType,
+        contentEncoding: request.headers['content-encoding'],
+        headers: request.headers,
+        status,
+        body: decode(bytes, contentType),
+      });
       if (decision === 'hold') {
         held.add(response);
       } else {
@@ -69,7 +75,10 @@ export async function startReceiver(answer = () => ({ status: 200 })) {
 }
 
 function decode(bytes, contentType) {
-  const message = contentType === 'application/json' ? ExportTraceServiceRequest.fromObject(idsToBase64(JSON.parse(bytes.toString('utf8')))) : ExportTraceServiceRequest.decode(bytes);
+  const message =
+    contentType === 'application/json'
+      ? ExportTraceServiceRequest.fromObject(idsToBase64(JSON.parse(bytes.toString('utf8'))))
+      : ExportTraceServiceRequest.decode(bytes);
   return idsToHex(ExportTraceServiceRequest.toObject(message, { longs: String, bytes: String, defaults: false }));
 }
 
@@ -85,7 +94,10 @@ function mapIds(value, convert) {
   if (Array.isArray(value)) return value.map(item => mapIds(item, convert));
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
-    Object.entries(value).map(([key, field]) => [key, ID_FIELDS.has(key) && typeof field === 'string' ? convert(field) : mapIds(field, convert)]),
+    Object.entries(value).map(([key, field]) => [
+      key,
+      ID_FIELDS.has(key) && typeof field === 'string' ? convert(field) : mapIds(field, convert),
+    ]),
   );
 }
 

@@ -55,7 +55,13 @@ export async function squeezedCopy(dbPath, copyPath, spanUs) {
   const db = new Database(copyPath);
   try {
     const { lo, hi } = db.prepare('SELECT min(start_us) AS lo, max(start_us) AS hi FROM calls').get();
-    if (hi > lo) db.prepare('UPDATE calls SET start_us = CAST(? + (start_us - ?) * ? / ? AS INTEGER)').run(lo, lo, spanUs, hi - lo);
+    if (hi > lo)
+      db.prepare('UPDATE calls SET start_us = CAST(? + (start_us - ?) * ? / ? AS INTEGER)').run(
+        lo,
+        lo,
+        spanUs,
+        hi - lo,
+      );
     const after = db.prepare('SELECT max(start_us) - min(start_us) AS span FROM calls').get();
     if (after.span > spanUs) throw new Error(`squeezing ${dbPath} left a span of ${after.span} µs`);
   } finally {

@@ -19,7 +19,13 @@ const builders = {
       logLevel: 'warn',
       plugins: [observatory()],
       ssr: { external: ['ts-observatory'] },
-      build: { ssr: entry, outDir, emptyOutDir: true, sourcemap: true, rollupOptions: { output: { format: 'cjs', entryFileNames: 'main.js' } } },
+      build: {
+        ssr: entry,
+        outDir,
+        emptyOutDir: true,
+        sourcemap: true,
+        rollupOptions: { output: { format: 'cjs', entryFileNames: 'main.js' } },
+      },
     });
   },
   async rollup() {
@@ -84,7 +90,8 @@ function runCompiler(create, { plugins, externals }) {
 }
 
 function externalsFor(type) {
-  return ({ request }, callback) => (external.some(pattern => pattern.test(request)) ? callback(null, `${type} ${request}`) : callback());
+  return ({ request }, callback) =>
+    external.some(pattern => pattern.test(request)) ? callback(null, `${type} ${request}`) : callback();
 }
 
 await builders[tool]();

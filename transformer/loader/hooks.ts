@@ -13,7 +13,11 @@ interface ResolveContext {
 type NextResolve = (specifier: string, context: ResolveContext) => Promise<{ url: string }>;
 type NextLoad = (url: string, context: object) => Promise<{ format?: string; source?: unknown }>;
 
-export async function resolve(specifier: string, context: ResolveContext, nextResolve: NextResolve): Promise<{ url: string }> {
+export async function resolve(
+  specifier: string,
+  context: ResolveContext,
+  nextResolve: NextResolve,
+): Promise<{ url: string }> {
   try {
     return await nextResolve(specifier, context);
   } catch (error) {
@@ -29,7 +33,11 @@ export async function resolve(specifier: string, context: ResolveContext, nextRe
   }
 }
 
-export async function load(url: string, context: object, nextLoad: NextLoad): Promise<{ format?: string; source?: unknown; shortCircuit?: boolean }> {
+export async function load(
+  url: string,
+  context: object,
+  nextLoad: NextLoad,
+): Promise<{ format?: string; source?: unknown; shortCircuit?: boolean }> {
   if (!url.startsWith('file:')) return nextLoad(url, context);
   const fileName = fileURLToPath(url);
   if (!isInstrumentable(fileName)) return nextLoad(url, context);
@@ -40,6 +48,10 @@ export async function load(url: string, context: object, nextLoad: NextLoad): Pr
 /** `./cart.js` → `./cart.ts`, `./cart.mjs` → `./cart.mts`, `./cart` → `./cart.ts`, `./cart.tsx`. */
 function typeScriptNamesFor(specifier: string): string[] {
   const match = /\.([cm]?)js$/.exec(specifier);
-  if (match) return [`${specifier.slice(0, -match[0].length)}.${match[1]}ts`, ...(match[1] ? [] : [`${specifier.slice(0, -3)}.tsx`])];
+  if (match)
+    return [
+      `${specifier.slice(0, -match[0].length)}.${match[1]}ts`,
+      ...(match[1] ? [] : [`${specifier.slice(0, -3)}.tsx`]),
+    ];
   return /\.[a-z]+$/i.test(specifier) ? [] : [`${specifier}.ts`, `${specifier}.tsx`];
 }

@@ -28,7 +28,9 @@ export function moduleFormatOf(fileName: string): 'module' | 'commonjs' {
   const dir = findUp(path.dirname(fileName), candidate => fs.existsSync(path.join(candidate, 'package.json')));
   if (!dir) return 'commonjs';
   try {
-    return JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).type === 'module' ? 'module' : 'commonjs';
+    return JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).type === 'module'
+      ? 'module'
+      : 'commonjs';
   } catch {
     return 'commonjs';
   }

@@ -16,7 +16,10 @@ interface CompilableModule {
   _compile(code: string, fileName: string): void;
 }
 
-const extensions = require.extensions as unknown as Record<string, (module: CompilableModule, fileName: string) => void>;
+const extensions = require.extensions as unknown as Record<
+  string,
+  (module: CompilableModule, fileName: string) => void
+>;
 for (const extension of ['.ts', '.cts', '.tsx']) {
   const previous = extensions[extension];
   extensions[extension] = (module, fileName) => {

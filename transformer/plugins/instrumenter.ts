@@ -53,7 +53,8 @@ export class Instrumenter {
     const write = (name: string, text: string) => (name.endsWith('.map') ? (map = text) : (js = text));
     program.emit(sourceFile, write, undefined, false, { before: [transformer] });
     if (errors.length > 0) throw new Error(formatDiagnostics(service.tsInstance, errors));
-    if (js === undefined || map === undefined) throw new Error(`ts-observatory: TypeScript emitted nothing for ${fileName}`);
+    if (js === undefined || map === undefined)
+      throw new Error(`ts-observatory: TypeScript emitted nothing for ${fileName}`);
     const parsedMap = JSON.parse(map) as Instrumented['map'];
     // TypeScript names the source relative to where it would have written the output; bundlers want the file.
     parsedMap.sources = [fileName];

@@ -106,7 +106,9 @@ function readConfig(tsInstance: typeof ts, configFile: string): ts.ParsedCommand
   const parsed = tsInstance.getParsedCommandLineOfConfigFile(configFile, undefined, {
     ...tsInstance.sys,
     onUnRecoverableConfigFileDiagnostic: diagnostic => {
-      throw new Error(`ts-observatory: cannot read ${configFile}: ${tsInstance.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`);
+      throw new Error(
+        `ts-observatory: cannot read ${configFile}: ${tsInstance.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`,
+      );
     },
   });
   return parsed!;

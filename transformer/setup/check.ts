@@ -14,7 +14,8 @@ import { createTransformer } from '../index';
 import { typescriptFor } from '../typescript-api';
 
 /** A registration as the transformer prints it: `register(2, { name: "quote", group: …, file: "src/pricing.ts", line: 7,`. */
-const REGISTRATION = /\.register\(\d+, \{\s*name: "((?:[^"\\]|\\.)*)",[\s\S]*?file: "((?:[^"\\]|\\.)*)",\s*line: (\d+),/g;
+const REGISTRATION =
+  /\.register\(\d+, \{\s*name: "((?:[^"\\]|\\.)*)",[\s\S]*?file: "((?:[^"\\]|\\.)*)",\s*line: (\d+),/g;
 
 interface Expected {
   key: string;
@@ -51,7 +52,8 @@ export const checkCommand: Command = {
       const text = fn.output && outputText(fn.output);
       const found = text !== undefined && registrations(text).has(fn.key);
       if (found) instrumented++;
-      if (!fn.output || text === undefined || fs.statSync(fn.output).mtimeMs < fs.statSync(fn.source).mtimeMs) stale.add(fn.source);
+      if (!fn.output || text === undefined || fs.statSync(fn.output).mtimeMs < fs.statSync(fn.source).mtimeMs)
+        stale.add(fn.source);
       out.write(`${found ? 'instrumented    ' : 'NOT instrumented'}  ${fn.key}\n`);
     }
     out.write(`${instrumented} of ${expected.length} functions instrumented in the built output.\n`);
@@ -63,8 +65,14 @@ export const checkCommand: Command = {
 
 /** What a build with the plugin registers, by `name @ file:line`, with the output file each lands in. */
 function expectedFunctions(tsInstance: typeof ts, parsed: ts.ParsedCommandLine): Expected[] {
-  const program = tsInstance.createProgram({ rootNames: parsed.fileNames, options: parsed.options, projectReferences: parsed.projectReferences });
-  const plugin = (parsed.options.plugins as Array<Record<string, unknown>> | undefined)?.find(entry => entry.transform === 'ts-observatory/transformer');
+  const program = tsInstance.createProgram({
+    rootNames: parsed.fileNames,
+    options: parsed.options,
+    projectReferences: parsed.projectReferences,
+  });
+  const plugin = (parsed.options.plugins as Array<Record<string, unknown>> | undefined)?.find(
+    entry => entry.transform === 'ts-observatory/transformer',
+  );
   const { transform: _transform, ...config } = plugin ?? {};
   const expected: Expected[] = [];
   for (const sourceFile of program.getSourceFiles()) {
@@ -72,11 +80,21 @@ function expectedFunctions(tsInstance: typeof ts, parsed: ts.ParsedCommandLine):
     const output = tsInstance
       .getOutputFileNames(parsed, sourceFile.fileName, !tsInstance.sys.useCaseSensitiveFileNames)
       .find(file => /\.[cm]?js$/.test(file));
-    const transformer = createTransformer(program, config, { ts: tsInstance, addDiagnostic: () => undefined, warn: () => undefined });
-    program.emit(sourceFile, (name, text) => {
-      if (!/\.[cm]?js$/.test(name)) return;
-      for (const key of registrations(text)) expected.push({ key, output, source: sourceFile.fileName });
-    }, undefined, false, { before: [transformer] });
+    const transformer = createTransformer(program, config, {
+      ts: tsInstance,
+      addDiagnostic: () => undefined,
+      warn: () => undefined,
+    });
+    program.emit(
+      sourceFile,
+      (name, text) => {
+        if (!/\.[cm]?js$/.test(name)) return;
+        for (const key of registrations(text)) expected.push({ key, output, source: sourceFile.fileName });
+      },
+      undefined,
+      false,
+      { before: [transformer] },
+    );
   }
   return expected;
 }
@@ -86,11 +104,13 @@ function registrations(text: string): Set<string> {
 }
 
 function likelyCause(stale: Set<string>, outputs: Array<string | undefined>): string {
-  if (outputs.every(text => text === undefined)) return 'no built output: build the project (npx tspc, or tsc with ts-patch installed).';
-  if (stale.size > 0) return `a stale build: ${[...stale].map(file => path.relative(process.cwd(), file)).join(', ')} changed after the build; build again.`;
+  if (outputs.every(text => text === undefined))
+    return 'no built output: build the project (npx tspc, or tsc with ts-patch installed).';
+  if (stale.size > 0)
+    return `a stale build: ${[...stale].map(file => path.relative(process.cwd(), file)).join(', ')} changed after the build; build again.`;
   return (
     'the output was built without the plugin: by an unpatched tsc (use npx tspc, or ts-patch install with a prepare ' +
-    'script so npm ci keeps it), or by a tool that strips types (tsx, esbuild, swc, babel) without ts-observatory\'s ' +
+    "script so npm ci keeps it), or by a tool that strips types (tsx, esbuild, swc, babel) without ts-observatory's " +
     'plugin or loader.'
   );
 }

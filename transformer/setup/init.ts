@@ -27,10 +27,15 @@ export const initCommand: Command = {
   run({ values, out }) {
     const tsconfigPath = tsconfigOf(values, 'init');
     const dir = path.dirname(tsconfigPath);
-    const changes = [...addPlugin(tsconfigPath), ...updateManifest(path.join(dir, 'package.json')), ...ignoreTraces(path.join(dir, '.gitignore'))];
+    const changes = [
+      ...addPlugin(tsconfigPath),
+      ...updateManifest(path.join(dir, 'package.json')),
+      ...ignoreTraces(path.join(dir, '.gitignore')),
+    ];
     if (changes.length === 0) out.write('Nothing to change: this project is set up.\n');
     for (const change of changes) out.write(`${change}\n`);
-    if (changes.some(change => change.startsWith('package.json'))) out.write('Run npm install to install what package.json now lists.\n');
+    if (changes.some(change => change.startsWith('package.json')))
+      out.write('Run npm install to install what package.json now lists.\n');
   },
 };
 
@@ -61,7 +66,8 @@ interface Manifest {
 }
 
 function updateManifest(manifestPath: string): string[] {
-  if (!fs.existsSync(manifestPath)) throw new UsageError(`init: no package.json beside the tsconfig.json (${manifestPath}); run npm init first`);
+  if (!fs.existsSync(manifestPath))
+    throw new UsageError(`init: no package.json beside the tsconfig.json (${manifestPath}); run npm init first`);
   const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as Manifest;
   const changes: string[] = [];
   if (!manifest.dependencies?.['ts-observatory']) {
@@ -77,7 +83,9 @@ function updateManifest(manifestPath: string): string[] {
   const prepare = manifest.scripts?.prepare;
   if (!prepare?.includes('ts-patch install')) {
     (manifest.scripts ??= {}).prepare = prepare ? `${prepare} && ${PATCH_COMMAND}` : PATCH_COMMAND;
-    changes.push(`package.json: "prepare": "${manifest.scripts.prepare}" (tsc stays patched after npm install and npm ci)`);
+    changes.push(
+      `package.json: "prepare": "${manifest.scripts.prepare}" (tsc stays patched after npm install and npm ci)`,
+    );
   }
   if (changes.length > 0) writeJson(manifestPath, manifest);
   return changes;

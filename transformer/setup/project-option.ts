@@ -13,6 +13,7 @@ export const projectOption: Pick<Command, 'usage' | 'positionals' | 'options'> =
 /** The absolute path of the tsconfig.json the command works on: `-p`, else the one in the working directory. */
 export function tsconfigOf(values: OptionValues, command: string): string {
   const tsconfigPath = path.resolve(option(values, 'project') ?? 'tsconfig.json');
-  if (!fs.existsSync(tsconfigPath)) throw new UsageError(`${command}: ${tsconfigPath} does not exist (give another with -p)`);
+  if (!fs.existsSync(tsconfigPath))
+    throw new UsageError(`${command}: ${tsconfigPath} does not exist (give another with -p)`);
   return tsconfigPath;
 }

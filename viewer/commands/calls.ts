@@ -14,8 +14,10 @@ const COMPACT_WIDTH = 100;
 
 export const callsCommand: Command = {
   name: 'calls',
-  usage: '[--fn NAME] [--status OK|ERR] [--direction INPUT|OUTPUT] [--since 10m] [--min-duration 100ms] [--max-duration 2s] [--sort time|duration] [--value TEXT] [--where NAME=VALUE]... [--limit N] [--json | --csv | --compact | --table]',
-  summary: 'the newest (or slowest) calls: one line per call on a terminal or with --compact, else one row per variable (--limit counts calls, default 20)',
+  usage:
+    '[--fn NAME] [--status OK|ERR] [--direction INPUT|OUTPUT] [--since 10m] [--min-duration 100ms] [--max-duration 2s] [--sort time|duration] [--value TEXT] [--where NAME=VALUE]... [--limit N] [--json | --csv | --compact | --table]',
+  summary:
+    'the newest (or slowest) calls: one line per call on a terminal or with --compact, else one row per variable (--limit counts calls, default 20)',
   positionals: 0,
   options: {
     fn: { type: 'string' },
@@ -58,8 +60,9 @@ export const callsCommand: Command = {
       if (values.json) return void out.write(JSON.stringify(callRows(calls), null, 2) + '\n');
       if (calls.length === 0) return void out.write('No calls match.\n');
       // A terminal gets one line per call, as wide as it is; a pipe or a file gets the documented table.
-      const terminal = (out as { isTTY?: boolean; columns?: number });
-      if (values.compact || (terminal.isTTY && !values.table)) return void writeLines(out, queries, calls, terminal.columns || COMPACT_WIDTH);
+      const terminal = out as { isTTY?: boolean; columns?: number };
+      if (values.compact || (terminal.isTTY && !values.table))
+        return void writeLines(out, queries, calls, terminal.columns || COMPACT_WIDTH);
       const table = callRows(calls).map(row => {
         const value = row.data === '' ? '' : clip(formatValue(JSON.stringify(row.dataValue)), VALUE_WIDTH);
         return [row.time, row.process, row.data, row.dataType, row.declaredType, value, row.status];

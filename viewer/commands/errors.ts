@@ -10,9 +10,16 @@ import { type Command, option } from './command';
 export const errorsCommand: Command = {
   name: 'errors',
   usage: '[--since 1h] [--fn NAME] [--limit N] [--each] [--json]',
-  summary: 'errors grouped by origin function, type and message shape, with counts and a sample (--each: every failure with its stack)',
+  summary:
+    'errors grouped by origin function, type and message shape, with counts and a sample (--each: every failure with its stack)',
   positionals: 0,
-  options: { since: { type: 'string' }, fn: { type: 'string' }, limit: { type: 'string' }, each: { type: 'boolean' }, json: { type: 'boolean' } },
+  options: {
+    since: { type: 'string' },
+    fn: { type: 'string' },
+    limit: { type: 'string' },
+    each: { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
   run({ values, databasePath, out }) {
     const since = option(values, 'since');
     const sinceUs = since === undefined ? undefined : parseSince(since);
@@ -61,7 +68,9 @@ function writeGroup(out: NodeJS.WritableStream, group: ErrorGroup & { latestInpu
 }
 
 function writeFailure(out: NodeJS.WritableStream, call: Call): void {
-  out.write(`${formatTimestamp(call.startUs)}  ${printable(call.process)}  [call ${call.id}, ${formatDuration(call.durationUs)}]\n`);
+  out.write(
+    `${formatTimestamp(call.startUs)}  ${printable(call.process)}  [call ${call.id}, ${formatDuration(call.durationUs)}]\n`,
+  );
   out.write(`  ${printable(`${call.errorType}: ${call.errorMessage}`)}\n`);
   const frames = (call.errorStack ?? '').split('\n').filter(line => /^\s*at /.test(line));
   for (const frame of frames) out.write(`    ${printable(frame.trim())}\n`);

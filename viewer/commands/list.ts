@@ -24,8 +24,11 @@ export const listCommand: Command = {
   options: { project: { type: 'string', short: 'p' }, json: { type: 'boolean' } },
   run({ values, out }) {
     const given = option(values, 'project') ?? 'tsconfig.json';
-    const tsconfig = path.resolve(fs.statSync(given, { throwIfNoEntry: false })?.isDirectory() ? path.join(given, 'tsconfig.json') : given);
-    if (!fs.existsSync(tsconfig)) throw new UsageError(`ls: no ${path.relative(process.cwd(), tsconfig) || tsconfig}; name one with -p`);
+    const tsconfig = path.resolve(
+      fs.statSync(given, { throwIfNoEntry: false })?.isDirectory() ? path.join(given, 'tsconfig.json') : given,
+    );
+    if (!fs.existsSync(tsconfig))
+      throw new UsageError(`ls: no ${path.relative(process.cwd(), tsconfig) || tsconfig}; name one with -p`);
     const { listMonitored } = require('../../tagging/listing') as typeof import('../../tagging/listing');
     const listing = listMonitored(tsconfig);
     if (values.json) return void out.write(JSON.stringify(listing, null, 2) + '\n');
@@ -35,9 +38,16 @@ export const listCommand: Command = {
 
 function formatListing(listing: Listing): string {
   const lines: string[] = [];
-  if (!listing.pluginFound) lines.push(`${listing.tsconfig} names no ts-observatory plugin; listing with its default options.`, '');
+  if (!listing.pluginFound)
+    lines.push(`${listing.tsconfig} names no ts-observatory plugin; listing with its default options.`, '');
   if (listing.functions.length > 0) {
-    const rows = listing.functions.map(fn => [`${fn.file}:${fn.line}:${fn.column}`, fn.name, fn.kind, fn.group, REASONS[fn.reason]]);
+    const rows = listing.functions.map(fn => [
+      `${fn.file}:${fn.line}:${fn.column}`,
+      fn.name,
+      fn.kind,
+      fn.group,
+      REASONS[fn.reason],
+    ]);
     lines.push(formatTable(['Where', 'Function', 'Kind', 'Group', 'Why'], rows).trimEnd(), '');
     lines.push(formatTable(['File', 'Functions'], counts(listing.perFile)).trimEnd(), '');
     lines.push(formatTable(['Group', 'Functions'], counts(listing.perGroup)).trimEnd(), '');
@@ -46,7 +56,9 @@ function formatListing(listing: Listing): string {
   lines.push(`${listing.functions.length} monitored functions in ${files} files (select: ${listing.select}).`);
   if (listing.problems.length > 0) {
     lines.push('', `The build would report ${listing.problems.length} tag problems:`);
-    lines.push(...listing.problems.map(problem => `  ${problem.file}:${problem.line}:${problem.column} ${problem.message}`));
+    lines.push(
+      ...listing.problems.map(problem => `  ${problem.file}:${problem.line}:${problem.column} ${problem.message}`),
+    );
   }
   return lines.join('\n') + '\n';
 }

@@ -10,7 +10,8 @@ const BATCH = 5000;
 export const pruneCommand: Command = {
   name: 'prune',
   usage: '--older-than 6h',
-  summary: 'delete calls (their values are in their rows) that started longer ago than the given duration, and older drop counts',
+  summary:
+    'delete calls (their values are in their rows) that started longer ago than the given duration, and older drop counts',
   positionals: 0,
   options: { 'older-than': { type: 'string' } },
   run({ values, databasePath, out }) {

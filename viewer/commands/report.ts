@@ -22,7 +22,8 @@ const WRITE_FAILURES: Record<string, string> = {
 export const reportCommand: Command = {
   name: 'report',
   usage: '[-o report.html] [--since 24h]',
-  summary: 'write a self-contained HTML report: stats table, top errors, slowest calls, calls and errors over time, latency percentiles',
+  summary:
+    'write a self-contained HTML report: stats table, top errors, slowest calls, calls and errors over time, latency percentiles',
   positionals: 0,
   options: { output: { type: 'string', short: 'o' }, since: { type: 'string' } },
   run({ values, databasePath, out }) {
@@ -31,7 +32,11 @@ export const reportCommand: Command = {
     const sinceUs = since === undefined ? undefined : parseSince(since);
     const db = openReadOnly(databasePath);
     try {
-      const html = buildReport(new TraceStatistics(db), new TraceQueries(db), { databasePath, sinceUs, nowUs: Date.now() * 1000 });
+      const html = buildReport(new TraceStatistics(db), new TraceQueries(db), {
+        databasePath,
+        sinceUs,
+        nowUs: Date.now() * 1000,
+      });
       writeReport(output, html);
       out.write(`Wrote ${output}\n`);
     } finally {

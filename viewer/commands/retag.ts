@@ -74,7 +74,8 @@ function formatSummary(summary: RetagSummary, tagName: string): string {
   const their = summary.untouched === 1 ? 'its' : 'their';
   const untouched = summary.direction === 'tag' ? `already had ${their} own tag` : `had no tag of ${their} own`;
   if (summary.untouched > 0) lines.push(`${count(summary.untouched, 'function')} ${untouched}.`);
-  if (summary.byContainer > 0) lines.push(`${count(summary.byContainer, 'function')} monitored by a class or object tag: left alone.`);
+  if (summary.byContainer > 0)
+    lines.push(`${count(summary.byContainer, 'function')} monitored by a class or object tag: left alone.`);
   if (summary.keptWithOptions.length > 0) {
     lines.push(`Kept ${count(summary.keptWithOptions.length, 'tag')} with options (remove them by hand if meant):`);
     lines.push(...summary.keptWithOptions.map(place => `  ${place.file}:${place.line}:${place.column} ${place.name}`));
@@ -83,8 +84,12 @@ function formatSummary(summary: RetagSummary, tagName: string): string {
     const reasons = new Map<string, number>();
     for (const { why } of summary.skipped) reasons.set(why, (reasons.get(why) ?? 0) + 1);
     const byReason = [...reasons].map(([why, n]) => `${n} ${why}`).join(', ');
-    lines.push(`Skipped ${count(summary.skipped.length, 'function')} that @${tagName} cannot monitor or that opt out (${byReason}):`);
-    lines.push(...summary.skipped.map(place => `  ${place.file}:${place.line}:${place.column} ${place.name} (${place.why})`));
+    lines.push(
+      `Skipped ${count(summary.skipped.length, 'function')} that @${tagName} cannot monitor or that opt out (${byReason}):`,
+    );
+    lines.push(
+      ...summary.skipped.map(place => `  ${place.file}:${place.line}:${place.column} ${place.name} (${place.why})`),
+    );
   }
   return lines.join('\n') + '\n';
 }

@@ -20,19 +20,28 @@ export const serveCommand: Command = {
     const host = option(values, 'host') ?? '127.0.0.1';
     const sourceRoot = path.resolve(option(values, 'root') ?? defaultSourceRoot(databasePath));
     const db = openReadOnly(databasePath);
-    const server = createDashboardServer({ queries: new TraceQueries(db), statistics: new TraceStatistics(db), sourceRoot, databasePath });
+    const server = createDashboardServer({
+      queries: new TraceQueries(db),
+      statistics: new TraceStatistics(db),
+      sourceRoot,
+      databasePath,
+    });
     return new Promise<void>((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) => {
         db.close();
-        reject(error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL'
-          ? new UsageError(`cannot listen on ${host}:${port}: ${error.code}`)
-          : error);
+        reject(
+          error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL'
+            ? new UsageError(`cannot listen on ${host}:${port}: ${error.code}`)
+            : error,
+        );
       });
       server.listen(port, host, () => {
         const address = server.address();
         const actual = typeof address === 'object' && address ? address.port : port;
         const shown = host.includes(':') ? `[${host}]` : host;
-        out.write(`ts-observatory dashboard on http://${shown}:${actual}/ (database ${databasePath}, sources under ${sourceRoot}); Ctrl+C stops it\n`);
+        out.write(
+          `ts-observatory dashboard on http://${shown}:${actual}/ (database ${databasePath}, sources under ${sourceRoot}); Ctrl+C stops it\n`,
+        );
       });
       const stop = () => {
         server.close(() => {

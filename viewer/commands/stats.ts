@@ -12,7 +12,8 @@ const NOT_EXPORTED_HEADER = 'Not exported';
 export const statsCommand: Command = {
   name: 'stats',
   usage: '[--since 1h] [--json]',
-  summary: 'per function: calls, dropped calls, errors, error rate, p50/p95/p99/max duration, last seen, spans not exported',
+  summary:
+    'per function: calls, dropped calls, errors, error rate, p50/p95/p99/max duration, last seen, spans not exported',
   positionals: 0,
   options: { since: { type: 'string' }, json: { type: 'boolean' } },
   run({ values, databasePath, out }) {
@@ -23,7 +24,8 @@ export const statsCommand: Command = {
       const statistics = new TraceStatistics(db);
       const stats = statistics.functionStats(sinceUs);
       if (values.json) return void out.write(JSON.stringify(stats, null, 2) + '\n');
-      if (stats.length === 0) return void out.write('No calls recorded' + (since ? ` in the last ${since}` : '') + '.\n');
+      if (stats.length === 0)
+        return void out.write('No calls recorded' + (since ? ` in the last ${since}` : '') + '.\n');
       const exporting = stats.some(s => s.dropped.export_failed > 0);
       out.write(
         formatTable(

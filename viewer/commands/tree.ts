@@ -25,8 +25,10 @@ export const treeCommand: Command = {
       if (!trace) throw new UsageError(`no call or trace ${JSON.stringify(ref)} in ${databasePath}`);
       if (values.json) return void writeJson(out, trace.roots);
       const failed = trace.calls.filter(call => call.status === 'ERR').length;
-      out.write(`trace ${trace.traceId}: ${plural(trace.calls.length, 'call')}${failed ? `, ${failed} failed` : ''}` +
-        `${trace.truncated ? ` (only the first ${trace.calls.length} shown)` : ''}\n`);
+      out.write(
+        `trace ${trace.traceId}: ${plural(trace.calls.length, 'call')}${failed ? `, ${failed} failed` : ''}` +
+          `${trace.truncated ? ` (only the first ${trace.calls.length} shown)` : ''}\n`,
+      );
       writeText(out, trace.roots);
     } finally {
       db.close();
@@ -48,7 +50,9 @@ function writeText(out: NodeJS.WritableStream, roots: TraceNode[]): void {
     const { node, level, lead, childLead } = line;
     const deep = level > MAX_GUIDE_LEVELS ? `(depth ${level}) ` : '';
     const error = node.status === 'ERR' ? `  ${node.errorType}: ${node.errorMessage}` : '';
-    out.write(`${lead}${deep}${printable(`${node.process}  ${formatDuration(node.durationUs)}  ${node.status}${error}`)}  [call ${node.id}]\n`);
+    out.write(
+      `${lead}${deep}${printable(`${node.process}  ${formatDuration(node.durationUs)}  ${node.status}${error}`)}  [call ${node.id}]\n`,
+    );
     // Pushed last child first, so that the first child is written next.
     for (let index = node.children.length - 1; index >= 0; index--) {
       const last = index === node.children.length - 1;

@@ -793,4 +793,7 @@ const APP = String.raw`
 `;
 
 /** The shared functions are declared first so the page code can call them as soon as it runs. */
-export const PAGE_SCRIPT = [renderTimeChart, printable, dropReasonText, dropWarning, ringNote].map(shared => `var ${shared.name} = ${shared.toString()};\n`).join('') + APP;
+export const PAGE_SCRIPT =
+  [renderTimeChart, printable, dropReasonText, dropWarning, ringNote]
+    .map(shared => `var ${shared.name} = ${shared.toString()};\n`)
+    .join('') + APP;

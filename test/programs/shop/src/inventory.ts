@@ -1,12 +1,20 @@
 /** The inventory service: stock per SKU, reserved by orders. */
 export class OutOfStockError extends Error {
-  constructor(readonly sku: string, readonly wanted: number) {
+  constructor(
+    readonly sku: string,
+    readonly wanted: number,
+  ) {
     super(`not enough ${sku}: wanted ${wanted}`);
     this.name = 'OutOfStockError';
   }
 }
 
-const stock = new Map<string, number>([['SKU-1054', 3], ['SKU-2001', 100], ['SKU-3300', 40], ['SKU-7777', 0]]);
+const stock = new Map<string, number>([
+  ['SKU-1054', 3],
+  ['SKU-2001', 100],
+  ['SKU-3300', 40],
+  ['SKU-7777', 0],
+]);
 
 /** @monitor */
 export async function reserve(sku: string, qty: number): Promise<{ sku: string; left: number }> {

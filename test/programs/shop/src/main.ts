@@ -7,7 +7,13 @@ import { placeOrder, shippingFor } from './orders';
 
 const REQUESTS: [number, { sku: string; qty: number }[]][] = [
   [37, [{ sku: 'SKU-2001', qty: 2 }]],
-  [44, [{ sku: 'SKU-1054', qty: 1 }, { sku: 'SKU-2001', qty: 3 }]],
+  [
+    44,
+    [
+      { sku: 'SKU-1054', qty: 1 },
+      { sku: 'SKU-2001', qty: 3 },
+    ],
+  ],
   [51, [{ sku: 'SKU-7777', qty: 1 }]],
   [44, [{ sku: 'SKU-3300', qty: 4 }]],
   [62, [{ sku: 'SKU-2001', qty: 1 }]],
@@ -23,7 +29,8 @@ async function main(): Promise<void> {
   console.log('shipping', shippingFor({ weight: 3, express: true }));
   // Started together, so their calls interleave across awaits.
   const results = await Promise.allSettled(REQUESTS.map(([userId, items]) => placeOrder(userId, items)));
-  for (const result of results) console.log(result.status === 'fulfilled' ? `order ${result.value.orderId}` : `failed: ${result.reason.message}`);
+  for (const result of results)
+    console.log(result.status === 'fulfilled' ? `order ${result.value.orderId}` : `failed: ${result.reason.message}`);
 }
 
 void main();
