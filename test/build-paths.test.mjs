@@ -13,14 +13,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot, scratchDir } from './helpers/compile.mjs';
 import { summarize } from './helpers/fixture-run.mjs';
-import {
-  assertIntegrationsInstalled,
-  integrationsDir as integrations,
-  runShop,
-  SHOP_TEST,
-  tspcBuild,
-  writeShopProject,
-} from './helpers/checkout.mjs';
+import { assertIntegrationsInstalled, runShop, SHOP_TEST, tspcBuild, writeShopProject } from './helpers/checkout.mjs';
+import { integrationsDir as integrations } from './helpers/integrations.mjs';
 import { readCalls } from './helpers/trace.mjs';
 
 const vitest = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');

@@ -6,13 +6,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { scratchDir } from './helpers/compile.mjs';
-import {
-  assertIntegrationsInstalled,
-  integrationsDir as integrations,
-  runShop,
-  tspcBuild,
-  writeShopProject,
-} from './helpers/checkout.mjs';
+import { assertIntegrationsInstalled, runShop, tspcBuild, writeShopProject } from './helpers/checkout.mjs';
+import { integrationsDir as integrations } from './helpers/integrations.mjs';
 
 test.before(assertIntegrationsInstalled);
 

@@ -5,10 +5,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from './compile.mjs';
 import { summarize } from './fixture-run.mjs';
+import { integrationsDir } from './integrations.mjs';
 import { readCalls, runNode } from './trace.mjs';
 
 export const shopSources = path.join(repoRoot, 'test', 'programs', 'checkout', 'src');
-export const integrationsDir = path.join(repoRoot, 'test', 'integrations');
 export const tspc = path.join(repoRoot, 'node_modules', 'ts-patch', 'bin', 'tspc.js');
 
 /** What main.js prints. */
@@ -40,7 +40,7 @@ export function tspcBuild(dir) {
 /** Throws, for a test's `before`, unless .ci/run (or a developer) installed the bundlers. */
 export function assertIntegrationsInstalled() {
   if (!fs.existsSync(path.join(integrationsDir, 'node_modules'))) {
-    throw new Error('The bundlers are not installed: run `npm ci --prefix test/integrations` (.ci/run does).');
+    throw new Error('The bundlers are not installed: run `node test/helpers/integrations.mjs` (npm test does).');
   }
 }
 
