@@ -133,6 +133,7 @@ test('the writer prunes past the retention period at most once a minute, by the 
     argv: ['node'],
     retentionHours: 2,
     redact: [],
+    redactAllow: [],
     maxValueSize: 16384,
     flushIntervalMs: 50,
   };
@@ -154,7 +155,8 @@ test('the writer prunes past the retention period at most once a minute, by the 
   const writer = new TraceWriter(dbPath, info, 1 << 20);
   t.teardown(() => writer.close());
   writer.begin();
-  writer.write({ calls: [call(1, 0), call(2, 0), call(3, hour + 30_000)], drops: [], highWater: 0 }, () => meta);
+  const calls = new CallTexts(info).prepare([call(1, 0), call(2, 0), call(3, hour + 30_000)], () => meta);
+  writer.write({ calls, drops: [], highWater: 0 }, () => meta);
   writer.commit();
   const db = new Database(dbPath, { readonly: true });
   t.teardown(() => db.close());
@@ -182,6 +184,7 @@ test('a retention of 0 hours never prunes', t => {
     argv: ['node'],
     retentionHours: 0,
     redact: [],
+    redactAllow: [],
     maxValueSize: 16384,
     flushIntervalMs: 50,
   };
@@ -192,22 +195,25 @@ test('a retention of 0 hours never prunes', t => {
   // Started at the epoch: 56 years old.
   writer.write(
     {
-      calls: [
-        {
-          fn: 0,
-          id: 1,
-          parent: 0,
-          root: 1,
-          depth: 0,
-          start: 0,
-          end: 1,
-          inputs: [],
-          outputs: [1],
-          outputFallback: false,
-          yielded: -1,
-          error: null,
-        },
-      ],
+      calls: new CallTexts(info).prepare(
+        [
+          {
+            fn: 0,
+            id: 1,
+            parent: 0,
+            root: 1,
+            depth: 0,
+            start: 0,
+            end: 1,
+            inputs: [],
+            outputs: [1],
+            outputFallback: false,
+            yielded: -1,
+            error: null,
+          },
+        ],
+        () => meta,
+      ),
       drops: [],
       highWater: 0,
     },
