@@ -73,7 +73,7 @@ test('workspace: packages built one by one record their functions under their pa
     'packages/a/tsconfig.json': { compilerOptions: compilerOptions() },
     'packages/a/src/util.ts': utilA,
     'packages/b/package.json': { name: '@demo/b' },
-    'packages/b/tsconfig.json': { compilerOptions: compilerOptions({ rootDir: undefined }), include: ['src'] },
+    'packages/b/tsconfig.json': { compilerOptions: compilerOptions(), include: ['src'] },
     'packages/b/src/util.ts': utilB,
     'packages/b/src/main.ts': main('../../a/dist/util'),
   });
