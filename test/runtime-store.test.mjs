@@ -13,6 +13,21 @@ const { TraceWriter } = require(path.join(distRuntime, 'store', 'writer.js'));
 const { CallTexts } = require(path.join(distRuntime, 'store', 'function-values.js'));
 
 /** A FunctionMeta as the transformer emits it, for `f(): number` in g.ts. */
+/** A RecordingProcess as the runtime hands it to the writer, for pid 7 with no retention. */
+function recordingProcess(fields) {
+  return {
+    pid: 7,
+    threadId: 0,
+    argv: ['node'],
+    retentionHours: 0,
+    redact: [],
+    redactAllow: [],
+    maxValueSize: 16384,
+    flushIntervalMs: 50,
+    ...fields,
+  };
+}
+
 function functionMeta(fields = {}) {
   return {
     name: 'f',
@@ -64,18 +79,7 @@ test('an instance past 2^32 calls continues under a second processes row, and it
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const dbPath = path.join(dir, 'traces.db');
   const token = 'ab'.repeat(16);
-  const info = {
-    token,
-    pid: 42,
-    threadId: 0,
-    timeOrigin: Date.now(),
-    argv: ['node'],
-    retentionHours: 0,
-    redact: [],
-    redactAllow: [],
-    maxValueSize: 16384,
-    flushIntervalMs: 50,
-  };
+  const info = recordingProcess({ token, pid: 42, timeOrigin: Date.now() });
   const meta = functionMeta({ params: ['x'], paramTypes: ['number'] });
   const call = (id, parent, root, x) => ({
     fn: 0,
@@ -125,18 +129,7 @@ test('the writer prunes past the retention period at most once a minute, by the 
   const hour = 3_600_000;
   const now = Date.now();
   // Calls 1 and 2 started 3 h ago, call 3 30 s short of the 2 hours kept (start is milliseconds after timeOrigin).
-  const info = {
-    token: 'cd'.repeat(16),
-    pid: 7,
-    threadId: 0,
-    timeOrigin: now - 3 * hour,
-    argv: ['node'],
-    retentionHours: 2,
-    redact: [],
-    redactAllow: [],
-    maxValueSize: 16384,
-    flushIntervalMs: 50,
-  };
+  const info = recordingProcess({ token: 'cd'.repeat(16), timeOrigin: now - 3 * hour, retentionHours: 2 });
   const meta = functionMeta();
   const call = (id, start) => ({
     fn: 0,
@@ -176,18 +169,7 @@ test('a retention of 0 hours never prunes', t => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'observatory-prune-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const dbPath = path.join(dir, 'traces.db');
-  const info = {
-    token: 'ef'.repeat(16),
-    pid: 7,
-    threadId: 0,
-    timeOrigin: 0,
-    argv: ['node'],
-    retentionHours: 0,
-    redact: [],
-    redactAllow: [],
-    maxValueSize: 16384,
-    flushIntervalMs: 50,
-  };
+  const info = recordingProcess({ token: 'ef'.repeat(16), timeOrigin: 0 });
   const meta = functionMeta();
   const writer = new TraceWriter(dbPath, info, 1 << 20);
   t.teardown(() => writer.close());

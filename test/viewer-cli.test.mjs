@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { recordExamples, squeezedCopy } from './helpers/pipeline.mjs';
-import { readCalls } from './helpers/trace.mjs';
+import { NO_DROPS, readCalls } from './helpers/trace.mjs';
 import { program, run } from './runtime-harness.mjs';
 
 const cli = path.resolve(import.meta.dirname, '..', 'dist', 'viewer', 'cli.js');
@@ -260,17 +260,7 @@ test('stats counts calls and errors per function and orders its percentiles', t 
   t.is(ring.bytes, 32 * 1024 * 1024);
   t.true(ring.highWater > 0);
   t.false(table.stdout.includes('Warning'), 'nothing was dropped');
-  const noDrops = {
-    overload: 0,
-    not_sampled: 0,
-    write_failed: 0,
-    exit_timeout: 0,
-    unfinished: 0,
-    queue_full: 0,
-    batch_lost: 0,
-    export_failed: 0,
-  };
-  for (const s of stats) t.deepEqual(s.dropped, noDrops, s.process);
+  for (const s of stats) t.deepEqual(s.dropped, NO_DROPS, s.process);
 });
 
 test('tree shows the call tree with durations and status, from a call id, a span id or a trace id', t => {
@@ -494,17 +484,6 @@ function recorded(file) {
     db.close();
   }
 }
-
-const NO_DROPS = {
-  overload: 0,
-  not_sampled: 0,
-  write_failed: 0,
-  exit_timeout: 0,
-  unfinished: 0,
-  queue_full: 0,
-  batch_lost: 0,
-  export_failed: 0,
-};
 
 test('stats counts the calls the runtime dropped, per function over every process, and warns about them', async t => {
   // Two runs make 5,000 calls of ok in one synchronous loop through a 64 KB ring: once the ring is half full,

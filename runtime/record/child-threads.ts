@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { BroadcastChannel, isMainThread, threadId, type Worker } from 'node:worker_threads';
 import { DROP_REASON_CODES, DropCode, type RingHandle } from '../ring';
 import { requireFromPackage, runtimeFile } from './installed-package';
-import { settleRing, storeDropTotals } from './ring-settlement';
+import { settleRing, storeDropTotals, whereCounted } from './ring-settlement';
 import { warn } from './warnings';
 
 const CHANNEL = 'ts-observatory.rings.v1';
@@ -86,9 +86,7 @@ function settleChildRing(id: number, ring: RingHandle, deadline: number, ended: 
     'OBSERVATORY_EXIT',
     `${total} calls recorded in worker thread ${id} were not written to ${ring.databasePath} ` +
       `${ended ? 'before the thread ended' : 'within the exit deadline'}; ` +
-      (stored === true
-        ? 'they are counted in its drops table as exit_timeout.'
-        : `their count could not be stored either: ${stored}`),
+      whereCounted(stored),
     { exiting: !ended },
   );
 }

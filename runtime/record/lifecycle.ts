@@ -28,7 +28,7 @@ import { isMainThread } from 'node:worker_threads';
 import { Control, DropCode } from '../ring';
 import type { Recording } from './recording';
 import { ChildThreads } from './child-threads';
-import { settleRing, storeDropTotals } from './ring-settlement';
+import { settleRing, storeDropTotals, whereCounted } from './ring-settlement';
 import { settings } from './settings';
 import { warn } from './warnings';
 
@@ -157,9 +157,7 @@ function finishAtExit(recording: Recording, deadline: number): void {
     'OBSERVATORY_EXIT',
     `${total} calls were not written to ${settings.databasePath ?? 'OpenTelemetry'} within the exit deadline ` +
       `(OBSERVATORY_EXIT_TIMEOUT_MS=${settings.exitTimeoutMs}); ` +
-      (stored === true
-        ? 'they are counted in its drops table as exit_timeout.'
-        : `their count could not be stored either: ${stored}`),
+      whereCounted(stored),
     { exiting: true },
   );
 }

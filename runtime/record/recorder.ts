@@ -70,8 +70,6 @@ export function enter(fn: FunctionHandle | undefined, args: unknown[]): Call {
     parent === null ? rootCall(fn, args) : new Call(fn, args, ++lastId, parent, parent.mode, performance.now());
   if (fn.snapshot && call.mode === TraceMode.Recorded) call.snapshot = recording.snapshot(fn, args);
   current = call;
-  // Once per turn with calls in it: whatever made `current` non-null this turn began with a root call.
-  if (parent === null && !turnCheckScheduled) scheduleTurnCheck();
   return call;
 }
 
@@ -80,6 +78,8 @@ function rootCall(fn: FunctionHandle, args: unknown[]): Call {
   const context = rootContext();
   const call = new Call(fn, args, ++lastId, null, rootMode(fn, context), performance.now());
   call.link = context.link;
+  // Once per turn with calls in it: whatever made `current` non-null this turn began with a root call.
+  if (!turnCheckScheduled) scheduleTurnCheck();
   return call;
 }
 

@@ -106,3 +106,10 @@ export function storeDropTotals(
     return (error as Error).message;
   }
 }
+
+/** How an exit warning ends: where the calls it names were counted, from what storeDropTotals returned. */
+export function whereCounted(stored: true | string): string {
+  return stored === true
+    ? 'they are counted in its drops table as exit_timeout.'
+    : `their count could not be stored either: ${stored}`;
+}

@@ -50,11 +50,6 @@ export class FunctionValues {
     return this.secretKeys[param] === true ? REDACTED_JSON : this.json(this.inputName(i), value);
   }
 
-  /** Error text as stored: credentials written in it replaced (secret-text.ts). */
-  text(text: string): string {
-    return scrubSecrets(text);
-  }
-
   outputName(i: number): string {
     return this.meta.outputs[i] ?? `return_${i}`;
   }
@@ -73,6 +68,11 @@ export class FunctionValues {
 /** A call with its stored text made. */
 export interface PreparedCall {
   record: CallRecord;
+  /** Each input's text, in order; null when not captured. */
+  inputTexts: string[] | null;
+  /** Each output's text (the one `result` when `record.outputFallback`); null when not captured. */
+  outputTexts: string[] | null;
+  /** calls.inputs and calls.outputs, made of the texts above. */
   inputs: string | null;
   outputs: string | null;
   errorMessage: string | null;
@@ -103,43 +103,35 @@ export class CallTexts {
     return calls.map(record => {
       const values = this.of(record.fn, meta);
       const error = record.error;
+      const inputTexts = record.inputs === null ? null : record.inputs.map((value, i) => values.input(i, value));
+      const outputTexts = record.outputs === null ? null : outputTextsOf(values, record, record.outputs);
       return {
         record,
-        inputs: record.inputs === null ? null : inputsJson(values, record.inputs),
-        outputs: outputsJson(values, record),
-        errorMessage: error === null ? null : values.text(error.message),
-        errorStack: error?.stack == null ? null : values.text(error.stack),
+        inputTexts,
+        outputTexts,
+        inputs: inputTexts === null ? null : `[${inputTexts.join(',')}]`,
+        outputs: outputsJson(outputTexts, record),
+        errorMessage: error === null ? null : scrubSecrets(error.message),
+        errorStack: error?.stack == null ? null : scrubSecrets(error.stack),
       };
     });
   }
 }
 
-function inputsJson(values: FunctionValues, inputs: unknown[]): string {
-  let json = '[';
-  for (let i = 0; i < inputs.length; i++) {
-    if (i > 0) json += ',';
-    json += values.input(i, inputs[i]);
-  }
-  return json + ']';
+function outputTextsOf(values: FunctionValues, call: CallRecord, outputs: unknown[]): string[] {
+  if (call.outputFallback) return [values.json('result', outputs[0])];
+  return outputs.map((value, i) => values.json(values.outputName(i), value));
 }
 
 /**
  * An array in the order of outputs_json; `{"result": ...}` for a value that did not fit its shape;
  * `{"yielded": n}` for a generator that failed after yielding; null when nothing was captured.
  */
-function outputsJson(values: FunctionValues, call: CallRecord): string | null {
-  const outputs = call.outputs;
+function outputsJson(texts: string[] | null, call: CallRecord): string | null {
   const yielded = call.yielded >= 0 ? String(call.yielded) : null;
-  if (outputs === null) return yielded === null ? null : `{"yielded":${yielded}}`;
+  if (texts === null) return yielded === null ? null : `{"yielded":${yielded}}`;
   if (call.outputFallback) {
-    const result = values.json('result', outputs[0]);
-    return yielded === null ? `{"result":${result}}` : `{"result":${result},"yielded":${yielded}}`;
+    return yielded === null ? `{"result":${texts[0]}}` : `{"result":${texts[0]},"yielded":${yielded}}`;
   }
-  let json = '[';
-  for (let i = 0; i < outputs.length; i++) {
-    if (i > 0) json += ',';
-    json += values.json(values.outputName(i), outputs[i]);
-  }
-  if (yielded !== null) json += (outputs.length > 0 ? ',' : '') + yielded;
-  return json + ']';
+  return `[${yielded === null ? texts.join(',') : [...texts, yielded].join(',')}]`;
 }

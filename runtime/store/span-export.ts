@@ -38,7 +38,6 @@ import { diag, DiagLogLevel, type Attributes, type DiagLogger, type SpanContext 
 import type { OtlpSettings, RecordingProcess } from '../ring';
 import type { FunctionMeta } from '../contract';
 import type { CallTexts, FunctionValues, PreparedCall } from './function-values';
-import type { CallRecord } from './writer';
 
 /** The attribute prefixes of a call's values. */
 export const INPUT_ATTRIBUTE_PREFIX = 'observatory.input.';
@@ -175,7 +174,7 @@ export class SpanExport {
       endTime,
       duration: hrTimeDuration(startTime, endTime),
       status: error === null ? { code: STATUS_UNSET } : { code: STATUS_ERROR, message: error.message },
-      attributes: valueAttributes({ ...fn.code }, fn.values, call),
+      attributes: valueAttributes({ ...fn.code }, fn.values, prepared),
       links: [],
       events,
       ended: true,
@@ -216,28 +215,26 @@ function codeAttributes(values: FunctionValues, process: string): Attributes {
 }
 
 /**
- * Adds one attribute per value to `attributes`, named as the `call_values` view names it:
- * `observatory.input.numbers[1]`, `observatory.output.result`, `observatory.output.yielded`.
+ * Adds one attribute per value to `attributes`, named as the `call_values` view names it, holding the text
+ * the SQLite row holds: `observatory.input.numbers[1]`, `observatory.output.result`, `observatory.output.yielded`.
  */
-function valueAttributes(attributes: Attributes, values: FunctionValues, call: CallRecord): Attributes {
-  const inputs = call.inputs;
+function valueAttributes(attributes: Attributes, values: FunctionValues, prepared: PreparedCall): Attributes {
+  const call = prepared.record;
+  const inputs = prepared.inputTexts;
   if (inputs !== null) {
     const restIndex = values.meta.rest ? values.meta.params.length - 1 : -1;
     for (let i = 0; i < inputs.length; i++) {
       const name = values.inputName(i);
       const shown = restIndex >= 0 && i >= restIndex ? `${name}[${i - restIndex}]` : name;
-      attributes[INPUT_ATTRIBUTE_PREFIX + shown] = values.input(i, inputs[i]);
+      attributes[INPUT_ATTRIBUTE_PREFIX + shown] = inputs[i]!;
     }
   }
-  const outputs = call.outputs;
+  const outputs = prepared.outputTexts;
   if (outputs !== null) {
     if (call.outputFallback) {
-      attributes[`${OUTPUT_ATTRIBUTE_PREFIX}result`] = values.json('result', outputs[0]);
+      attributes[`${OUTPUT_ATTRIBUTE_PREFIX}result`] = outputs[0]!;
     } else {
-      for (let i = 0; i < outputs.length; i++) {
-        const name = values.outputName(i);
-        attributes[OUTPUT_ATTRIBUTE_PREFIX + name] = values.json(name, outputs[i]);
-      }
+      for (let i = 0; i < outputs.length; i++) attributes[OUTPUT_ATTRIBUTE_PREFIX + values.outputName(i)] = outputs[i]!;
     }
   }
   if (call.yielded >= 0) attributes[`${OUTPUT_ATTRIBUTE_PREFIX}yielded`] = call.yielded;

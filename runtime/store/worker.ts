@@ -33,6 +33,7 @@ const drain = openDrain();
  */
 async function openDrain(): Promise<RingDrain | null> {
   const databasePath = handle.databasePath;
+  const control = new Int32Array(handle.control);
   for (;;) {
     try {
       return new RingDrain(
@@ -40,16 +41,11 @@ async function openDrain(): Promise<RingDrain | null> {
         databasePath === null ? null : new TraceWriter(databasePath, handle.process, handle.data.byteLength),
       );
     } catch (error) {
-      if (isBusy(error) && Atomics.load(new Int32Array(handle.control), Control.Writer) !== WriterState.Stopped) {
+      if (isBusy(error) && Atomics.load(control, Control.Writer) !== WriterState.Stopped) {
         await sleep(BUSY_RETRY_MS);
         continue;
       }
-      Atomics.compareExchange(
-        new Int32Array(handle.control),
-        Control.Writer,
-        WriterState.NotStarted,
-        WriterState.Stopped,
-      );
+      Atomics.compareExchange(control, Control.Writer, WriterState.NotStarted, WriterState.Stopped);
       process.emitWarning(`cannot write ${databasePath ?? 'to OpenTelemetry'}: ${(error as Error).message}`, {
         code: 'OBSERVATORY_WRITE',
       });

@@ -58,3 +58,15 @@ export function readCalls(dbPath) {
     db.close();
   }
 }
+
+/** A function's, or a recording's, drop counts when nothing was dropped: every reason a reader knows, at 0. */
+export const NO_DROPS = {
+  overload: 0,
+  not_sampled: 0,
+  write_failed: 0,
+  exit_timeout: 0,
+  unfinished: 0,
+  queue_full: 0,
+  batch_lost: 0,
+  export_failed: 0,
+};
