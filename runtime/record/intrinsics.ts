@@ -1,7 +1,7 @@
 /**
  * Reading values from the user's heap without running user code: the built-ins' own methods and getters,
  * saved when the runtime loads (so a subclass or an own property that overrides `flags`, `length`, `subarray`
- * or `next` is never called), and the careful reads built on them: data properties through their descriptors
+ * or `next` is never called), and the careful reads built on them: own data properties through lookups that find accessors
  * (getters are never invoked), prototype chains walked without opening proxies, class names from the
  * constructor's own `name`. value-encoder.ts and thrown.ts read everything through these.
  */
@@ -11,6 +11,31 @@ export const { types } = util;
 export const getOwnDescriptor = Object.getOwnPropertyDescriptor;
 export const getPrototypeOf = Object.getPrototypeOf;
 export const hasOwn = Object.prototype.hasOwnProperty;
+// Annex B's lookups: what makes readOwnData allocation-free.
+type AnnexBLookup = (this: object, key: PropertyKey) => unknown;
+const annexB = Object.prototype as unknown as Record<'__lookupGetter__' | '__lookupSetter__', AnnexBLookup>;
+const lookupGetter = annexB.__lookupGetter__;
+const lookupSetter = annexB.__lookupSetter__;
+
+/** What readOwnData found instead of a value. */
+export const NOT_OWN = Symbol('not own');
+export const ACCESSOR = Symbol('accessor');
+
+/**
+ * An own property's value, read without invoking a getter: NOT_OWN when `object` has no own `key`, ACCESSOR
+ * when the property is one. `object` must not be a proxy. The lookups stop at the own property they find,
+ * so no prototype is consulted, and unlike getOwnPropertyDescriptor they allocate no descriptor object, which
+ * was most of the cost of copying a small object. A property with only a setter reads as undefined
+ * without running it, and only then is the setter looked up. Throws what the object's [[GetOwnProperty]]
+ * throws (a module namespace's binding not yet initialized).
+ */
+export function readOwnData(object: object, key: string | number): unknown {
+  if (!hasOwn.call(object, key)) return NOT_OWN;
+  if (lookupGetter.call(object, key) !== undefined) return ACCESSOR;
+  const value = (object as Record<string | number, unknown>)[key];
+  if (value === undefined && lookupSetter.call(object, key) !== undefined) return ACCESSOR;
+  return value;
+}
 
 /** The getter a built-in prototype defines for `key`. */
 function intrinsicGetter(prototype: object, key: PropertyKey): (this: unknown) => unknown {

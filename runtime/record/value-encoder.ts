@@ -3,7 +3,7 @@
  *
  * Structured clone will not do: it cannot copy functions, symbols or class identity, it throws on some objects
  * and it would copy unbounded data. This copy never runs user code (intrinsics.ts): properties are read
- * through their descriptors so getters are not invoked, `toJSON` and `Symbol.iterator` are ignored, proxies
+ * without invoking getters (intrinsics.ts readOwnData), `toJSON` and `Symbol.iterator` are ignored, proxies
  * are not opened at all (not even as a prototype), and built-ins are read through their saved intrinsics.
  *
  * The writer thread rebuilds each value's form from the ops and turns it into JSON text; the forms, with
@@ -30,7 +30,6 @@ import {
   errorFieldKeys,
   errorText,
   functionName,
-  getOwnDescriptor,
   getPrototypeOf,
   hasOwn,
   inheritsFrom,
@@ -42,6 +41,9 @@ import {
   mapSize,
   arrayBufferLength,
   readData,
+  readOwnData,
+  NOT_OWN,
+  ACCESSOR,
   regExpText,
   setIteratorNext,
   setSize,
@@ -450,15 +452,15 @@ export class ValueEncoder {
 
   /** Copies an own property without invoking a getter. */
   private copyProperty(object: object, key: string | number, depth: number): void {
-    let descriptor: PropertyDescriptor | undefined;
+    let value: unknown;
     try {
-      descriptor = getOwnDescriptor(object, key);
+      value = readOwnData(object, key);
     } catch (error) {
       return this.marker('unreadable', 'error', errorText(error));
     }
-    if (descriptor === undefined) return this.out.op(Op.Undefined);
-    if (!('value' in descriptor)) return this.marker('accessor');
-    this.copy(descriptor.value, depth);
+    if (value === NOT_OWN) return this.out.op(Op.Undefined);
+    if (value === ACCESSOR) return this.marker('accessor');
+    this.copy(value, depth);
   }
 
   /** `{ $type: type }`, or `{ $type: type, [key]: value }`. */
