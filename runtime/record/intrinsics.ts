@@ -2,8 +2,8 @@
  * Reading values from the user's heap without running user code: the built-ins' own methods and getters,
  * saved when the runtime loads (so a subclass or an own property that overrides `flags`, `length`, `subarray`
  * or `next` is never called), and the careful reads built on them: own data properties through lookups that
- * find accessors (getters are never invoked), prototype chains walked without opening proxies, class names from the
- * constructor's own `name`. value-encoder.ts and thrown.ts read everything through these.
+ * find accessors (getters are never invoked), prototype chains walked without opening proxies, class names
+ * from the constructor's own `name`. value-encoder.ts and thrown.ts read everything through these.
  */
 import * as util from 'node:util';
 
