@@ -10,6 +10,7 @@ import { measureEndToEnd, measureMainThreadAtRate, measureSaturation } from './e
 import { describeEnvironment } from './environment.mjs';
 import { measurePerCall } from './micro/measure.mjs';
 import { modes } from './modes.mjs';
+import { measurePropertyReads } from './property-reads/measure.mjs';
 import { benchDir, repoRoot, resultsDir, scratchDir } from './paths.mjs';
 import { renderReport } from './report/tables.mjs';
 import { checkTargets } from './report/targets.mjs';
@@ -39,6 +40,8 @@ log(`growth with parameters and argument size (${elapsed()})`);
 const scaling = measurePerCall({ ...settings.scaling, sampling: settings.micro.sampling }, log);
 log(`async context (${elapsed()})`);
 const asyncContext = measureAsyncContext(settings.asyncContext, log);
+log(`property reads without getters (${elapsed()})`);
+const propertyReads = measurePropertyReads(settings.propertyReads, log);
 log(`storage ceiling (${elapsed()})`);
 const ceiling = measureCeiling({ ...settings.ceiling, writerCalls: settings.endToEnd.calls }, log);
 log(`end to end, OBSERVATORY_ON_FULL=wait (${elapsed()})`);
@@ -59,6 +62,7 @@ const results = {
   micro,
   scaling,
   asyncContext,
+  propertyReads,
   ceiling,
   endToEnd,
   mainThread,

@@ -84,6 +84,23 @@ const asyncContextLabels = {
   'await-als': 'the same `await` once an AsyncLocalStorage holds a value',
 };
 
+const propertyReadLabels = {
+  get: 'plain `object[key]` (may run a getter)',
+  descriptor: '`Object.getOwnPropertyDescriptor`, then `.value`',
+  lookups: "the runtime's `readOwnData`: `hasOwnProperty`, `__lookupGetter__`",
+};
+
+function propertyReadsTable(propertyReads) {
+  return markdownTable(
+    ['read', 'ns per object', 'against a plain read'],
+    Object.entries(propertyReadLabels).map(([name, label]) => [
+      label,
+      spread(propertyReads[name]),
+      ratio(propertyReads[name].median / propertyReads.get.median),
+    ]),
+  );
+}
+
 function asyncContextTable(asyncContext) {
   const plus = (name, base) => ns(asyncContext[name].median - asyncContext[base].median);
   return markdownTable(
@@ -280,8 +297,19 @@ function targetsTable(targets) {
 
 /** The whole report as Markdown. */
 export function renderReport(results) {
-  const { environment, settings, micro, scaling, asyncContext, ceiling, endToEnd, mainThread, saturation, targets } =
-    results;
+  const {
+    environment,
+    settings,
+    micro,
+    scaling,
+    asyncContext,
+    propertyReads,
+    ceiling,
+    endToEnd,
+    mainThread,
+    saturation,
+    targets,
+  } = results;
   return [
     `### Environment (${results.date}, ${results.mode} mode)`,
     environmentTable(environment),
@@ -299,6 +327,9 @@ export function renderReport(results) {
     '### Async context: following the current call through `await`',
     `Each case in its own process, ${settings.asyncContext.rounds} rounds; ns per call, median (lowest–highest). AsyncLocalStorage would also follow calls through unmonitored async code, but costs about what the whole recording does per call, and makes every other await of the program slower; the brackets cost nothing outside monitored functions.`,
     asyncContextTable(asyncContext),
+    '### Reading a small object without running its getters',
+    `\`{ id, items: [1, 2, 3] }\`: its two keys and three elements read one by one, each read three ways in one process, interleaved, ${settings.propertyReads.rounds} rounds of ${settings.propertyReads.samples} samples of ${count(settings.propertyReads.calls)} objects; the main thread's own CPU time, ns per object, median (lowest–highest). The value copy pays this for every property of every object argument and result: it is why a small object costs far more than a number.`,
+    propertyReadsTable(propertyReads),
     '### Storage ceiling: how fast `add` calls can be stored at all',
     `\`add\` calls (one call row each, its values packed in it), in transactions of 8,192 calls, ${settings.ceiling.rounds} round(s); bytes per call are the file's pages after a checkpoint.`,
     ceilingTable(ceiling),
