@@ -636,6 +636,7 @@ show('Map subclass with overrides', new SneakyMap([[1, 2]]));
 show('Symbol.toStringTag getter', { get [Symbol.toStringTag]() { counted(); return 'Tag'; }, b: 2 });
 show('sparse', sparse);
 show('accessor index', accessorIndex);
+show('setter only', { set only(value) { counted(); }, undefinedData: undefined });
 show('frozen', Object.freeze({ f: Object.freeze([1]) }));
 show('null prototype', Object.assign(Object.create(null), { n: 1 }));
 show('error with null prototype', Object.setPrototypeOf(new Error('orphan'), null));
@@ -674,6 +675,7 @@ __observatory.flush().then(() => console.log(userCodeRuns));
     'Map subclass with overrides': { $type: 'Map', class: 'SneakyMap', entries: [[1, 2]] },
     'Symbol.toStringTag getter': { b: 2 },
     'accessor index': [1, { $type: 'accessor' }],
+    'setter only': { only: { $type: 'accessor' }, undefinedData: { $type: 'undefined' } },
     frozen: { f: [1] },
     'null prototype': { n: 1 },
     'error with null prototype': { $type: 'Error', name: 'Error', message: 'orphan' },
