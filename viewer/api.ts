@@ -66,10 +66,11 @@ export function callDetail({ queries, sourceRoot }: ApiContext, id: string) {
   const call = /^\d+$/.test(id) ? queries.callWithValues(Number(id)) : undefined;
   if (!call) return undefined;
   const fn = queries.functionById(call.functionId);
+  const parent = call.parent === null ? undefined : queries.call(call.parent);
   return {
     call,
     function: fn,
-    parent: call.parent === null ? null : summary(queries.call(call.parent)),
+    parent: parent ? summary(parent) : null,
     children: queries.children(call, MAX_CHILDREN + 1).map(summary),
     childrenLimit: MAX_CHILDREN,
     source: fn
@@ -165,8 +166,7 @@ function decodeCursor(text: string): Cursor {
 }
 
 /** What the trace timeline and the parent/children lists need of a call. */
-function summary(call: Call | undefined) {
-  if (!call) return null;
+function summary(call: Call) {
   const { id, process, spanId, parentSpanId, depth, startUs, durationUs, status, errorType, errorMessage } = call;
   return { id, process, spanId, parentSpanId, depth, startUs, durationUs, status, errorType, errorMessage };
 }

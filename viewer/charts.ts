@@ -1,8 +1,6 @@
 /**
- * SVG charts drawn by hand, for the HTML report (in Node) and the dashboard (in the browser).
- *
- * Each exported function is self-contained, referring to nothing outside its own body, because the dashboard
- * receives it as source text (`Function.prototype.toString`) rather than a second copy that could drift.
+ * SVG charts drawn by hand, for the HTML report (in Node) and the dashboard (in the browser, bundled into its
+ * script by `npm run build`): the same code in both, so the two cannot drift.
  */
 
 export interface ChartSeries {
