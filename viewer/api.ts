@@ -10,7 +10,7 @@ import { errorGroups } from './error-groups';
 import { readFilter, readInteger, readOrder } from './filter';
 import { UsageError } from './errors';
 import { formatArguments, formatCsv } from './format';
-import type { Call, CallFilter, Cursor, TraceQueries } from './queries';
+import type { Call, CallFilter, Cursor, FunctionInfo, TraceQueries } from './queries';
 import { readFunctionSource } from './source';
 import type { TraceStatistics } from './statistics';
 
@@ -124,8 +124,22 @@ export function traceDetail({ queries }: ApiContext, ref: string) {
   return {
     traceId: trace.traceId,
     truncated: trace.truncated,
-    calls: trace.calls.map(call => ({ ...summary(call), args: args.get(call.id) ?? '' })),
+    calls: trace.calls.map(call => ({
+      ...summary(call),
+      args: args.get(call.id) ?? '',
+      owner: ownerOf(queries.functionById(call.functionId)),
+    })),
   };
+}
+
+/**
+ * What a trace row is coloured by: the function's group, and its class for a method (`src/payments.Ledger` for
+ * `Ledger.add`), so that a class's methods stand apart from the functions beside them.
+ */
+function ownerOf(fn: FunctionInfo | undefined): string {
+  if (!fn) return '';
+  const dot = fn.name.lastIndexOf('.');
+  return dot < 0 ? fn.groupName : `${fn.groupName}.${fn.name.slice(0, dot)}`;
 }
 
 /** The Functions page's table: per-function figures, and how recording went (drops, ring use) in the range. */

@@ -1,54 +1,158 @@
-/** A trace as a timeline: one row per call, nested under its caller, with a side panel for the chosen call. */
-import { api, type CallDetail, type TraceCall, type TraceDetail } from './api';
+/**
+ * A trace as a timeline: one row per call under its caller, with its arguments, a bar on the trace's time axis
+ * coloured by the function's group or class, its duration and self time. Rows with children collapse; the find
+ * box marks the calls whose function, arguments or error contain its text; a click opens a call in the side
+ * panel.
+ */
+import { formatDuration, niceTicks } from '../../charts';
+import { api, type TraceDetail } from './api';
 import { append, copyButton, h } from './dom';
-import { badge, fmtDuration } from './format';
-import { changeDetector, clearError, showError, type Route } from './router';
+import { fmtCount, fmtDuration } from './format';
+import { changeDetector, clearError, type Route } from './router';
+import { openSpan } from './span-panel';
 import { view } from './state';
-import { valueRows } from './values';
+import { hiddenRows, ownerColours, traceRows, type TraceRow } from './trace-tree';
 
 export function traceView(route: Route): () => Promise<void> {
-  const current = route.params.get('call');
+  let current = route.params.get('call');
   const changed = changeDetector();
+  // What the user collapsed and looked for, kept across the refreshes that redraw the timeline.
+  const collapsed = new Set<string>();
+  let findText = '';
   return async function load() {
     const trace = await api<TraceDetail>('traces/' + encodeURIComponent(route.arg));
     clearError();
     if (!changed(trace)) return;
     view.textContent = '';
-    const calls = trace.calls;
-    const bySpan = new Map(calls.map(c => [c.spanId, c]));
-    const kids = new Map<string, TraceCall[]>();
-    const roots: TraceCall[] = [];
-    for (const c of calls) {
-      if (c.parentSpanId && bySpan.has(c.parentSpanId)) {
-        if (!kids.has(c.parentSpanId)) kids.set(c.parentSpanId, []);
-        kids.get(c.parentSpanId)!.push(c);
-      } else roots.push(c);
-    }
-    const ordered: { call: TraceCall; level: number }[] = [];
-    // Depth first by a loop rather than recursion, as a trace can be a recursion thousands of calls deep.
-    const pending = roots.map(call => ({ call, level: 0 })).reverse();
-    while (pending.length) {
-      const item = pending.pop()!;
-      ordered.push(item);
-      const children = (kids.get(item.call.spanId) ?? []).slice().reverse();
-      for (const k of children) pending.push({ call: k, level: item.level + 1 });
-    }
-    const start = Math.min(...calls.map(c => c.startUs));
-    const end = Math.max(...calls.map(c => c.startUs + c.durationUs));
+    const ordered = traceRows(trace.calls);
+    const roots = ordered.filter(row => !row.parent);
+    const start = Math.min(...trace.calls.map(c => c.startUs));
+    const end = Math.max(...trace.calls.map(c => c.startUs + c.durationUs));
     const total = Math.max(1, end - start);
     const pct = (us: number) => ((us / total) * 100).toFixed(3) + '%';
-    const errors = calls.filter(c => c.status === 'ERR').length;
-    // Self time: what a call spent outside the calls it made (its recorded children).
-    const self = (c: TraceCall) => {
-      const inChildren = (kids.get(c.spanId) ?? []).reduce((sum, k) => sum + k.durationUs, 0);
-      return Math.max(0, c.durationUs - inChildren);
-    };
+    const errors = trace.calls.filter(c => c.status === 'ERR').length;
+    const colours = ownerColours(ordered);
     const panel = h('aside', { class: 'panel span-panel', id: 'span-panel', hidden: true });
-    const select = (c: TraceCall, row: HTMLElement) => {
-      view.querySelectorAll('#trace-timeline .row.current').forEach(r => r.classList.remove('current'));
-      row.classList.add('current');
-      openSpan(panel, String(c.id));
+    const elements = new Map<TraceRow, HTMLElement>();
+
+    const select = (row: TraceRow) => {
+      for (const [other, element] of elements) element.classList.toggle('current', other === row);
+      current = String(row.call.id);
+      openSpan(panel, current);
     };
+    const find = h('input', {
+      id: 'trace-find',
+      type: 'search',
+      value: findText,
+      placeholder: 'Find in trace',
+      spellcheck: 'false',
+      title: 'Marks the calls whose function, arguments or error contain this text; Enter opens the next one',
+    });
+    const findCount = h('span', { class: 'muted', id: 'trace-find-count' });
+    const matches = (row: TraceRow) => {
+      const c = row.call;
+      const text = (
+        c.process +
+        '\n' +
+        c.args +
+        '\n' +
+        (c.errorType ?? '') +
+        ': ' +
+        (c.errorMessage ?? '')
+      ).toLowerCase();
+      return findText !== '' && text.includes(findText.toLowerCase());
+    };
+    /** Shows what the collapses leave and marks what the find box matches, revealing every match. */
+    const show = () => {
+      const found = ordered.filter(matches);
+      const marked = new Set(found);
+      for (const row of found) for (let up = row.parent; up; up = up.parent) collapsed.delete(up.call.spanId);
+      const hidden = hiddenRows(ordered, collapsed);
+      for (const [row, element] of elements) {
+        const folded = collapsed.has(row.call.spanId);
+        element.hidden = hidden.has(row);
+        element.classList.toggle('match', marked.has(row));
+        element.classList.toggle('dim', findText !== '' && !marked.has(row));
+        const twisty = element.querySelector('.twisty');
+        twisty?.setAttribute('aria-expanded', String(!folded));
+        twisty?.setAttribute(
+          'title',
+          folded ? 'Show the calls it made' : 'Hide the ' + fmtCount(row.descendants) + ' calls below',
+        );
+        element.querySelector('.hidden-count')!.textContent = folded ? '+' + fmtCount(row.descendants) : '';
+      }
+      findCount.textContent = findText === '' ? '' : found.length === 1 ? '1 call' : fmtCount(found.length) + ' calls';
+      return found;
+    };
+    find.addEventListener('input', () => {
+      findText = find.value.trim();
+      show();
+    });
+    find.addEventListener('keydown', event => {
+      if (event.key !== 'Enter') return;
+      const found = show();
+      if (!found.length) return;
+      const at = found.findIndex(row => String(row.call.id) === current);
+      const next = found[(at + 1) % found.length]!;
+      select(next);
+      elements.get(next)!.scrollIntoView({ block: 'nearest' });
+    });
+    const fold = (all: boolean) => {
+      collapsed.clear();
+      if (all) for (const row of roots) collapsed.add(row.call.spanId);
+      show();
+    };
+
+    for (const row of ordered) {
+      const c = row.call;
+      const twisty = row.children.length
+        ? h('button', {
+            type: 'button',
+            class: 'twisty',
+            'aria-label': 'Collapse or expand',
+            onclick: (event: Event) => {
+              event.stopPropagation();
+              if (!collapsed.delete(c.spanId)) collapsed.add(c.spanId);
+              show();
+            },
+          })
+        : h('span', { class: 'twisty leaf' });
+      const element: HTMLElement = h(
+        'div',
+        {
+          class: 'row' + (String(c.id) === current ? ' current' : ''),
+          'data-call': c.id,
+          title: c.process + (c.errorType ? ' — ' + c.errorType + ': ' + c.errorMessage : ''),
+          onclick: () => select(row),
+        },
+        h(
+          'div',
+          { class: 'label', style: 'padding-left:' + (4 + row.level * 16) + 'px' },
+          twisty,
+          h('span', { class: 'name', text: c.process }),
+          h('span', { class: 'hidden-count' }),
+        ),
+        h('div', { class: 'args mono', title: c.args, text: c.args }),
+        h(
+          'div',
+          { class: 'track' },
+          h('div', {
+            class: 'bar ' + c.status,
+            'data-owner': c.owner,
+            style:
+              'left:' +
+              pct(c.startUs - start) +
+              ';width:' +
+              pct(c.durationUs) +
+              (c.status === 'ERR' ? '' : ';background:' + colours.get(c.owner)),
+          }),
+        ),
+        h('div', { class: 'dur', text: fmtDuration(c.durationUs) }),
+        h('div', { class: 'dur self', text: fmtDuration(row.selfUs) }),
+      );
+      elements.set(row, element);
+    }
+
     const root = roots[0];
     append(
       view,
@@ -57,17 +161,19 @@ export function traceView(route: Route): () => Promise<void> {
         { class: 'detail-head' },
         h('h1', {
           id: 'trace-root',
-          text: root ? root.process + (roots.length > 1 ? ' and ' + (roots.length - 1) + ' more roots' : '') : 'Trace',
+          text: root
+            ? root.call.process + (roots.length > 1 ? ' and ' + (roots.length - 1) + ' more roots' : '')
+            : 'Trace',
         }),
         h('span', { class: 'muted mono', text: 'trace ' + trace.traceId }),
         h('span', { class: 'copy-id' }, copyButton(trace.traceId)),
         h('span', {
           class: 'muted',
           text:
-            calls.length +
+            fmtCount(trace.calls.length) +
             ' calls, ' +
             fmtDuration(total) +
-            (errors ? ', ' + errors + ' failed' : '') +
+            (errors ? ', ' + fmtCount(errors) + ' failed' : '') +
             (trace.truncated ? ' (first calls only)' : ''),
         }),
       ),
@@ -79,87 +185,52 @@ export function traceView(route: Route): () => Promise<void> {
           { class: 'panel gantt', id: 'trace-timeline' },
           h(
             'div',
+            { class: 'trace-tools' },
+            find,
+            findCount,
+            h('button', { type: 'button', id: 'trace-expand-all', text: 'Expand all', onclick: () => fold(false) }),
+            h('button', { type: 'button', id: 'trace-collapse-all', text: 'Collapse all', onclick: () => fold(true) }),
+            h(
+              'div',
+              { class: 'legend', id: 'trace-legend' },
+              // Only the colours drawn: a group whose every call failed has only red bars.
+              [...colours]
+                .filter(([owner]) => trace.calls.some(c => c.owner === owner && c.status !== 'ERR'))
+                .map(([owner, colour]) =>
+                  h('span', { 'data-owner': owner }, h('i', { class: 'swatch', style: 'background:' + colour }), owner),
+                ),
+              errors ? h('span', null, h('i', { class: 'swatch', style: 'background:var(--err)' }), 'failed') : null,
+            ),
+          ),
+          h(
+            'div',
             { class: 'axis' },
             h('span', { style: 'padding-left:12px', text: 'Call' }),
             h('span', { text: 'Arguments' }),
             h(
               'div',
               { class: 'ticks' },
-              [0, 0.25, 0.5, 0.75, 1].map(f => {
-                // The end labels align inward so they stay inside the track.
-                const shift = f === 0 ? '0' : f === 1 ? '-100%' : '-50%';
-                return h('span', {
-                  style: 'left:' + f * 100 + '%;transform:translateX(' + shift + ')',
-                  text: f === 0 ? '0' : fmtDuration(total * f),
-                });
-              }),
+              // Round durations, as far as the trace lasts; a label near an end aligns inward to stay inside.
+              niceTicks(total, 4)
+                .filter(us => us <= total)
+                .map(us => {
+                  const f = us / total;
+                  const shift = f < 0.05 ? '0' : f > 0.95 ? '-100%' : '-50%';
+                  return h('span', {
+                    style: 'left:' + f * 100 + '%;transform:translateX(' + shift + ')',
+                    text: us === 0 ? '0' : formatDuration(us),
+                  });
+                }),
             ),
             h('span', { style: 'text-align:right', text: 'Duration' }),
             h('span', { style: 'text-align:right;padding-right:12px', text: 'Self' }),
           ),
-          ordered.map(({ call: c, level }) => {
-            const row: HTMLElement = h(
-              'div',
-              {
-                class: 'row' + (String(c.id) === current ? ' current' : ''),
-                'data-call': c.id,
-                title: c.process + (c.errorType ? ' — ' + c.errorType + ': ' + c.errorMessage : ''),
-                onclick: () => select(c, row),
-              },
-              h('div', { class: 'label', style: 'padding-left:' + (12 + level * 16) + 'px' }, c.process),
-              h('div', { class: 'args mono', title: c.args, text: c.args }),
-              h(
-                'div',
-                { class: 'track' },
-                h('div', {
-                  class: 'bar ' + c.status,
-                  style: 'left:' + pct(c.startUs - start) + ';width:' + pct(c.durationUs),
-                }),
-              ),
-              h('div', { class: 'dur', text: fmtDuration(c.durationUs) }),
-              h('div', { class: 'dur self', text: fmtDuration(self(c)) }),
-            );
-            return row;
-          }),
+          [...elements.values()],
         ),
         panel,
       ),
     );
+    show();
     if (current) openSpan(panel, current);
   };
-}
-
-/** The side panel of the trace timeline: one call's inputs, outputs and error, without leaving the page. */
-function openSpan(panel: HTMLElement, id: string): void {
-  panel.hidden = false;
-  api<CallDetail>('calls/' + encodeURIComponent(id)).then(d => {
-    const call = d.call;
-    const values = (direction: 'INPUT' | 'OUTPUT', title: string) => {
-      const rows = call.values.filter(v => v.direction === direction);
-      return [
-        h('h2', { text: title }),
-        rows.length
-          ? h('table', { class: 'grid values-table' }, h('tbody', null, valueRows(rows, 'span', false)))
-          : h('div', { class: 'muted', text: 'None recorded.' }),
-      ];
-    };
-    panel.textContent = '';
-    append(
-      panel,
-      h(
-        'div',
-        { class: 'detail-head' },
-        h('b', { class: 'mono', text: call.process }),
-        badge(call.status),
-        h('span', { class: 'muted', text: fmtDuration(call.durationUs) }),
-        h('span', { style: 'flex:1' }),
-        h('a', { class: 'button', id: 'span-open', href: '#/call/' + call.id, text: 'Open call' }),
-      ),
-      call.status === 'ERR'
-        ? h('div', { class: 'errorbox' }, h('div', { class: 'msg', text: call.errorType + ': ' + call.errorMessage }))
-        : null,
-      values('INPUT', 'Inputs'),
-      values('OUTPUT', 'Outputs'),
-    );
-  }, showError);
 }
