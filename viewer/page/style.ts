@@ -85,6 +85,8 @@ td.type { color: #7c3aed; }
 .source div { padding: 0 12px; white-space: pre; }
 .source div.here { background: #1e3a8a; }
 .source div.threw { background: #7f1d1d; }
+.source .t-keyword { color: #c4b5fd; } .source .t-string { color: #86efac; } .source .t-number { color: #fdba74; }
+.source .t-comment { color: #94a3b8; font-style: italic; } .source .t-regexp { color: #f9a8d4; }
 .source span.ln { display: inline-block; width: 40px; color: #64748b; text-align: right; margin-right: 12px; user-select: none; }
 .muted { color: var(--muted); }
 ul.links { list-style: none; margin: 0; padding: 0; }

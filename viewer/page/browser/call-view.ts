@@ -140,14 +140,14 @@ export function callView(route: Route): () => Promise<void> {
         ? h(
             'div',
             { class: 'source', id: 'source' },
-            source.lines.map((text, i) => {
+            source.tokens.map((tokens, i) => {
               const number = source.startLine + i;
               const mark = number === source.thrownLine ? 'threw' : number === source.functionLine ? 'here' : null;
               return h(
                 'div',
                 { class: mark, title: mark === 'threw' ? 'The error was thrown here' : null },
                 h('span', { class: 'ln', text: String(number) }),
-                text,
+                tokens.map(([kind, text]) => (kind ? h('span', { class: 't-' + kind, text }) : text)),
               );
             }),
           )
