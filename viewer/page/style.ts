@@ -10,7 +10,7 @@ body { margin: 0; font: 13px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, 
 a { color: var(--accent); text-decoration: none; }
 a:hover { text-decoration: underline; }
 header.top { display: flex; align-items: center; gap: 24px; padding: 8px 20px; background: #111827; color: #f9fafb; }
-header.top .brand { font-weight: 600; font-size: 15px; letter-spacing: .2px; }
+header.top .brand { font-weight: 600; font-size: 15px; letter-spacing: .2px; white-space: nowrap; }
 header.top .db { color: #9ca3af; font-family: var(--mono); font-size: 11px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 40vw; }
 header.top nav { display: flex; gap: 4px; }
 header.top nav a { color: #d1d5db; padding: 5px 10px; border-radius: 4px; }
@@ -18,7 +18,7 @@ header.top #jump { width: 300px; background: #1f2937; border-color: #374151; col
 header.top nav a.active, header.top nav a:hover { background: #374151; color: #fff; text-decoration: none; }
 .refresh { margin-left: auto; display: flex; align-items: center; gap: 12px; }
 .refresh .stamp { display: block; color: #9ca3af; font-size: 11px; margin-top: 2px; }
-.refresh label { color: #d1d5db; font-size: 12px; display: flex; align-items: center; gap: 4px; cursor: pointer; }
+.refresh label { color: #d1d5db; font-size: 12px; display: flex; align-items: center; gap: 4px; cursor: pointer; white-space: nowrap; }
 main { padding: 16px 20px 40px; max-width: 1600px; margin: 0 auto; }
 h1 { font-size: 18px; margin: 0 0 4px; font-weight: 600; }
 h2 { font-size: 14px; margin: 20px 0 8px; font-weight: 600; color: #374151; }
@@ -36,7 +36,10 @@ button:disabled { opacity: .45; cursor: default; }
 .zone-note { font-size: 12px; align-self: end; }
 table.grid { width: 100%; border-collapse: collapse; background: var(--panel); }
 table.grid th { text-align: left; font-weight: 600; font-size: 11px; text-transform: uppercase; letter-spacing: .3px; color: var(--muted); background: #f3f4f6; padding: 6px 8px; border-bottom: 1px solid var(--line); position: sticky; top: 0; }
-table.grid td { padding: 4px 8px; border-bottom: 1px solid #f3f4f6; vertical-align: top; overflow-wrap: anywhere; }
+table.grid td { padding: 4px 8px; border-bottom: 1px solid #f3f4f6; vertical-align: top; overflow-wrap: break-word; }
+/* Recorded values and messages may hold one enormous token: only they may break anywhere, and so shrink their
+   column; names, types and labels keep their words whole (break-word leaves a column as wide as its longest word). */
+table.grid td .value, table.grid td .short, table.grid .error-text, table.grid td.call-line { overflow-wrap: anywhere; }
 table.grid tr.first td { border-top: 1px solid var(--line); }
 table.grid tr.err td { background: var(--err-bg); }
 table.grid tr.clickable { cursor: pointer; }
@@ -45,7 +48,6 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.time { white-space: nowrap; font-variant-numeric: tabular-nums; color: #374151; }
 td.proc { font-family: var(--mono); font-size: 12px; white-space: nowrap; }
 table.compact td { padding: 3px 8px; }
-table.compact td.call-line { overflow-wrap: anywhere; }
 table.compact .fn { color: var(--fg); font-weight: 600; }
 a.trace-mark { display: inline-block; padding: 0 5px; border-radius: 3px; color: #1f2937; font-size: 11px; }
 .error-text { color: var(--err); white-space: normal; }

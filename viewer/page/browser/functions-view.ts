@@ -1,5 +1,5 @@
 /** The Functions page: per-function figures, how recording went, and calls and latency over time. */
-import { renderTimeChart, type ChartSeries } from '../../charts';
+import { PERCENTILE_COLOURS, renderTimeChart, type ChartSeries } from '../../charts';
 import { printable } from '../../printable';
 import { dropReasonText, dropWarning, ringNote } from '../../recording-notes';
 import { api, query, type FunctionStats, type TimeSeries } from './api';
@@ -137,9 +137,9 @@ export function functionsView(route: Route): () => Promise<void> {
       latency,
       own.map(b => b.startUs),
       [
-        { name: 'p50', color: '#60a5fa', kind: 'line', values: own.map(b => b.p50Us) },
-        { name: 'p95', color: '#2563eb', kind: 'line', values: own.map(b => b.p95Us) },
-        { name: 'p99', color: '#1e3a8a', kind: 'line', values: own.map(b => b.p99Us) },
+        { name: 'p50', color: PERCENTILE_COLOURS.p50, kind: 'line', values: own.map(b => b.p50Us) },
+        { name: 'p95', color: PERCENTILE_COLOURS.p95, kind: 'line', values: own.map(b => b.p95Us) },
+        { name: 'p99', color: PERCENTILE_COLOURS.p99, kind: 'line', values: own.map(b => b.p99Us) },
       ],
       'duration',
     );

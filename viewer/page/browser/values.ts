@@ -5,6 +5,8 @@ import { fmtCount } from './format';
 import { state } from './state';
 
 const INLINE_LIMIT = 120;
+/** A value shorter than this is read, or selected with a double click, rather than copied with a button. */
+const WORTH_COPYING = 16;
 /** A value in the one-row-per-call list shows this many characters; the call's own page shows it whole. */
 const SHORT_VALUE = 40;
 /** An opened value shows this much until "show more": lines for pretty JSON, characters for a long string. */
@@ -37,14 +39,45 @@ function specialNode(value: Special): HTMLElement {
   return h('span', { class: 'j-special', text: '[' + $type + (keys.length ? ' ' + JSON.stringify(rest) : '') + ']' });
 }
 
-/** JSON text with its keys, strings, numbers, booleans and nulls in their colours. */
-function highlight(text: string): Child[] {
+/**
+ * A value with every special value inside it (a redacted field, an undefined, a Map) replaced by a placeholder
+ * string, so that its JSON text shows each as the badge it stands for (see highlight); undefined when it has none.
+ */
+function withPlaceholders(value: unknown): { value: unknown; specials: Map<string, Special> } | undefined {
+  const specials = new Map<string, Special>();
+  const replace = (inner: unknown): unknown => {
+    if (isSpecial(inner)) {
+      const placeholder = '\u0000' + specials.size;
+      specials.set(JSON.stringify(placeholder), inner);
+      return placeholder;
+    }
+    if (Array.isArray(inner)) return inner.map(replace);
+    if (inner !== null && typeof inner === 'object') {
+      return Object.fromEntries(Object.entries(inner).map(([key, field]) => [key, replace(field)]));
+    }
+    return inner;
+  };
+  const replaced = replace(value);
+  return specials.size ? { value: replaced, specials } : undefined;
+}
+
+/**
+ * JSON text with its keys, strings, numbers, booleans and nulls in their colours, and the special values that
+ * `specials` names by their placeholders' JSON as badges.
+ */
+function highlight(text: string, specials?: Map<string, Special>): Child[] {
   const nodes: Child[] = [];
   const token = /("(?:[^"\\]|\\.)*")(\s*:)?|\b(true|false|null)\b|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
   let last = 0;
   let match;
   while ((match = token.exec(text))) {
     if (match.index > last) nodes.push(text.slice(last, match.index));
+    last = token.lastIndex;
+    const special = match[1] && !match[2] ? specials?.get(match[1]) : undefined;
+    if (special) {
+      nodes.push(specialNode(special));
+      continue;
+    }
     const cls = match[1]
       ? match[2]
         ? 'j-key'
@@ -55,7 +88,6 @@ function highlight(text: string): Child[] {
           : 'j-bool'
         : 'j-num';
     nodes.push(h('span', { class: cls, text: match[0] }));
-    last = token.lastIndex;
   }
   nodes.push(text.slice(last));
   return nodes;
@@ -87,28 +119,35 @@ export function renderValue(valueJson: string, key: string, openAtFirst: boolean
   const simple = value === null || typeof value !== 'object';
   if (simple && compact.length <= INLINE_LIMIT) {
     append(box, h('span', { class: 'line' }, highlight(compact)));
-    append(box, h('span', { class: 'actions' }, copyButton(compact)));
+    if (compact.length >= WORTH_COPYING) append(box, h('span', { class: 'actions' }, copyButton(compact)));
     return box;
   }
+  // What is shown draws the special values inside as badges; what is copied is the recorded JSON.
+  const shown = special ? undefined : withPlaceholders(value);
+  const shownCompact = shown ? JSON.stringify(shown.value) : compact;
   const seen = state.opened[key] ?? { open: openAtFirst, all: false };
   const remember = () => (state.opened[key] = seen);
   const pretty = simple ? compact : JSON.stringify(value, null, 2);
-  const preview = previewOf(pretty);
+  const shownPretty = shown ? JSON.stringify(shown.value, null, 2) : pretty;
+  const preview = previewOf(shownPretty);
   const line = h(
     'span',
     { class: 'line' },
     special
       ? h('span', { class: special.className, text: special.textContent!.slice(0, INLINE_LIMIT - 1) + '…' })
-      : highlight(compact.length > INLINE_LIMIT ? compact.slice(0, INLINE_LIMIT - 1) + '…' : compact),
+      : highlight(
+          shownCompact.length > INLINE_LIMIT ? shownCompact.slice(0, INLINE_LIMIT - 1) + '…' : shownCompact,
+          shown?.specials,
+        ),
   );
   const pre = h('pre', { class: 'pretty' });
   const fill = () => {
     pre.textContent = '';
     if (seen.all || preview === null) {
-      append(pre, highlight(pretty));
+      append(pre, highlight(shownPretty, shown?.specials));
       return;
     }
-    append(pre, highlight(preview.text), '\n');
+    append(pre, highlight(preview.text, shown?.specials), '\n');
     const more = (event: Event) => {
       event.stopPropagation();
       seen.all = true;
@@ -172,11 +211,12 @@ export function valueKey(view: string, value: CallValue): string {
 /** A value shortened to a few dozen characters, for a cell of the one-row-per-call list. */
 export function shortValue(value: CallValue): HTMLElement {
   const parsed = parse(value.valueJson);
-  const text = isSpecial(parsed) ? specialNode(parsed).textContent! : JSON.stringify(parsed);
+  const shown = withPlaceholders(parsed);
+  const text = isSpecial(parsed) ? specialNode(parsed).textContent! : JSON.stringify(shown ? shown.value : parsed);
   const long = text.length > SHORT_VALUE;
   return h(
     'span',
     { class: 'short', title: long ? text.slice(0, 2000) : null },
-    highlight(long ? text.slice(0, SHORT_VALUE - 1) + '…' : text),
+    highlight(long ? text.slice(0, SHORT_VALUE - 1) + '…' : text, shown?.specials),
   );
 }
