@@ -5,7 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { repoRoot, scratchDir } from './helpers/compile.mjs';
-import { recordExamples } from './helpers/pipeline.mjs';
+import { recordExamples, recordProject } from './helpers/pipeline.mjs';
+import { startDashboard } from './helpers/serve.mjs';
 import { readCalls } from './helpers/trace.mjs';
 
 test('select: "all" monitors every function of examples/ and the program prints the same', t => {
@@ -57,4 +58,30 @@ test('npm run demo prints the rows it read back from SQLite', t => {
   t.regex(demo.stdout, /^Process\s+\| Data\s+\| Data Type\s+\| Declared Type\s+\| Data Value\s+\| Status/m);
   t.regex(demo.stdout, /^src\/pricing\.divmod\s+\| quotient\s+\| OUTPUT\s+\| number\s+\| 3\s+\| OK/m);
   t.regex(demo.stdout, new RegExp(`^${rows.length} values recorded`, 'm'));
+});
+
+test('after npm run demo, observatory serve finds the sources of the database in .observatory/ by itself', async t => {
+  // The demo's layout: the program in <project>/examples, its database in <project>/.observatory, where
+  // functions.file paths are relative to examples/, not to the project.
+  const project = scratchDir('demo-layout');
+  fs.cpSync(path.join(repoRoot, 'examples'), path.join(project, 'examples'), {
+    recursive: true,
+    filter: source => !source.includes(`${path.sep}dist`),
+  });
+  const dbPath = path.join(project, '.observatory', 'traces.db');
+  recordProject(path.join(project, 'examples'), dbPath);
+  const divmod = readCalls(dbPath).find(call => call.fn === 'divmod');
+  t.is(divmod.file, 'src/pricing.ts');
+
+  const elsewhere = scratchDir('serve-cwd');
+  const dashboard = await startDashboard(dbPath, undefined, { cwd: elsewhere });
+  try {
+    t.true(dashboard.stdout().includes(`sources under ${path.join(project, 'examples')})`), dashboard.stdout());
+    const detail = await (await fetch(`${dashboard.url}api/calls/${divmod.id}`)).json();
+    t.true(detail.source.available, JSON.stringify(detail.source));
+    t.is(detail.source.functionLine, divmod.line);
+    t.true(detail.source.lines.some(line => line.includes('function divmod(')));
+  } finally {
+    dashboard.server.kill('SIGTERM');
+  }
 });

@@ -143,6 +143,10 @@ test('the Errors page lists the groups with counts, path and latest inputs, link
       await page.locator('#source div.threw').innerText(),
       /^\d+\s*if \(amount > 1000\) throw new PaymentDeclinedError\(amount\);$/,
     );
+    // Highlighted by TypeScript's scanner: keywords, numbers, the doc comment.
+    t.deepEqual(await page.locator('#source div.threw .t-keyword').allTextContents(), ['if', 'throw', 'new']);
+    t.deepEqual(await page.locator('#source div.threw .t-number').allTextContents(), ['1000']);
+    t.is(await page.locator('#source div').first().locator('.t-comment').textContent(), '/** @monitor */');
     await page.screenshot({ path: path.join(screenshots, 'call-failed-source.png'), fullPage: true });
     t.deepEqual(errors, []);
   } finally {
@@ -172,6 +176,11 @@ test('the source view shows the whole function, found by the TypeScript parser, 
     const payments = lines('src/payments.ts');
     t.is(declined.thrownLine, payments.findIndex(line => line.includes('throw new PaymentDeclinedError')) + 1);
     t.is(declined.lines.at(-1), '}');
+    t.deepEqual(
+      declined.tokens.map(tokens => tokens.map(([, text]) => text).join('')),
+      declined.lines,
+      'the highlighted tokens are the lines, nothing lost or added',
+    );
     const reserve = await detail(calls.find(call => call.fn === 'reserve' && call.status === 'ERR'));
     t.is(
       reserve.thrownLine,
@@ -180,6 +189,34 @@ test('the source view shows the whole function, found by the TypeScript parser, 
   } finally {
     dashboard.server.kill('SIGTERM');
   }
+});
+
+test('source highlighting keeps every character and tells keywords, strings, templates, numbers, comments and regular expressions apart', async t => {
+  const { highlightSource } = await import('../dist/viewer/source-highlight.js');
+  for (const file of fs.readdirSync(path.join(shop, 'src'))) {
+    const lines = fs.readFileSync(path.join(shop, 'src', file), 'utf8').split('\n');
+    t.deepEqual(
+      highlightSource(lines).map(tokens => tokens.map(([, text]) => text).join('')),
+      lines,
+      file,
+    );
+  }
+  const kinds = line => highlightSource([line])[0].filter(([kind]) => kind !== '');
+  t.deepEqual(kinds('const m = `not enough ${sku}: wanted ${wanted}`; // why'), [
+    ['keyword', 'const'],
+    ['string', '`not enough ${'],
+    ['string', '}: wanted ${'],
+    ['string', '}`'],
+    ['comment', '// why'],
+  ]);
+  t.deepEqual(kinds('const half = a / 2, sku = /^SKU-\\d+$/i.test(s) ? 0x1f : 2n;'), [
+    ['keyword', 'const'],
+    ['number', '2'],
+    ['regexp', '/^SKU-\\d+$/i'],
+    ['number', '0x1f'],
+    ['number', '2n'],
+  ]);
+  t.deepEqual(highlightSource(['/** a', ' * b */']), [[['comment', '/** a']], [['comment', ' * b */']]]);
 });
 
 test('the report has the top error groups with their inputs and the slowest calls with their arguments', t => {

@@ -1,8 +1,6 @@
 /**
- * SVG charts drawn by hand, for the HTML report (in Node) and the dashboard (in the browser).
- *
- * Each exported function is self-contained, referring to nothing outside its own body, because the dashboard
- * receives it as source text (`Function.prototype.toString`) rather than a second copy that could drift.
+ * SVG charts drawn by hand, for the HTML report (in Node) and the dashboard (in the browser, bundled into its
+ * script by `npm run build`): the same code in both, so the two cannot drift.
  */
 
 export interface ChartSeries {
@@ -24,18 +22,59 @@ export interface TimeChartSpec {
   utc: boolean;
 }
 
-/** A time-series chart: bars and lines over a shared time axis, with a y grid and a legend. */
+function escapeXml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    char => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!,
+  );
+}
+
+/** A duration in µs as an axis or a bar labels it: three significant digits at most (`20 ms`, `1.25 s`). */
+export function formatDuration(us: number): string {
+  return us >= 1e6
+    ? +(us / 1e6).toPrecision(3) + ' s'
+    : us >= 1e3
+      ? +(us / 1e3).toPrecision(3) + ' ms'
+      : +us.toPrecision(3) + ' µs';
+}
+
+/**
+ * Round tick values for an axis from 0 to at least `max`: about `count` steps of 1, 2 or 5 times a power of
+ * ten (whole numbers when `whole`, for counts), so the grid lines fall on values a reader can name.
+ */
+export function niceTicks(max: number, count: number, whole = false): number[] {
+  if (!(max > 0)) return [0, 1];
+  const raw = max / count;
+  const magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = Math.max(
+    whole ? 1 : 0,
+    [1, 2, 5, 10].map(m => m * magnitude).find(m => m >= raw)!,
+  );
+  const ticks = [0];
+  while (ticks[ticks.length - 1]! < max) ticks.push(Number((ticks.length * step).toPrecision(12)));
+  return ticks;
+}
+
+/** Latency percentiles' colours, the same in every chart: a light blue, an amber and a violet, told apart at a glance. */
+export const PERCENTILE_COLOURS = { p50: '#60a5fa', p95: '#f59e0b', p99: '#7c3aed' } as const;
+
+/** A count with thousands separators: `12,500`. */
+function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** A bucket's width in words: `30 s`, `5 min`, `2 h`. */
+function formatSpan(us: number): string {
+  if (us >= 3600e6) return +(us / 3600e6).toPrecision(3) + ' h';
+  if (us >= 60e6) return +(us / 60e6).toPrecision(3) + ' min';
+  return formatDuration(us);
+}
+
+/**
+ * A time-series chart: bars and lines over a shared time axis, with a y grid on round values and a legend; a
+ * caption gives the axes' units (what a bucket counts, or that values are durations, and the time zone).
+ */
 export function renderTimeChart(spec: TimeChartSpec): string {
-  const escapeXml = (text: string) =>
-    text.replace(/[&<>"']/g, char => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
-  const formatDuration = (us: number) =>
-    us >= 1e6
-      ? +(us / 1e6).toPrecision(3) + ' s'
-      : us >= 1e3
-        ? +(us / 1e3).toPrecision(3) + ' ms'
-        : +us.toPrecision(3) + ' µs';
-  const formatCount = (n: number) =>
-    n >= 1e6 ? +(n / 1e6).toPrecision(3) + 'M' : n >= 1e3 ? +(n / 1e3).toPrecision(3) + 'k' : String(n);
   const pad = (n: number) => String(n).padStart(2, '0');
   const { times, series, width, height } = spec;
   const left = 64;
@@ -45,10 +84,8 @@ export function renderTimeChart(spec: TimeChartSpec): string {
   const plotWidth = width - left - right;
   const plotHeight = height - top - bottom;
   const all = series.flatMap(s => s.values.filter((v): v is number => v !== null));
-  const rawMax = Math.max(0, ...all);
-  // A "nice" top: 1, 2 or 5 times a power of ten, so the grid lines fall on round numbers.
-  const magnitude = rawMax > 0 ? Math.pow(10, Math.floor(Math.log10(rawMax))) : 1;
-  const max = rawMax > 0 ? ([1, 2, 5, 10].map(m => m * magnitude).find(m => m >= rawMax) ?? rawMax) : 1;
+  const ticks = niceTicks(Math.max(0, ...all), 4, spec.unit === 'count');
+  const max = ticks[ticks.length - 1]!;
   const slot = plotWidth / Math.max(1, times.length);
   const x = (index: number) => left + index * slot;
   const y = (value: number) => top + plotHeight - (value / max) * plotHeight;
@@ -56,8 +93,7 @@ export function renderTimeChart(spec: TimeChartSpec): string {
   parts.push(
     `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img">`,
   );
-  for (let tick = 0; tick <= 4; tick++) {
-    const value = (max * tick) / 4;
+  for (const value of ticks) {
     const ty = y(value);
     const label = spec.unit === 'duration' ? formatDuration(value) : formatCount(value);
     parts.push(`<line x1="${left}" x2="${width - right}" y1="${ty}" y2="${ty}" stroke="#e5e7eb"/>`);
@@ -109,7 +145,7 @@ export function renderTimeChart(spec: TimeChartSpec): string {
       if (value === null || value <= 0) return;
       const bx = x(index) + slot * 0.1 + barIndex * barWidth;
       parts.push(
-        `<rect x="${bx.toFixed(1)}" y="${y(value).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${(top + plotHeight - y(value)).toFixed(1)}" fill="${s.color}"><title>${escapeXml(s.name)}: ${value}</title></rect>`,
+        `<rect x="${bx.toFixed(1)}" y="${y(value).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${(top + plotHeight - y(value)).toFixed(1)}" fill="${s.color}"><title>${escapeXml(s.name)}: ${formatCount(value)}</title></rect>`,
       );
     });
   });
@@ -121,7 +157,7 @@ export function renderTimeChart(spec: TimeChartSpec): string {
       // A gap in the data starts a new segment rather than drawing a line through empty buckets.
       path += `${path && s.values[index - 1] !== null ? 'L' : 'M'}${px},${y(value).toFixed(1)}`;
       parts.push(
-        `<circle cx="${px}" cy="${y(value).toFixed(1)}" r="2" fill="${s.color}"><title>${escapeXml(s.name)}: ${escapeXml(spec.unit === 'duration' ? formatDuration(value) : String(value))}</title></circle>`,
+        `<circle cx="${px}" cy="${y(value).toFixed(1)}" r="2" fill="${s.color}"><title>${escapeXml(s.name)}: ${escapeXml(spec.unit === 'duration' ? formatDuration(value) : formatCount(value))}</title></circle>`,
       );
     });
     if (path) parts.push(`<path d="${path}" fill="none" stroke="${s.color}" stroke-width="1.5"/>`);
@@ -135,6 +171,14 @@ export function renderTimeChart(spec: TimeChartSpec): string {
     parts.push(`<text x="${legendX + 14}" y="17" font-size="12" fill="#374151">${escapeXml(s.name)}</text>`);
     legendX += 24 + s.name.length * 7;
   }
+  const bucketUs = times.length > 1 ? times[1]! - times[0]! : 0;
+  const caption =
+    (spec.unit === 'count' ? 'count' : 'duration') +
+    (bucketUs > 0 ? ` per ${formatSpan(bucketUs)}` : '') +
+    ` · times in ${spec.utc ? 'UTC' : 'local time'}`;
+  parts.push(
+    `<text class="units" x="${width - right}" y="17" text-anchor="end" font-size="11" fill="#6b7280">${escapeXml(caption)}</text>`,
+  );
   parts.push('</svg>');
   return parts.join('');
 }
@@ -148,14 +192,6 @@ export interface PercentileRow {
 
 /** Horizontal bars of p50, p95 and p99 per function, on one shared (square-root) latency scale. */
 export function renderPercentileBars(rows: PercentileRow[], width: number): string {
-  const escapeXml = (text: string) =>
-    text.replace(/[&<>"']/g, char => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
-  const formatDuration = (us: number) =>
-    us >= 1e6
-      ? +(us / 1e6).toPrecision(3) + ' s'
-      : us >= 1e3
-        ? +(us / 1e3).toPrecision(3) + ' ms'
-        : +us.toPrecision(3) + ' µs';
   const labelWidth = 220;
   const rowHeight = 42;
   const top = 28;
@@ -164,7 +200,7 @@ export function renderPercentileBars(rows: PercentileRow[], width: number): stri
   const max = Math.max(1, ...rows.map(row => row.p99Us));
   // Square root keeps a 10 µs function visible next to a 1 s one without a log scale's zero problem.
   const scale = (us: number) => Math.max(1, (Math.sqrt(us) / Math.sqrt(max)) * plotWidth);
-  const colors = { p50: '#60a5fa', p95: '#2563eb', p99: '#1e3a8a' };
+  const colors = PERCENTILE_COLOURS;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img">`,
   ];

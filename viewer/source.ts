@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
+import { highlightSource, type Token } from './source-highlight';
 
 export type SourceExcerpt =
   | {
@@ -17,6 +18,8 @@ export type SourceExcerpt =
       functionLine: number;
       thrownLine: number | null;
       lines: string[];
+      /** The same lines as highlighted tokens (source-highlight.ts). */
+      tokens: Token[][];
     }
   | { available: false; file: string; reason: string };
 
@@ -52,13 +55,15 @@ export function readFunctionSource(root: string, { file, line, column, errorStac
   const start = leadingCommentStart(all, line - 1);
   const end = Math.min(functionEndLine(file, text, line, column) - 1, start + MAX_LINES - 1);
   const threw = thrownAt(file, errorStack);
+  const lines = all.slice(start, end + 1);
   return {
     available: true,
     file,
     startLine: start + 1,
     functionLine: line,
     thrownLine: threw !== null && threw > start && threw <= end + 1 ? threw : null,
-    lines: all.slice(start, end + 1),
+    lines,
+    tokens: highlightSource(lines),
   };
 }
 

@@ -4,6 +4,7 @@ import { UsageError } from '../errors';
 import { readInteger } from '../filter';
 import { TraceQueries } from '../queries';
 import { createDashboardServer } from '../server';
+import { defaultSourceRoot } from '../source-root';
 import { TraceStatistics } from '../statistics';
 import { type Command, option } from './command';
 
@@ -18,10 +19,18 @@ export const serveCommand: Command = {
   run({ values, databasePath, out }) {
     const port = readInteger(option(values, 'port'), '--port', DEFAULT_PORT, 0, 65535);
     const host = option(values, 'host') ?? '127.0.0.1';
-    const sourceRoot = path.resolve(option(values, 'root') ?? defaultSourceRoot(databasePath));
     const db = openReadOnly(databasePath);
+    const queries = new TraceQueries(db);
+    const root = option(values, 'root');
+    const sourceRoot = path.resolve(
+      root ??
+        defaultSourceRoot(
+          databasePath,
+          queries.functions().map(fn => fn.file),
+        ),
+    );
     const server = createDashboardServer({
-      queries: new TraceQueries(db),
+      queries,
       statistics: new TraceStatistics(db),
       sourceRoot,
       databasePath,
@@ -55,12 +64,3 @@ export const serveCommand: Command = {
     });
   },
 };
-
-/**
- * Source paths are relative to the traced project's root. A database in the default place,
- * `<project>/.observatory/traces.db`, names its project; anywhere else the working directory is the best guess.
- */
-function defaultSourceRoot(databasePath: string): string {
-  const dir = path.dirname(databasePath);
-  return path.basename(dir) === '.observatory' ? path.dirname(dir) : process.cwd();
-}

@@ -10,7 +10,7 @@ body { margin: 0; font: 13px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, 
 a { color: var(--accent); text-decoration: none; }
 a:hover { text-decoration: underline; }
 header.top { display: flex; align-items: center; gap: 24px; padding: 8px 20px; background: #111827; color: #f9fafb; }
-header.top .brand { font-weight: 600; font-size: 15px; letter-spacing: .2px; }
+header.top .brand { font-weight: 600; font-size: 15px; letter-spacing: .2px; white-space: nowrap; }
 header.top .db { color: #9ca3af; font-family: var(--mono); font-size: 11px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 40vw; }
 header.top nav { display: flex; gap: 4px; }
 header.top nav a { color: #d1d5db; padding: 5px 10px; border-radius: 4px; }
@@ -18,7 +18,7 @@ header.top #jump { width: 300px; background: #1f2937; border-color: #374151; col
 header.top nav a.active, header.top nav a:hover { background: #374151; color: #fff; text-decoration: none; }
 .refresh { margin-left: auto; display: flex; align-items: center; gap: 12px; }
 .refresh .stamp { display: block; color: #9ca3af; font-size: 11px; margin-top: 2px; }
-.refresh label { color: #d1d5db; font-size: 12px; display: flex; align-items: center; gap: 4px; cursor: pointer; }
+.refresh label { color: #d1d5db; font-size: 12px; display: flex; align-items: center; gap: 4px; cursor: pointer; white-space: nowrap; }
 main { padding: 16px 20px 40px; max-width: 1600px; margin: 0 auto; }
 h1 { font-size: 18px; margin: 0 0 4px; font-weight: 600; }
 h2 { font-size: 14px; margin: 20px 0 8px; font-weight: 600; color: #374151; }
@@ -36,7 +36,10 @@ button:disabled { opacity: .45; cursor: default; }
 .zone-note { font-size: 12px; align-self: end; }
 table.grid { width: 100%; border-collapse: collapse; background: var(--panel); }
 table.grid th { text-align: left; font-weight: 600; font-size: 11px; text-transform: uppercase; letter-spacing: .3px; color: var(--muted); background: #f3f4f6; padding: 6px 8px; border-bottom: 1px solid var(--line); position: sticky; top: 0; }
-table.grid td { padding: 4px 8px; border-bottom: 1px solid #f3f4f6; vertical-align: top; overflow-wrap: anywhere; }
+table.grid td { padding: 4px 8px; border-bottom: 1px solid #f3f4f6; vertical-align: top; overflow-wrap: break-word; }
+/* Recorded values and messages may hold one enormous token: only they may break anywhere, and so shrink their
+   column; names, types and labels keep their words whole (break-word leaves a column as wide as its longest word). */
+table.grid td .value, table.grid td .short, table.grid .error-text, table.grid td.call-line { overflow-wrap: anywhere; }
 table.grid tr.first td { border-top: 1px solid var(--line); }
 table.grid tr.err td { background: var(--err-bg); }
 table.grid tr.clickable { cursor: pointer; }
@@ -45,7 +48,6 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.time { white-space: nowrap; font-variant-numeric: tabular-nums; color: #374151; }
 td.proc { font-family: var(--mono); font-size: 12px; white-space: nowrap; }
 table.compact td { padding: 3px 8px; }
-table.compact td.call-line { overflow-wrap: anywhere; }
 table.compact .fn { color: var(--fg); font-weight: 600; }
 a.trace-mark { display: inline-block; padding: 0 5px; border-radius: 3px; color: #1f2937; font-size: 11px; }
 .error-text { color: var(--err); white-space: normal; }
@@ -85,6 +87,8 @@ td.type { color: #7c3aed; }
 .source div { padding: 0 12px; white-space: pre; }
 .source div.here { background: #1e3a8a; }
 .source div.threw { background: #7f1d1d; }
+.source .t-keyword { color: #c4b5fd; } .source .t-string { color: #86efac; } .source .t-number { color: #fdba74; }
+.source .t-comment { color: #94a3b8; font-style: italic; } .source .t-regexp { color: #f9a8d4; }
 .source span.ln { display: inline-block; width: 40px; color: #64748b; text-align: right; margin-right: 12px; user-select: none; }
 .muted { color: var(--muted); }
 ul.links { list-style: none; margin: 0; padding: 0; }
@@ -98,10 +102,21 @@ ul.links li:last-child { border-bottom: 0; }
 .span-panel { padding: 10px 12px; align-self: start; position: sticky; top: 8px; max-height: calc(100vh - 16px); overflow: auto; }
 .span-panel h2 { margin: 10px 0 4px; }
 .gantt .row:hover, .gantt .row.current { background: #eff6ff; }
-.gantt .label { font-family: var(--mono); font-size: 12px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; padding-left: 12px; }
+.gantt .row[hidden] { display: none; }
+.gantt .label { font-family: var(--mono); font-size: 12px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .gantt .track { position: relative; height: 14px; border-left: 1px solid var(--line); border-right: 1px solid var(--line); }
 .gantt .bar { position: absolute; top: 0; height: 14px; min-width: 2px; border-radius: 2px; background: #3b82f6; }
 .gantt .bar.ERR { background: var(--err); }
+.gantt .twisty { display: inline-block; width: 16px; padding: 0; border: 0; background: none; color: var(--muted); font-size: 10px; line-height: 1; text-align: center; }
+.gantt button.twisty[aria-expanded="true"]::before { content: "▾"; }
+.gantt button.twisty[aria-expanded="false"]::before { content: "▸"; }
+.gantt .hidden-count { margin-left: 6px; color: var(--muted); font-size: 11px; }
+.gantt .row.match .name { background: #fef08a; border-radius: 2px; }
+.gantt .row.dim { opacity: .45; }
+.trace-tools { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; padding: 0 12px 8px; border-bottom: 1px solid var(--line); margin-bottom: 4px; }
+.trace-tools #trace-find { width: 220px; }
+.trace-tools .legend { display: flex; flex-wrap: wrap; gap: 4px 12px; margin-left: auto; font-size: 11px; color: #374151; font-family: var(--mono); }
+.trace-tools .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; vertical-align: -1px; }
 .gantt .dur { text-align: right; padding-right: 12px; font-variant-numeric: tabular-nums; color: #374151; font-size: 12px; }
 .gantt .axis { display: grid; grid-template-columns: 280px 220px 1fr 80px 80px; color: var(--muted); font-size: 11px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
 .gantt .axis .ticks { position: relative; height: 14px; }
