@@ -10,7 +10,7 @@ import { errorGroups } from './error-groups';
 import { readFilter, readInteger, readOrder } from './filter';
 import { UsageError } from './errors';
 import { formatArguments, formatCsv } from './format';
-import type { Call, CallFilter, Cursor, TraceQueries } from './queries';
+import type { Call, CallFilter, CallWithValues, Cursor, TraceQueries } from './queries';
 import { readFunctionSource } from './source';
 import type { TraceStatistics } from './statistics';
 
@@ -54,12 +54,17 @@ export function listCalls({ queries }: ApiContext, params: URLSearchParams) {
   const after = params.get('after');
   const page = queries.callPage(filter, limit, after ? decodeCursor(after) : undefined, readOrder(params.get('sort')));
   return {
-    calls: page.calls.map(({ errorStack: _stack, ...call }) => call),
+    calls: page.calls.map(listedCall),
     next: page.next && encodeCursor(page.next),
     // A first page with no next page holds every match: counting them again would scan as far as the page did.
     total: !after && !page.next ? { count: page.calls.length, capped: false } : queries.countCalls(filter, COUNT_CAP),
     serverTimeUs: Date.now() * 1000,
   };
+}
+
+/** A call as lists show it: the stack is left for the call's own page. */
+export function listedCall({ errorStack: _stack, ...call }: CallWithValues) {
+  return call;
 }
 
 export function callDetail({ queries, sourceRoot }: ApiContext, id: string) {
