@@ -10,7 +10,7 @@ import { errorGroups } from './error-groups';
 import { readFilter, readInteger, readOrder } from './filter';
 import { UsageError } from './errors';
 import { formatArguments, formatCsv } from './format';
-import type { Call, CallFilter, CallWithValues, Cursor, TraceQueries } from './queries';
+import type { Call, CallFilter, CallWithValues, Cursor, FunctionInfo, TraceQueries } from './queries';
 import { readFunctionSource } from './source';
 import type { TraceStatistics } from './statistics';
 
@@ -71,10 +71,11 @@ export function callDetail({ queries, sourceRoot }: ApiContext, id: string) {
   const call = /^\d+$/.test(id) ? queries.callWithValues(Number(id)) : undefined;
   if (!call) return undefined;
   const fn = queries.functionById(call.functionId);
+  const parent = call.parent === null ? undefined : queries.call(call.parent);
   return {
     call,
     function: fn,
-    parent: call.parent === null ? null : summary(queries.call(call.parent)),
+    parent: parent ? summary(parent) : null,
     children: queries.children(call, MAX_CHILDREN + 1).map(summary),
     childrenLimit: MAX_CHILDREN,
     source: fn
@@ -128,8 +129,22 @@ export function traceDetail({ queries }: ApiContext, ref: string) {
   return {
     traceId: trace.traceId,
     truncated: trace.truncated,
-    calls: trace.calls.map(call => ({ ...summary(call), args: args.get(call.id) ?? '' })),
+    calls: trace.calls.map(call => ({
+      ...summary(call),
+      args: args.get(call.id) ?? '',
+      owner: ownerOf(queries.functionById(call.functionId)),
+    })),
   };
+}
+
+/**
+ * What a trace row is coloured by: the function's group, and its class for a method (`src/payments.Ledger` for
+ * `Ledger.add`), so that a class's methods stand apart from the functions beside them.
+ */
+function ownerOf(fn: FunctionInfo | undefined): string {
+  if (!fn) return '';
+  const dot = fn.name.lastIndexOf('.');
+  return dot < 0 ? fn.groupName : `${fn.groupName}.${fn.name.slice(0, dot)}`;
 }
 
 /** The Functions page's table: per-function figures, and how recording went (drops, ring use) in the range. */
@@ -170,8 +185,7 @@ function decodeCursor(text: string): Cursor {
 }
 
 /** What the trace timeline and the parent/children lists need of a call. */
-function summary(call: Call | undefined) {
-  if (!call) return null;
+function summary(call: Call) {
   const { id, process, spanId, parentSpanId, depth, startUs, durationUs, status, errorType, errorMessage } = call;
   return { id, process, spanId, parentSpanId, depth, startUs, durationUs, status, errorType, errorMessage };
 }
