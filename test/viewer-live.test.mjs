@@ -4,6 +4,8 @@
 import test from 'ava';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { chromium } from 'playwright-core';
+import { chromiumPath } from './helpers/chromium.mjs';
 import { repoRoot, scratchDir } from './helpers/compile.mjs';
 import { compileProject } from './helpers/pipeline.mjs';
 import { startDashboard } from './helpers/serve.mjs';
@@ -289,4 +291,77 @@ test('the live stream sends the calls committed after it opened that match its f
   dashboard.server.kill('SIGTERM');
   t.deepEqual(await stopped, { code: 0, signal: null });
   t.is(dashboard.stderr(), '');
+});
+
+test('the dashboard puts new calls at the top as they are recorded, and holds them while the user reads', async t => {
+  const dbPath = path.join(scratchDir('live-page'), 'traces.db');
+  const screenshots = scratchDir('screenshots');
+  const till = startTill(t, dbPath);
+  await till.send('order 1 SKU-FIRST 1');
+  const dashboard = await startDashboard(dbPath, path.dirname(liveMain));
+  t.teardown(() => dashboard.server.kill('SIGKILL'));
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+  t.teardown(() => browser.close());
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const errors = [];
+  page.on('pageerror', error => errors.push(error.message));
+  await page.goto(`${dashboard.url}#/calls?layout=calls`);
+  const rows = page.locator('#calls-table tr.call-row');
+  await rows.filter({ hasText: 'SKU-FIRST' }).first().waitFor();
+  await page.locator('#live-status', { hasText: /^Live$/ }).waitFor();
+  t.is(await page.locator('#auto-refresh').count(), 0, 'no 5-second refresh any more');
+  // The page is never loaded again: a mark on its window stays.
+  await page.evaluate(() => (window.sameDocument = true));
+  await page.mouse.move(5, 5);
+
+  await till.send('order 37 SKU-2001 2');
+  await rows.filter({ hasText: 'placeOrder(userId=37' }).waitFor();
+  await rows.filter({ hasText: 'charge(userId=37' }).waitFor();
+  const order = await rows.evaluateAll(all => all.map(row => Number(row.dataset.start)));
+  t.deepEqual(
+    order,
+    [...order].sort((a, b) => b - a),
+    'newest first',
+  );
+  t.is(await rows.count(), 6);
+  t.regex(await page.locator('#calls-summary').textContent(), /^Calls 1–6 of 6$/);
+
+  // The pointer over the list holds new calls back, and says so.
+  await page.hover('#calls-table');
+  await till.send('order 44 SKU-HELD 1');
+  await page.locator('#live-status', { hasText: 'Paused (reading): 3 new calls' }).waitFor();
+  t.true(await page.locator('#live-resume').isVisible());
+  t.is(await rows.filter({ hasText: 'SKU-HELD' }).count(), 0);
+  await page.screenshot({ path: path.join(screenshots, 'live-paused.png') });
+  // Moving it away lets them in.
+  await page.mouse.move(5, 5);
+  await rows.filter({ hasText: 'placeOrder(userId=44' }).waitFor();
+  await page.locator('#live-status', { hasText: /^Live$/ }).waitFor();
+  t.false(await page.locator('#live-resume').isVisible());
+  t.is(await rows.count(), 9);
+
+  // Scrolled down to read, the page stays put until Resume, which goes to the top with the new calls.
+  await page.setViewportSize({ width: 1440, height: 240 });
+  await page.evaluate(() => window.scrollTo(0, 120));
+  await till.send('order 51 SKU-LATER 1');
+  await page.locator('#live-status', { hasText: 'Paused (scrolled): 3 new calls' }).waitFor();
+  t.is(await page.evaluate(() => window.scrollY), 120);
+  t.is(await rows.filter({ hasText: 'SKU-LATER' }).count(), 0);
+  await page.locator('#live-resume').evaluate(button => button.click());
+  await rows.filter({ hasText: 'placeOrder(userId=51' }).waitFor();
+  t.is(await page.evaluate(() => window.scrollY), 0);
+  t.is(await rows.count(), 12);
+
+  // Another view is drawn again when calls arrive: the Functions page counts the new ones.
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`${dashboard.url}#/functions`);
+  await page.mouse.move(5, 5);
+  const placeOrders = page.locator('#stats-table tr[data-process$=".placeOrder"] td.num').first();
+  await placeOrders.filter({ hasText: /^4$/ }).waitFor();
+  await till.send('order 62 SKU-MORE 1');
+  await placeOrders.filter({ hasText: /^5$/ }).waitFor();
+  await page.screenshot({ path: path.join(screenshots, 'live-functions.png') });
+  await till.end();
+  t.true(await page.evaluate(() => window.sameDocument));
+  t.deepEqual(errors, []);
 });
