@@ -149,10 +149,9 @@ function ownerOf(fn: FunctionInfo | undefined): string {
 
 /** The Functions page's table: per-function figures, and how recording went (drops, ring use) in the range. */
 export function functionStats({ statistics }: ApiContext, params: URLSearchParams) {
-  const since = params.get('since');
-  const sinceUs = since ? parseSince(since) : undefined;
+  const { sinceUs, untilUs } = timeBounds(params);
   return {
-    stats: statistics.functionStats(sinceUs),
+    stats: statistics.functionStats(sinceUs, untilUs),
     recording: statistics.recordingHealth(sinceUs),
     serverTimeUs: Date.now() * 1000,
   };
@@ -166,12 +165,19 @@ export function timeSeries({ queries, statistics }: ApiContext, params: URLSearc
   const fn = params.get('fn');
   const functionIds = fn ? queries.resolveFunction(fn) : undefined;
   const buckets = readInteger(params.get('buckets'), 'buckets', 60, 2, 500);
-  const since = params.get('since');
-  const range = statistics.timeRange(since ? parseSince(since) : undefined);
+  const { sinceUs, untilUs } = timeBounds(params);
+  const range = statistics.timeRange(sinceUs, untilUs);
   return {
     buckets: range ? statistics.callCounts(range, buckets) : [],
     latency: range && functionIds ? statistics.latency(range, buckets, functionIds) : [],
   };
+}
+
+/** `since` and `until`: a duration back from now or an ISO 8601 time each, both optional. */
+function timeBounds(params: URLSearchParams): { sinceUs?: number; untilUs?: number } {
+  const since = params.get('since');
+  const until = params.get('until');
+  return { sinceUs: since ? parseSince(since) : undefined, untilUs: until ? parseSince(until) : undefined };
 }
 
 function encodeCursor(cursor: Cursor): string {

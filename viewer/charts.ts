@@ -55,14 +55,16 @@ export function niceTicks(max: number, count: number, whole = false): number[] {
   return ticks;
 }
 
+/** Where a time chart's plot begins and ends inside its width: the dashboard maps the pointer to times by it. */
+export const TIME_CHART_MARGINS = { left: 64, right: 12 };
+
 /** A time-series chart: bars and lines over a shared time axis, with a y grid and a legend. */
 export function renderTimeChart(spec: TimeChartSpec): string {
   const formatCount = (n: number) =>
     n >= 1e6 ? +(n / 1e6).toPrecision(3) + 'M' : n >= 1e3 ? +(n / 1e3).toPrecision(3) + 'k' : String(n);
   const pad = (n: number) => String(n).padStart(2, '0');
   const { times, series, width, height } = spec;
-  const left = 64;
-  const right = 12;
+  const { left, right } = TIME_CHART_MARGINS;
   const top = 28;
   const bottom = 26;
   const plotWidth = width - left - right;

@@ -125,5 +125,7 @@ ul.links li:last-child { border-bottom: 0; }
 .charts { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 16px; }
 .charts .panel { padding: 8px 12px; overflow: hidden; }
 .charts h2 { margin: 4px 0; }
+svg.chart.zoomable { cursor: crosshair; user-select: none; }
+.zoom-band { position: absolute; top: 0; bottom: 0; background: rgba(37, 99, 235, .15); border: 1px solid #2563eb; pointer-events: none; }
 svg.chart { display: block; max-width: 100%; height: auto; font-family: system-ui, sans-serif; }
 `;

@@ -1,16 +1,28 @@
 /** The Calls page: filters, then one row per variable (the default) or one row per call, newest first. */
 import { api, query, type CallPage, type FunctionInfo, type ListedCall } from './api';
-import { choice, functionSelect, loadFunctions, rangeSelect } from './controls';
+import { choice, functionSelect, loadFunctions } from './controls';
 import { append, h, type Child } from './dom';
 import { badge, fmtCount, fmtDuration, fmtTime, zoneNote } from './format';
 import { useFeed } from './live';
 import { changeDetector, clearError, refresh, setHash, type Route } from './router';
 import { state, view } from './state';
+import { rangeControls, type TimeRange } from './time-range';
 import { renderValue, shortValue, valueKey } from './values';
 
 const PAGE_SIZE = 50;
 /** The API's own parameter names, so that the page's address, the API request and the CSV link agree. */
-const FILTERS = ['fn', 'status', 'direction', 'since', 'value', 'where', 'minDuration', 'maxDuration', 'sort'] as const;
+const FILTERS = [
+  'fn',
+  'status',
+  'direction',
+  'since',
+  'until',
+  'value',
+  'where',
+  'minDuration',
+  'maxDuration',
+  'sort',
+] as const;
 
 export function callsView(route: Route): () => Promise<void> {
   const filter: Record<string, string> = {};
@@ -37,7 +49,11 @@ export function callsView(route: Route): () => Promise<void> {
     ],
     filter.direction!,
   );
-  const since = rangeSelect('filter-since', filter.since!);
+  let range: TimeRange = { since: filter.since!, until: filter.until! };
+  const rangeFields = rangeControls('filter-since', range, chosen => {
+    range = chosen;
+    apply();
+  });
   const layout = route.params.get('layout') || '';
   const layoutSelect = choice(
     'filter-layout',
@@ -66,7 +82,7 @@ export function callsView(route: Route): () => Promise<void> {
       fn: fnSlot.querySelector('select')!.value,
       status: status.value,
       direction: direction.value,
-      since: since.value,
+      ...range,
       value: value.value.trim(),
       where: where.value.trim(),
       minDuration: minDuration.value.trim(),
@@ -75,7 +91,7 @@ export function callsView(route: Route): () => Promise<void> {
       layout: layoutSelect.value,
     });
   };
-  for (const select of [status, direction, since, sort, layoutSelect]) select.addEventListener('change', apply);
+  for (const select of [status, direction, sort, layoutSelect]) select.addEventListener('change', apply);
   // Text boxes apply on Enter only: applying rebuilds the view, which must not happen while the user moves on
   // to fill in the next box.
   for (const box of [value, where, minDuration, maxDuration]) {
@@ -97,7 +113,7 @@ export function callsView(route: Route): () => Promise<void> {
     fnSlot,
     h('label', null, 'Status', status),
     h('label', null, 'Data Type', direction),
-    h('label', null, 'Time range', since),
+    rangeFields,
     h('label', { title: 'Text anywhere in the inputs or outputs' }, 'Value contains', value),
     h(
       'label',
