@@ -358,6 +358,8 @@ test('the dashboard puts new calls at the top as they are recorded, and holds th
   await page.mouse.move(5, 5);
   const placeOrders = page.locator('#stats-table tr[data-process$=".placeOrder"] td.num').first();
   await placeOrders.filter({ hasText: /^4$/ }).waitFor();
+  // Listening: a call committed before the page's stream opened would be the page's load's to show.
+  await page.locator('#live-status', { hasText: /^Live$/ }).waitFor();
   await till.send('order 62 SKU-MORE 1');
   await placeOrders.filter({ hasText: /^5$/ }).waitFor();
   await page.screenshot({ path: path.join(screenshots, 'live-functions.png') });

@@ -21,8 +21,13 @@ export interface LiveFeed {
   unblock(): void;
 }
 
-/** Any view but the calls list: a commit of any call draws it again (its loader leaves unchanged content be). */
-const REDRAW: LiveFeed = { params: { limit: 0 }, show: () => refresh(), blocked: () => null, unblock: () => {} };
+/**
+ * Any view but the calls list is drawn again when calls arrive (its loader leaves unchanged content be), at most
+ * once in REDRAW_MS: the Functions page recomputes its statistics over every call in its range, and a busy
+ * program commits several times a second.
+ */
+const REDRAW: LiveFeed = { params: { limit: 0 }, show: redraw, blocked: () => null, unblock: () => {} };
+const REDRAW_MS = 2000;
 /** New calls kept while paused; a longer pause keeps the newest. */
 const MAX_WAITING = 500;
 
@@ -31,9 +36,25 @@ const status = element('live-status');
 const resume = element<HTMLButtonElement>('live-resume');
 let feed = REDRAW;
 let source: EventSource | null = null;
+/** Whether the stream is open: calls committed before it opened are the view's to load, not the stream's. */
+let connected = false;
 let waiting: ListedCall[] = [];
 /** How many new calls arrived while paused, including those beyond MAX_WAITING and those a redraw shows. */
 let missed = 0;
+let lastRedraw = 0;
+let pendingRedraw: ReturnType<typeof setTimeout> | null = null;
+
+function redraw(): void {
+  if (pendingRedraw !== null) return;
+  pendingRedraw = setTimeout(
+    () => {
+      pendingRedraw = null;
+      lastRedraw = Date.now();
+      refresh();
+    },
+    Math.max(0, lastRedraw + REDRAW_MS - Date.now()),
+  );
+}
 
 /** Called by a view as it is drawn; views that do not call it are drawn again on new calls. */
 export function useFeed(next: LiveFeed | null): void {
@@ -46,15 +67,22 @@ export function listen(): void {
   source = null;
   waiting = [];
   missed = 0;
+  connected = false;
   if (toggle.checked) {
     const opened = new EventSource('/api/live' + query(feed.params));
     let broken = false;
     opened.addEventListener('calls', event => arrived(JSON.parse((event as MessageEvent<string>).data)));
     // The browser reconnects a broken stream by itself; what was committed in between is read by a refresh.
-    opened.addEventListener('error', () => (broken = true));
+    opened.addEventListener('error', () => {
+      broken = true;
+      connected = false;
+      showStatus();
+    });
     opened.addEventListener('open', () => {
       if (broken) refresh();
       broken = false;
+      connected = true;
+      showStatus();
     });
     source = opened;
   }
@@ -95,9 +123,11 @@ function showStatus(): void {
   const reason = toggle.checked && missed > 0 ? pause() : null;
   status.textContent = !toggle.checked
     ? 'Live off'
-    : reason
-      ? `Paused (${reason}): ${fmtCount(missed)} new ${missed === 1 ? 'call' : 'calls'}`
-      : 'Live';
+    : !connected
+      ? 'Connecting…'
+      : reason
+        ? `Paused (${reason}): ${fmtCount(missed)} new ${missed === 1 ? 'call' : 'calls'}`
+        : 'Live';
   status.classList.toggle('paused', reason !== null);
   resume.hidden = reason === null;
 }
