@@ -134,7 +134,7 @@ test('calls prints one row per variable under the documented header, newest call
   const lines = result.stdout.trimEnd().split('\n');
   t.deepEqual(
     lines[0].split('|').map(cell => cell.trim()),
-    ['Time', 'Process', 'Data', 'Data Type', 'Declared Type', 'Data Value', 'Status'],
+    ['Time (UTC)', 'Process', 'Data', 'Data Type', 'Declared Type', 'Data Value', 'Status'],
   );
   const starts = callStarts(dbPath);
   const newest = newestFirst(calls.map(call => ({ ...call, startUs: starts.get(call.id) }))).slice(0, 3);
@@ -251,7 +251,7 @@ test('stats counts calls and errors per function and orders its percentiles', t 
   t.is(table.status, 0, table.stderr);
   t.regex(
     table.stdout,
-    /^Function\s+\| Calls \| Dropped \| Errors \| Error rate \| p50\s+\| p95\s+\| p99\s+\| Max\s+\| Last seen/,
+    /^Function\s+\| Calls \| Dropped \| Errors \| Error rate \| p50\s+\| p95\s+\| p99\s+\| Max\s+\| Last seen \(UTC\)/,
   );
   // Two runs of the examples, each with the default 32 MB ring, of which they use a little.
   t.regex(table.stdout, /\n\nRing high-water mark: [^\n]+\.\n$/, 'the ring note is the last line');
@@ -292,7 +292,7 @@ test('errors --each shows each failure with type, message and stack', t => {
   t.is(blocks.length, failed.length);
   for (const block of blocks) {
     const [head, message, ...frames] = block.split('\n');
-    t.regex(head, /src\/pricing\.validateOrder {2}\[call \d+, /);
+    t.regex(head, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC {2}src\/pricing\.validateOrder {2}\[call \d+, /);
     t.is(message, '  RangeError: quantity must be positive, got -5 for ACME');
     t.true(frames.length > 0 && frames.every(frame => frame.startsWith('    at ')));
   }

@@ -10,7 +10,7 @@ import { errorGroups } from './error-groups';
 import { readFilter, readInteger, readOrder } from './filter';
 import { UsageError } from './errors';
 import { formatArguments, formatCsv } from './format';
-import type { Call, CallFilter, Cursor, FunctionInfo, TraceQueries } from './queries';
+import type { Call, CallFilter, CallWithValues, Cursor, FunctionInfo, TraceQueries } from './queries';
 import { readFunctionSource } from './source';
 import type { TraceStatistics } from './statistics';
 
@@ -54,12 +54,17 @@ export function listCalls({ queries }: ApiContext, params: URLSearchParams) {
   const after = params.get('after');
   const page = queries.callPage(filter, limit, after ? decodeCursor(after) : undefined, readOrder(params.get('sort')));
   return {
-    calls: page.calls.map(({ errorStack: _stack, ...call }) => call),
+    calls: page.calls.map(listedCall),
     next: page.next && encodeCursor(page.next),
     // A first page with no next page holds every match: counting them again would scan as far as the page did.
     total: !after && !page.next ? { count: page.calls.length, capped: false } : queries.countCalls(filter, COUNT_CAP),
     serverTimeUs: Date.now() * 1000,
   };
+}
+
+/** A call as lists show it: the stack is left for the call's own page. */
+export function listedCall({ errorStack: _stack, ...call }: CallWithValues) {
+  return call;
 }
 
 export function callDetail({ queries, sourceRoot }: ApiContext, id: string) {
@@ -144,10 +149,9 @@ function ownerOf(fn: FunctionInfo | undefined): string {
 
 /** The Functions page's table: per-function figures, and how recording went (drops, ring use) in the range. */
 export function functionStats({ statistics }: ApiContext, params: URLSearchParams) {
-  const since = params.get('since');
-  const sinceUs = since ? parseSince(since) : undefined;
+  const { sinceUs, untilUs } = timeBounds(params);
   return {
-    stats: statistics.functionStats(sinceUs),
+    stats: statistics.functionStats(sinceUs, untilUs),
     recording: statistics.recordingHealth(sinceUs),
     serverTimeUs: Date.now() * 1000,
   };
@@ -161,12 +165,19 @@ export function timeSeries({ queries, statistics }: ApiContext, params: URLSearc
   const fn = params.get('fn');
   const functionIds = fn ? queries.resolveFunction(fn) : undefined;
   const buckets = readInteger(params.get('buckets'), 'buckets', 60, 2, 500);
-  const since = params.get('since');
-  const range = statistics.timeRange(since ? parseSince(since) : undefined);
+  const { sinceUs, untilUs } = timeBounds(params);
+  const range = statistics.timeRange(sinceUs, untilUs);
   return {
     buckets: range ? statistics.callCounts(range, buckets) : [],
     latency: range && functionIds ? statistics.latency(range, buckets, functionIds) : [],
   };
+}
+
+/** `since` and `until`: a duration back from now or an ISO 8601 time each, both optional. */
+function timeBounds(params: URLSearchParams): { sinceUs?: number; untilUs?: number } {
+  const since = params.get('since');
+  const until = params.get('until');
+  return { sinceUs: since ? parseSince(since) : undefined, untilUs: until ? parseSince(until) : undefined };
 }
 
 function encodeCursor(cursor: Cursor): string {

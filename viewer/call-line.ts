@@ -4,9 +4,9 @@
  * share the trace mark (the last digits of its trace id), so interleaved requests can be told apart; the call
  * id at the end is what `observatory tree` takes.
  */
-import { formatDuration, formatValue } from './format';
+import { formatDuration, formatTimestamp, formatValue } from './format';
 import { printable } from './printable';
-import type { CallWithValues, Value } from './queries';
+import type { CallWithValues, TraceQueries, Value } from './queries';
 
 /** What a terminal's colours are for here; `plain` when colour is off. */
 export interface Paint {
@@ -28,6 +28,27 @@ export function paintFor(out: NodeJS.WritableStream, env: NodeJS.ProcessEnv = pr
   if (env.NO_COLOR) return PLAIN;
   if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return ANSI;
   return (out as { isTTY?: boolean }).isTTY ? ANSI : PLAIN;
+}
+
+/** The width of the lines when the output is not a terminal that says its own. */
+const PIPE_WIDTH = 100;
+
+/**
+ * Writes calls one line each, with a line naming the date, in UTC, before each day's first call; the day is
+ * remembered across writes, for a tail that writes as calls arrive.
+ */
+export function lineWriter(out: NodeJS.WritableStream, queries: TraceQueries): (calls: CallWithValues[]) => void {
+  const paint = paintFor(out);
+  let day = '';
+  return calls => {
+    // Read at every write: a terminal can be resized while a tail runs.
+    const width = (out as { columns?: number }).columns || PIPE_WIDTH;
+    for (const call of calls) {
+      const date = formatTimestamp(call.startUs).slice(0, 10);
+      if (date !== day) out.write(paint.dim(`── ${(day = date)} (UTC) ──`) + '\n');
+      out.write(callLine(call, queries.functionById(call.functionId)?.name ?? call.process, width, paint) + '\n');
+    }
+  };
 }
 
 /** How long each value may be within a line, tried in turn until the line fits: values give way first. */

@@ -21,7 +21,7 @@ export interface CallTableRow {
   callId: number;
 }
 
-export const TABLE_HEADERS = ['Time', 'Process', 'Data', 'Data Type', 'Declared Type', 'Data Value', 'Status'];
+export const TABLE_HEADERS = ['Time (UTC)', 'Process', 'Data', 'Data Type', 'Declared Type', 'Data Value', 'Status'];
 export const CSV_HEADERS = [
   'Time',
   'Process',

@@ -55,6 +55,9 @@ export function niceTicks(max: number, count: number, whole = false): number[] {
   return ticks;
 }
 
+/** Where a time chart's plot begins and ends inside its width: the dashboard maps the pointer to times by it. */
+export const TIME_CHART_MARGINS = { left: 64, right: 12 };
+
 /** Latency percentiles' colours, the same in every chart: a light blue, an amber and a violet, told apart at a glance. */
 export const PERCENTILE_COLOURS = { p50: '#60a5fa', p95: '#f59e0b', p99: '#7c3aed' } as const;
 
@@ -77,8 +80,7 @@ function formatSpan(us: number): string {
 export function renderTimeChart(spec: TimeChartSpec): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   const { times, series, width, height } = spec;
-  const left = 64;
-  const right = 12;
+  const { left, right } = TIME_CHART_MARGINS;
   const top = 28;
   const bottom = 26;
   const plotWidth = width - left - right;

@@ -17,6 +17,7 @@ import { tagCommand, untagCommand } from './commands/retag';
 import { listCommand } from './commands/list';
 import { serveCommand } from './commands/serve';
 import { statsCommand } from './commands/stats';
+import { tailCommand } from './commands/tail';
 import { treeCommand } from './commands/tree';
 import { vacuumCommand } from './commands/vacuum';
 import { checkCommand } from '../transformer/setup/check';
@@ -26,6 +27,7 @@ import { printable } from './printable';
 
 const COMMANDS: Command[] = [
   callsCommand,
+  tailCommand,
   statsCommand,
   treeCommand,
   errorsCommand,

@@ -42,7 +42,7 @@ export function parseSince(text: string, nowUs: number = Date.now() * 1000): num
  * `2025-01-31`, `2025-01-31T14:00`, `2025-01-31 14:00:05.250Z`, `...+02:00`. Without a zone, a date is UTC and a
  * date with a time is local time, as JavaScript reads them.
  */
-const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):(\d{2}))?)?$/;
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:Z|[+-](\d{2}):(\d{2}))?)?$/;
 
 /**
  * An ISO 8601 time in microseconds. Every field is checked first, because Date.parse rolls impossible dates
@@ -58,7 +58,10 @@ function parseTime(text: string): number {
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   if (month < 1 || month > 12) throw bad(`there is no month ${month}`);
   if (day < 1 || day > daysInMonth) throw bad(`${match[1]}-${match[2]} has no day ${day}`);
-  if (field(4) > 23 || field(5) > 59 || field(6) > 59 || field(7) > 23 || field(8) > 59)
+  if (field(4) > 23 || field(5) > 59 || field(6) > 59 || field(8) > 23 || field(9) > 59)
     throw bad('a time field is out of range');
-  return Date.parse(text.trim()) * 1000;
+  // Date.parse keeps milliseconds only; the dashboard's chart buckets start on any microsecond.
+  const fraction = match[7] ?? '';
+  const micros = Math.round(Number(`0.${fraction || '0'}`) * 1e6);
+  return Date.parse(fraction ? text.trim().replace(`.${fraction}`, '') : text.trim()) * 1000 + micros;
 }

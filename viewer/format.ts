@@ -107,3 +107,11 @@ export function formatCsv(records: (string | number)[][]): string {
   };
   return records.map(record => record.map(field).join(',') + '\r\n').join('');
 }
+
+/** Text for HTML, where `&`, `<`, `>` and quotes would be markup. */
+export function escapeHtml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    char => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!,
+  );
+}

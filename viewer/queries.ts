@@ -255,6 +255,29 @@ export class TraceQueries {
     return select(where.sql, where.params, `+c.${ORDER_COLUMNS[order].column}`);
   }
 
+  /**
+   * Those of the calls `ids` that `filter` matches, oldest first, with their values: the newest `limit` of them,
+   * and how many matched in all. What a tail shows of the calls that just arrived.
+   */
+  callsAmong(ids: number[], filter: CallFilter, limit = Infinity): { calls: CallWithValues[]; count: number } {
+    if (ids.length === 0) return { calls: [], count: 0 };
+    const where = filterClause(filter);
+    const matching = this.db
+      .prepare(
+        `SELECT c.id FROM calls c ${whereSql(['c.id IN (SELECT value FROM json_each(?))', ...where.sql])}
+          ORDER BY c.start_us, c.id`,
+      )
+      .pluck()
+      .all(JSON.stringify(ids), ...where.params) as number[];
+    const shown = matching.slice(Math.max(0, matching.length - limit));
+    const calls = this.db
+      .prepare(
+        `SELECT ${CALL_COLUMNS} FROM ${CALLS_FROM} WHERE c.id IN (SELECT value FROM json_each(?)) ORDER BY c.start_us, c.id`,
+      )
+      .all(JSON.stringify(shown)) as Call[];
+    return { calls: this.withValues(calls, filter.direction), count: matching.length };
+  }
+
   /** How many calls match, counting at most `cap` so that a count never scans a million rows. */
   countCalls(filter: CallFilter, cap: number): { count: number; capped: boolean } {
     const where = filterClause(filter);

@@ -1,11 +1,12 @@
 /**
  * The self-contained HTML report: the per-function stats table, the top error groups, the slowest calls with
- * their arguments, and hand-drawn SVG charts in one file, with no script and no external resource, so it can be
+ * their arguments, the trace of a p99 call (p99-trace.ts), and hand-drawn SVG charts in one file, with no script and no external resource, so it can be
  * mailed, archived or attached to a CI run and still open.
  */
 import { renderPercentileBars, renderTimeChart } from './charts';
 import { errorGroups } from './error-groups';
-import { formatArguments, formatDuration, formatPercent, formatTimestamp, formatValue } from './format';
+import { escapeHtml, formatArguments, formatDuration, formatPercent, formatTimestamp, formatValue } from './format';
+import { renderP99Trace } from './p99-trace';
 import type { TraceQueries } from './queries';
 import { dropWarning, ringNote, totalDropped } from './recording-notes';
 import type { TraceStatistics } from './statistics';
@@ -105,6 +106,8 @@ tr.err td { background: #fef2f2; }
 .empty { color: #6b7280; }
 .warning { color: #92400e; background: #fffbeb; border: 1px solid #fde68a; border-radius: 6px; padding: 8px 12px; }
 svg { max-width: 100%; height: auto; }
+th.track, td.track { width: 35%; text-align: left; } .bar { height: 10px; min-width: 1px; background: #60a5fa; }
+.bar.err { background: #dc2626; }
 </style>
 </head>
 <body>
@@ -123,6 +126,8 @@ ${notes}
 ${errors}
 <h2>Slowest calls</h2>
 ${slowest}
+<h2>A p99 call's trace</h2>
+${renderP99Trace(queries, stats, options.sinceUs)}
 <h2>Calls and errors over time</h2>
 ${timeline}
 <h2>Latency percentiles per function</h2>
@@ -179,11 +184,4 @@ function slowestCalls(queries: TraceQueries, sinceUs: number | undefined): strin
 <tbody>
 ${rows.join('\n')}
 </tbody></table>`;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    char => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!,
-  );
 }

@@ -9,6 +9,7 @@ import * as http from 'node:http';
 import { BlockList, isIP, type AddressInfo } from 'node:net';
 import * as api from './api';
 import { UsageError } from './errors';
+import { followCalls, type LiveListener } from './live';
 import { PAGE_HTML } from './page/html';
 import { pageScript } from './page/script';
 import { PAGE_STYLE } from './page/style';
@@ -98,6 +99,8 @@ function handle(
         api.jump(context, params),
         `no call, span, trace or function matches ${JSON.stringify(params.get('q') ?? '')}`,
       );
+    case 'live':
+      return sendEvents(response, listener => followCalls(context, params, listener));
     case 'stats':
       return sendJson(response, 200, api.functionStats(context, params));
     case 'timeseries':
@@ -182,6 +185,45 @@ function sendCsv(response: http.ServerResponse, chunks: Generator<string>): void
   };
   response.on('close', () => chunks.return(undefined));
   pump();
+}
+
+/** How long a browser waits before it reconnects a live stream that broke. */
+const RECONNECT_MS = 2000;
+/**
+ * A comment sent this often on a quiet stream: a client that went away without closing its connection (a
+ * sleeping laptop) is found when a write fails, and proxies do not time the stream out.
+ */
+const KEEPALIVE_MS = 15_000;
+
+/**
+ * Server-sent events: `follow` is started once the headers are sent (its filter already read, so a bad one is
+ * a 400), sends a `calls` event per look that found some, and is stopped when the client goes away.
+ */
+function sendEvents(response: http.ServerResponse, follow: (listener: LiveListener) => () => void): void {
+  const write = (text: string) => void (response.destroyed || response.write(text));
+  const stop = follow({
+    calls: event => write(`event: calls\ndata: ${JSON.stringify(event)}\n\n`),
+    failed: error => {
+      console.error(error);
+      response.destroy();
+    },
+  });
+  response.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+  });
+  if (response.req.method === 'HEAD') {
+    stop();
+    return void response.end();
+  }
+  // Sent at once, so that the page knows it is listening before any call arrives.
+  write(`retry: ${RECONNECT_MS}\n: following\n\n`);
+  const keepAlive = setInterval(() => write(': keep-alive\n\n'), KEEPALIVE_MS);
+  response.on('close', () => {
+    clearInterval(keepAlive);
+    stop();
+  });
 }
 
 function sendError(response: http.ServerResponse, error: unknown): void {

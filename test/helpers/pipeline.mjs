@@ -17,6 +17,17 @@ export function recordExamples(dbPath, options = {}) {
 
 /** The same for any project laid out as examples/ is: tsconfig.json, src/ and src/main.ts. */
 export function recordProject(projectDir, dbPath, { plugin = {}, times = 1, env = {} } = {}) {
+  const outDir = compileProject(projectDir, plugin);
+  let result;
+  for (let run = 0; run < times; run++) {
+    result = runNode(path.join(outDir, 'main.js'), { dbPath, env, nodeArgs: ['--enable-source-maps'] });
+    if (result.status !== 0) throw new Error(`${projectDir} failed: ${result.stderr}`);
+  }
+  return { ...result, outDir };
+}
+
+/** Compiles such a project's src/ with the plugin (and any extra plugin options); the output directory. */
+export function compileProject(projectDir, plugin = {}) {
   const outDir = scratchDir(path.basename(projectDir));
   const srcDir = path.join(projectDir, 'src');
   const tsconfig = JSON.parse(fs.readFileSync(path.join(projectDir, 'tsconfig.json'), 'utf8'));
@@ -30,12 +41,7 @@ export function recordProject(projectDir, dbPath, { plugin = {}, times = 1, env 
     plugin: { ...pluginOptions, ...plugin },
   });
   if (diagnostics) throw new Error(`${projectDir} did not compile:\n${diagnostics}`);
-  let result;
-  for (let run = 0; run < times; run++) {
-    result = runNode(path.join(outDir, 'main.js'), { dbPath, env, nodeArgs: ['--enable-source-maps'] });
-    if (result.status !== 0) throw new Error(`${projectDir} failed: ${result.stderr}`);
-  }
-  return { ...result, outDir };
+  return outDir;
 }
 
 /**

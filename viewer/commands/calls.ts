@@ -2,15 +2,13 @@ import { callRows, csvRecords, CSV_HEADERS, TABLE_HEADERS } from '../call-rows';
 import { openReadOnly } from '../database';
 import { UsageError } from '../errors';
 import { readFilter, readInteger, readOrder } from '../filter';
-import { callLine, paintFor } from '../call-line';
-import { clip, formatCsv, formatTable, formatTimestamp, formatValue } from '../format';
-import { type CallWithValues, TraceQueries } from '../queries';
+import { lineWriter } from '../call-line';
+import { clip, formatCsv, formatTable, formatValue } from '../format';
+import { TraceQueries } from '../queries';
 import { type Command, option } from './command';
 
 /** Widest Data Value shown in the text table; --json and --csv always carry the whole value. */
 const VALUE_WIDTH = 60;
-/** The width of one-line-per-call output when the output is not a terminal that says its own. */
-const COMPACT_WIDTH = 100;
 
 export const callsCommand: Command = {
   name: 'calls',
@@ -60,9 +58,8 @@ export const callsCommand: Command = {
       if (values.json) return void out.write(JSON.stringify(callRows(calls), null, 2) + '\n');
       if (calls.length === 0) return void out.write('No calls match.\n');
       // A terminal gets one line per call, as wide as it is; a pipe or a file gets the documented table.
-      const terminal = out as { isTTY?: boolean; columns?: number };
-      if (values.compact || (terminal.isTTY && !values.table))
-        return void writeLines(out, queries, calls, terminal.columns || COMPACT_WIDTH);
+      if (values.compact || ((out as { isTTY?: boolean }).isTTY && !values.table))
+        return void lineWriter(out, queries)(calls);
       const table = callRows(calls).map(row => {
         const value = row.data === '' ? '' : clip(formatValue(JSON.stringify(row.dataValue)), VALUE_WIDTH);
         return [row.time, row.process, row.data, row.dataType, row.declaredType, value, row.status];
@@ -73,14 +70,3 @@ export const callsCommand: Command = {
     }
   },
 };
-
-/** One line per call (call-line.ts), with a line naming the date, in UTC, before each day's first call. */
-function writeLines(out: NodeJS.WritableStream, queries: TraceQueries, calls: CallWithValues[], width: number): void {
-  const paint = paintFor(out);
-  let day = '';
-  for (const call of calls) {
-    const date = formatTimestamp(call.startUs).slice(0, 10);
-    if (date !== day) out.write(paint.dim(`── ${(day = date)} (UTC) ──`) + '\n');
-    out.write(callLine(call, queries.functionById(call.functionId)?.name ?? call.process, width, paint) + '\n');
-  }
-}

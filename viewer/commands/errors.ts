@@ -69,7 +69,7 @@ function writeGroup(out: NodeJS.WritableStream, group: ErrorGroup & { latestInpu
 
 function writeFailure(out: NodeJS.WritableStream, call: Call): void {
   out.write(
-    `${formatTimestamp(call.startUs)}  ${printable(call.process)}  [call ${call.id}, ${formatDuration(call.durationUs)}]\n`,
+    `${formatTimestamp(call.startUs)} UTC  ${printable(call.process)}  [call ${call.id}, ${formatDuration(call.durationUs)}]\n`,
   );
   out.write(`  ${printable(`${call.errorType}: ${call.errorMessage}`)}\n`);
   const frames = (call.errorStack ?? '').split('\n').filter(line => /^\s*at /.test(line));

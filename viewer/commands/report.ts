@@ -23,7 +23,7 @@ export const reportCommand: Command = {
   name: 'report',
   usage: '[-o report.html] [--since 24h]',
   summary:
-    'write a self-contained HTML report: stats table, top errors, slowest calls, calls and errors over time, latency percentiles',
+    "write a self-contained HTML report: stats table, top errors, slowest calls, a p99 call's trace, calls and errors over time, latency percentiles",
   positionals: 0,
   options: { output: { type: 'string', short: 'o' }, since: { type: 'string' } },
   run({ values, databasePath, out }) {

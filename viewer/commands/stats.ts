@@ -5,7 +5,18 @@ import { dropWarning, ringNote, totalDropped } from '../recording-notes';
 import { TraceStatistics } from '../statistics';
 import { type Command, option } from './command';
 
-const STATS_HEADERS = ['Function', 'Calls', 'Dropped', 'Errors', 'Error rate', 'p50', 'p95', 'p99', 'Max', 'Last seen'];
+const STATS_HEADERS = [
+  'Function',
+  'Calls',
+  'Dropped',
+  'Errors',
+  'Error rate',
+  'p50',
+  'p95',
+  'p99',
+  'Max',
+  'Last seen (UTC)',
+];
 /** Shown only when some function has spans OpenTelemetry did not receive, so that a file without export reads as before. */
 const NOT_EXPORTED_HEADER = 'Not exported';
 

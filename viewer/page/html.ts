@@ -20,7 +20,9 @@ export const PAGE_HTML = `<!doctype html>
   <span class="db" id="db-path"></span>
   <div class="refresh">
     <label title="Show recorded times in UTC instead of local time"><input type="checkbox" id="utc"> UTC</label>
-    <label><input type="checkbox" id="auto-refresh"> Auto-refresh (5 s)</label>
+    <label title="Show new calls as they are recorded; reading the page pauses them"><input type="checkbox" id="live" checked> Live</label>
+    <span class="live-status" id="live-status" role="status">Connecting…</span>
+    <button id="live-resume" hidden>Resume</button>
     <div>
       <button id="refresh" class="primary">Refresh</button>
       <span class="stamp" id="last-updated">Not loaded yet</span>

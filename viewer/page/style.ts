@@ -18,6 +18,11 @@ header.top #jump { width: 300px; background: #1f2937; border-color: #374151; col
 header.top nav a.active, header.top nav a:hover { background: #374151; color: #fff; text-decoration: none; }
 .refresh { margin-left: auto; display: flex; align-items: center; gap: 12px; }
 .refresh .stamp { display: block; color: #9ca3af; font-size: 11px; margin-top: 2px; }
+.refresh .live-status { color: #86efac; font-size: 12px; }
+.refresh .live-status.paused { color: #fcd34d; }
+#live-resume { font-size: 12px; padding: 2px 8px; }
+@keyframes arrived { from { background: #fef9c3; } }
+table.grid tr.live-new td { animation: arrived 2s ease-out; }
 .refresh label { color: #d1d5db; font-size: 12px; display: flex; align-items: center; gap: 4px; cursor: pointer; white-space: nowrap; }
 main { padding: 16px 20px 40px; max-width: 1600px; margin: 0 auto; }
 h1 { font-size: 18px; margin: 0 0 4px; font-weight: 600; }
@@ -124,5 +129,7 @@ ul.links li:last-child { border-bottom: 0; }
 .charts { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 16px; }
 .charts .panel { padding: 8px 12px; overflow: hidden; }
 .charts h2 { margin: 4px 0; }
+svg.chart.zoomable { cursor: crosshair; user-select: none; }
+.zoom-band { position: absolute; top: 0; bottom: 0; background: rgba(37, 99, 235, .15); border: 1px solid #2563eb; pointer-events: none; }
 svg.chart { display: block; max-width: 100%; height: auto; font-family: system-ui, sans-serif; }
 `;

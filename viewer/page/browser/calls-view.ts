@@ -1,15 +1,28 @@
 /** The Calls page: filters, then one row per variable (the default) or one row per call, newest first. */
 import { api, query, type CallPage, type FunctionInfo, type ListedCall } from './api';
-import { choice, functionSelect, loadFunctions, rangeSelect } from './controls';
+import { choice, functionSelect, loadFunctions } from './controls';
 import { append, h, type Child } from './dom';
 import { badge, fmtCount, fmtDuration, fmtTime, zoneNote } from './format';
+import { useFeed } from './live';
 import { changeDetector, clearError, refresh, setHash, type Route } from './router';
 import { state, view } from './state';
+import { rangeControls, type TimeRange } from './time-range';
 import { renderValue, shortValue, valueKey } from './values';
 
 const PAGE_SIZE = 50;
 /** The API's own parameter names, so that the page's address, the API request and the CSV link agree. */
-const FILTERS = ['fn', 'status', 'direction', 'since', 'value', 'where', 'minDuration', 'maxDuration', 'sort'] as const;
+const FILTERS = [
+  'fn',
+  'status',
+  'direction',
+  'since',
+  'until',
+  'value',
+  'where',
+  'minDuration',
+  'maxDuration',
+  'sort',
+] as const;
 
 export function callsView(route: Route): () => Promise<void> {
   const filter: Record<string, string> = {};
@@ -36,7 +49,11 @@ export function callsView(route: Route): () => Promise<void> {
     ],
     filter.direction!,
   );
-  const since = rangeSelect('filter-since', filter.since!);
+  let range: TimeRange = { since: filter.since!, until: filter.until! };
+  const rangeFields = rangeControls('filter-since', range, chosen => {
+    range = chosen;
+    apply();
+  });
   const layout = route.params.get('layout') || '';
   const layoutSelect = choice(
     'filter-layout',
@@ -65,7 +82,7 @@ export function callsView(route: Route): () => Promise<void> {
       fn: fnSlot.querySelector('select')!.value,
       status: status.value,
       direction: direction.value,
-      since: since.value,
+      ...range,
       value: value.value.trim(),
       where: where.value.trim(),
       minDuration: minDuration.value.trim(),
@@ -74,7 +91,7 @@ export function callsView(route: Route): () => Promise<void> {
       layout: layoutSelect.value,
     });
   };
-  for (const select of [status, direction, since, sort, layoutSelect]) select.addEventListener('change', apply);
+  for (const select of [status, direction, sort, layoutSelect]) select.addEventListener('change', apply);
   // Text boxes apply on Enter only: applying rebuilds the view, which must not happen while the user moves on
   // to fill in the next box.
   for (const box of [value, where, minDuration, maxDuration]) {
@@ -96,7 +113,7 @@ export function callsView(route: Route): () => Promise<void> {
     fnSlot,
     h('label', null, 'Status', status),
     h('label', null, 'Data Type', direction),
-    h('label', null, 'Time range', since),
+    rangeFields,
     h('label', { title: 'Text anywhere in the inputs or outputs' }, 'Value contains', value),
     h(
       'label',
@@ -126,7 +143,49 @@ export function callsView(route: Route): () => Promise<void> {
   );
 
   let nextCursor: string | null = null;
+  let total = { count: 0, capped: false };
+  let fn: FunctionInfo | null = null;
   const changed = changeDetector();
+  const summarize = (shown: number) => {
+    const first = state.pager.stack.length * PAGE_SIZE;
+    summary.textContent =
+      shown === 0
+        ? 'No calls match.'
+        : 'Calls ' +
+          fmtCount(first + 1) +
+          '–' +
+          fmtCount(first + shown) +
+          ' of ' +
+          fmtCount(total.count) +
+          (total.capped ? '+' : '');
+  };
+  const { sort: order, ...live } = filter;
+  useFeed({
+    params: { ...live, limit: PAGE_SIZE },
+    blocked: () => (order ? 'sorted by duration' : state.pager.stack.length > 0 ? 'on an older page' : null),
+    unblock: () => {
+      if (order) return setHash('calls', { ...filter, sort: '', layout });
+      state.pager = { key, stack: [], after: '' };
+      refresh();
+    },
+    show: calls => {
+      const added = insertNewest(body, calls, call => (layout ? [callLine(call, fn)] : callRows(call)));
+      if (added === 0) return;
+      body.querySelector('td.empty')?.parentElement?.remove();
+      total = { ...total, count: total.count + added };
+      // The page keeps its size: the calls pushed off its end are the first of the next page.
+      const shown = [...body.querySelectorAll<HTMLElement>('tr.first')];
+      for (const pushed of shown.slice(PAGE_SIZE)) {
+        body.querySelectorAll(`tr[data-call="${pushed.dataset.call}"]`).forEach(row => row.remove());
+      }
+      const last = shown[Math.min(PAGE_SIZE, shown.length) - 1]!;
+      if (shown.length > PAGE_SIZE) {
+        nextCursor = last.dataset.start + '.' + last.dataset.call;
+        next.disabled = false;
+      }
+      summarize(Math.min(PAGE_SIZE, shown.length));
+    },
+  });
   prev.addEventListener('click', () => {
     state.pager.after = state.pager.stack.pop() || '';
     refresh();
@@ -147,20 +206,11 @@ export function callsView(route: Route): () => Promise<void> {
     nextCursor = page.next;
     prev.disabled = state.pager.stack.length === 0;
     next.disabled = !page.next;
-    const first = state.pager.stack.length * PAGE_SIZE;
-    summary.textContent =
-      page.calls.length === 0
-        ? 'No calls match.'
-        : 'Calls ' +
-          fmtCount(first + 1) +
-          '–' +
-          fmtCount(first + page.calls.length) +
-          ' of ' +
-          fmtCount(page.total.count) +
-          (page.total.capped ? '+' : '');
+    total = page.total;
+    summarize(page.calls.length);
     if (!changed(page.calls)) return;
     // One row per call: with a single function chosen, its parameters and outputs are the columns.
-    const fn = layout ? singleFunction(filter.fn!) : null;
+    fn = layout ? singleFunction(filter.fn!) : null;
     const columns = !layout
       ? ['Time', 'Process', 'Data', 'Data Type', 'Declared Type', 'Data Value', 'Status', 'Duration']
       : fn
@@ -182,6 +232,29 @@ export function callsView(route: Route): () => Promise<void> {
     }
     for (const call of page.calls) append(body, layout ? callLine(call, fn) : callRows(call));
   };
+}
+
+/**
+ * Puts the rows of new calls where newest-first order has them, each call once, and says how many it put; a
+ * call older than a full page's last belongs to an older page and is left out.
+ */
+function insertNewest(body: HTMLElement, calls: ListedCall[], rowsOf: (call: ListedCall) => HTMLElement[]): number {
+  let added = 0;
+  for (const call of calls) {
+    if (body.querySelector(`tr[data-call="${call.id}"]`)) continue;
+    const firsts = [...body.querySelectorAll<HTMLElement>('tr.first')];
+    const later = (row: HTMLElement) =>
+      Number(row.dataset.start) < call.startUs ||
+      (Number(row.dataset.start) === call.startUs && Number(row.dataset.call) < call.id);
+    const before = firsts.find(later) ?? null;
+    if (!before && firsts.length >= PAGE_SIZE) continue;
+    for (const row of rowsOf(call)) {
+      row.classList.add('live-new');
+      body.insertBefore(row, before);
+    }
+    added++;
+  }
+  return added;
 }
 
 /** The one function name picks (by process or own name), or null when it picks none or several. */
@@ -258,7 +331,12 @@ function callLine(call: ListedCall, fn: FunctionInfo | null): HTMLElement {
   }
   return h(
     'tr',
-    { class: 'first call-row' + (err ? ' err' : ''), 'data-call': call.id, 'data-trace': call.traceId },
+    {
+      class: 'first call-row' + (err ? ' err' : ''),
+      'data-call': call.id,
+      'data-trace': call.traceId,
+      'data-start': call.startUs,
+    },
     h(
       'td',
       { class: 'time' },
@@ -284,7 +362,11 @@ function callRows(call: ListedCall): HTMLElement[] {
     const firstRow = index === 0;
     return h(
       'tr',
-      { class: (firstRow ? 'first ' : '') + (err ? 'err' : ''), 'data-call': call.id },
+      {
+        class: (firstRow ? 'first ' : '') + (err ? 'err' : ''),
+        'data-call': call.id,
+        'data-start': firstRow ? call.startUs : null,
+      },
       h(
         'td',
         { class: 'time' },

@@ -3,17 +3,16 @@ import { PERCENTILE_COLOURS, renderTimeChart, type ChartSeries } from '../../cha
 import { printable } from '../../printable';
 import { dropReasonText, dropWarning, ringNote } from '../../recording-notes';
 import { api, query, type FunctionStats, type TimeSeries } from './api';
-import { rangeSelect } from './controls';
 import { append, h, svg } from './dom';
 import { fmtCount, fmtDuration, fmtTime, zoneNote } from './format';
 import { clearError, setHash, type Route } from './router';
 import { state, view } from './state';
+import { chartGestures, rangeControls, type TimeRange } from './time-range';
 
 export function functionsView(route: Route): () => Promise<void> {
-  const since = route.params.get('since') || '';
+  const range: TimeRange = { since: route.params.get('since') || '', until: route.params.get('until') || '' };
   let selected = route.params.get('fn') || '';
-  const range = rangeSelect('stats-since', since);
-  range.addEventListener('change', () => setHash('functions', { since: range.value, fn: selected }));
+  const rangeFields = rangeControls('stats-since', range, chosen => setHash('functions', { ...chosen, fn: selected }));
   const body = h('tbody');
   const drops = h('div', { class: 'notice', id: 'drops-notice', role: 'status', hidden: true });
   const ring = h('div', { class: 'muted', id: 'ring-note' });
@@ -23,7 +22,7 @@ export function functionsView(route: Route): () => Promise<void> {
   const columns = ['Function', 'Calls', 'Dropped', 'Errors', 'Error rate', 'p50', 'p95', 'p99', 'Max', 'Last seen'];
   append(
     view,
-    h('div', { class: 'panel filters' }, h('label', null, 'Time range', range), zoneNote()),
+    h('div', { class: 'panel filters' }, rangeFields, zoneNote()),
     drops,
     h(
       'div',
@@ -52,7 +51,7 @@ export function functionsView(route: Route): () => Promise<void> {
     ),
   );
   return async function load() {
-    const result = await api<FunctionStats>('stats', { since });
+    const result = await api<FunctionStats>('stats', { ...range });
     clearError();
     const stats = result.stats;
     if (!selected && stats.length) selected = stats[0]!.process;
@@ -75,7 +74,7 @@ export function functionsView(route: Route): () => Promise<void> {
           {
             class: 'clickable' + (s.process === selected ? ' selected' : '') + (s.errors ? ' has-errors' : ''),
             'data-process': s.process,
-            onclick: () => setHash('functions', { since, fn: s.process }),
+            onclick: () => setHash('functions', { ...range, fn: s.process }),
           },
           h(
             'td',
@@ -106,19 +105,33 @@ export function functionsView(route: Route): () => Promise<void> {
               ['p99', s.p99Us],
               ['max', s.maxUs],
             ] as const
-          ).map(([name, us]) => h('td', { class: 'num' }, slowCallsLink(s.process, since, name, us))),
+          ).map(([name, us]) => h('td', { class: 'num' }, slowCallsLink(s.process, range, name, us))),
           h('td', { class: 'time', text: s.lastSeenUs === null ? '–' : fmtTime(s.lastSeenUs) }),
         ),
       );
     }
-    const series = await api<TimeSeries>('timeseries', { since, buckets: 48, fn: selected });
+    const series = await api<TimeSeries>('timeseries', { ...range, buckets: 48, fn: selected });
     const width = Math.max(420, Math.floor((view.clientWidth - 60) / 2));
-    const draw = (holder: HTMLElement, times: number[], list: ChartSeries[], unit: 'count' | 'duration') => {
+    // A click on a bucket opens its calls (of the chosen function, on the latency chart); a drag zooms the page.
+    const draw = (
+      holder: HTMLElement,
+      times: number[],
+      list: ChartSeries[],
+      unit: 'count' | 'duration',
+      fn: string,
+    ) => {
       holder.textContent = '';
       holder.appendChild(
         times.length
           ? svg(renderTimeChart({ times, series: list, unit, width, height: 240, utc: state.utc }))
           : h('div', { class: 'empty', text: 'No data.' }),
+      );
+      chartGestures(
+        holder,
+        times,
+        width,
+        bucket => setHash('calls', { ...bucket, fn, layout: 'calls' }),
+        span => setHash('functions', { ...span, fn: selected }),
       );
     };
     const all = series.buckets;
@@ -130,6 +143,7 @@ export function functionsView(route: Route): () => Promise<void> {
         { name: 'errors', color: '#dc2626', kind: 'bar', values: all.map(b => b.errors) },
       ],
       'count',
+      '',
     );
     latencyTitle.textContent = printable('Latency over time' + (selected ? ': ' + selected : ''));
     const own = series.latency;
@@ -142,6 +156,7 @@ export function functionsView(route: Route): () => Promise<void> {
         { name: 'p99', color: PERCENTILE_COLOURS.p99, kind: 'line', values: own.map(b => b.p99Us) },
       ],
       'duration',
+      selected,
     );
   };
 }
@@ -149,13 +164,13 @@ export function functionsView(route: Route): () => Promise<void> {
 /** A percentile's cell: its duration, linking to the calls that took at least that long, slowest first. */
 function slowCallsLink(
   process: string,
-  since: string,
+  range: TimeRange,
   name: string,
   us: number | null | undefined,
 ): HTMLElement | string {
   if (us === null || us === undefined) return '–';
   // Whole microseconds written in ms, so that the call at the percentile itself is among them.
-  const params = { fn: process, since, minDuration: Math.floor(us) / 1000 + 'ms', sort: 'duration' };
+  const params = { fn: process, ...range, minDuration: Math.floor(us) / 1000 + 'ms', sort: 'duration' };
   return h('a', {
     class: 'slow-calls',
     'data-percentile': name,

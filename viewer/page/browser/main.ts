@@ -9,11 +9,10 @@ import { callView } from './call-view';
 import { callsView } from './calls-view';
 import { errorsView } from './errors-view';
 import { functionsView } from './functions-view';
+import { listen, useFeed } from './live';
 import { refresh, route, updateStamp, type Route, type View } from './router';
 import { element, state } from './state';
 import { traceView } from './trace-view';
-
-const REFRESH_MS = 5000;
 
 /** The jump box's search: goes where the API says the call, span, trace or function is. */
 function findView(found: Route): () => Promise<void> {
@@ -30,7 +29,11 @@ const views: Record<string, View> = {
   errors: errorsView,
   find: findView,
 };
-const show = () => route(views, callsView);
+const show = () => {
+  useFeed(null);
+  route(views, callsView);
+  listen();
+};
 
 const utcSwitch = element<HTMLInputElement>('utc');
 utcSwitch.checked = state.utc;
@@ -44,11 +47,6 @@ const jump = element<HTMLInputElement>('jump');
 jump.addEventListener('keydown', event => {
   const text = jump.value.trim();
   if (event.key === 'Enter' && text) location.hash = '#/find/' + encodeURIComponent(text);
-});
-const autoRefresh = element<HTMLInputElement>('auto-refresh');
-autoRefresh.addEventListener('change', () => {
-  if (state.timer !== null) clearInterval(state.timer);
-  state.timer = autoRefresh.checked ? setInterval(refresh, REFRESH_MS) : null;
 });
 setInterval(updateStamp, 1000);
 window.addEventListener('hashchange', show);

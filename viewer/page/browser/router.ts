@@ -1,6 +1,6 @@
 /**
  * Hash routing and refresh: `#/name/arg?params` picks a view, whose loader fetches and draws; Refresh and
- * auto-refresh run the loader again.
+ * new calls arriving live (live.ts) run the loader again.
  */
 import { ApiError, query, type Params } from './api';
 import { h } from './dom';

@@ -12,7 +12,6 @@ export interface Pager {
 export const state = {
   load: null as (() => Promise<void>) | null,
   lastUpdated: null as Date | null,
-  timer: null as ReturnType<typeof setInterval> | null,
   functions: [] as FunctionInfo[],
   pager: { key: '', stack: [], after: '' } as Pager,
   // What the user opened in each value (see renderValue), kept across the refreshes that rebuild it.
