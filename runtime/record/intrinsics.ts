@@ -11,6 +11,7 @@ export const { types } = util;
 export const getOwnDescriptor = Object.getOwnPropertyDescriptor;
 export const getPrototypeOf = Object.getPrototypeOf;
 export const hasOwn = Object.prototype.hasOwnProperty;
+export const isEnumerable = Object.prototype.propertyIsEnumerable;
 
 /** The getter a built-in prototype defines for `key`. */
 function intrinsicGetter(prototype: object, key: PropertyKey): (this: unknown) => unknown {
