@@ -343,6 +343,9 @@ export interface CallRow {
   error_stack: string | null;
   inputs: string | null;
   outputs: string | null;
+  /** Since version 5. */
+  error_detail: string | null;
+  error_expected: 0 | 1;
 }
 
 /** A row of the `spans` view: a call with its hex ids and recording instance. */

@@ -9,7 +9,8 @@ import { parseSince } from './duration';
 import { errorGroups } from './error-groups';
 import { readFilter, readInteger, readOrder } from './filter';
 import { UsageError } from './errors';
-import { formatArguments, formatCsv } from './format';
+import { readExpected } from './expected-errors';
+import { formatArguments, formatCsv, parseValue } from './format';
 import type { Call, CallFilter, Cursor, TraceQueries } from './queries';
 import { readFunctionSource } from './source';
 import type { TraceStatistics } from './statistics';
@@ -54,7 +55,7 @@ export function listCalls({ queries }: ApiContext, params: URLSearchParams) {
   const after = params.get('after');
   const page = queries.callPage(filter, limit, after ? decodeCursor(after) : undefined, readOrder(params.get('sort')));
   return {
-    calls: page.calls.map(({ errorStack: _stack, ...call }) => call),
+    calls: page.calls.map(({ errorStack: _stack, errorDetail: _detail, ...call }) => call),
     next: page.next && encodeCursor(page.next),
     // A first page with no next page holds every match: counting them again would scan as far as the page did.
     total: !after && !page.next ? { count: page.calls.length, capped: false } : queries.countCalls(filter, COUNT_CAP),
@@ -67,7 +68,8 @@ export function callDetail({ queries, sourceRoot }: ApiContext, id: string) {
   if (!call) return undefined;
   const fn = queries.functionById(call.functionId);
   return {
-    call,
+    // Parsed, as the error groups give it: the page shows its fields and cause chain.
+    call: { ...call, errorDetail: call.errorDetail === null ? null : parseValue(call.errorDetail) },
     function: fn,
     parent: call.parent === null ? null : summary(queries.call(call.parent)),
     children: queries.children(call, MAX_CHILDREN + 1).map(summary),
@@ -92,7 +94,10 @@ export function jump({ queries }: ApiContext, params: URLSearchParams) {
   return { ...found, href };
 }
 
-/** The Errors page: error groups (error-groups.ts), each with its latest call's inputs. */
+/**
+ * The Errors page: error groups (error-groups.ts), each with its latest call's inputs and error detail;
+ * `expected` names error types to count as expected besides those stored as such.
+ */
 export function errorList({ queries }: ApiContext, params: URLSearchParams) {
   const since = params.get('since');
   const fn = params.get('fn');
@@ -100,6 +105,7 @@ export function errorList({ queries }: ApiContext, params: URLSearchParams) {
     queries.db,
     since ? parseSince(since) : undefined,
     fn ? queries.resolveFunction(fn) : undefined,
+    readExpected(params.get('expected')),
   );
   return {
     groups: groups.slice(0, MAX_ERROR_GROUPS).map(group => ({
@@ -132,7 +138,7 @@ export function functionStats({ statistics }: ApiContext, params: URLSearchParam
   const since = params.get('since');
   const sinceUs = since ? parseSince(since) : undefined;
   return {
-    stats: statistics.functionStats(sinceUs),
+    stats: statistics.functionStats(sinceUs, readExpected(params.get('expected'))),
     recording: statistics.recordingHealth(sinceUs),
     serverTimeUs: Date.now() * 1000,
   };
@@ -148,9 +154,10 @@ export function timeSeries({ queries, statistics }: ApiContext, params: URLSearc
   const buckets = readInteger(params.get('buckets'), 'buckets', 60, 2, 500);
   const since = params.get('since');
   const range = statistics.timeRange(since ? parseSince(since) : undefined);
+  const expected = readExpected(params.get('expected'));
   return {
-    buckets: range ? statistics.callCounts(range, buckets) : [],
-    latency: range && functionIds ? statistics.latency(range, buckets, functionIds) : [],
+    buckets: range ? statistics.callCounts(range, buckets, undefined, expected) : [],
+    latency: range && functionIds ? statistics.latency(range, buckets, functionIds, expected) : [],
   };
 }
 
