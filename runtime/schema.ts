@@ -33,10 +33,12 @@ export const TRACE_LINKS = `
  * costs it nothing; error counts that leave out the expected ones read it instead of every call.
  */
 export const ERROR_DETAIL_COLUMNS = [
-  `error_detail   TEXT  -- JSON: the error's own fields, its cause chain and an AggregateError's errors
-                        -- (store/json.ts, "error detail"); NULL when it had none, and for OK calls`,
-  `error_expected INTEGER NOT NULL DEFAULT 0  -- 1 when the function it failed in, or a monitored caller it
-                        -- passed up through, lists its type in the tag option expected=`,
+  // JSON: the error's own fields, its cause chain and an AggregateError's errors (store/json.ts, "error
+  // detail"); NULL when it had none, and for OK calls. (No SQL comment in these: ADD COLUMN writes the text
+  // into the table's definition, where one would hide its closing parenthesis.)
+  'error_detail   TEXT',
+  // 1 when the function it failed in, or a monitored caller it passed up through, lists its type in expected=.
+  'error_expected INTEGER NOT NULL DEFAULT 0',
 ];
 export const FAILURES_INDEX = `
   CREATE INDEX calls_failed ON calls (function_id, start_us, error_type, error_expected) WHERE status = 'ERR';`;
@@ -91,7 +93,7 @@ export const tables = (version5 = true): string => `
     inputs        TEXT,  -- JSON array in params_json order, the rest parameter expanded; NULL when not captured
     outputs       TEXT   -- JSON array in outputs_json order, or {"result": v} (and "yielded") when the value did
                          -- not fit; NULL when not captured, and for failed calls
-    ${version5 ? ERROR_DETAIL_COLUMNS.map(column => `, ${column}\n`).join('') : ''}
+    ${version5 ? ERROR_DETAIL_COLUMNS.map(column => `, ${column}  -- version 5 (ERROR_DETAIL_COLUMNS)\n`).join('') : ''}
   );
   -- What each index costs a call, measured by bench/ceiling (300,000 add(a, b) -> number calls, multi-row
   -- INSERTs of 64 calls, 4,096 per transaction; medians of 3 runs on the development machine, which vary by
