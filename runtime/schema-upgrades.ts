@@ -3,7 +3,7 @@
  * n to version n + 1, converting its rows. The steps to versions 1 and 2 are kept as they were released: they
  * upgrade version 1 files on their way, and the tests build old files with them to upgrade.
  */
-import { ERROR_DETAIL_COLUMNS, FAILURES_INDEX, SPANS_VIEW, tables, TRACE_LINKS, VIEWS } from './schema';
+import { ERROR_DETAIL, SPANS_VIEW, TABLES, TRACE_LINKS, VIEWS } from './schema';
 
 /** The views of versions 1 and 2, over their tables; the upgrade to version 3 replaces them. */
 const VERSION_2_VIEWS = `
@@ -190,14 +190,9 @@ function version3To4(): string {
   ${SPANS_VIEW}`;
 }
 
-/**
- * Version 5 adds calls.error_detail and calls.error_expected, in place: every existing row keeps no detail and
- * counts as unexpected, as it was recorded.
- */
+/** Version 5 adds calls.error_detail and calls.error_expected in place: every existing row has no detail, and is unexpected. */
 function version4To5(): string {
-  return `
-  ${ERROR_DETAIL_COLUMNS.map(column => `ALTER TABLE calls ADD COLUMN ${column};\n`).join('')}
-  ${FAILURES_INDEX}`;
+  return ERROR_DETAIL;
 }
 
 function version2To3(): string {
@@ -213,7 +208,7 @@ function version2To3(): string {
   ALTER TABLE call_values RENAME TO call_values_v2;
   ALTER TABLE drops RENAME TO drops_v2;
 
-  ${tables(false)}
+  ${TABLES}
 
   INSERT INTO processes (token, pid, thread_id, started_us, argv_json, buffer_bytes, buffer_high_water, updated_us)
   SELECT printf('%016x%016x', i.pid, i.thread_id), i.pid, i.thread_id, coalesce(p.started_us, i.first_us, 0),

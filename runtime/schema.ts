@@ -28,26 +28,27 @@ export const TRACE_LINKS = `
 `;
 
 /**
- * Version 5: what a failure carried beyond its type, message and stack, and whether it was expected. Last in
- * `calls`, where an upgrade's ADD COLUMN puts them too. The index holds failures only, so a call that returns
- * costs it nothing; error counts that leave out the expected ones read it instead of every call.
+ * Version 5: what a failure carried beyond its type, message and stack, and whether it was expected, last in
+ * `calls`:
+ *   error_detail    JSON: the error's own fields, its cause chain and an AggregateError's errors
+ *                   (store/json.ts, "error detail"); NULL when it had none, and for OK calls
+ *   error_expected  1 when the function it failed in, or a monitored caller it passed up through, lists its
+ *                   type in the tag option expected=
+ * The index holds failures only, so a call that returns costs it nothing; error counts that leave out the
+ * expected ones read it instead of every call. A new file runs these statements on the tables above too, so
+ * that it and an upgraded file have the same definition of `calls`, text and all.
  */
-export const ERROR_DETAIL_COLUMNS = [
-  // JSON: the error's own fields, its cause chain and an AggregateError's errors (store/json.ts, "error
-  // detail"); NULL when it had none, and for OK calls. (No SQL comment in these: ADD COLUMN writes the text
-  // into the table's definition, where one would hide its closing parenthesis.)
-  'error_detail   TEXT',
-  // 1 when the function it failed in, or a monitored caller it passed up through, lists its type in expected=.
-  'error_expected INTEGER NOT NULL DEFAULT 0',
-];
-export const FAILURES_INDEX = `
-  CREATE INDEX calls_failed ON calls (function_id, start_us, error_type, error_expected) WHERE status = 'ERR';`;
+export const ERROR_DETAIL = `
+  ALTER TABLE calls ADD COLUMN error_detail TEXT;
+  ALTER TABLE calls ADD COLUMN error_expected INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX calls_failed ON calls (function_id, start_us, error_type, error_expected) WHERE status = 'ERR';
+`;
 
 /**
- * The tables and indexes of the current version, for a new file and for the upgrades alike; without the
- * version 5 parts for the version 2 to 3 upgrade, which the version 4 to 5 upgrade then adds.
+ * The tables and indexes of version 4, for a new file (with ERROR_DETAIL, which makes them version 5's) and for
+ * the version 2 to 3 upgrade alike.
  */
-export const tables = (version5 = true): string => `
+export const TABLES = `
   CREATE TABLE functions (
     id            INTEGER PRIMARY KEY,
     group_name    TEXT    NOT NULL,
@@ -93,7 +94,6 @@ export const tables = (version5 = true): string => `
     inputs        TEXT,  -- JSON array in params_json order, the rest parameter expanded; NULL when not captured
     outputs       TEXT   -- JSON array in outputs_json order, or {"result": v} (and "yielded") when the value did
                          -- not fit; NULL when not captured, and for failed calls
-    ${version5 ? ERROR_DETAIL_COLUMNS.map(column => `, ${column}  -- version 5 (ERROR_DETAIL_COLUMNS)\n`).join('') : ''}
   );
   -- What each index costs a call, measured by bench/ceiling (300,000 add(a, b) -> number calls, multi-row
   -- INSERTs of 64 calls, 4,096 per transaction; medians of 3 runs on the development machine, which vary by
@@ -106,7 +106,6 @@ export const tables = (version5 = true): string => `
   CREATE INDEX calls_by_time ON calls (start_us, duration_ns, status);
   -- A trace's calls, and a call's children (always in its trace).
   CREATE INDEX calls_by_trace ON calls (trace, parent);
-  ${version5 ? FAILURES_INDEX : ''}
 
   -- Calls not recorded, per function, instance and reason: running totals of that instance. No CHECK on the
   -- reason, so that a later runtime may add one (DROP_REASONS).
@@ -227,7 +226,7 @@ export function migrate(db: Database, target: number = SCHEMA_VERSION): void {
     // IMMEDIATE takes the write lock first, so two processes opening a new file cannot both create the tables.
     db.transaction(() => {
       const current = readSchemaVersion(db);
-      if (current === 0 && target === SCHEMA_VERSION) db.exec(tables() + VIEWS);
+      if (current === 0 && target === SCHEMA_VERSION) db.exec(TABLES + ERROR_DETAIL + VIEWS);
       else for (let next = current; next < target; next++) db.exec(upgradeSql(next));
       if (current < target) db.pragma(`user_version = ${target}`);
       const broken = db.pragma('foreign_key_check') as unknown[];
