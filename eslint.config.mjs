@@ -40,8 +40,8 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.jest } },
   },
   {
-    // Browser code: the browser test's page.evaluate callbacks, the dashboard's page script and what reaches the page through Function.prototype.toString.
-    files: ['test/viewer-*.test.mjs', 'viewer/page/**', 'viewer/charts.ts', 'viewer/recording-notes.ts'],
+    // Browser code: the browser tests' page.evaluate callbacks and the dashboard's page script.
+    files: ['test/viewer-*.test.mjs', 'viewer/page/browser/**'],
     languageOptions: { globals: { ...globals.browser } },
   },
 );

@@ -60,6 +60,12 @@ function expected(match) {
 }
 
 const has = (call, name, test) => call.values.some(([valueName, , , value]) => valueName === name && test(value));
+/** A call's inputs as the trace timeline's Arguments column writes them, before it shortens them. */
+const argsOf = call =>
+  call.values
+    .filter(([, direction]) => direction === 'INPUT')
+    .map(([name, , , value]) => `${name}=${JSON.stringify(value)}`)
+    .join(', ');
 const anyValueContains = (call, text) =>
   call.values.some(([, , , value]) => JSON.stringify(value).toLowerCase().includes(text.toLowerCase()));
 
@@ -467,11 +473,6 @@ test.serial(
       })),
     );
     t.is(rows.length, inTrace.length);
-    const argsOf = call =>
-      call.values
-        .filter(([, direction]) => direction === 'INPUT')
-        .map(([name, , , value]) => `${name}=${JSON.stringify(value)}`)
-        .join(', ');
     for (const row of rows) {
       const call = inTrace.find(c => c.id === row.id);
       t.is(row.args, argsOf(call).length > 120 ? `${argsOf(call).slice(0, 119)}…` : argsOf(call));
@@ -490,6 +491,115 @@ test.serial(
     await page.screenshot({ path: path.join(screenshots, 'trace-side-panel.png'), fullPage: true });
     await page.locator('#span-open').click();
     await page.waitForFunction(id => location.hash === `#/call/${id}`, declined.id);
+    t.deepEqual(errors, []);
+  },
+);
+
+test.serial(
+  'the trace timeline colours bars by group and class, collapses and expands subtrees, and finds calls in the trace',
+  async t => {
+    const page = await newPage();
+    const errors = [];
+    page.on('pageerror', error => errors.push(error.message));
+    // The trace with the most calls among those that failed in charge: a root, its children, and an error.
+    const traceIds = new Set(calls.filter(call => call.fn === 'charge' && call.status === 'ERR').map(c => c.traceId));
+    const inTrace = [...traceIds]
+      .map(traceId => calls.filter(call => call.traceId === traceId))
+      .sort((a, b) => b.length - a.length)[0];
+    const traceId = inTrace[0].traceId;
+    const ownerOf = call =>
+      call.fn.includes('.') ? `${call.group}.${call.fn.slice(0, call.fn.lastIndexOf('.'))}` : call.group;
+    await page.goto(`${dashboard.url}#/trace/${traceId}`);
+    await page.locator('#trace-timeline .row').first().waitFor();
+
+    const bars = await page.locator('#trace-timeline .row').evaluateAll(divs =>
+      divs.map(div => {
+        const bar = div.querySelector('.bar');
+        return {
+          id: Number(div.dataset.call),
+          owner: bar.dataset.owner,
+          colour: getComputedStyle(bar).backgroundColor,
+        };
+      }),
+    );
+    t.is(bars.length, inTrace.length);
+    const owners = [...new Set(bars.map(bar => bar.owner))];
+    t.true(owners.length >= 3, owners.join(', '));
+    const colourOf = new Map();
+    for (const bar of bars) {
+      const call = inTrace.find(c => c.id === bar.id);
+      t.is(bar.owner, ownerOf(call));
+      if (call.status === 'ERR') {
+        t.is(bar.colour, 'rgb(185, 28, 28)', 'a failed call is red');
+        continue;
+      }
+      if (colourOf.has(bar.owner)) t.is(bar.colour, colourOf.get(bar.owner), bar.owner);
+      else colourOf.set(bar.owner, bar.colour);
+    }
+    t.is(new Set(colourOf.values()).size, colourOf.size, 'each group or class has a colour of its own');
+    const legend = await page.locator('#trace-legend > span').allTextContents();
+    t.deepEqual(
+      legend,
+      [...owners.filter(owner => colourOf.has(owner)), 'failed'],
+      'the legend names the colours drawn, in their order',
+    );
+    // The time axis is labelled at round durations: 1, 2 or 5 times a power of ten, and its multiples.
+    const ticks = await page.locator('#trace-timeline .axis .ticks span').allTextContents();
+    t.is(ticks[0], '0');
+    const micros = ticks.slice(1).map(tick => {
+      const [, number, unit] = /^([\d.]+) (µs|ms|s)$/.exec(tick);
+      return Number(number) * { µs: 1, ms: 1e3, s: 1e6 }[unit];
+    });
+    t.true(micros.length >= 2, ticks.join(' '));
+    const step = micros[0];
+    t.true([1, 2, 5].includes(Number((step / 10 ** Math.floor(Math.log10(step))).toPrecision(3))), ticks.join(' '));
+    micros.forEach((us, i) =>
+      t.is(Number(us.toPrecision(6)), Number((step * (i + 1)).toPrecision(6)), ticks.join(' ')),
+    );
+
+    // The root hides everything below it, and says how much.
+    const visible = () =>
+      page.locator('#trace-timeline .row:visible').evaluateAll(divs => divs.map(d => Number(d.dataset.call)));
+    const root = page.locator('#trace-timeline .row').first();
+    await root.locator('.twisty').click();
+    t.deepEqual(await visible(), [inTrace[0].id]);
+    t.is(await root.locator('.hidden-count').textContent(), `+${inTrace.length - 1}`);
+    t.is(await root.locator('.twisty').getAttribute('aria-expanded'), 'false');
+    await root.locator('.twisty').click();
+    t.is((await visible()).length, inTrace.length);
+    t.is(await page.locator('#span-panel:visible').count(), 0, 'the twisty does not open the call');
+
+    // Find marks the calls whose function, arguments or error contain the text, revealing them under a collapse.
+    await page.locator('#trace-collapse-all').click();
+    t.deepEqual(await visible(), [inTrace[0].id]);
+    await page.locator('#trace-find').fill('CHARGE');
+    const found = inTrace.filter(call =>
+      `${call.group}.${call.fn}\n${argsOf(call)}\n${call.error ?? ''}`.toLowerCase().includes('charge'),
+    );
+    t.true(found.length >= 1);
+    const marked = await page
+      .locator('#trace-timeline .row.match')
+      .evaluateAll(divs => divs.map(d => ({ id: Number(d.dataset.call), shown: !d.hidden })));
+    t.deepEqual(
+      marked,
+      found.map(call => ({ id: call.id, shown: true })),
+    );
+    t.is(
+      await page.locator('#trace-find-count').textContent(),
+      found.length === 1 ? '1 call' : `${found.length} calls`,
+    );
+    t.is(await page.locator('#trace-timeline .row.dim').count(), (await visible()).length - found.length);
+    await page.screenshot({ path: path.join(screenshots, 'trace-find.png'), fullPage: true });
+
+    // Enter opens the next match in the side panel.
+    await page.locator('#trace-find').press('Enter');
+    await page.locator('#span-panel .detail-head').waitFor();
+    t.is(await page.locator('#trace-timeline .row.current').getAttribute('data-call'), String(found[0].id));
+    t.is(await page.locator('#span-panel .detail-head b').textContent(), `${found[0].group}.${found[0].fn}`);
+    await page.locator('#trace-find').fill('');
+    t.is(await page.locator('#trace-timeline .row.dim').count(), 0);
+    await page.locator('#trace-expand-all').click();
+    t.is((await visible()).length, inTrace.length);
     t.deepEqual(errors, []);
   },
 );

@@ -11,7 +11,7 @@ import { readFilter, readInteger, readOrder } from './filter';
 import { UsageError } from './errors';
 import { readExpected } from './expected-errors';
 import { formatArguments, formatCsv, parseValue } from './format';
-import type { Call, CallFilter, Cursor, TraceQueries } from './queries';
+import type { Call, CallFilter, Cursor, FunctionInfo, TraceQueries } from './queries';
 import { readFunctionSource } from './source';
 import type { TraceStatistics } from './statistics';
 
@@ -67,11 +67,12 @@ export function callDetail({ queries, sourceRoot }: ApiContext, id: string) {
   const call = /^\d+$/.test(id) ? queries.callWithValues(Number(id)) : undefined;
   if (!call) return undefined;
   const fn = queries.functionById(call.functionId);
+  const parent = call.parent === null ? undefined : queries.call(call.parent);
   return {
     // Parsed, as the error groups give it: the page shows its fields and cause chain.
     call: { ...call, errorDetail: call.errorDetail === null ? null : parseValue(call.errorDetail) },
     function: fn,
-    parent: call.parent === null ? null : summary(queries.call(call.parent)),
+    parent: parent ? summary(parent) : null,
     children: queries.children(call, MAX_CHILDREN + 1).map(summary),
     childrenLimit: MAX_CHILDREN,
     source: fn
@@ -129,8 +130,22 @@ export function traceDetail({ queries }: ApiContext, ref: string) {
   return {
     traceId: trace.traceId,
     truncated: trace.truncated,
-    calls: trace.calls.map(call => ({ ...summary(call), args: args.get(call.id) ?? '' })),
+    calls: trace.calls.map(call => ({
+      ...summary(call),
+      args: args.get(call.id) ?? '',
+      owner: ownerOf(queries.functionById(call.functionId)),
+    })),
   };
+}
+
+/**
+ * What a trace row is coloured by: the function's group, and its class for a method (`src/payments.Ledger` for
+ * `Ledger.add`), so that a class's methods stand apart from the functions beside them.
+ */
+function ownerOf(fn: FunctionInfo | undefined): string {
+  if (!fn) return '';
+  const dot = fn.name.lastIndexOf('.');
+  return dot < 0 ? fn.groupName : `${fn.groupName}.${fn.name.slice(0, dot)}`;
 }
 
 /** The Functions page's table: per-function figures, and how recording went (drops, ring use) in the range. */
@@ -172,8 +187,7 @@ function decodeCursor(text: string): Cursor {
 }
 
 /** What the trace timeline and the parent/children lists need of a call. */
-function summary(call: Call | undefined) {
-  if (!call) return null;
+function summary(call: Call) {
   const { id, process, spanId, parentSpanId, depth, startUs, durationUs, status, errorType, errorMessage } = call;
   return { id, process, spanId, parentSpanId, depth, startUs, durationUs, status, errorType, errorMessage };
 }

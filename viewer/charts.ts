@@ -1,8 +1,6 @@
 /**
- * SVG charts drawn by hand, for the HTML report (in Node) and the dashboard (in the browser).
- *
- * Each exported function is self-contained, referring to nothing outside its own body, because the dashboard
- * receives it as source text (`Function.prototype.toString`) rather than a second copy that could drift.
+ * SVG charts drawn by hand, for the HTML report (in Node) and the dashboard (in the browser, bundled into its
+ * script by `npm run build`): the same code in both, so the two cannot drift.
  */
 
 export interface ChartSeries {
@@ -24,16 +22,41 @@ export interface TimeChartSpec {
   utc: boolean;
 }
 
+function escapeXml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    char => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!,
+  );
+}
+
+/** A duration in µs as an axis or a bar labels it: three significant digits at most (`20 ms`, `1.25 s`). */
+export function formatDuration(us: number): string {
+  return us >= 1e6
+    ? +(us / 1e6).toPrecision(3) + ' s'
+    : us >= 1e3
+      ? +(us / 1e3).toPrecision(3) + ' ms'
+      : +us.toPrecision(3) + ' µs';
+}
+
+/**
+ * Round tick values for an axis from 0 to at least `max`: about `count` steps of 1, 2 or 5 times a power of
+ * ten (whole numbers when `whole`, for counts), so the grid lines fall on values a reader can name.
+ */
+export function niceTicks(max: number, count: number, whole = false): number[] {
+  if (!(max > 0)) return [0, 1];
+  const raw = max / count;
+  const magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = Math.max(
+    whole ? 1 : 0,
+    [1, 2, 5, 10].map(m => m * magnitude).find(m => m >= raw)!,
+  );
+  const ticks = [0];
+  while (ticks[ticks.length - 1]! < max) ticks.push(Number((ticks.length * step).toPrecision(12)));
+  return ticks;
+}
+
 /** A time-series chart: bars and lines over a shared time axis, with a y grid and a legend. */
 export function renderTimeChart(spec: TimeChartSpec): string {
-  const escapeXml = (text: string) =>
-    text.replace(/[&<>"']/g, char => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
-  const formatDuration = (us: number) =>
-    us >= 1e6
-      ? +(us / 1e6).toPrecision(3) + ' s'
-      : us >= 1e3
-        ? +(us / 1e3).toPrecision(3) + ' ms'
-        : +us.toPrecision(3) + ' µs';
   const formatCount = (n: number) =>
     n >= 1e6 ? +(n / 1e6).toPrecision(3) + 'M' : n >= 1e3 ? +(n / 1e3).toPrecision(3) + 'k' : String(n);
   const pad = (n: number) => String(n).padStart(2, '0');
@@ -148,14 +171,6 @@ export interface PercentileRow {
 
 /** Horizontal bars of p50, p95 and p99 per function, on one shared (square-root) latency scale. */
 export function renderPercentileBars(rows: PercentileRow[], width: number): string {
-  const escapeXml = (text: string) =>
-    text.replace(/[&<>"']/g, char => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
-  const formatDuration = (us: number) =>
-    us >= 1e6
-      ? +(us / 1e6).toPrecision(3) + ' s'
-      : us >= 1e3
-        ? +(us / 1e3).toPrecision(3) + ' ms'
-        : +us.toPrecision(3) + ' µs';
   const labelWidth = 220;
   const rowHeight = 42;
   const top = 28;

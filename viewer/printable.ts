@@ -3,7 +3,7 @@
  * terminal obeys the escape sequences in them (`\x1b]0;title\x07`, `\x1b[2J`, a `\r` that writes a fake line over
  * a real one), as a page's text obeys bidi controls (`\u202e` reverses what follows it).
  *
- * Self-contained, like charts.ts: the dashboard receives this function as source text.
+ * The dashboard's script bundles this file too (page/browser).
  */
 
 /**

@@ -1,9 +1,7 @@
 /**
  * The sentences that tell a reader how recording went: calls the runtime did not record and why, and how full
  * its ring got. `observatory stats`, the HTML report and the dashboard print the same words.
- *
- * Like charts.ts, each function refers to nothing outside this file's exported functions, because the dashboard
- * receives them as source text (page/script.ts).
+ * The dashboard's script bundles this file (page/browser), so it stays free of Node's APIs.
  */
 import type { DropCounts, RecordingHealth } from './statistics';
 

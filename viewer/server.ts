@@ -10,7 +10,7 @@ import { BlockList, isIP, type AddressInfo } from 'node:net';
 import * as api from './api';
 import { UsageError } from './errors';
 import { PAGE_HTML } from './page/html';
-import { PAGE_SCRIPT } from './page/script';
+import { pageScript } from './page/script';
 import { PAGE_STYLE } from './page/style';
 import type { TraceQueries } from './queries';
 import type { TraceStatistics } from './statistics';
@@ -27,7 +27,7 @@ type Json = object | undefined;
 
 const ASSETS: Record<string, { type: string; body: () => string }> = {
   '/': { type: 'text/html; charset=utf-8', body: () => PAGE_HTML },
-  '/assets/app.js': { type: 'text/javascript; charset=utf-8', body: () => PAGE_SCRIPT },
+  '/assets/app.js': { type: 'text/javascript; charset=utf-8', body: pageScript },
   '/assets/style.css': { type: 'text/css; charset=utf-8', body: () => PAGE_STYLE },
 };
 

@@ -98,10 +98,21 @@ ul.links li:last-child { border-bottom: 0; }
 .span-panel { padding: 10px 12px; align-self: start; position: sticky; top: 8px; max-height: calc(100vh - 16px); overflow: auto; }
 .span-panel h2 { margin: 10px 0 4px; }
 .gantt .row:hover, .gantt .row.current { background: #eff6ff; }
-.gantt .label { font-family: var(--mono); font-size: 12px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; padding-left: 12px; }
+.gantt .row[hidden] { display: none; }
+.gantt .label { font-family: var(--mono); font-size: 12px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .gantt .track { position: relative; height: 14px; border-left: 1px solid var(--line); border-right: 1px solid var(--line); }
 .gantt .bar { position: absolute; top: 0; height: 14px; min-width: 2px; border-radius: 2px; background: #3b82f6; }
 .gantt .bar.ERR { background: var(--err); }
+.gantt .twisty { display: inline-block; width: 16px; padding: 0; border: 0; background: none; color: var(--muted); font-size: 10px; line-height: 1; text-align: center; }
+.gantt button.twisty[aria-expanded="true"]::before { content: "▾"; }
+.gantt button.twisty[aria-expanded="false"]::before { content: "▸"; }
+.gantt .hidden-count { margin-left: 6px; color: var(--muted); font-size: 11px; }
+.gantt .row.match .name { background: #fef08a; border-radius: 2px; }
+.gantt .row.dim { opacity: .45; }
+.trace-tools { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; padding: 0 12px 8px; border-bottom: 1px solid var(--line); margin-bottom: 4px; }
+.trace-tools #trace-find { width: 220px; }
+.trace-tools .legend { display: flex; flex-wrap: wrap; gap: 4px 12px; margin-left: auto; font-size: 11px; color: #374151; font-family: var(--mono); }
+.trace-tools .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; vertical-align: -1px; }
 .gantt .dur { text-align: right; padding-right: 12px; font-variant-numeric: tabular-nums; color: #374151; font-size: 12px; }
 .gantt .axis { display: grid; grid-template-columns: 280px 220px 1fr 80px 80px; color: var(--muted); font-size: 11px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
 .gantt .axis .ticks { position: relative; height: 14px; }

@@ -1,0 +1,167 @@
+/** The Functions page: per-function figures, how recording went, and calls and latency over time. */
+import { renderTimeChart, type ChartSeries } from '../../charts';
+import { printable } from '../../printable';
+import { dropReasonText, dropWarning, ringNote } from '../../recording-notes';
+import { api, query, type FunctionStats, type TimeSeries } from './api';
+import { rangeSelect } from './controls';
+import { append, h, svg } from './dom';
+import { fmtCount, fmtDuration, fmtTime, zoneNote } from './format';
+import { clearError, setHash, type Route } from './router';
+import { state, view } from './state';
+
+export function functionsView(route: Route): () => Promise<void> {
+  const since = route.params.get('since') || '';
+  let selected = route.params.get('fn') || '';
+  const range = rangeSelect('stats-since', since);
+  range.addEventListener('change', () => setHash('functions', { since: range.value, fn: selected }));
+  const body = h('tbody');
+  const drops = h('div', { class: 'notice', id: 'drops-notice', role: 'status', hidden: true });
+  const ring = h('div', { class: 'muted', id: 'ring-note' });
+  const overall = h('div');
+  const latency = h('div');
+  const latencyTitle = h('h2');
+  const columns = ['Function', 'Calls', 'Dropped', 'Errors', 'Error rate', 'p50', 'p95', 'p99', 'Max', 'Last seen'];
+  append(
+    view,
+    h('div', { class: 'panel filters' }, h('label', null, 'Time range', range), zoneNote()),
+    drops,
+    h(
+      'div',
+      { class: 'panel' },
+      h(
+        'table',
+        { class: 'grid', id: 'stats-table' },
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            columns.map((t, i) => h('th', { text: t, class: i > 0 && i < columns.length - 1 ? 'num' : null })),
+          ),
+        ),
+        body,
+      ),
+    ),
+    ring,
+    h(
+      'div',
+      { class: 'charts', style: 'margin-top:16px' },
+      h('div', { class: 'panel' }, h('h2', { text: 'Calls and errors over time' }), overall),
+      h('div', { class: 'panel', id: 'latency-chart' }, latencyTitle, latency),
+    ),
+  );
+  return async function load() {
+    const result = await api<FunctionStats>('stats', { since });
+    clearError();
+    const stats = result.stats;
+    if (!selected && stats.length) selected = stats[0]!.process;
+    const warning = dropWarning(result.recording.dropped);
+    drops.hidden = !warning;
+    drops.textContent = warning || '';
+    ring.textContent = ringNote(result.recording) || '';
+    body.textContent = '';
+    if (!stats.length) {
+      body.appendChild(
+        h('tr', null, h('td', { colspan: columns.length, class: 'empty', text: 'No calls in this time range.' })),
+      );
+    }
+    for (const s of stats) {
+      const reasons = Object.entries(s.dropped).filter(([, count]) => count > 0);
+      const dropped = reasons.reduce((sum, [, count]) => sum + count, 0);
+      body.appendChild(
+        h(
+          'tr',
+          {
+            class: 'clickable' + (s.process === selected ? ' selected' : '') + (s.errors ? ' has-errors' : ''),
+            'data-process': s.process,
+            onclick: () => setHash('functions', { since, fn: s.process }),
+          },
+          h(
+            'td',
+            { class: 'proc' },
+            h('a', {
+              href: '#/calls?fn=' + encodeURIComponent(s.process),
+              text: s.process,
+              onclick: (e: Event) => e.stopPropagation(),
+            }),
+          ),
+          h('td', { class: 'num', text: fmtCount(s.calls) }),
+          h('td', {
+            class: 'num dropped',
+            style: dropped ? 'color:var(--warn);font-weight:600' : null,
+            title: reasons.map(([reason, count]) => fmtCount(count) + ' ' + dropReasonText(reason)).join(', ') || null,
+            text: fmtCount(dropped),
+          }),
+          h('td', {
+            class: 'num',
+            style: s.errors ? 'color:var(--err);font-weight:600' : null,
+            text: fmtCount(s.errors),
+          }),
+          h('td', { class: 'num', text: (s.errorRate * 100).toFixed(1) + '%' }),
+          h('td', { class: 'num', text: fmtDuration(s.p50Us) }),
+          (
+            [
+              ['p95', s.p95Us],
+              ['p99', s.p99Us],
+              ['max', s.maxUs],
+            ] as const
+          ).map(([name, us]) => h('td', { class: 'num' }, slowCallsLink(s.process, since, name, us))),
+          h('td', { class: 'time', text: s.lastSeenUs === null ? '–' : fmtTime(s.lastSeenUs) }),
+        ),
+      );
+    }
+    const series = await api<TimeSeries>('timeseries', { since, buckets: 48, fn: selected });
+    const width = Math.max(420, Math.floor((view.clientWidth - 60) / 2));
+    const draw = (holder: HTMLElement, times: number[], list: ChartSeries[], unit: 'count' | 'duration') => {
+      holder.textContent = '';
+      holder.appendChild(
+        times.length
+          ? svg(renderTimeChart({ times, series: list, unit, width, height: 240, utc: state.utc }))
+          : h('div', { class: 'empty', text: 'No data.' }),
+      );
+    };
+    const all = series.buckets;
+    draw(
+      overall,
+      all.map(b => b.startUs),
+      [
+        { name: 'calls', color: '#93c5fd', kind: 'bar', values: all.map(b => b.calls) },
+        { name: 'errors', color: '#dc2626', kind: 'bar', values: all.map(b => b.errors) },
+      ],
+      'count',
+    );
+    latencyTitle.textContent = printable('Latency over time' + (selected ? ': ' + selected : ''));
+    const own = series.latency;
+    draw(
+      latency,
+      own.map(b => b.startUs),
+      [
+        { name: 'p50', color: '#60a5fa', kind: 'line', values: own.map(b => b.p50Us) },
+        { name: 'p95', color: '#2563eb', kind: 'line', values: own.map(b => b.p95Us) },
+        { name: 'p99', color: '#1e3a8a', kind: 'line', values: own.map(b => b.p99Us) },
+      ],
+      'duration',
+    );
+  };
+}
+
+/** A percentile's cell: its duration, linking to the calls that took at least that long, slowest first. */
+function slowCallsLink(
+  process: string,
+  since: string,
+  name: string,
+  us: number | null | undefined,
+): HTMLElement | string {
+  if (us === null || us === undefined) return '–';
+  // Whole microseconds written in ms, so that the call at the percentile itself is among them.
+  const params = { fn: process, since, minDuration: Math.floor(us) / 1000 + 'ms', sort: 'duration' };
+  return h('a', {
+    class: 'slow-calls',
+    'data-percentile': name,
+    href: '#/calls' + query(params),
+    title: 'Calls of ' + process + ' that took ' + fmtDuration(us) + ' or longer',
+    text: fmtDuration(us),
+    onclick: (e: Event) => e.stopPropagation(),
+  });
+}
