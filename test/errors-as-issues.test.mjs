@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
+import { chromium } from 'playwright-core';
 import { repoRoot, scratchDir } from './helpers/compile.mjs';
 import { recordProject } from './helpers/pipeline.mjs';
 import { startDashboard } from './helpers/serve.mjs';
@@ -218,5 +219,64 @@ test('a version 4 file is upgraded in place: its failures keep their rows, with 
     fresh.close();
   } finally {
     db.close();
+  }
+});
+
+test('the dashboard shows each group\'s fields and cause chain, expected groups last and marked, and a failed call\'s chain', async t => {
+  const dashboard = await startDashboard(dbPath, billing);
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const pageErrors = [];
+    page.on('pageerror', error => pageErrors.push(error.message));
+    await page.goto(`${dashboard.url}#/errors`);
+    await page.locator('#errors-table tr.error-group').first().waitFor();
+    const groups = await page.locator('#errors-table tr.error-group').evaluateAll(rows =>
+      rows.map(row => ({
+        type: row.dataset.type,
+        expected: row.classList.contains('expected'),
+        count: row.children[0].innerText,
+        detail: row.querySelector('pre.error-detail')?.textContent ?? null,
+      })),
+    );
+    t.deepEqual(
+      groups.map(group => [group.type, group.expected]),
+      [
+        ['GatewayError', false],
+        ['AggregateError', false],
+        ['PaymentFailedError', false],
+        ['CardDeclinedError', true],
+      ],
+    );
+    t.regex(groups[3].count, /^2\s*expected$/);
+    t.is(
+      groups[2].detail,
+      'fields: userId=13\ncaused by GatewayError: gateway answered 502\n  fields: status=502, apiKey=[redacted]\n' +
+        '  caused by Error: socket hang up\n    fields: code="ECONNRESET"',
+    );
+    await page.screenshot({ path: path.join(scratchDir('screenshots'), 'errors-detail.png'), fullPage: true });
+    // The reader's own list: gateway failures counted as expected too, kept in the address.
+    await page.locator('#errors-expected').fill('GatewayError');
+    await page.locator('#errors-expected').press('Enter');
+    await page.waitForFunction(() => location.hash.includes('expected=GatewayError'));
+    await page.waitForFunction(
+      () => document.querySelector('#errors-table tr.error-group[data-type="GatewayError"]')?.classList.contains('expected'),
+    );
+    t.is(await page.locator('#errors-table tr.error-group').first().getAttribute('data-type'), 'AggregateError');
+
+    const wrapped = failures.find(row => row.type === 'PaymentFailedError' && row.fn === 'checkout');
+    await page.goto(`${dashboard.url}#/call/${wrapped.id}`);
+    await page.locator('#call-error-detail').waitFor();
+    t.is(await page.locator('#call-error .msg').innerText(), 'PaymentFailedError: payment for user 13 failed');
+    t.is(await page.locator('#call-error-detail').textContent(), groups[2].detail);
+    const declined = failures.find(row => row.type === 'CardDeclinedError' && row.fn === 'checkout');
+    await page.goto(`${dashboard.url}#/call/${declined.id}`);
+    await page.locator('#call-error .badge.expected').waitFor();
+    t.regex(await page.locator('#call-error-detail').textContent(), /^fields: amount=\d+, code="insufficient_funds"$/);
+    await page.screenshot({ path: path.join(scratchDir('screenshots'), 'call-expected-error.png'), fullPage: true });
+    t.deepEqual(pageErrors, []);
+  } finally {
+    await browser.close();
+    dashboard.server.kill('SIGTERM');
   }
 });
