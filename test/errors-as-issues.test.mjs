@@ -44,7 +44,11 @@ const withoutStacks = form =>
   Array.isArray(form)
     ? form.map(withoutStacks)
     : form && typeof form === 'object'
-      ? Object.fromEntries(Object.entries(form).filter(([key]) => key !== 'stack').map(([k, v]) => [k, withoutStacks(v)]))
+      ? Object.fromEntries(
+          Object.entries(form)
+            .filter(([key]) => key !== 'stack')
+            .map(([k, v]) => [k, withoutStacks(v)]),
+        )
       : form;
 
 test("each failure keeps its error's own fields and its cause chain, secrets redacted", t => {
@@ -77,7 +81,14 @@ test("each failure keeps its error's own fields and its cause chain, secrets red
 
 test('a failure tagged expected= is expected along the whole path of its error, and only there', t => {
   const declined = failures.filter(row => row.type === 'CardDeclinedError');
-  t.deepEqual(declined.map(row => row.fn).sort(), ['authorize', 'authorize', 'charge', 'charge', 'checkout', 'checkout']);
+  t.deepEqual(declined.map(row => row.fn).sort(), [
+    'authorize',
+    'authorize',
+    'charge',
+    'charge',
+    'checkout',
+    'checkout',
+  ]);
   t.true(
     declined.every(row => row.expected === 1),
     'charge expects it: it began in authorize, below, and passed up through checkout, above',
@@ -117,7 +128,10 @@ test('errors lists unexpected groups first, each with its fields, cause chain an
   t.regex(text, /^2 expected errors: CardDeclinedError in src\/gateway\.authorize /m);
   t.regex(text, /^ {4}error 2 of 2: GatewayError: gateway answered 502$/m);
   const each = observatory('errors', '--each', '--fn', 'checkout').stdout;
-  t.regex(each, /^ {2}CardDeclinedError: card declined for 2400 {2}\(expected\)\n {4}fields: amount=2400, code="insufficient_funds"\n/m);
+  t.regex(
+    each,
+    /^ {2}CardDeclinedError: card declined for 2400 {2}\(expected\)\n {4}fields: amount=2400, code="insufficient_funds"\n/m,
+  );
   const named = JSON.parse(observatory('errors', '--json', '--expected', 'GatewayError,AggregateError').stdout);
   t.deepEqual(
     named.groups.map(group => [group.errorType, group.expected]),
@@ -189,7 +203,10 @@ test('the API and the charts count expected failures apart, and the report marks
   t.is(observatory('report', '-o', file).status, 0);
   const html = fs.readFileSync(file, 'utf8');
   t.regex(html, /<tr class="expected"><td>2 expected<\/td><td class="text"><b>CardDeclinedError<\/b>/);
-  t.regex(html, /path: src\/payments\.charge → src\/orders\.checkout<br>fields: userId=13<br>caused by GatewayError: gateway answered 502<br>/);
+  t.regex(
+    html,
+    /path: src\/payments\.charge → src\/orders\.checkout<br>fields: userId=13<br>caused by GatewayError: gateway answered 502<br>/,
+  );
   t.regex(html, /<div><b>6<\/b>expected errors<\/div>/);
 });
 
@@ -209,7 +226,10 @@ test('a version 4 file is upgraded in place: its failures keep their rows, with 
     const before = db.prepare('SELECT * FROM calls').all();
     migrate(db);
     t.is(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
-    t.deepEqual(db.prepare('SELECT * FROM calls').all(), before.map(row => ({ ...row, error_detail: null, error_expected: 0 })));
+    t.deepEqual(
+      db.prepare('SELECT * FROM calls').all(),
+      before.map(row => ({ ...row, error_detail: null, error_expected: 0 })),
+    );
     t.truthy(db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'calls_failed'").get());
     // The same columns, in the same order, as a file made at this version.
     const fresh = new Database(':memory:');
@@ -222,7 +242,7 @@ test('a version 4 file is upgraded in place: its failures keep their rows, with 
   }
 });
 
-test('the dashboard shows each group\'s fields and cause chain, expected groups last and marked, and a failed call\'s chain', async t => {
+test("the dashboard shows each group's fields and cause chain, expected groups last and marked, and a failed call's chain", async t => {
   const dashboard = await startDashboard(dbPath, billing);
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
   try {
@@ -259,8 +279,8 @@ test('the dashboard shows each group\'s fields and cause chain, expected groups 
     await page.locator('#errors-expected').fill('GatewayError');
     await page.locator('#errors-expected').press('Enter');
     await page.waitForFunction(() => location.hash.includes('expected=GatewayError'));
-    await page.waitForFunction(
-      () => document.querySelector('#errors-table tr.error-group[data-type="GatewayError"]')?.classList.contains('expected'),
+    await page.waitForFunction(() =>
+      document.querySelector('#errors-table tr.error-group[data-type="GatewayError"]')?.classList.contains('expected'),
     );
     t.is(await page.locator('#errors-table tr.error-group').first().getAttribute('data-type'), 'AggregateError');
 

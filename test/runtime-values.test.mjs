@@ -752,8 +752,18 @@ __observatory.flush().then(() => console.log(getterCalls));
     return { ...rest, ...(rest.cause && typeof rest.cause === 'object' ? { cause: stackless(rest.cause) } : {}) };
   };
   t.deepEqual(chained.fields, { amount: 1240, code: 'card_declined', password: { $type: 'redacted' } });
-  t.deepEqual(stackless(chained.cause), { $type: 'Error', name: 'Error', message: 'socket hang up', cause: 'ECONNRESET' });
-  t.deepEqual(getter.fields, { amount: 5, code: 'card_declined', password: { $type: 'redacted' }, own: { $type: 'accessor' } });
+  t.deepEqual(stackless(chained.cause), {
+    $type: 'Error',
+    name: 'Error',
+    message: 'socket hang up',
+    cause: 'ECONNRESET',
+  });
+  t.deepEqual(getter.fields, {
+    amount: 5,
+    code: 'card_declined',
+    password: { $type: 'redacted' },
+    own: { $type: 'accessor' },
+  });
   t.deepEqual(proxied, { cause: { $type: 'Proxy' } });
   t.deepEqual(loop, { cause: { $type: 'circular' } });
   // The detail is depth 0, so with a depth limit of 3 the chain holds two causes and marks where it was cut.

@@ -121,7 +121,7 @@ test('the Errors page lists the groups with counts, path and latest inputs, link
     t.is(declined[0], '2');
     t.is(
       declined[1],
-      'PaymentDeclinedError: payment of <n> declined\nlatest: payment of 1240 declined\npath: src/payments.charge → src/orders.placeOrder',
+      'PaymentDeclinedError: payment of <n> declined\nlatest: payment of 1240 declined\npath: src/payments.charge → src/orders.placeOrder\nfields: amount=1240, code="card_declined"',
     );
     t.is(declined[5], 'userId=44, amount=1240');
     await page.screenshot({ path: path.join(screenshots, 'errors.png'), fullPage: true });

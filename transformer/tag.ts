@@ -156,7 +156,9 @@ function parseOptions(body: string, start: number, end: number, offset: number) 
       case 'expected': {
         const names = (value ?? '').split(',');
         if (!names.every(name => ERROR_CLASS_NAME.test(name))) {
-          problem(`'expected' needs a comma-separated list of error class names, as in expected=PaymentDeclinedError,OutOfStockError.`);
+          problem(
+            `'expected' needs a comma-separated list of error class names, as in expected=PaymentDeclinedError,OutOfStockError.`,
+          );
         } else options.expected = names;
         break;
       }

@@ -28,7 +28,8 @@ export function errorHeadline(value: unknown): string {
 
 function describeParts(form: Form | null, indent: string, lines: string[]): void {
   if (form === null) return;
-  if ('value' in form && form.$type === undefined) lines.push(`${indent}thrown: ${formatValue(JSON.stringify(form.value))}`);
+  if ('value' in form && form.$type === undefined)
+    lines.push(`${indent}thrown: ${formatValue(JSON.stringify(form.value))}`);
   const fields = unwrap(form.fields);
   if (fields !== null) {
     const text = Object.entries(fields).map(([key, value]) => `${key}=${formatValue(JSON.stringify(value))}`);

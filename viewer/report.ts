@@ -76,7 +76,7 @@ export function buildReport(statistics: TraceStatistics, queries: TraceQueries, 
   const rows = stats
     .map(
       s => `<tr${s.errors > 0 ? ' class="err"' : ''}>
-  <td class="proc">${escapeHtml(s.process)}</td><td>${s.calls}</td><td>${totalDropped(s.dropped)}</td><td>${s.errors}</td>
+  <td class="proc">${escapeHtml(s.process)}</td><td>${s.calls}</td><td>${totalDropped(s.dropped)}</td><td>${s.errors}${s.expected ? ` <span class="meta">+${s.expected} expected</span>` : ''}</td>
   <td>${formatPercent(s.errorRate)}</td><td>${formatDuration(s.p50Us)}</td><td>${formatDuration(s.p95Us)}</td>
   <td>${formatDuration(s.p99Us)}</td><td>${formatDuration(s.maxUs)}</td>
   <td>${s.lastSeenUs === null ? '–' : formatTimestamp(s.lastSeenUs)}</td></tr>`,

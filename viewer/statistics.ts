@@ -183,7 +183,12 @@ export class TraceStatistics {
   }
 
   /** Calls and errors in `buckets` equal slices of `range`; empty slices are included so charts keep a true time axis. */
-  callCounts(range: TimeRange, buckets: number, functionIds?: number[], expected: readonly string[] = []): CountBucket[] {
+  callCounts(
+    range: TimeRange,
+    buckets: number,
+    functionIds?: number[],
+    expected: readonly string[] = [],
+  ): CountBucket[] {
     return this.slices(range, buckets, functionIds, COUNT_COLUMNS, expected);
   }
 

@@ -451,7 +451,11 @@ export class ValueEncoder {
       parts++;
     }
     // Not enumerable, so not among the fields: the errors an AggregateError stands for.
-    if (inheritsFrom(error, AggregateError.prototype) && hasOwn.call(error, 'errors') && !isEnumerable.call(error, 'errors')) {
+    if (
+      inheritsFrom(error, AggregateError.prototype) &&
+      hasOwn.call(error, 'errors') &&
+      !isEnumerable.call(error, 'errors')
+    ) {
       out.string('errors');
       this.copyProperty(error, 'errors', depth);
       parts++;

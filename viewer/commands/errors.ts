@@ -38,7 +38,8 @@ export const errorsCommand: Command = {
         const errors = queries.errors(limit, sinceUs, functionIds);
         if (values.json) return void out.write(JSON.stringify(errors, null, 2) + '\n');
         if (errors.length === 0) return void out.write(none);
-        for (const call of errors) writeFailure(out, call, call.errorExpected === 1 || expected.includes(call.errorType ?? ''));
+        for (const call of errors)
+          writeFailure(out, call, call.errorExpected === 1 || expected.includes(call.errorType ?? ''));
         return;
       }
       const { groups, truncated } = errorGroups(db, sinceUs, functionIds, expected);
