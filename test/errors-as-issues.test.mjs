@@ -256,7 +256,7 @@ test("the dashboard shows each group's fields and cause chain, expected groups l
         type: row.dataset.type,
         expected: row.classList.contains('expected'),
         count: row.children[0].innerText,
-        detail: row.querySelector('pre.error-detail')?.textContent ?? null,
+        detail: row.querySelector('div.error-detail')?.textContent ?? null,
       })),
     );
     t.deepEqual(

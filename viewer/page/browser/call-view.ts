@@ -69,8 +69,7 @@ export function callView(route: Route): () => Promise<void> {
             h(
               'div',
               { class: 'msg', text: call.errorType + ': ' + call.errorMessage },
-              ' ',
-              expectedBadge(call.errorExpected === 1),
+              call.errorExpected === 1 ? [' ', expectedBadge(true)] : null,
             ),
             errorDetail(call.errorDetail, 'call-error-detail'),
             call.errorStack ? h('pre', { text: stackFrames(call.errorStack) }) : null,

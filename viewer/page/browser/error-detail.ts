@@ -9,7 +9,7 @@ import { h } from './dom';
 export function errorDetail(detail: unknown, id?: string): HTMLElement | null {
   const lines = errorDetailLines(detail);
   if (lines.length === 0) return null;
-  return h('pre', { class: 'error-detail', id: id ?? null, text: lines.join('\n') });
+  return h('div', { class: 'error-detail', id: id ?? null, text: lines.join('\n') });
 }
 
 /** Marks a failure that was expected: shown, but not counted among the errors. */
