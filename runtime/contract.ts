@@ -39,10 +39,13 @@
  * and `iterate` are new.
  * Version 3: FunctionMeta may carry `paramKeys`. A runtime of version 3 still registers version 2 code, which
  * has none; a runtime of version 2 refuses version 3 code rather than store in clear what `paramKeys` redacts.
+ * Version 4: FunctionMeta may carry `expected`. A runtime of version 4 registers version 2 and 3 code, which has
+ * none (no failure is expected); a runtime of version 3 refuses version 4 code rather than count as unexpected
+ * the failures it was told to expect.
  */
-export const CONTRACT_VERSION = 3;
+export const CONTRACT_VERSION = 4;
 /** The versions of emitted code this runtime registers. */
-export const SUPPORTED_CONTRACT_VERSIONS: readonly number[] = [2, 3];
+export const SUPPORTED_CONTRACT_VERSIONS: readonly number[] = [2, 3, 4];
 
 /** How the transformer wants an output value split into rows. */
 export type OutputShape =
@@ -103,6 +106,12 @@ export interface FunctionMeta {
   redact: string[];
   /** Copy object arguments at entry instead of capturing them by reference (tag option `snapshot`). */
   snapshot: boolean;
+  /**
+   * Error types (class names, as calls.error_type has them) this function is expected to throw (tag option
+   * `expected=`): its failures of these types, and those of the monitored calls the error passed up through,
+   * are stored as expected (calls.error_expected) and left out of error counts and rates. Absent when empty.
+   */
+  expected?: string[];
 }
 
 /** Names of the runtime functions that emitted code calls; the transformer imports this list. */

@@ -39,10 +39,11 @@ if (settings.enabled) installLifecycle(recording, uncaughtRecorder());
 /** Called once per instrumented function when its module loads; returns the handle emitted code passes to `enter`. */
 export function register(version: number, meta: FunctionMeta): FunctionHandle {
   if (!contract.SUPPORTED_CONTRACT_VERSIONS.includes(version)) {
+    const versions = contract.SUPPORTED_CONTRACT_VERSIONS;
     throw new Error(
       `ts-observatory: ${meta?.file ?? 'a module'} was compiled against runtime contract version ${version}, but ` +
-        `this runtime implements contract versions ${contract.SUPPORTED_CONTRACT_VERSIONS.join(' and ')}. Rebuild it with the ts-observatory ` +
-        `transformer of the same version as the installed runtime.`,
+        `this runtime implements contract versions ${versions.slice(0, -1).join(', ')} and ${versions.at(-1)}. ` +
+        'Rebuild it with the ts-observatory transformer of the same version as the installed runtime.',
     );
   }
   return recording.register(meta);

@@ -3,7 +3,7 @@
  * n to version n + 1, converting its rows. The steps to versions 1 and 2 are kept as they were released: they
  * upgrade version 1 files on their way, and the tests build old files with them to upgrade.
  */
-import { SPANS_VIEW, TABLES, TRACE_LINKS, VIEWS } from './schema';
+import { ERROR_DETAIL, SPANS_VIEW, TABLES, TRACE_LINKS, VIEWS } from './schema';
 
 /** The views of versions 1 and 2, over their tables; the upgrade to version 3 replaces them. */
 const VERSION_2_VIEWS = `
@@ -190,6 +190,11 @@ function version3To4(): string {
   ${SPANS_VIEW}`;
 }
 
+/** Version 5 adds calls.error_detail and calls.error_expected in place: every existing row has no detail, and is unexpected. */
+function version4To5(): string {
+  return ERROR_DETAIL;
+}
+
 function version2To3(): string {
   return `
   DROP VIEW IF EXISTS process_trace;
@@ -296,5 +301,5 @@ function version2To3(): string {
 /** The SQL that takes a file from `version` to `version + 1`. */
 export function upgradeSql(version: number): string {
   // A function, not a list: version2To3 reads the current tables from schema.ts, which imports this file.
-  return [CREATE_VERSION_1, VERSION_1_TO_2, version2To3(), version3To4()][version]!;
+  return [CREATE_VERSION_1, VERSION_1_TO_2, version2To3(), version3To4(), version4To5()][version]!;
 }

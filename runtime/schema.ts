@@ -12,7 +12,7 @@
 import type { Database } from 'better-sqlite3';
 import { upgradeSql } from './schema-upgrades';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /**
  * Version 4: the OpenTelemetry trace a trace joined (record/trace-link.ts), one row per joined trace of an
@@ -27,7 +27,27 @@ export const TRACE_LINKS = `
   CREATE INDEX trace_links_by_trace_id ON trace_links (trace_id);
 `;
 
-/** The tables and indexes of the current version, for a new file and for the upgrades alike. */
+/**
+ * Version 5: what a failure carried beyond its type, message and stack, and whether it was expected, last in
+ * `calls`:
+ *   error_detail    JSON: the error's own fields, its cause chain and an AggregateError's errors
+ *                   (store/json.ts, "error detail"); NULL when it had none, and for OK calls
+ *   error_expected  1 when the function it failed in, or a monitored caller it passed up through, lists its
+ *                   type in the tag option expected=
+ * The index holds failures only, so a call that returns costs it nothing; error counts that leave out the
+ * expected ones read it instead of every call. A new file runs these statements on the tables above too, so
+ * that it and an upgraded file have the same definition of `calls`, text and all.
+ */
+export const ERROR_DETAIL = `
+  ALTER TABLE calls ADD COLUMN error_detail TEXT;
+  ALTER TABLE calls ADD COLUMN error_expected INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX calls_failed ON calls (function_id, start_us, error_type, error_expected) WHERE status = 'ERR';
+`;
+
+/**
+ * The tables and indexes of version 4, for a new file (with ERROR_DETAIL, which makes them version 5's) and for
+ * the version 2 to 3 upgrade alike.
+ */
 export const TABLES = `
   CREATE TABLE functions (
     id            INTEGER PRIMARY KEY,
@@ -206,7 +226,7 @@ export function migrate(db: Database, target: number = SCHEMA_VERSION): void {
     // IMMEDIATE takes the write lock first, so two processes opening a new file cannot both create the tables.
     db.transaction(() => {
       const current = readSchemaVersion(db);
-      if (current === 0 && target === SCHEMA_VERSION) db.exec(TABLES + VIEWS);
+      if (current === 0 && target === SCHEMA_VERSION) db.exec(TABLES + ERROR_DETAIL + VIEWS);
       else for (let next = current; next < target; next++) db.exec(upgradeSql(next));
       if (current < target) db.pragma(`user_version = ${target}`);
       const broken = db.pragma('foreign_key_check') as unknown[];
@@ -324,6 +344,9 @@ export interface CallRow {
   error_stack: string | null;
   inputs: string | null;
   outputs: string | null;
+  /** Since version 5. */
+  error_detail: string | null;
+  error_expected: 0 | 1;
 }
 
 /** A row of the `spans` view: a call with its hex ids and recording instance. */

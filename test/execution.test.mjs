@@ -249,6 +249,7 @@ const expectations = {
       output('result', 'boolean', true),
     ]),
     ok('silent', []),
+    ok('check', [input('amount', 'number', 3), output('result', 'number', 3)]),
   ],
   // CommonJS: the registrations run before the file's own requires, so the call made during the cycle counts.
   'import-cycle': [

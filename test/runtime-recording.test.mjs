@@ -490,7 +490,7 @@ for (const version of [1, 2, current, current + 1]) {
   ]) {
     t.true(
       message.includes(
-        `compiled against runtime contract version ${version}, but this runtime implements contract versions 2 and ${CONTRACT_VERSION}`,
+        `compiled against runtime contract version ${version}, but this runtime implements contract versions 2, 3 and ${CONTRACT_VERSION}`,
       ),
       message,
     );

@@ -713,3 +713,72 @@ __observatory.flush().then(() => console.log(userCodeRuns));
     ],
   );
 });
+
+test("a failed call keeps its error's fields, cause chain and an AggregateError's errors, read as values are: no getter runs, no proxy opens, depth is bounded", async t => {
+  const prog = showProgram(`${FAIL_FUNCTION}
+let getterCalls = 0;
+class DeclinedError extends Error {
+  constructor(amount, options) { super('declined ' + amount, options); this.name = 'DeclinedError'; this.amount = amount; this.code = 'card_declined'; this.password = 'hunter2'; }
+  get lazy() { getterCalls++; return 1; }
+}
+const withGetter = new DeclinedError(5);
+Object.defineProperty(withGetter, 'own', { enumerable: true, get() { getterCalls++; return 2; } });
+const circular = new Error('loops');
+circular.cause = circular;
+let deep = new Error('level 0');
+for (let level = 1; level <= 4; level++) deep = new Error('level ' + level, { cause: deep });
+failQuietly(new DeclinedError(1240, { cause: new Error('socket hang up', { cause: 'ECONNRESET' }) }));
+failQuietly(withGetter);
+failQuietly(new Error('proxied', { cause: new Proxy({}, { get() { getterCalls++; return 1; }, ownKeys() { getterCalls++; return []; } }) }));
+failQuietly(circular);
+failQuietly(deep);
+failQuietly(new AggregateError([new RangeError('one'), 'two'], 'both failed'));
+failQuietly({ status: 404 });
+failQuietly('just text');
+failQuietly(new TypeError('nothing more'));
+__observatory.flush().then(() => console.log(getterCalls));
+`);
+  const result = await run(prog, { env: { OBSERVATORY_MAX_DEPTH: '3' } });
+  t.is(result.status, 0, result.stderr);
+  t.is(result.stdout, '0\n', 'no getter or proxy trap ran');
+  const rows = query(
+    prog.dbPath,
+    `SELECT c.error_detail AS detail, c.inputs FROM calls c JOIN functions f ON f.id = c.function_id
+      WHERE f.name = 'fail' ORDER BY c.id`,
+  );
+  const details = rows.map(row => (row.detail === null ? null : JSON.parse(row.detail)));
+  const [chained, getter, proxied, loop, deepest, aggregate, object, text, plain] = details;
+  const stackless = form => {
+    const { stack, ...rest } = form;
+    t.true(stack === null || typeof stack === 'string');
+    return { ...rest, ...(rest.cause && typeof rest.cause === 'object' ? { cause: stackless(rest.cause) } : {}) };
+  };
+  t.deepEqual(chained.fields, { amount: 1240, code: 'card_declined', password: { $type: 'redacted' } });
+  t.deepEqual(stackless(chained.cause), {
+    $type: 'Error',
+    name: 'Error',
+    message: 'socket hang up',
+    cause: 'ECONNRESET',
+  });
+  t.deepEqual(getter.fields, {
+    amount: 5,
+    code: 'card_declined',
+    password: { $type: 'redacted' },
+    own: { $type: 'accessor' },
+  });
+  t.deepEqual(proxied, { cause: { $type: 'Proxy' } });
+  t.deepEqual(loop, { cause: { $type: 'circular' } });
+  // The detail is depth 0, so with a depth limit of 3 the chain holds two causes and marks where it was cut.
+  t.is(deepest.cause.message, 'level 3');
+  t.is(deepest.cause.cause.message, 'level 2');
+  t.deepEqual(deepest.cause.cause.cause, { $type: 'truncated', reason: 'depth', kind: 'Error', length: 0 });
+  t.deepEqual(
+    aggregate.errors.map(error => (typeof error === 'string' ? error : [error.name, error.message])),
+    [['RangeError', 'one'], 'two'],
+  );
+  t.deepEqual(object, { value: { status: 404 } });
+  t.is(text, null, 'a primitive is all in its message');
+  t.is(plain, null, 'an error with nothing beyond its message stores no detail');
+  // The error as a recorded argument and as the call's error are read the same way.
+  t.deepEqual(JSON.parse(rows[0].inputs)[0].cause, chained.cause);
+});

@@ -98,7 +98,7 @@ test('errors groups failures by origin, type and message shape; an error passed 
   const text = observatory('errors');
   t.regex(
     text.stdout,
-    /^2 errors: PaymentDeclinedError in src\/payments\.charge {2}\(first .+, last .+ UTC\)\n {2}payment of <n> declined\n {2}latest: payment of 1240 declined {2}\[call \d+\]\n {2}path: src\/payments\.charge → src\/orders\.placeOrder\n {2}inputs: userId=44, amount=1240\n$/m,
+    /^2 errors: PaymentDeclinedError in src\/payments\.charge {2}\(first .+, last .+ UTC\)\n {2}payment of <n> declined\n {2}latest: payment of 1240 declined {2}\[call \d+\]\n {4}fields: amount=1240, code="card_declined"\n {2}path: src\/payments\.charge → src\/orders\.placeOrder\n {2}inputs: userId=44, amount=1240\n$/m,
   );
   t.is(observatory('errors', '--fn', 'placeOrder').stdout, 'No errors recorded.\n', 'placeOrder only passed errors on');
   t.is(observatory('errors', '--limit', '1').stdout.split('\n').at(-2), '1 more group (--limit).');
@@ -121,7 +121,7 @@ test('the Errors page lists the groups with counts, path and latest inputs, link
     t.is(declined[0], '2');
     t.is(
       declined[1],
-      'PaymentDeclinedError: payment of <n> declined\nlatest: payment of 1240 declined\npath: src/payments.charge → src/orders.placeOrder',
+      'PaymentDeclinedError: payment of <n> declined\nlatest: payment of 1240 declined\npath: src/payments.charge → src/orders.placeOrder\nfields: amount=1240, code="card_declined"',
     );
     t.is(declined[5], 'userId=44, amount=1240');
     await page.screenshot({ path: path.join(screenshots, 'errors.png'), fullPage: true });
@@ -234,12 +234,12 @@ test('the report has the top error groups with their inputs and the slowest call
   t.deepEqual(errors.map(row => row.slice(0, 3)).sort(), [
     [
       '2',
-      '<b>OutOfStockError</b>: not enough SKU-&lt;n&gt;: wanted &lt;n&gt;<br>path: src/inventory.reserve → src/orders.placeOrder',
+      '<b>OutOfStockError</b>: not enough SKU-&lt;n&gt;: wanted &lt;n&gt;<br>path: src/inventory.reserve → src/orders.placeOrder<br>fields: sku=&quot;SKU-7777&quot;, wanted=1',
       'sku=&quot;SKU-7777&quot;, qty=1',
     ],
     [
       '2',
-      '<b>PaymentDeclinedError</b>: payment of &lt;n&gt; declined<br>path: src/payments.charge → src/orders.placeOrder',
+      '<b>PaymentDeclinedError</b>: payment of &lt;n&gt; declined<br>path: src/payments.charge → src/orders.placeOrder<br>fields: amount=1240, code=&quot;card_declined&quot;',
       'userId=44, amount=1240',
     ],
   ]);

@@ -65,6 +65,7 @@ export function instrumentFile(
       capture: tag.capture,
       redact: tag.redact,
       snapshot: tag.snapshot,
+      ...(tag.expected.length > 0 ? { expected: tag.expected } : {}),
     };
     const handle = uniqueName(`__observatory_${meta.name.replace(/[^\w$]/g, '_')}`);
     registrations.push(createRegistration(tsInstance, factory, ids.runtime, handle, meta));

@@ -8,6 +8,7 @@
  * Grammar, inside a `/** ... *\/` comment:
  *
  *   @monitor [name=Pricing.quote] [group=trading] [sample=0.1] [capture=args|result|all|none] [redact=pin,cvv] [snapshot]
+ *            [expected=PaymentDeclinedError,OutOfStockError]
  *   @monitor-ignore
  *
  * As in TypeScript's JSDoc parser, a tag starts a line of the comment (after its `*` decoration), or follows
@@ -24,6 +25,8 @@ export interface MonitorOptions {
   capture: 'all' | 'args' | 'result' | 'none';
   redact: string[];
   snapshot: boolean;
+  /** Error class names the function is expected to throw (FunctionMeta.expected). */
+  expected: string[];
 }
 
 /** A tag found in a comment; `pos` is the tag's offset in the file, for diagnostics. */
@@ -43,6 +46,8 @@ export interface TagComment {
 const CAPTURE_VALUES = ['all', 'args', 'result', 'none'] as const;
 const IDENTIFIER_PATH = /^[A-Za-z_$][\w$]*([.#][A-Za-z_$][\w$]*)*$/;
 const GROUP_NAME = /^[\w$./-]+$/;
+/** What calls.error_type holds for an error: its class's name, an identifier. */
+const ERROR_CLASS_NAME = /^[A-Za-z_$][\w$]*$/;
 
 /** Reads every `@monitor` / `@monitor-ignore` tag in the JSDoc-style comments at `ranges`. */
 export function readTagComments(text: string, ranges: readonly ts.CommentRange[], tagName: string): TagComment[] {
@@ -80,8 +85,8 @@ export function readTagComments(text: string, ranges: readonly ts.CommentRange[]
   return tags;
 }
 
-function defaultOptions(): MonitorOptions {
-  return { sample: 1, capture: 'all', redact: [], snapshot: false };
+export function defaultOptions(): MonitorOptions {
+  return { sample: 1, capture: 'all', redact: [], snapshot: false, expected: [] };
 }
 
 /**
@@ -148,9 +153,18 @@ function parseOptions(body: string, start: number, end: number, offset: number) 
         } else options.redact = names.map(name => name.toLowerCase());
         break;
       }
+      case 'expected': {
+        const names = (value ?? '').split(',');
+        if (!names.every(name => ERROR_CLASS_NAME.test(name))) {
+          problem(
+            `'expected' needs a comma-separated list of error class names, as in expected=PaymentDeclinedError,OutOfStockError.`,
+          );
+        } else options.expected = names;
+        break;
+      }
       default:
         problem(
-          `Unknown @monitor option '${key}'. Known options: name=, group=, sample=, capture=, redact=, snapshot.`,
+          `Unknown @monitor option '${key}'. Known options: name=, group=, sample=, capture=, redact=, snapshot, expected=.`,
         );
     }
   }

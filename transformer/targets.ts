@@ -20,7 +20,7 @@ import type { FileTags, TagProblem } from './file-tags';
 import { hostOf } from './hosts';
 import { functionNameOf } from './names';
 import type { Selection } from './options';
-import type { MonitorOptions, TagComment } from './tag';
+import { defaultOptions, type MonitorOptions, type TagComment } from './tag';
 
 export interface MonitorTarget {
   /** The function whose body is instrumented. */
@@ -82,7 +82,7 @@ export function findMonitorTarget(
     fn,
     name: functionNameOf(tsInstance, fn),
     kind: kindOf(tsInstance, fn),
-    options: tag?.options ?? { sample: 1, capture: 'all', redact: [], snapshot: false },
+    options: tag?.options ?? defaultOptions(),
     reason: ownTag ? 'tag' : tag ? 'container' : 'select',
   };
 }

@@ -9,7 +9,8 @@ import { parseSince } from './duration';
 import { errorGroups } from './error-groups';
 import { readFilter, readInteger, readOrder } from './filter';
 import { UsageError } from './errors';
-import { formatArguments, formatCsv } from './format';
+import { readExpected } from './expected-errors';
+import { formatArguments, formatCsv, parseValue } from './format';
 import type { Call, CallFilter, CallWithValues, Cursor, FunctionInfo, TraceQueries } from './queries';
 import { readFunctionSource } from './source';
 import type { TraceStatistics } from './statistics';
@@ -63,7 +64,7 @@ export function listCalls({ queries }: ApiContext, params: URLSearchParams) {
 }
 
 /** A call as lists show it: the stack is left for the call's own page. */
-export function listedCall({ errorStack: _stack, ...call }: CallWithValues) {
+export function listedCall({ errorStack: _stack, errorDetail: _detail, ...call }: CallWithValues) {
   return call;
 }
 
@@ -73,7 +74,8 @@ export function callDetail({ queries, sourceRoot }: ApiContext, id: string) {
   const fn = queries.functionById(call.functionId);
   const parent = call.parent === null ? undefined : queries.call(call.parent);
   return {
-    call,
+    // Parsed, as the error groups give it: the page shows its fields and cause chain.
+    call: { ...call, errorDetail: call.errorDetail === null ? null : parseValue(call.errorDetail) },
     function: fn,
     parent: parent ? summary(parent) : null,
     children: queries.children(call, MAX_CHILDREN + 1).map(summary),
@@ -98,7 +100,10 @@ export function jump({ queries }: ApiContext, params: URLSearchParams) {
   return { ...found, href };
 }
 
-/** The Errors page: error groups (error-groups.ts), each with its latest call's inputs. */
+/**
+ * The Errors page: error groups (error-groups.ts), each with its latest call's inputs and error detail;
+ * `expected` names error types to count as expected besides those stored as such.
+ */
 export function errorList({ queries }: ApiContext, params: URLSearchParams) {
   const since = params.get('since');
   const fn = params.get('fn');
@@ -106,6 +111,7 @@ export function errorList({ queries }: ApiContext, params: URLSearchParams) {
     queries.db,
     since ? parseSince(since) : undefined,
     fn ? queries.resolveFunction(fn) : undefined,
+    readExpected(params.get('expected')),
   );
   return {
     groups: groups.slice(0, MAX_ERROR_GROUPS).map(group => ({
@@ -151,7 +157,7 @@ function ownerOf(fn: FunctionInfo | undefined): string {
 export function functionStats({ statistics }: ApiContext, params: URLSearchParams) {
   const { sinceUs, untilUs } = timeBounds(params);
   return {
-    stats: statistics.functionStats(sinceUs, untilUs),
+    stats: statistics.functionStats(sinceUs, untilUs, readExpected(params.get('expected'))),
     recording: statistics.recordingHealth(sinceUs),
     serverTimeUs: Date.now() * 1000,
   };
@@ -167,9 +173,10 @@ export function timeSeries({ queries, statistics }: ApiContext, params: URLSearc
   const buckets = readInteger(params.get('buckets'), 'buckets', 60, 2, 500);
   const { sinceUs, untilUs } = timeBounds(params);
   const range = statistics.timeRange(sinceUs, untilUs);
+  const expected = readExpected(params.get('expected'));
   return {
-    buckets: range ? statistics.callCounts(range, buckets) : [],
-    latency: range && functionIds ? statistics.latency(range, buckets, functionIds) : [],
+    buckets: range ? statistics.callCounts(range, buckets, undefined, expected) : [],
+    latency: range && functionIds ? statistics.latency(range, buckets, functionIds, expected) : [],
   };
 }
 

@@ -17,6 +17,7 @@ import {
 } from '../runtime/schema';
 import type { Connection } from './database';
 import { UsageError } from './errors';
+import { storesErrorDetail } from './expected-errors';
 import type { CamelCased } from './rows';
 import { type CallFilter, filterClause, type Where, whereSql } from './where';
 
@@ -96,8 +97,14 @@ const TRACE_CALL_LIMIT = 5000;
 
 export class TraceQueries {
   private functionsById: Map<number, FunctionInfo> | undefined;
+  /** CALL_COLUMNS, and the error's detail and expectedness, which files older than schema 5 do not have. */
+  private readonly callColumns: string;
 
-  constructor(readonly db: Connection) {}
+  constructor(readonly db: Connection) {
+    this.callColumns = storesErrorDetail(db)
+      ? `${CALL_COLUMNS}, c.error_detail AS errorDetail, c.error_expected AS errorExpected`
+      : `${CALL_COLUMNS}, NULL AS errorDetail, 0 AS errorExpected`;
+  }
 
   /** Every instrumented function, by process name. Re-read on demand because a running program adds more. */
   functions(refresh = false): FunctionInfo[] {
@@ -206,11 +213,11 @@ export class TraceQueries {
       filter.value || filter.where?.length
         ? this.db
             .prepare(
-              `SELECT ${CALL_COLUMNS} FROM ${CALLS_FROM} WHERE c.id IN (SELECT value FROM json_each(?)) ${ordered}`,
+              `SELECT ${this.callColumns} FROM ${CALLS_FROM} WHERE c.id IN (SELECT value FROM json_each(?)) ${ordered}`,
             )
             .all(JSON.stringify(this.searchIds(where, cursor, order, limit + 1)))
         : this.db
-            .prepare(`SELECT ${CALL_COLUMNS} FROM ${CALLS_FROM} ${whereSql(where.sql)} ${ordered} LIMIT ?`)
+            .prepare(`SELECT ${this.callColumns} FROM ${CALLS_FROM} ${whereSql(where.sql)} ${ordered} LIMIT ?`)
             .all(...where.params, limit + 1)
     ) as Call[];
     const more = calls.length > limit;
@@ -288,7 +295,7 @@ export class TraceQueries {
   }
 
   call(id: number): Call | undefined {
-    return this.db.prepare(`SELECT ${CALL_COLUMNS} FROM ${CALLS_FROM} WHERE c.id = ?`).get(id) as Call | undefined;
+    return this.db.prepare(`SELECT ${this.callColumns} FROM ${CALLS_FROM} WHERE c.id = ?`).get(id) as Call | undefined;
   }
 
   callWithValues(id: number): CallWithValues | undefined {
@@ -300,7 +307,7 @@ export class TraceQueries {
   children(parent: Call, limit: number): Call[] {
     return this.db
       .prepare(
-        `SELECT ${CALL_COLUMNS} FROM ${CALLS_FROM} WHERE c.trace = ? AND c.parent = ? ORDER BY c.start_us, c.id LIMIT ?`,
+        `SELECT ${this.callColumns} FROM ${CALLS_FROM} WHERE c.trace = ? AND c.parent = ? ORDER BY c.start_us, c.id LIMIT ?`,
       )
       .all(parent.trace, parent.id, limit) as Call[];
   }
@@ -315,7 +322,7 @@ export class TraceQueries {
     if (traceRef === undefined) return undefined;
     const rows = this.db
       .prepare(
-        `SELECT ${CALL_COLUMNS} FROM ${CALLS_FROM}
+        `SELECT ${this.callColumns} FROM ${CALLS_FROM}
           WHERE c.trace = ? ${traceRef.traceId ? 'AND c.trace_id = ?' : ''} ORDER BY c.start_us, c.id LIMIT ?`,
       )
       .all(traceRef.trace, ...(traceRef.traceId ? [traceRef.traceId] : []), TRACE_CALL_LIMIT + 1) as Call[];
@@ -362,7 +369,7 @@ export class TraceQueries {
     const where = filterClause({ status: 'ERR', sinceUs, functionIds });
     return this.db
       .prepare(
-        `SELECT ${CALL_COLUMNS} FROM ${CALLS_FROM} ${whereSql(where.sql)} ORDER BY c.start_us DESC, c.id DESC LIMIT ?`,
+        `SELECT ${this.callColumns} FROM ${CALLS_FROM} ${whereSql(where.sql)} ORDER BY c.start_us DESC, c.id DESC LIMIT ?`,
       )
       .all(...where.params, limit) as Call[];
   }

@@ -4,6 +4,7 @@
  * mailed, archived or attached to a CI run and still open.
  */
 import { renderPercentileBars, renderTimeChart } from './charts';
+import { errorDetailLines } from './error-detail';
 import { errorGroups } from './error-groups';
 import { escapeHtml, formatArguments, formatDuration, formatPercent, formatTimestamp, formatValue } from './format';
 import { renderP99Trace } from './p99-trace';
@@ -43,6 +44,7 @@ export function buildReport(statistics: TraceStatistics, queries: TraceQueries, 
   const buckets = range ? statistics.callCounts(range, BUCKETS) : [];
   const totalCalls = stats.reduce((sum, s) => sum + s.calls, 0);
   const totalErrors = stats.reduce((sum, s) => sum + s.errors, 0);
+  const totalExpected = stats.reduce((sum, s) => sum + s.expected, 0);
 
   const timeline =
     buckets.length === 0
@@ -75,7 +77,7 @@ export function buildReport(statistics: TraceStatistics, queries: TraceQueries, 
   const rows = stats
     .map(
       s => `<tr${s.errors > 0 ? ' class="err"' : ''}>
-  <td class="proc">${escapeHtml(s.process)}</td><td>${s.calls}</td><td>${totalDropped(s.dropped)}</td><td>${s.errors}</td>
+  <td class="proc">${escapeHtml(s.process)}</td><td>${s.calls}</td><td>${totalDropped(s.dropped)}</td><td>${s.errors}${s.expected ? ` <span class="meta">+${s.expected} expected</span>` : ''}</td>
   <td>${formatPercent(s.errorRate)}</td><td>${formatDuration(s.p50Us)}</td><td>${formatDuration(s.p95Us)}</td>
   <td>${formatDuration(s.p99Us)}</td><td>${formatDuration(s.maxUs)}</td>
   <td>${s.lastSeenUs === null ? '–' : formatTimestamp(s.lastSeenUs)}</td></tr>`,
@@ -103,6 +105,7 @@ th:first-child, td:first-child { text-align: left; }
 td.text { text-align: left; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; overflow-wrap: anywhere; }
 td.proc { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; }
 tr.err td { background: #fef2f2; }
+tr.expected td { color: #6b7280; }
 .empty { color: #6b7280; }
 .warning { color: #92400e; background: #fffbeb; border: 1px solid #fde68a; border-radius: 6px; padding: 8px 12px; }
 svg { max-width: 100%; height: auto; }
@@ -113,7 +116,7 @@ th.track, td.track { width: 35%; text-align: left; } .bar { height: 10px; min-wi
 <body>
 <h1>ts-observatory report</h1>
 <div class="meta">Database <code>${escapeHtml(options.databasePath)}</code>; generated ${formatTimestamp(options.nowUs)} UTC; calls from ${period}.</div>
-<div class="totals"><div><b>${totalCalls}</b>calls</div><div><b>${totalErrors}</b>errors</div><div><b>${stats.length}</b>functions</div></div>
+<div class="totals"><div><b>${totalCalls}</b>calls</div><div><b>${totalErrors}</b>errors</div>${totalExpected > 0 ? `<div><b>${totalExpected}</b>expected errors</div>` : ''}<div><b>${stats.length}</b>functions</div></div>
 <h2>Functions</h2>
 <table id="stats">
 <thead><tr>${STATS_HEADERS.map(h => `<th>${h}</th>`).join('')}</tr></thead>
@@ -137,7 +140,7 @@ ${percentiles}
 `;
 }
 
-/** The most frequent error groups (error-groups.ts), each with its latest call's inputs. */
+/** The most frequent error groups (error-groups.ts), expected ones last, each with its latest call's inputs and detail. */
 function topErrors(queries: TraceQueries, sinceUs: number | undefined): string {
   const { groups } = errorGroups(queries.db, sinceUs);
   if (groups.length === 0) return '<p class="empty">No errors recorded.</p>';
@@ -146,9 +149,11 @@ function topErrors(queries: TraceQueries, sinceUs: number | undefined): string {
       (queries.callWithValues(group.latest.callId)?.values ?? []).filter(value => value.direction === 'INPUT'),
       CELL_CHARS,
     );
+    const detail = errorDetailLines(group.latest.errorDetail).map(line => `<br>${escapeHtml(line)}`);
     return (
-      `<tr class="err"><td>${group.count}</td><td class="text"><b>${escapeHtml(group.errorType)}</b>: ${escapeHtml(group.messageShape)}<br>` +
-      `path: ${escapeHtml(group.latest.path.join(' → '))}</td><td class="text">${escapeHtml(inputs)}</td>` +
+      `<tr class="${group.expected ? 'expected' : 'err'}"><td>${group.count}${group.expected ? ' expected' : ''}</td>` +
+      `<td class="text"><b>${escapeHtml(group.errorType)}</b>: ${escapeHtml(group.messageShape)}<br>` +
+      `path: ${escapeHtml(group.latest.path.join(' → '))}${detail.join('')}</td><td class="text">${escapeHtml(inputs)}</td>` +
       `<td>${formatTimestamp(group.firstSeenUs)}</td><td>${formatTimestamp(group.lastSeenUs)}</td></tr>`
     );
   });

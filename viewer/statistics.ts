@@ -11,6 +11,7 @@ import { DROP_REASONS, PROCESS_NAME_SQL, type DropReason, type ProcessRow } from
 import type { Connection } from './database';
 import { ResultCache } from './result-cache';
 import type { CamelCased } from './rows';
+import { expectedTerm } from './expected-errors';
 import { filterClause, whereSql } from './where';
 
 /** Calls not recorded, by reason. */
@@ -20,8 +21,11 @@ export interface FunctionStats {
   functionId: number;
   process: string;
   calls: number;
+  /** Failures that were not expected; errorRate is theirs. */
   errors: number;
   errorRate: number;
+  /** Failures that were expected (expected-errors.ts): in `calls`, not in `errors`. */
+  expected: number;
   /** The latency figures and the last call are null for a function whose every call in the range was dropped. */
   p50Us: number | null;
   p95Us: number | null;
@@ -40,7 +44,10 @@ export interface TimeRange {
 export interface CountBucket {
   startUs: number;
   calls: number;
+  /** Failures that were not expected. */
   errors: number;
+  /** Failures that were expected. */
+  expected: number;
 }
 
 export interface LatencyBucket extends CountBucket {
@@ -80,11 +87,12 @@ export class TraceStatistics {
   /**
    * Per-function counts, exact latency percentiles (SQLite's interpolating `percentile`) and drops, busiest
    * first. Drops have no call time, only the time their total last grew, so a range counts the totals of the
-   * instances that were still dropping in it.
+   * instances that were still dropping in it. Failures that were expected, or whose type is in `expected`, are
+   * counted apart from the errors.
    */
-  functionStats(sinceUs?: number, untilUs?: number): FunctionStats[] {
+  functionStats(sinceUs?: number, untilUs?: number, expected: readonly string[] = []): FunctionStats[] {
     const since = this.effectiveSince(sinceUs);
-    return this.cache.get(`stats ${since} ${untilUs}`, () => {
+    return this.cache.get(`stats ${since} ${untilUs} ${expected.join()}`, () => {
       const where = filterClause({ sinceUs: since, untilUs });
       const lastSeen = filterClause({ untilUs });
       // Function by function (CROSS JOIN keeps functions as the outer loop), so each reads only its own calls in
@@ -98,9 +106,17 @@ export class TraceStatistics {
              FROM functions f CROSS JOIN calls c ON c.function_id = f.id ${whereSql(where.sql)}
             GROUP BY f.id`,
         )
-        .all(...lastSeen.params, ...where.params) as Omit<FunctionStats, 'errorRate' | 'dropped'>[];
+        .all(...lastSeen.params, ...where.params) as Omit<FunctionStats, 'errorRate' | 'expected' | 'dropped'>[];
+      const expectedCounts = this.expectedCounts({ sinceUs: since, untilUs }, expected, 'c.function_id');
       const byFunction = new Map<number, FunctionStats>(
-        called.map(row => [row.functionId, { ...row, errorRate: row.errors / row.calls, dropped: noDrops() }]),
+        called.map(row => {
+          const expectedErrors = expectedCounts.get(row.functionId) ?? 0;
+          const errors = row.errors - expectedErrors;
+          return [
+            row.functionId,
+            { ...row, errors, errorRate: errors / row.calls, expected: expectedErrors, dropped: noDrops() },
+          ];
+        }),
       );
       const drops = this.db
         .prepare(
@@ -118,6 +134,7 @@ export class TraceStatistics {
             calls: 0,
             errors: 0,
             errorRate: 0,
+            expected: 0,
             p50Us: null,
             p95Us: null,
             p99Us: null,
@@ -171,13 +188,40 @@ export class TraceStatistics {
   }
 
   /** Calls and errors in `buckets` equal slices of `range`; empty slices are included so charts keep a true time axis. */
-  callCounts(range: TimeRange, buckets: number, functionIds?: number[]): CountBucket[] {
-    return this.slices(range, buckets, functionIds, COUNT_COLUMNS);
+  callCounts(
+    range: TimeRange,
+    buckets: number,
+    functionIds?: number[],
+    expected: readonly string[] = [],
+  ): CountBucket[] {
+    return this.slices(range, buckets, functionIds, COUNT_COLUMNS, expected);
   }
 
   /** Calls, errors and p50/p95/p99 durations in `buckets` equal slices of `range`. */
-  latency(range: TimeRange, buckets: number, functionIds: number[]): LatencyBucket[] {
-    return this.slices(range, buckets, functionIds, `${COUNT_COLUMNS}, ${PERCENTILE_COLUMNS}`);
+  latency(range: TimeRange, buckets: number, functionIds: number[], expected: readonly string[] = []): LatencyBucket[] {
+    return this.slices(range, buckets, functionIds, `${COUNT_COLUMNS}, ${PERCENTILE_COLUMNS}`, expected);
+  }
+
+  /**
+   * Expected failures by `key` (an SQL expression over `calls c`), in `bounds`. They are read apart from
+   * the counts: the counts come from covering indexes that hold no error type, and reading the table for every
+   * call to tell would cost them several times over; failures have an index of their own (calls_failed).
+   */
+  private expectedCounts(
+    bounds: { sinceUs?: number; untilUs?: number },
+    types: readonly string[],
+    key: string,
+    functionIds?: number[],
+  ) {
+    const where = filterClause({ status: 'ERR', ...bounds, functionIds });
+    const expected = expectedTerm(this.db, types);
+    const rows = this.db
+      .prepare(
+        `SELECT ${key} AS key, count(*) AS count FROM calls c
+          ${whereSql([...where.sql, ...expected.sql])} GROUP BY 1`,
+      )
+      .all(...where.params, ...expected.params) as { key: number; count: number }[];
+    return new Map(rows.map(row => [row.key, row.count]));
   }
 
   /**
@@ -192,19 +236,25 @@ export class TraceStatistics {
     buckets: number,
     functionIds: number[] | undefined,
     columns: string,
+    expected: readonly string[],
   ): Bucket[] {
-    const key = `slices ${range.fromUs} ${range.toUs} ${buckets} ${functionIds ?? 'all'} ${columns}`;
+    const key = `slices ${range.fromUs} ${range.toUs} ${buckets} ${functionIds ?? 'all'} ${columns} ${expected.join()}`;
     return this.cache.get(key, () => {
       const width = Math.max(1, Math.ceil((range.toUs - range.fromUs + 1) / buckets));
+      const expectedCounts = this.expectedCounts(
+        { sinceUs: range.fromUs, untilUs: range.fromUs + width * buckets },
+        expected,
+        `(c.start_us - ${range.fromUs}) / ${width}`,
+        functionIds,
+      );
       const where = filterClause({ functionIds });
       where.sql.push('c.start_us >= ?', 'c.start_us < ?');
       const slice = this.db.prepare(`SELECT ${columns} FROM calls c ${whereSql(where.sql)}`);
       return Array.from({ length: buckets }, (_, index) => {
         const startUs = range.fromUs + index * width;
-        return {
-          startUs,
-          ...(slice.get(...where.params, startUs, startUs + width) as Omit<Bucket, 'startUs'>),
-        } as Bucket;
+        const counts = slice.get(...where.params, startUs, startUs + width) as Omit<Bucket, 'startUs' | 'expected'>;
+        const expectedErrors = expectedCounts.get(index) ?? 0;
+        return { startUs, ...counts, errors: counts.errors - expectedErrors, expected: expectedErrors } as Bucket;
       });
     });
   }

@@ -7,7 +7,8 @@
  *   outputs   split as FunctionMeta.outputShape says (outputs.ts), or the whole value, flagged, when it did
  *             not fit the declared shape
  *   error     for a failed call, instead of outputs: its type, message and stack (thrown.ts), cut to the
- *             name, string and value-size limits
+ *             name, string and value-size limits, then its detail (fields, cause chain) as one value
+ *             (ValueEncoder.encodeErrorDetail)
  *
  * The values are copied here, when the call completes, so nothing of the user's heap is held once `done` has
  * returned; a function tagged `snapshot` has its inputs copied at entry instead (encodeSnapshot).
@@ -93,6 +94,7 @@ export class CallEncoder {
       out.string(clip(thrown.type, MAX_NAME_LENGTH));
       out.string(clip(thrown.message, this.limits.maxStringLength));
       out.primitive(thrown.stack === null ? null : clip(thrown.stack, this.limits.maxValueSize));
+      this.values.encodeErrorDetail(out, call.value);
     } else if (fn.captureResult && withValues) {
       flags |= CallFlags.OutputsCaptured;
       const meta = fn.meta;

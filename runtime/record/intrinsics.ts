@@ -11,6 +11,7 @@ export const { types } = util;
 export const getOwnDescriptor = Object.getOwnPropertyDescriptor;
 export const getPrototypeOf = Object.getPrototypeOf;
 export const hasOwn = Object.prototype.hasOwnProperty;
+export const isEnumerable = Object.prototype.propertyIsEnumerable;
 // Annex B's lookups: what makes readOwnData allocation-free.
 type AnnexBLookup = (this: object, key: PropertyKey) => unknown;
 const annexB = Object.prototype as unknown as Record<'__lookupGetter__' | '__lookupSetter__', AnnexBLookup>;

@@ -33,6 +33,7 @@ import {
   getPrototypeOf,
   hasOwn,
   inheritsFrom,
+  isEnumerable,
   isError,
   isWeakRef,
   kindOf,
@@ -416,17 +417,49 @@ export class ValueEncoder {
   /** The stack comes last: it is the longest part, the one the size budget (here and in the writer) cuts first. */
   private copyError(error: object, className: string | null, depth: number): void {
     const out = this.out;
-    // $type, name, message and stack; cause and fields when present.
-    let parts = 4;
     out.string('$type');
     out.string('Error');
     out.string('name');
     this.copy(readData(error, 'name') ?? className ?? 'Error', depth);
     out.string('message');
     this.copy(readData(error, 'message') ?? '', depth);
+    const detail = this.copyErrorDetail(error, depth);
+    out.string('stack');
+    const mark = out.pos;
+    try {
+      this.copy(readStack(error) ?? null, depth);
+    } catch (stackError) {
+      // Only the program's Error.prepareStackTrace can throw here; what was read before stands.
+      this.rewind(mark, stackError);
+    }
+    // $type, name, message and stack, and the detail's parts.
+    out.counted(Op.Fields, 4 + detail.parts);
+    const builtInName = className !== null && ERROR_CONSTRUCTORS.has(className) ? className : 'Error';
+    this.withClass(className, builtInName);
+    this.truncateIfCut(className ?? 'Error', detail.fields, detail.taken);
+  }
+
+  /**
+   * What an error carries beyond its name, message and stack, as key/value pairs: `cause`, `errors` (an
+   * AggregateError's) and `fields` (its own enumerable properties), each only when present. Returns how many
+   * parts were written, and how many of how many fields.
+   */
+  private copyErrorDetail(error: object, depth: number): { parts: number; fields: number; taken: number } {
+    const out = this.out;
+    let parts = 0;
     if (hasOwn.call(error, 'cause')) {
       out.string('cause');
       this.copyProperty(error, 'cause', depth);
+      parts++;
+    }
+    // Not enumerable, so not among the fields: the errors an AggregateError stands for.
+    if (
+      inheritsFrom(error, AggregateError.prototype) &&
+      hasOwn.call(error, 'errors') &&
+      !isEnumerable.call(error, 'errors')
+    ) {
+      out.string('errors');
+      this.copyProperty(error, 'errors', depth);
       parts++;
     }
     const keys = errorFieldKeys(error);
@@ -436,18 +469,33 @@ export class ValueEncoder {
       taken = this.copyFields(error, keys, depth).taken;
       parts++;
     }
-    out.string('stack');
+    return { parts, fields: keys.length, taken };
+  }
+
+  /**
+   * The detail of what a failed call threw (store/json.ts, "error detail"): for an error, its `cause`,
+   * `errors` and `fields` as one object, or null when it has none of them; for any other object, `{value}`;
+   * null for a primitive, which the error's message already says whole. Run only for failed calls.
+   */
+  encodeErrorDetail(out: OpWriter, thrown: unknown): void {
+    if (typeof thrown !== 'object' || thrown === null) return out.op(Op.Null);
+    this.start(out);
     const mark = out.pos;
     try {
-      this.copy(readStack(error) ?? null, depth);
-    } catch (stackError) {
-      // Only the program's Error.prepareStackTrace can throw here; what was read before stands.
-      this.rewind(mark, stackError);
+      if (types.isProxy(thrown) || !isError(thrown)) {
+        out.string('value');
+        this.copy(thrown, 0);
+        return out.counted(Op.Fields, 1);
+      }
+      this.ancestors.push(thrown);
+      const detail = this.copyErrorDetail(thrown, 1);
+      this.ancestors.pop();
+      if (detail.parts === 0) return out.op(Op.Null);
+      out.counted(Op.Fields, detail.parts);
+      this.truncateIfCut('Error', detail.fields, detail.taken);
+    } catch (error) {
+      this.rewind(mark, error);
     }
-    out.counted(Op.Fields, parts);
-    const builtInName = className !== null && ERROR_CONSTRUCTORS.has(className) ? className : 'Error';
-    this.withClass(className, builtInName);
-    this.truncateIfCut(className ?? 'Error', keys.length, taken);
   }
 
   /** Copies an own property without invoking a getter. */

@@ -42,8 +42,8 @@ import { CallTexts, type PreparedCall } from './function-values';
 import type { CallRecord, TraceLinkIds, TraceWriter } from './writer';
 
 const MAX_CALLS_PER_TRANSACTION = 8192;
-/** A failed call's type, message and stack. */
-const ERROR_VALUES = 3;
+/** A failed call's type, message, stack and detail. */
+const ERROR_VALUES = 4;
 const WRITE_ATTEMPTS = 3;
 /** How long one statement waits for another process's lock; the loop then looks at the Writer state and tries again. */
 const BUSY_SLICE_MS = 250;
@@ -282,7 +282,7 @@ export class RingDrain {
       values.length = expected;
       values.fill({ $type: 'unreadable', error: 'the recorded value could not be decoded' });
       if (failed)
-        values.splice(inputCount, ERROR_VALUES, 'unreadable', 'the recorded error could not be decoded', null);
+        values.splice(inputCount, ERROR_VALUES, 'unreadable', 'the recorded error could not be decoded', null, null);
     }
     const inputs = (flags & CallFlags.InputsCaptured) !== 0 ? values.slice(0, inputCount) : null;
     const rest = values.slice(inputs === null ? 0 : inputCount);
@@ -298,7 +298,9 @@ export class RingDrain {
       outputs: (flags & CallFlags.OutputsCaptured) !== 0 ? rest : null,
       outputFallback: (flags & CallFlags.OutputFallback) !== 0,
       yielded: this.i32[(at + RecordHeader.Yielded) >> 2]!,
-      error: failed ? { type: rest[0] as string, message: rest[1] as string, stack: rest[2] as string | null } : null,
+      error: failed
+        ? { type: rest[0] as string, message: rest[1] as string, stack: rest[2] as string | null, detail: rest[3] }
+        : null,
       link,
     };
   }

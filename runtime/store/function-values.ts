@@ -77,6 +77,8 @@ export interface PreparedCall {
   outputs: string | null;
   errorMessage: string | null;
   errorStack: string | null;
+  /** calls.error_detail: redacted and scrubbed like any value. */
+  errorDetail: string | null;
 }
 
 /** The FunctionValues of every function of one recording instance, made once each. */
@@ -113,6 +115,7 @@ export class CallTexts {
         outputs: outputsJson(outputTexts, record),
         errorMessage: error === null ? null : scrubSecrets(error.message),
         errorStack: error?.stack == null ? null : scrubSecrets(error.stack),
+        errorDetail: error?.detail == null ? null : values.json('error', error.detail),
       };
     });
   }

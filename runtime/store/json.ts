@@ -21,9 +21,10 @@
  *   {"$type":"RegExp","value":"/a+/g"}
  *   {"$type":"String","value":"ab"}             a boxed primitive; also Number, Boolean, BigInt and Symbol,
  *                                               with the primitive's own form as value
- *   {"$type":"Error","name":"TypeError","message":"...","cause":...,"fields":{...},"stack":"..."}
- *                                               cause and fields only when present; stack null when it was
- *                                               not read (see record/thrown.ts, readStack)
+ *   {"$type":"Error","name":"TypeError","message":"...","cause":...,"errors":[...],"fields":{...},"stack":"..."}
+ *                                               cause, errors (an AggregateError's) and fields only when
+ *                                               present; stack null when it was not read (record/thrown.ts,
+ *                                               readStack)
  *   {"$type":"Uint8Array","length":3,"values":[1,2,3]}          any typed array; bigint elements as bigint forms
  *   {"$type":"Buffer","length":5,"base64":"aGVsbG8="}
  *   {"$type":"ArrayBuffer","byteLength":8}      also SharedArrayBuffer and DataView
@@ -38,6 +39,10 @@
  *
  * An instance of a subclass of a built-in has the built-in's form with a `class` key after `$type`:
  * {"$type":"Map","class":"Registry","entries":[...]}, {"$type":"Error","class":"HttpError",...}.
+ *
+ * A failed call's error detail (calls.error_detail) is what its error carried beyond its type, message and
+ * stack, as a plain object of the Error form's parts: {"cause":...,"errors":[...],"fields":{...}}, each part
+ * only when present (and no row's detail when none is); for a thrown object that is not an error, {"value":...}.
  *
  * In a truncated marker, `kind` is "string", "array", "object", a class name, or a built-in's name ("Map",
  * "Uint8Array", "Buffer", ...), and `length` is the size of the original value: characters (UTF-16 code

@@ -41,7 +41,8 @@ export interface CallRecord {
   outputFallback: boolean;
   /** Values a generator yielded, -1 when not counted. */
   yielded: number;
-  error: { type: string; message: string; stack: string | null } | null;
+  /** `detail` is the error detail's form (record/value-encoder.ts, encodeErrorDetail), null when it has none. */
+  error: { type: string; message: string; stack: string | null; detail: unknown } | null;
   /** The OpenTelemetry span the call's trace joined; null for a trace of its own. */
   link: TraceLinkIds | null;
 }
@@ -60,6 +61,16 @@ export interface WriteBatch {
   highWater: number;
 }
 
+/** A failed call of the batch being written, for working out which failures were expected. */
+interface Failure {
+  id: number;
+  trace: number;
+  type: string;
+  message: string | null;
+  /** Its function lists its type in expected=. */
+  expects: boolean;
+}
+
 const PRUNE_INTERVAL_MS = 60_000;
 const CALL_ID_SCALE = 2 ** 32;
 
@@ -74,6 +85,8 @@ export class TraceWriter implements CallIds {
   /** Links of joined traces whose calls were all pruned. */
   private readonly pruneLinks: Database.Statement;
   private readonly insertCalls: BatchedInsert;
+  private readonly expectedDown: Database.Statement;
+  private readonly expectedUp: Database.Statement;
   private readonly pruneStatements: Database.Statement[];
   /** Database ids of the instance's functions by index; forgotten when a transaction is rolled back. */
   private readonly functionIds = new Map<number, number>();
@@ -125,8 +138,24 @@ export class TraceWriter implements CallIds {
     this.insertCalls = new BatchedInsert(
       db,
       `INSERT INTO calls (id, function_id, trace, parent, depth, start_us, duration_ns, status, error_type,
-                          error_message, error_stack, inputs, outputs)`,
-      13,
+                          error_message, error_stack, inputs, outputs, error_detail, error_expected)`,
+      15,
+    );
+    // An error passes up through its callers, failing each with the same type and message: it is one error,
+    // expected or not as a whole. Children complete, and are written, before their parents, so when a call
+    // fails its failed children are already rows: one that expects the error marks them all the way down to
+    // where it began, and a caller of an expected error's call inherits it.
+    this.expectedDown = db.prepare(
+      `WITH RECURSIVE passed (id) AS (
+         SELECT ? UNION ALL
+         SELECT k.id FROM calls k JOIN passed p ON k.parent = p.id
+          WHERE k.trace = ? AND k.status = 'ERR' AND k.error_type IS ? AND k.error_message IS ?)
+       UPDATE calls SET error_expected = 1 WHERE id IN (SELECT id FROM passed) AND error_expected = 0`,
+    );
+    this.expectedUp = db.prepare(
+      `UPDATE calls SET error_expected = 1
+        WHERE id = ? AND EXISTS (SELECT 1 FROM calls k WHERE k.trace = ? AND k.parent = ? AND k.status = 'ERR'
+                                    AND k.error_expected = 1 AND k.error_type IS ? AND k.error_message IS ?)`,
     );
     this.pruneStatements = [
       db.prepare('DELETE FROM calls WHERE start_us < ?'),
@@ -148,11 +177,15 @@ export class TraceWriter implements CallIds {
     this.epochs.set(0, processId);
     const timeOrigin = this.info.timeOrigin;
     const insert = this.insertCalls;
-    for (const { record: call, inputs, outputs, errorMessage, errorStack } of batch.calls) {
+    const failures: Failure[] = [];
+    for (const { record: call, inputs, outputs, errorMessage, errorStack, errorDetail } of batch.calls) {
       const trace = this.callId(call.root, nowUs);
+      const id = this.callId(call.id, nowUs);
+      const expects = call.error !== null && meta(call.fn).expected?.includes(call.error.type) === true;
+      if (call.error !== null) failures.push({ id, trace, type: call.error.type, message: errorMessage, expects });
       if (call.link) this.insertLink.run(trace, call.link.traceId, call.link.parentSpanId);
       insert.params.push(
-        this.callId(call.id, nowUs),
+        id,
         this.functionId(call.fn, meta, nowUs),
         trace,
         call.parent === 0 ? null : this.callId(call.parent, nowUs),
@@ -165,10 +198,16 @@ export class TraceWriter implements CallIds {
         errorStack,
         inputs,
         outputs,
+        errorDetail,
+        expects ? 1 : 0,
       );
       insert.endRow();
     }
     insert.flush();
+    for (const { id, trace, type, message, expects } of failures) {
+      if (expects) this.expectedDown.run(id, trace, type, message);
+      else this.expectedUp.run(id, trace, id, type, message);
+    }
     for (const drop of batch.drops) {
       this.upsertDrop.run(this.functionId(drop.fn, meta, nowUs), processId, drop.reason, drop.count, nowUs);
     }

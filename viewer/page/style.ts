@@ -62,6 +62,9 @@ td.type { color: #7c3aed; }
 .badge.OK { color: var(--ok); background: var(--ok-bg); }
 .badge.ERR { color: #fff; background: var(--err); }
 .badge.dir { color: #374151; background: #f3f4f6; font-weight: 500; }
+.badge.expected { color: #374151; background: #e5e7eb; font-weight: 500; margin-left: 6px; }
+tr.expected .error-text { color: var(--muted); }
+div.error-detail { margin: 4px 0 0; font: 12px/1.4 var(--mono); white-space: pre-wrap; overflow-wrap: anywhere; color: #374151; }
 .empty { padding: 24px; text-align: center; color: var(--muted); }
 .notice { padding: 8px 12px; margin-bottom: 12px; color: var(--warn); background: var(--warn-bg); border: 1px solid #fde68a; border-radius: 6px; }
 #ring-note { margin: 6px 2px 0; font-size: 12px; }

@@ -1,4 +1,5 @@
 /** One call: its facts, error, inputs and outputs, source, signature, parent and children. */
+import { errorDetail, expectedBadge } from './error-detail';
 import { api, type CallDetail } from './api';
 import { loadFunctions } from './controls';
 import { append, copyButton, h } from './dom';
@@ -65,7 +66,12 @@ export function callView(route: Route): () => Promise<void> {
         ? h(
             'div',
             { class: 'errorbox', id: 'call-error' },
-            h('div', { class: 'msg', text: call.errorType + ': ' + call.errorMessage }),
+            h(
+              'div',
+              { class: 'msg', text: call.errorType + ': ' + call.errorMessage },
+              call.errorExpected === 1 ? [' ', expectedBadge(true)] : null,
+            ),
+            errorDetail(call.errorDetail, 'call-error-detail'),
             call.errorStack ? h('pre', { text: stackFrames(call.errorStack) }) : null,
           )
         : null,

@@ -1,22 +1,48 @@
-/** The Errors page: failures grouped as issues, with counts, first and last seen, and the latest inputs. */
+/**
+ * The Errors page: failures grouped as issues, with counts, first and last seen, the latest inputs, fields and
+ * cause chain; expected groups last and marked. `expected=` names more error types to count as expected.
+ */
 import { api, query, type ErrorList } from './api';
 import { rangeSelect } from './controls';
 import { append, h, type Child } from './dom';
 import { fmtCount, fmtTime, zoneNote } from './format';
+import { errorDetail, expectedBadge } from './error-detail';
 import { changeDetector, clearError, setHash, type Route } from './router';
 import { view } from './state';
 import { shortValue } from './values';
 
 export function errorsView(route: Route): () => Promise<void> {
   const since = route.params.get('since') || '';
+  const expected = route.params.get('expected') || '';
   const range = rangeSelect('errors-since', since);
-  range.addEventListener('change', () => setHash('errors', { since: range.value }));
+  const expectedBox = h('input', {
+    id: 'errors-expected',
+    type: 'search',
+    value: expected,
+    placeholder: 'PaymentDeclinedError,OutOfStockError',
+    spellcheck: 'false',
+    style: 'width:260px',
+  });
+  const apply = () => setHash('errors', { since: range.value, expected: expectedBox.value.trim() });
+  range.addEventListener('change', apply);
+  expectedBox.addEventListener('change', apply);
   const body = h('tbody');
   const note = h('div', { class: 'muted', id: 'errors-note' });
   const columns = ['Errors', 'Error', 'Began in', 'First seen', 'Last seen', 'Latest inputs'];
   append(
     view,
-    h('div', { class: 'panel filters' }, h('label', null, 'Time range', range), zoneNote()),
+    h(
+      'div',
+      { class: 'panel filters' },
+      h('label', null, 'Time range', range),
+      h(
+        'label',
+        { title: 'Error types to count as expected, besides those tagged expected=' },
+        'Expected errors',
+        expectedBox,
+      ),
+      zoneNote(),
+    ),
     h(
       'div',
       { class: 'panel' },
@@ -39,7 +65,7 @@ export function errorsView(route: Route): () => Promise<void> {
   );
   const changed = changeDetector();
   return async function load() {
-    const result = await api<ErrorList>('errors', { since });
+    const result = await api<ErrorList>('errors', { since, expected });
     clearError();
     if (!changed(result)) return;
     body.textContent = '';
@@ -57,8 +83,12 @@ export function errorsView(route: Route): () => Promise<void> {
       body.appendChild(
         h(
           'tr',
-          { class: 'error-group', 'data-process': g.process, 'data-type': g.errorType },
-          h('td', { class: 'num count', text: fmtCount(g.count) }),
+          {
+            class: g.expected ? 'error-group expected' : 'error-group',
+            'data-process': g.process,
+            'data-type': g.errorType,
+          },
+          h('td', { class: 'num count' }, fmtCount(g.count), expectedBadge(g.expected)),
           h(
             'td',
             null,
@@ -72,6 +102,7 @@ export function errorsView(route: Route): () => Promise<void> {
             g.latest.path.length > 1
               ? h('div', { class: 'muted mono path', text: 'path: ' + g.latest.path.join(' → ') })
               : null,
+            errorDetail(g.latest.errorDetail),
           ),
           h(
             'td',

@@ -92,11 +92,15 @@ export function functionsView(route: Route): () => Promise<void> {
             title: reasons.map(([reason, count]) => fmtCount(count) + ' ' + dropReasonText(reason)).join(', ') || null,
             text: fmtCount(dropped),
           }),
-          h('td', {
-            class: 'num',
-            style: s.errors ? 'color:var(--err);font-weight:600' : null,
-            text: fmtCount(s.errors),
-          }),
+          h(
+            'td',
+            { class: 'num errors' },
+            h('span', { style: s.errors ? 'color:var(--err);font-weight:600' : null, text: fmtCount(s.errors) }),
+            // Expected failures are not errors, but are not hidden either.
+            s.expected
+              ? h('span', { class: 'muted expected-count', text: ' +' + fmtCount(s.expected) + ' expected' })
+              : null,
+          ),
           h('td', { class: 'num', text: (s.errorRate * 100).toFixed(1) + '%' }),
           h('td', { class: 'num', text: fmtDuration(s.p50Us) }),
           (
