@@ -119,6 +119,7 @@ for (const ending of ['worker.terminate()', 'process.exit()']) {
     const prog = compiled(
       `
 import Database = require('better-sqlite3');
+import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 // The worker's writer cannot commit while this connection holds the write lock.
 const lock = new Database(process.env.OBSERVATORY_DB!);
