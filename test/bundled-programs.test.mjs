@@ -11,28 +11,25 @@ import { integrationsDir as integrations } from './helpers/integrations.mjs';
 
 test.before(assertIntegrationsInstalled);
 
-/** The shop program built by tspc into <dir>/dist: the input every bundler gets, and the unbundled baseline. */
-function builtShop(label) {
-  const dir = writeShopProject(scratchDir(label));
-  const build = tspcBuild(dir);
-  if (build.status !== 0) throw new Error(build.stdout + build.stderr);
-  return dir;
-}
-
+// The shop program built once by tspc into <dir>/dist: the input every bundler gets (each writes its bundle
+// to a directory of its own), and the unbundled baseline.
+let built;
 let unbundled;
 test.before(t => {
-  unbundled = runShop(t, path.join(builtShop('unbundled'), 'dist', 'main.js'));
+  built = writeShopProject(scratchDir('bundled'));
+  const build = tspcBuild(built);
+  if (build.status !== 0) throw new Error(build.stdout + build.stderr);
+  unbundled = runShop(t, path.join(built, 'dist', 'main.js'));
 });
 
 for (const tool of ['esbuild', 'rollup', 'webpack']) {
   test.serial(
     `tspc output bundled by ${tool} into one file, runtime included, records what the unbundled program records`,
     t => {
-      const dir = builtShop(`bundled-${tool}`);
-      const bundle = path.join(dir, 'bundle', 'main.js');
+      const bundle = path.join(built, `bundle-${tool}`, 'main.js');
       const run = spawnSync(
         process.execPath,
-        [path.join(integrations, 'bundle.mjs'), tool, path.join(dir, 'dist', 'main.js'), bundle],
+        [path.join(integrations, 'bundle.mjs'), tool, path.join(built, 'dist', 'main.js'), bundle],
         {
           encoding: 'utf8',
         },

@@ -112,6 +112,7 @@ function tspcProject(sources) {
         module: 'node16',
         strict: true,
         types: ['node'],
+        skipLibCheck: true,
         outDir: 'dist',
         rootDir: 'src',
         plugins: [{ transform: 'ts-observatory/transformer' }],

@@ -3,35 +3,11 @@
 // and strings that hold credentials, and names built to make a regular expression backtrack. Each program is
 // TypeScript compiled through ts-patch with the plugin, run, and read back from its database.
 import test from 'ava';
-import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
-import * as path from 'node:path';
 import Database from 'better-sqlite3';
-import { compile, plainTypeScript, scratchDir } from './helpers/compile.mjs';
-import { query, readCalls, run } from './runtime-harness.mjs';
+import { compiled, query, readCalls, run } from './runtime-harness.mjs';
 
 const require = createRequire(import.meta.url);
-
-/**
- * Compiles `source` as main.ts, and `others` ({ 'name.ts': source }) beside it, with the plugin or with plain
- * TypeScript; returns what run() needs.
- */
-function compiled(source, { instrumented = true, others = {} } = {}) {
-  const dir = scratchDir('hardening');
-  const file = path.join(dir, 'main.ts');
-  fs.writeFileSync(file, source);
-  for (const [name, text] of Object.entries(others)) fs.writeFileSync(path.join(dir, name), text);
-  const files = [file, ...Object.keys(others).map(name => path.join(dir, name))];
-  const outDir = path.join(dir, 'out');
-  const { diagnostics } = compile({
-    rootDir: dir,
-    files,
-    outDir,
-    ...(instrumented ? {} : { compiler: plainTypeScript }),
-  });
-  if (diagnostics) throw new Error(diagnostics);
-  return { dir, file: path.join(outDir, 'main.js'), dbPath: path.join(dir, 'traces.db') };
-}
 
 async function runOk(prog, env) {
   const result = await run(prog, { env });

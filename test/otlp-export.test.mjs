@@ -320,6 +320,27 @@ test('process.exit() waits for spans in flight only until the exit deadline, the
   // SQLite has every call; the collector, which never answers, had them in flight at the deadline.
   t.is(readCalls(prog.dbPath).length, 8);
   t.regex(result.stderr, /8 spans were still being sent to the OpenTelemetry collector at the exit deadline/);
+  // README, Known limits: said on stderr, but not counted per function.
+  t.deepEqual(dropsByFunction(prog.dbPath, 'export_failed'), {});
+});
+
+// README, Known limits: OTLP over HTTP only. Asked for gRPC, the runtime says so and sends http/protobuf.
+test('OTEL_EXPORTER_OTLP_PROTOCOL=grpc is told on stderr, and the spans go out as http/protobuf', async t => {
+  const receiver = await startReceiver();
+  t.teardown(() => receiver.close());
+  const prog = compileProgram();
+  const result = await runProgram(prog, {
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+  });
+  t.is(result.status, 0, result.stderr);
+  t.regex(
+    result.stderr,
+    /OTEL_EXPORTER_OTLP_PROTOCOL="grpc" is not one of http\/protobuf, http\/json; using http\/protobuf/,
+  );
+  t.true(receiver.requests.length > 0);
+  t.true(receiver.requests.every(request => request.contentType === 'application/x-protobuf'));
+  assertSpansMatchRows(t, receiver.spans(), prog.dbPath);
 });
 
 const JOINING_SOURCE = `

@@ -21,6 +21,7 @@ const compilerOptions = extra => ({
   module: 'commonjs',
   strict: true,
   types: ['node'],
+  skipLibCheck: true,
   rootDir: 'src',
   outDir: 'dist',
   declaration: true,

@@ -324,6 +324,63 @@ __observatory.flush().then(() => {
   });
 }
 
+/**
+ * The program's own runtime instance, for the tests that must know where its writer thread is while a loop
+ * that never yields runs: `recording.writer.running` (the thread has begun draining the ring) and the
+ * producer's view of the ring.
+ */
+const RECORDING = `
+const { recording } = require(require('node:path').join(require.resolve('ts-observatory/runtime'), '..', 'record', 'recording.js'));
+`;
+
+// README, Known limits: a writer that dies while the recording thread runs a loop that never yields is replaced
+// only when that loop ends. The test hook ends the writer at its first commit; the loop runs on until the
+// thread is draining, so the death comes while the loop runs, whatever the machine's speed.
+test('a writer thread that dies under a loop that never yields is replaced only after the loop: meanwhile the ring fills and new traces are shed', async t => {
+  const prog = program(`${OK_AND_BAD}${TRACES}${RECORDING}
+let i = 0;
+while (!recording.writer.running) root(i++);
+for (let k = 0; k < 20000; k++) root(i++);
+const { producer } = recording;
+producer.refresh();
+console.log(JSON.stringify({ calls: i, committed: (producer.headWord - producer.used) | 0, used: producer.used }));
+`);
+  const result = await run(prog, { env: { OBSERVATORY_BUFFER_MB: '0.0625', OBSERVATORY_TEST_WORKER_CRASHES: '1' } });
+  t.is(result.status, 0, result.stderr);
+  const { calls, committed, used } = JSON.parse(result.stdout);
+  t.is(committed, 0, 'nothing was committed while the loop ran: no writer replaced the dead one');
+  t.true(used >= 65536 / 2, `the ring filled to where new traces are shed (${used} bytes)`);
+  // After the loop the new writer commits what the ring held, once: whole traces, and every other call counted.
+  const counts = accounting(prog.dbPath);
+  t.true(counts.root.rows > 0);
+  t.true(counts.root.overload > 0);
+  t.is(counts.root.rows + counts.root.overload, calls);
+  t.is(counts.ok.rows, counts.root.rows * 3);
+  t.is(counts.ok.rows + counts.ok.overload, calls * 3);
+  t.is(orphans(prog.dbPath), 0);
+  const roots = readCalls(prog.dbPath).filter(call => call.fn === 'root');
+  t.is(new Set(roots.map(call => call.values[0][3])).size, counts.root.rows, 'no trace written twice');
+});
+
+// The same limit in wait mode: the call that finds the ring full waits the 60 s stall limit for room that
+// cannot come while the loop runs, and is then counted as write_failed. The loop stops at that count. The
+// test takes a minute, asleep; no speed of the machine can shorten or lengthen what it shows.
+test('in wait mode, a call that finds the ring full under a dead writer waits out the stall limit, then is counted as write_failed', async t => {
+  const prog = program(`${OK_AND_BAD}${RECORDING}
+let i = 0;
+while (!recording.writer.running) ok(i++);
+while (recording.dropTotals().length === 0) ok(i++);
+console.log(i);
+`);
+  const env = { OBSERVATORY_BUFFER_MB: '0.0625', OBSERVATORY_ON_FULL: 'wait', OBSERVATORY_TEST_WORKER_CRASHES: '1' };
+  const result = await run(prog, { env });
+  t.is(result.status, 0, result.stderr);
+  t.regex(result.stderr, /the writer released no room in the ring for 60000 ms; calls are counted as write_failed/);
+  const calls = Number(result.stdout);
+  t.true(calls > 1);
+  t.deepEqual(accounting(prog.dbPath), { ok: { rows: calls - 1, write_failed: 1 } });
+});
+
 test('a batch the database refuses is counted as write_failed, and recording goes on', async t => {
   const prog = program(`${OK_AND_BAD}
 for (let i = 0; i < 20; i++) ok(i);
@@ -400,14 +457,18 @@ console.log('ready');
 test('the exit deadline counts what it could not write in the database when the lock comes free in time', async t => {
   const prog = program(`${OK_AND_BAD}
 for (let i = 0; i < 1000; i++) ok(i);
+console.log('exiting');
 process.exit(0);
 `);
   const release = holdWriteLock(prog.dbPath);
-  const child = run(prog, { env: { OBSERVATORY_EXIT_TIMEOUT_MS: '60000' } });
-  // The writer is waiting for the lock; release it and everything is committed before the deadline.
-  setTimeout(release, 500);
-  const result = await child;
+  // The lock is released once the program is exiting: nothing can have been committed before, so the exit
+  // waits for the lock, within its deadline, and everything is committed then.
+  const result = await run(prog, {
+    env: { OBSERVATORY_EXIT_TIMEOUT_MS: '60000' },
+    onStdout: out => out === 'exiting\n' && release(),
+  });
   t.is(result.status, 0, result.stderr);
+  t.is(result.stdout, 'exiting\n');
   t.deepEqual(accounting(prog.dbPath), { ok: { rows: 1000 } });
 });
 

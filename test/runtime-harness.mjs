@@ -1,10 +1,11 @@
 // Shared by the runtime-*.test.mjs files: writes small plain-JS programs that use ts-observatory/runtime the
-// way emitted code does, runs them in a child process with their own database, and reads the rows back.
+// way emitted code does (or TypeScript programs compiled through ts-patch, `compiled`), runs them in a child
+// process with their own database, and reads the rows back.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
-import { scratchDir } from './helpers/compile.mjs';
+import { compile, plainTypeScript, scratchDir } from './helpers/compile.mjs';
 
 /**
  * Put at the top of every program. `meta(name, fields)` builds a FunctionMeta as the transformer would emit
@@ -33,6 +34,28 @@ export function program(body, files = {}) {
   fs.writeFileSync(path.join(dir, 'prog.js'), PRELUDE + body);
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
   return { dir, file: path.join(dir, 'prog.js'), dbPath: path.join(dir, 'traces.db') };
+}
+
+/**
+ * Compiles `source` as main.ts, and `others` ({ 'name.ts': source }) beside it, with the plugin or with plain
+ * TypeScript, and `compilerOptions` over helpers/compile.mjs's; returns what run() needs.
+ */
+export function compiled(source, { instrumented = true, others = {}, compilerOptions = {} } = {}) {
+  const dir = scratchDir('compiled');
+  const file = path.join(dir, 'main.ts');
+  fs.writeFileSync(file, source);
+  for (const [name, text] of Object.entries(others)) fs.writeFileSync(path.join(dir, name), text);
+  const files = [file, ...Object.keys(others).map(name => path.join(dir, name))];
+  const outDir = path.join(dir, 'out');
+  const { diagnostics } = compile({
+    rootDir: dir,
+    files,
+    outDir,
+    compilerOptions,
+    ...(instrumented ? {} : { compiler: plainTypeScript }),
+  });
+  if (diagnostics) throw new Error(diagnostics);
+  return { dir, file: path.join(outDir, 'main.js'), dbPath: path.join(dir, 'traces.db') };
 }
 
 /**

@@ -190,15 +190,19 @@ function assertAccounting(t, dbPath, { mode }) {
   return db;
 }
 
-async function runJest(t, { label, args, env }) {
+/**
+ * Runs jest over the test files of `tests` (a folder of the project) with the shipped setup file, or without it
+ * when `setupFile` is false.
+ */
+async function runJest(t, { label, args, env, tests = 'tests', setupFile = true }) {
   const dir = runDir(label);
   const dbPath = path.join(dir, 'traces.db');
   const config = {
     rootDir: project,
-    roots: ['<rootDir>/tests'],
-    testMatch: ['<rootDir>/tests/*.test.js'],
+    roots: [`<rootDir>/${tests}`],
+    testMatch: [`<rootDir>/${tests}/*.test.js`],
     testEnvironment: 'node',
-    setupFilesAfterEnv: ['ts-observatory/jest'],
+    setupFilesAfterEnv: setupFile ? ['ts-observatory/jest'] : [],
     transform: {},
     // A fresh cache: with timings of an earlier run, jest would run these fast files in band whatever
     // --maxWorkers says.
@@ -291,6 +295,38 @@ for (const [mode, env] of Object.entries(MODES)) {
     );
   });
 }
+
+// README, Known limits: without the setup file, the last calls of a jest test file can be lost without a count.
+// The file's first call is committed by flush(), so the writer is running and has looked at the ring; its next
+// look is a minute away (OBSERVATORY_FLUSH_MS), and the last calls are far below a batch that would wake it.
+// Only an exit hook could commit them, and jest's per-file `process` never fires one.
+test.serial('jest without ts-observatory/jest: the last calls of a test file are lost, and not counted', async t => {
+  t.timeout(2 * CHILD_TIMEOUT_MS + 60_000);
+  fs.mkdirSync(path.join(project, 'last-calls'), { recursive: true });
+  fs.writeFileSync(
+    path.join(project, 'last-calls', 'last.test.js'),
+    `const { flush } = require('ts-observatory/runtime');
+const { add, sumOfSquares } = require('../dist/math.js');
+test('a first call, committed', async () => {
+  expect(add(1, 2)).toBe(3);
+  await flush();
+});
+test('the last calls of the file', () => {
+  expect(sumOfSquares([1, 2, 3])).toBe(14);
+});
+`,
+  );
+  const rowsBy = dbPath => {
+    const { rows, drops } = readAccounting(dbPath);
+    return { rows: Object.fromEntries(rows.map(row => [row.fn, row.n])), drops };
+  };
+  const env = { OBSERVATORY_FLUSH_MS: '60000' };
+  const options = { args: ['--runInBand'], env, tests: 'last-calls' };
+  const withSetup = await runJest(t, { ...options, label: 'last-calls-with-setup' });
+  t.deepEqual(rowsBy(withSetup.dbPath), { rows: { add: 4, square: 3, sumOfSquares: 1 }, drops: [] });
+  const without = await runJest(t, { ...options, label: 'last-calls-without-setup', setupFile: false });
+  t.deepEqual(rowsBy(without.dbPath), { rows: { add: 1 }, drops: [] });
+});
 
 test.serial(
   'two copies of the runtime in one node process (require.cache cleared): rows + drops = calls, per copy',

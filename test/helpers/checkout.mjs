@@ -22,6 +22,9 @@ export function writeShopProject(dir, manifest) {
     module: 'commonjs',
     strict: true,
     esModuleInterop: true,
+    // As `tsc --init` writes it: without it, each cold tspc also type-checks every package's declarations
+    // under node_modules/@types, four fifths of a build's time.
+    skipLibCheck: true,
     rootDir: 'src',
     outDir: 'dist',
     plugins: [{ transform: 'ts-observatory/transformer' }],

@@ -9,10 +9,15 @@ const require = createRequire(import.meta.url);
 export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 export const fixturesDir = path.join(repoRoot, 'fixtures');
 
-/** The TypeScript compiler patched in memory by ts-patch's live compiler. */
-export const tsp = require('ts-patch/compiler');
-/** The same TypeScript, unpatched: what plain `tsc` emits. */
+/** TypeScript, unpatched: what plain `tsc` emits. */
 export const plainTypeScript = require('typescript');
+
+/**
+ * The same TypeScript patched in memory by ts-patch's live compiler. Loaded when a test first compiles: it is
+ * three seconds of a cold start, which the test files that only want scratch directories never pay.
+ */
+let patched;
+const patchedTypeScript = () => (patched ??= require('ts-patch/compiler'));
 
 // ts-patch resolves `ts-observatory/transformer` from node_modules, as in a user's project.
 require('../../scripts/link-self.js').linkSelf();
@@ -26,7 +31,7 @@ export const defaultCompilerOptions = {
   types: ['node'],
   lib: ['es2023'],
   newLine: 'lf',
-  ignoreDeprecations: tsp.versionMajorMinor >= '6.0' ? '6.0' : undefined,
+  ignoreDeprecations: plainTypeScript.versionMajorMinor >= '6.0' ? '6.0' : undefined,
 };
 
 /**
@@ -34,13 +39,21 @@ export const defaultCompilerOptions = {
  * diagnostics formatted as tsc prints them, and the output directory. `before(program)` gives transformers to
  * pass to `program.emit` by hand, as a programmatic build does.
  */
-export function compile({ rootDir, files, outDir, compilerOptions = {}, plugin = {}, compiler = tsp, before }) {
+export function compile({
+  rootDir,
+  files,
+  outDir,
+  compilerOptions = {},
+  plugin = {},
+  compiler = patchedTypeScript(),
+  before,
+}) {
   const json = {
     ...defaultCompilerOptions,
     rootDir,
     outDir,
     ...compilerOptions,
-    plugins: compiler === tsp ? [{ transform: 'ts-observatory/transformer', ...plugin }] : [],
+    plugins: compiler !== plainTypeScript ? [{ transform: 'ts-observatory/transformer', ...plugin }] : [],
   };
   const { options, errors } = compiler.convertCompilerOptionsFromJson(json, rootDir);
   if (errors.length) throw new Error(formatDiagnostics(errors));
@@ -68,7 +81,7 @@ function cachingHost(compiler, options) {
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (fileName, languageVersion, ...rest) => {
     if (!fileName.includes('/node_modules/')) return getSourceFile(fileName, languageVersion, ...rest);
-    const key = `${compiler === tsp ? 'patched' : 'plain'}:${JSON.stringify(languageVersion)}:${fileName}`;
+    const key = `${compiler === plainTypeScript ? 'plain' : 'patched'}:${JSON.stringify(languageVersion)}:${fileName}`;
     if (!parsedLibraries.has(key)) parsedLibraries.set(key, getSourceFile(fileName, languageVersion, ...rest));
     return parsedLibraries.get(key);
   };
@@ -76,7 +89,7 @@ function cachingHost(compiler, options) {
 }
 
 export function formatDiagnostics(diagnostics) {
-  return tsp.formatDiagnostics(diagnostics, {
+  return plainTypeScript.formatDiagnostics(diagnostics, {
     getCanonicalFileName: name => name,
     getCurrentDirectory: () => repoRoot,
     getNewLine: () => '\n',
