@@ -50,9 +50,10 @@ import { WriterThread } from './writer-thread';
 /**
  * How long a call waits for the writer to release room before it gives up, in drop mode (only calls of
  * traces already started, and failures, wait there) and in wait mode. Long, because giving up breaks a
- * trace or loses a call, and a loaded machine's fsync at a WAL checkpoint can take a second or more.
+ * trace or loses a call, and a loaded machine's fsync at a WAL checkpoint can take a second or more; a
+ * writer thread starved by CPU-bound neighbours was measured releasing nothing for over 10 s.
  */
-const STALL_MS = { drop: 10_000, wait: 60_000 } as const;
+const STALL_MS = { drop: 30_000, wait: 60_000 } as const;
 /** How long a call waits for a writer thread that has not started yet (a loaded machine can take seconds). */
 const STARTUP_MS = 30_000;
 
