@@ -8,8 +8,11 @@
  * webpack and rspack get a loader of ts-observatory's own (webpack-loader.ts) instead of unplugin's, whose
  * adapter drops a transform's source map when no loader before it made one (unplugin issues 154 and 616).
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { createUnplugin } from 'unplugin';
 import type { PluginOptions } from '../options';
+import { isRelativeSpecifier, typeScriptNamesFor } from '../typescript-specifiers';
 import { Instrumenter, isInstrumentable } from './instrumenter';
 import { addLoaderRule } from './webpack-loader';
 
@@ -19,6 +22,16 @@ export const observatory = createUnplugin((config: Partial<PluginOptions> | unde
   return {
     name: 'ts-observatory',
     enforce: 'pre',
+    // `import './cycle.mjs'` in cycle.mts's neighbour, as NodeNext projects write it: rollup and webpack look
+    // for the .mjs file that only exists once compiled; esbuild and vite find the TypeScript themselves.
+    resolveId(id, importer) {
+      if (!importer || !isRelativeSpecifier(id) || !isInstrumentable(importer)) return null;
+      const dir = path.dirname(importer.split('?')[0]!);
+      if (fs.existsSync(path.resolve(dir, id))) return null;
+      return typeScriptNamesFor(id)
+        .map(candidate => path.resolve(dir, candidate))
+        .find(candidate => fs.existsSync(candidate));
+    },
     transformInclude: id => !ownLoader && isInstrumentable(id),
     transform(code, id) {
       try {
