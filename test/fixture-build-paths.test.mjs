@@ -59,8 +59,9 @@ test.before('the rows of each fixture built as tspc builds it', t => {
     const projectDir = path.dirname(entry);
     const outDir = path.join(dir, 'tspc', name);
     const tsconfig = JSON.parse(fs.readFileSync(path.join(projectDir, 'tsconfig.json'), 'utf8'));
+    // The tsconfig.json's own compiler options and plugin entry, through ts-patch's compiler as tspc runs it.
     const {
-      plugins: [{ transform, ...plugin }],
+      plugins: [plugin],
       ...compilerOptions
     } = tsconfig.compilerOptions;
     const rootNames = tsconfig.files.map(file => path.join(projectDir, file));
