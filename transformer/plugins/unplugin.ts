@@ -19,13 +19,16 @@ import { addLoaderRule } from './webpack-loader';
 export const observatory = createUnplugin((config: Partial<PluginOptions> | undefined, meta) => {
   const instrumenter = new Instrumenter(config);
   const ownLoader = meta.framework === 'webpack' || meta.framework === 'rspack';
+  const resolvesTypeScript = meta.framework !== 'esbuild' && meta.framework !== 'vite';
   return {
     name: 'ts-observatory',
     enforce: 'pre',
-    // `import './cycle.mjs'` in cycle.mts's neighbour, as NodeNext projects write it: rollup and webpack look
-    // for the .mjs file that only exists once compiled; esbuild and vite find the TypeScript themselves.
+    // `import './cycle.mjs'` beside cycle.mts, as NodeNext projects write it: rollup and webpack look for the
+    // .mjs file that only exists once compiled. esbuild and vite find the TypeScript themselves, and resolving
+    // for them would make a second copy of a module that is also an entry point.
     resolveId(id, importer) {
-      if (!importer || !isRelativeSpecifier(id) || !isInstrumentable(importer)) return null;
+      if (!resolvesTypeScript || !importer || !isRelativeSpecifier(id) || !/\.[cm]?js$/.test(id)) return null;
+      if (!isInstrumentable(importer)) return null;
       const dir = path.dirname(importer.split('?')[0]!);
       if (fs.existsSync(path.resolve(dir, id))) return null;
       return typeScriptNamesFor(id)
