@@ -129,6 +129,23 @@ test.serial(
   },
 );
 
+test.serial('jest with ts-jest and compiler "ts-patch/compiler" records the calls a test makes, as tspc does', t => {
+  // The tsconfig.json's plugin entry, applied by ts-patch's compiler inside ts-jest.
+  const { rows } = runShopTests(t, 'ts-jest-compiler-shop', {
+    runnerModule: '@jest/globals',
+    configFile: 'jest.config.js',
+    config: `module.exports = {
+  testEnvironment: 'node',
+  setupFilesAfterEnv: ['ts-observatory/jest'],
+  transform: { '^.+\\.tsx?$': ['ts-jest', { compiler: 'ts-patch/compiler' }] },
+  cacheDirectory: '<rootDir>/jest-cache',
+};
+`,
+    args: [jest, '--ci'],
+  });
+  t.deepEqual(rows, tspcRows);
+});
+
 const tsx = pathToFileURL(path.join(integrations, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
 for (const type of ['commonjs', 'module']) {

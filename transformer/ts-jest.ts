@@ -12,6 +12,7 @@ import type * as ts from 'typescript';
 import { createTransformer } from './index';
 import { formatDiagnostics } from './format-diagnostics';
 import type { PluginOptions } from './options';
+import { projectPluginOptions } from './project-plugin-options';
 
 /** What this module needs of ts-jest's TsCompiler. */
 interface TsJestCompiler {
@@ -31,10 +32,14 @@ export function factory(
   return context => sourceFile => {
     const program = programOf(compiler, sourceFile);
     const errors: ts.Diagnostic[] = [];
-    const transformer = createTransformer(program, options, {
-      ts: tsInstance,
-      addDiagnostic: diagnostic => void errors.push(diagnostic),
-    });
+    const transformer = createTransformer(
+      program,
+      { ...projectPluginOptions(program), ...options },
+      {
+        ts: tsInstance,
+        addDiagnostic: diagnostic => void errors.push(diagnostic),
+      },
+    );
     const result = transformer(context)(sourceFile);
     if (errors.length > 0) throw new Error(formatDiagnostics(tsInstance, errors));
     return result;

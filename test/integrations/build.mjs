@@ -1,11 +1,15 @@
 // Builds a project's src/main.ts into <outDir>/main.js (CommonJS, for Node) with one bundler and the
-// ts-observatory plugin for it, as a user's build config would:
-//   node build.mjs <vite|rollup|esbuild|webpack|rspack> <projectDir> <outDir>
+// ts-observatory plugin for it, as a user's build config would; or, given entries, each <entry.ts> into
+// <outDir>/<name>.js, in one multi-entry build:
+//   node build.mjs <vite|rollup|esbuild|webpack|rspack> <projectDir> <outDir> [<name>=<entry.ts> ...]
 // ts-observatory itself stays outside the bundle here: a dependency, loaded at run time.
 import * as path from 'node:path';
 
-const [tool, projectDir, outDir] = process.argv.slice(2);
-const entry = path.join(projectDir, 'src', 'main.ts');
+const [tool, projectDir, outDir, ...entryArgs] = process.argv.slice(2);
+const entries =
+  entryArgs.length > 0
+    ? Object.fromEntries(entryArgs.map(arg => [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]))
+    : { main: path.join(projectDir, 'src', 'main.ts') };
 const external = [/^ts-observatory(\/|$)/];
 const extensions = ['.ts', '.js'];
 
@@ -20,28 +24,34 @@ const builders = {
       plugins: [observatory()],
       ssr: { external: ['ts-observatory'] },
       build: {
-        ssr: entry,
+        ssr: true,
         outDir,
         emptyOutDir: true,
         sourcemap: true,
-        rollupOptions: { output: { format: 'cjs', entryFileNames: 'main.js' } },
+        rollupOptions: { input: entries, output: { format: 'cjs', entryFileNames: '[name].js' } },
       },
     });
   },
   async rollup() {
     const { rollup } = await import('rollup');
     const { nodeResolve } = await import('@rollup/plugin-node-resolve');
+    const { default: commonjs } = await import('@rollup/plugin-commonjs');
     const { default: observatory } = await import('ts-observatory/rollup');
-    const bundle = await rollup({ input: entry, external, plugins: [observatory(), nodeResolve({ extensions })] });
-    await bundle.write({ file: path.join(outDir, 'main.js'), format: 'cjs', sourcemap: true });
+    // commonjs() for the files that TypeScript's `export =` or `import x = require()` make CommonJS.
+    const bundle = await rollup({
+      input: entries,
+      external,
+      plugins: [observatory(), nodeResolve({ extensions }), commonjs({ extensions })],
+    });
+    await bundle.write({ dir: outDir, entryFileNames: '[name].js', format: 'cjs', sourcemap: true });
     await bundle.close();
   },
   async esbuild() {
     const esbuild = await import('esbuild');
     const { default: observatory } = await import('ts-observatory/esbuild');
     await esbuild.build({
-      entryPoints: [entry],
-      outfile: path.join(outDir, 'main.js'),
+      entryPoints: entries,
+      outdir: outDir,
       bundle: true,
       platform: 'node',
       format: 'cjs',
@@ -69,9 +79,9 @@ function runCompiler(create, { plugins, externals }) {
     mode: 'none',
     target: 'node',
     context: projectDir,
-    entry,
+    entry: entries,
     devtool: 'source-map',
-    output: { path: outDir, filename: 'main.js', library: { type: 'commonjs2' } },
+    output: { path: outDir, filename: '[name].js', library: { type: 'commonjs2' } },
     resolve: { extensions },
     // TypeScript files are JavaScript once the plugin has emitted them; without a TypeScript loader after it,
     // they are typed as ES modules here, whatever "type" the nearest package.json gives .js files.

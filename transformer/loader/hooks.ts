@@ -5,6 +5,7 @@
  * emitted JavaScript (`./cart.js`) or without extension (`./cart`) finds the TypeScript file.
  */
 import { fileURLToPath } from 'node:url';
+import { isRelativeSpecifier, typeScriptNamesFor } from '../typescript-specifiers';
 import { instrumentForNode, isInstrumentable, moduleFormatOf } from './node-output';
 
 interface ResolveContext {
@@ -21,7 +22,7 @@ export async function resolve(
   try {
     return await nextResolve(specifier, context);
   } catch (error) {
-    if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND' || !/^\.{1,2}\//.test(specifier)) throw error;
+    if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND' || !isRelativeSpecifier(specifier)) throw error;
     for (const candidate of typeScriptNamesFor(specifier)) {
       try {
         return await nextResolve(candidate, context);
@@ -43,15 +44,4 @@ export async function load(
   if (!isInstrumentable(fileName)) return nextLoad(url, context);
   if (moduleFormatOf(fileName) === 'commonjs') return { format: 'commonjs', shortCircuit: true };
   return { format: 'module', source: instrumentForNode(fileName), shortCircuit: true };
-}
-
-/** `./cart.js` → `./cart.ts`, `./cart.mjs` → `./cart.mts`, `./cart` → `./cart.ts`, `./cart.tsx`. */
-function typeScriptNamesFor(specifier: string): string[] {
-  const match = /\.([cm]?)js$/.exec(specifier);
-  if (match)
-    return [
-      `${specifier.slice(0, -match[0].length)}.${match[1]}ts`,
-      ...(match[1] ? [] : [`${specifier.slice(0, -3)}.tsx`]),
-    ];
-  return /\.[a-z]+$/i.test(specifier) ? [] : [`${specifier}.ts`, `${specifier}.tsx`];
 }

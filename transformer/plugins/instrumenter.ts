@@ -9,6 +9,7 @@ import { createTransformer } from '../index';
 import { formatDiagnostics } from '../format-diagnostics';
 import type { PluginOptions } from '../options';
 import { findUp } from '../project';
+import { projectPluginOptions } from '../project-plugin-options';
 import { typescriptFor } from '../typescript-api';
 import { ProjectService, type OutputFormat } from './project-service';
 
@@ -29,25 +30,37 @@ export interface Instrumented {
 export class Instrumenter {
   private readonly services = new Map<string, ProjectService>();
   private readonly warned = new Set<string>();
+  /** Shared by the services of every tsconfig.json a compiler builds: the standard library is parsed once. */
+  private readonly documentRegistries = new Map<typeof ts, ts.DocumentRegistry>();
 
   constructor(private readonly config: Partial<PluginOptions> = {}) {}
 
   /** `code`, the text of `id` as the bundler (or loader) holds it, emitted as instrumented JavaScript. */
   transform(code: string, id: string, warn: (message: string) => void, format: OutputFormat = 'esm'): Instrumented {
     const fileName = path.resolve(id.split('?')[0]!);
-    const service = this.serviceFor(fileName, format);
-    const { program, sourceFile } = service.programWith(fileName, code);
+    let service = this.serviceFor(fileName, format);
+    let { program, sourceFile } = service.programWith(fileName, code);
+    // ES module output has no `export =` or `import x = require(...)`: TypeScript would drop them (TS1202,
+    // TS1203) and the program would fail at run time. Such a file is emitted as CommonJS, which bundlers take.
+    if (format === 'esm' && usesCommonJsSyntax(service.tsInstance, sourceFile)) {
+      service = this.serviceFor(fileName, 'cjs');
+      ({ program, sourceFile } = service.programWith(fileName, code));
+    }
     const errors: ts.Diagnostic[] = [];
-    const transformer = createTransformer(program, this.config, {
-      ts: service.tsInstance,
-      addDiagnostic: diagnostic => void errors.push(diagnostic),
-      warn: message => {
-        // Once per build, not once per file.
-        if (this.warned.has(message)) return;
-        this.warned.add(message);
-        warn(`ts-observatory: ${message}`);
+    const transformer = createTransformer(
+      program,
+      { ...projectPluginOptions(program), ...this.config },
+      {
+        ts: service.tsInstance,
+        addDiagnostic: diagnostic => void errors.push(diagnostic),
+        warn: message => {
+          // Once per build, not once per file.
+          if (this.warned.has(message)) return;
+          this.warned.add(message);
+          warn(`ts-observatory: ${message}`);
+        },
       },
-    });
+    );
     let js: string | undefined;
     let map: string | undefined;
     const write = (name: string, text: string) => (name.endsWith('.map') ? (map = text) : (js = text));
@@ -69,8 +82,20 @@ export class Instrumenter {
     let service = this.services.get(key);
     if (!service) {
       const tsInstance = typescriptFor(configDir ?? path.dirname(fileName));
-      this.services.set(key, (service = new ProjectService(tsInstance, configFile, format)));
+      let registry = this.documentRegistries.get(tsInstance);
+      if (!registry) this.documentRegistries.set(tsInstance, (registry = tsInstance.createDocumentRegistry()));
+      this.services.set(key, (service = new ProjectService(tsInstance, configFile, format, registry)));
     }
     return service;
   }
+}
+
+/** Whether `sourceFile` has `export = ...` or `import x = require(...)`, syntax only CommonJS output can express. */
+function usesCommonJsSyntax(tsInstance: typeof ts, sourceFile: ts.SourceFile): boolean {
+  return sourceFile.statements.some(
+    statement =>
+      (tsInstance.isExportAssignment(statement) && statement.isExportEquals === true) ||
+      (tsInstance.isImportEqualsDeclaration(statement) &&
+        tsInstance.isExternalModuleReference(statement.moduleReference)),
+  );
 }

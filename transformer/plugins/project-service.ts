@@ -55,6 +55,7 @@ export class ProjectService {
     /** The project's tsconfig.json, or undefined for a file that has none above it. */
     readonly configFile: string | undefined,
     format: OutputFormat,
+    documentRegistry: ts.DocumentRegistry,
   ) {
     const parsed = configFile ? readConfig(tsInstance, configFile) : { options: {}, fileNames: [] };
     this.options = emitOptions(tsInstance, parsed.options, format);
@@ -77,7 +78,7 @@ export class ProjectService {
       realpath: tsInstance.sys.realpath,
       useCaseSensitiveFileNames: () => tsInstance.sys.useCaseSensitiveFileNames,
     };
-    this.service = tsInstance.createLanguageService(host, tsInstance.createDocumentRegistry());
+    this.service = tsInstance.createLanguageService(host, documentRegistry);
   }
 
   /** The program with `fileName` holding `text`, as the bundler sees it now. */
