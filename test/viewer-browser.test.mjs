@@ -243,6 +243,8 @@ for (let i = 0; i < 5000; i++) tick(i);
     // The page's timers run on a clock the test moves (the 1 s "Last updated" tick).
     await page.clock.install();
     await page.goto(`${base}#/calls?fn=describe`);
+    // Only the Refresh button may redraw here: a live stream that reconnects on a loaded machine redraws too.
+    await page.locator('#live').uncheck();
     const text = page
       .locator(`#calls-table tr[data-call="${described.id}"]`)
       .filter({ has: page.locator('td.mono', { hasText: /^text$/ }) })

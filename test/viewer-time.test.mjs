@@ -130,3 +130,36 @@ test('clicking a chart bucket opens its calls; dragging across a chart zooms the
   t.is(await statsTotal(page), countBetween(sinceUs, untilUs));
   await page.close();
 });
+
+test('the time axis is labelled at round times of the zone shown, each where that time falls on the axis', async t => {
+  const page = await openPage('#/functions');
+  const chart = page.locator('.charts .panel').first().locator('svg');
+  await chart.waitFor();
+  const labels = await chart
+    .locator('text[y]')
+    .evaluateAll(texts =>
+      texts
+        .filter(text => /^\d\d:\d\d/.test(text.textContent) && !text.getAttribute('text-anchor'))
+        .map(text => ({ label: text.textContent, x: Number(text.getAttribute('x')) })),
+    );
+  const calls = query(dbPath, 'SELECT count(*) AS n FROM calls')[0].n;
+  t.true(labels.length >= 2, JSON.stringify(labels));
+  // The calls span `calls - 1` minutes from 10:00 UTC: every label is a whole number of minutes, a round step apart.
+  const minutes = labels.map(({ label }) => {
+    t.regex(label, /^\d\d:\d\d$/);
+    const [hours, minute] = label.split(':').map(Number);
+    return (hours - 10) * 60 + minute;
+  });
+  const step = minutes[1] - minutes[0];
+  t.true([1, 2, 5, 10, 15, 30, 60].includes(step), labels.map(l => l.label).join(' '));
+  minutes.forEach((minute, i) => t.is(minute, minutes[0] + i * step));
+  t.is(minutes[0] % step, 0);
+  t.true(minutes.at(-1) <= calls);
+  // Evenly spaced on the axis, as the times are.
+  const gaps = labels.slice(1).map((label, i) => label.x - labels[i].x);
+  t.true(
+    gaps.every(gap => Math.abs(gap - gaps[0]) < 1),
+    gaps.join(' '),
+  );
+  await page.close();
+});

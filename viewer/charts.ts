@@ -55,6 +55,63 @@ export function niceTicks(max: number, count: number, whole = false): number[] {
   return ticks;
 }
 
+/** Steps a time axis may take, in microseconds: round in the units a clock shows. */
+const TIME_STEPS_US = [
+  ...[1, 2, 5, 10, 20, 50, 100, 200, 500].map(ms => ms * 1e3),
+  ...[1, 2, 5, 10, 15, 30].map(s => s * 1e6),
+  ...[1, 2, 5, 10, 15, 30].map(min => min * 60e6),
+  ...[1, 2, 3, 6, 12].map(h => h * 3600e6),
+  ...[1, 2, 7, 14, 28].map(d => d * 86_400e6),
+];
+
+/**
+ * Labelled times for an axis from `fromUs` to `toUs`: the multiples of the smallest round step that gives at
+ * most `maxLabels` of them, counted in the zone `offsetUs` ahead of UTC (so that `10:00` is a multiple of an
+ * hour on the clock that is shown; a daylight-saving change inside the range shifts later ticks by its hour).
+ */
+export function roundTimeTicks(
+  fromUs: number,
+  toUs: number,
+  maxLabels: number,
+  offsetUs: number,
+): { stepUs: number; ticks: number[] } {
+  const span = Math.max(1, toUs - fromUs);
+  const stepUs =
+    TIME_STEPS_US.find(step => span / step <= maxLabels) ?? Math.ceil(span / maxLabels / 86_400e6) * 86_400e6;
+  const ticks: number[] = [];
+  for (let time = Math.ceil((fromUs + offsetUs) / stepUs) * stepUs - offsetUs; time < toUs; time += stepUs) {
+    ticks.push(time);
+  }
+  return { stepUs, ticks };
+}
+
+/** A tick's label, as precise as the step needs: milliseconds under a second, seconds under a minute, the date over a day. */
+function timeLabel(date: Date, stepUs: number, spanUs: number, utc: boolean): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const [month, day, hours, minutes, seconds, milliseconds] = utc
+    ? [
+        date.getUTCMonth() + 1,
+        date.getUTCDate(),
+        date.getUTCHours(),
+        date.getUTCMinutes(),
+        date.getUTCSeconds(),
+        date.getUTCMilliseconds(),
+      ]
+    : [
+        date.getMonth() + 1,
+        date.getDate(),
+        date.getHours(),
+        date.getMinutes(),
+        date.getSeconds(),
+        date.getMilliseconds(),
+      ];
+  const clock = `${pad(hours)}:${pad(minutes)}`;
+  if (spanUs > 86_400e6) return `${pad(month)}-${pad(day)} ${clock}`;
+  if (stepUs < 1e6) return `${clock}:${pad(seconds)}.${String(milliseconds).padStart(3, '0')}`;
+  if (stepUs < 60e6) return `${clock}:${pad(seconds)}`;
+  return clock;
+}
+
 /** Where a time chart's plot begins and ends inside its width: the dashboard maps the pointer to times by it. */
 export const TIME_CHART_MARGINS = { left: 64, right: 12 };
 
@@ -78,7 +135,6 @@ function formatSpan(us: number): string {
  * caption gives the axes' units (what a bucket counts, or that values are durations, and the time zone).
  */
 export function renderTimeChart(spec: TimeChartSpec): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
   const { times, series, width, height } = spec;
   const { left, right } = TIME_CHART_MARGINS;
   const top = 28;
@@ -104,42 +160,18 @@ export function renderTimeChart(spec: TimeChartSpec): string {
     );
   }
   // At most six time labels, fewer on a narrow chart: the longest (`12:40:05.250`) needs about 80 pixels.
-  const labelEvery = Math.max(1, Math.ceil(times.length / Math.max(2, Math.min(6, Math.floor(plotWidth / 80)))));
-  const spanUs = times.length > 1 ? times[times.length - 1]! - times[0]! : 0;
-  const labelStepUs = times.length > 1 ? (times[1]! - times[0]!) * labelEvery : 0;
-  times.forEach((time, index) => {
-    if (index % labelEvery !== 0) return;
-    const date = new Date(time / 1000);
-    const [month, day, hours, minutes, seconds, milliseconds] = spec.utc
-      ? [
-          date.getUTCMonth() + 1,
-          date.getUTCDate(),
-          date.getUTCHours(),
-          date.getUTCMinutes(),
-          date.getUTCSeconds(),
-          date.getUTCMilliseconds(),
-        ]
-      : [
-          date.getMonth() + 1,
-          date.getDate(),
-          date.getHours(),
-          date.getMinutes(),
-          date.getSeconds(),
-          date.getMilliseconds(),
-        ];
-    const clock = `${pad(hours)}:${pad(minutes)}`;
-    // As precise as the distance between labels needs, so that no two labels read the same: the date over a
-    // day, seconds when labels are under five minutes apart, milliseconds when they are under a second apart.
-    const label =
-      spanUs > 86_400e6
-        ? `${pad(month)}-${pad(day)} ${clock}`
-        : labelStepUs < 1e6
-          ? `${clock}:${pad(seconds)}.${String(milliseconds).padStart(3, '0')}`
-          : labelStepUs < 300e6
-            ? `${clock}:${pad(seconds)}`
-            : clock;
-    parts.push(`<text x="${x(index)}" y="${height - 8}" font-size="11" fill="#6b7280">${label}</text>`);
-  });
+  const bucketUs = times.length > 1 ? times[1]! - times[0]! : 0;
+  const fromUs = times[0] ?? 0;
+  const toUs = fromUs + Math.max(1, bucketUs) * times.length;
+  const timeX = (us: number) => left + ((us - fromUs) / Math.max(1, bucketUs)) * slot;
+  const offsetUs = spec.utc ? 0 : -new Date(fromUs / 1000).getTimezoneOffset() * 60e6;
+  const maxLabels = Math.max(2, Math.min(6, Math.floor(plotWidth / 80)));
+  const { stepUs, ticks: timeTicks } = roundTimeTicks(fromUs, toUs, maxLabels, offsetUs);
+  // A range narrower than a millisecond has no round time in it: its start is labelled instead.
+  for (const time of timeTicks.length > 0 ? timeTicks : times.slice(0, 1)) {
+    const label = timeLabel(new Date(time / 1000), stepUs, toUs - fromUs, spec.utc);
+    parts.push(`<text x="${timeX(time).toFixed(1)}" y="${height - 8}" font-size="11" fill="#6b7280">${label}</text>`);
+  }
   const bars = series.filter(s => s.kind === 'bar');
   bars.forEach((s, barIndex) => {
     const barWidth = Math.max(1, (slot * 0.8) / bars.length);
@@ -173,7 +205,6 @@ export function renderTimeChart(spec: TimeChartSpec): string {
     parts.push(`<text x="${legendX + 14}" y="17" font-size="12" fill="#374151">${escapeXml(s.name)}</text>`);
     legendX += 24 + s.name.length * 7;
   }
-  const bucketUs = times.length > 1 ? times[1]! - times[0]! : 0;
   const caption =
     (spec.unit === 'count' ? 'count' : 'duration') +
     (bucketUs > 0 ? ` per ${formatSpan(bucketUs)}` : '') +
