@@ -92,7 +92,7 @@ test('on a terminal, calls is one line per call as wide as the terminal, in colo
     narrow.join('\n'),
   );
   const table = onTerminal(160, 'calls', '--table', '--limit', '1', '--db', dbPath);
-  t.regex(table, /^Time +\| Process +\| Data +\| Data Type \| Declared Type \| Data Value +\| Status\n/);
+  t.regex(table, /^Time \(UTC\) +\| Process +\| Data +\| Data Type \| Declared Type \| Data Value +\| Status\n/);
   const plain = spawnSync(
     'script',
     ['-qec', `'${process.execPath}' '${cli}' calls --limit 3 --db '${dbPath}'`, '/dev/null'],
@@ -104,7 +104,10 @@ test('on a terminal, calls is one line per call as wide as the terminal, in colo
 
 test('the piped table stays the documented one row per variable', t => {
   const result = observatory('calls', '--limit', '1', '--db', dbPath);
-  t.regex(result.stdout, /^Time +\| Process +\| Data +\| Data Type \| Declared Type \| Data Value +\| Status\n/);
+  t.regex(
+    result.stdout,
+    /^Time \(UTC\) +\| Process +\| Data +\| Data Type \| Declared Type \| Data Value +\| Status\n/,
+  );
   t.is(observatory('calls', '--json', '--compact', '--db', dbPath).status, 2);
 });
 
