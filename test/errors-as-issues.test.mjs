@@ -2,7 +2,6 @@
 // fields and cause chain (calls.error_detail), failures tagged expected= are stored as expected along the whole
 // path the error took, and stats, errors, the API and the report count expected failures apart from errors.
 import test from 'ava';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,7 +11,7 @@ import { chromium } from 'playwright-core';
 import { repoRoot, scratchDir } from './helpers/compile.mjs';
 import { recordProject } from './helpers/pipeline.mjs';
 import { startDashboard } from './helpers/serve.mjs';
-import { cli } from './helpers/shop.mjs';
+import { observatoryOn } from './helpers/shop.mjs';
 import { query } from './runtime-harness.mjs';
 
 const { migrate, SCHEMA_VERSION } = createRequire(import.meta.url)('../dist/runtime/schema.js');
@@ -31,14 +30,7 @@ test.before(() => {
   ).map(row => ({ ...row, detail: row.detail === null ? null : JSON.parse(row.detail) }));
 });
 
-function observatory(...args) {
-  const result = spawnSync(process.execPath, [cli, ...args, '--db', dbPath], {
-    encoding: 'utf8',
-    env: { ...process.env, OBSERVATORY_DB: '' },
-    timeout: 60_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const observatory = (...args) => observatoryOn(dbPath, ...args);
 
 const withoutStacks = form =>
   Array.isArray(form)

@@ -2,12 +2,11 @@
 // first and last seen, the path up through monitored callers and the latest inputs; in the command line, the
 // API and the dashboard, on two recordings of test/programs/shop. Expected groups are worked out from the rows.
 import test from 'ava';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 import { scratchDir } from './helpers/compile.mjs';
-import { cli, recordShop, shopDir as shop } from './helpers/shop.mjs';
+import { observatoryOn, recordShop, shopDir as shop } from './helpers/shop.mjs';
 import { startDashboard } from './helpers/serve.mjs';
 import { query } from './runtime-harness.mjs';
 
@@ -40,14 +39,7 @@ test.before(() => {
   expected = [...groups.values()];
 });
 
-function observatory(...args) {
-  const result = spawnSync(process.execPath, [cli, ...args, '--db', dbPath], {
-    encoding: 'utf8',
-    env: { ...process.env, OBSERVATORY_DB: '' },
-    timeout: 60_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const observatory = (...args) => observatoryOn(dbPath, ...args);
 
 test('errors groups failures by origin, type and message shape; an error passed up its callers counts once, with its path', t => {
   t.is(

@@ -2,11 +2,10 @@
 // command line, the API and the dashboard, on a recording of test/programs/shop (three services, interleaved
 // requests, two kinds of failure). Expected answers are worked out from the rows, read apart.
 import test from 'ava';
-import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 import { scratchDir } from './helpers/compile.mjs';
-import { cli, recordShop, shopDir as shop } from './helpers/shop.mjs';
+import { observatoryOn, recordShop, shopDir as shop } from './helpers/shop.mjs';
 import { startDashboard } from './helpers/serve.mjs';
 import { query } from './runtime-harness.mjs';
 
@@ -35,14 +34,7 @@ async function newPage() {
   return browser.newPage({ viewport: { width: 1440, height: 900 } });
 }
 
-function observatory(...args) {
-  const result = spawnSync(process.execPath, [cli, ...args, '--db', dbPath], {
-    encoding: 'utf8',
-    env: { ...process.env, OBSERVATORY_DB: '' },
-    timeout: 60_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const observatory = (...args) => observatoryOn(dbPath, ...args);
 
 /** The ids of the calls `calls --json ...args` lists, in its order (each call once). */
 function listed(...args) {

@@ -10,25 +10,13 @@ import { escapeHtml, formatArguments, formatDuration, formatPercent, formatTimes
 import { renderP99Trace } from './p99-trace';
 import type { TraceQueries } from './queries';
 import { dropWarning, ringNote, totalDropped } from './recording-notes';
-import type { TraceStatistics } from './statistics';
+import { FUNCTION_STATS_HEADERS, type TraceStatistics } from './statistics';
 
 const BUCKETS = 60;
 /** Rows of the top error groups and of the slowest calls. */
 const TOP = 10;
 /** The most characters of a call's arguments or result in those tables. */
 const CELL_CHARS = 160;
-const STATS_HEADERS = [
-  'Function',
-  'Calls',
-  'Dropped',
-  'Errors',
-  'Error rate',
-  'p50',
-  'p95',
-  'p99',
-  'Max',
-  'Last seen (UTC)',
-];
 
 export interface ReportOptions {
   databasePath: string;
@@ -119,7 +107,7 @@ th.track, td.track { width: 35%; text-align: left; } .bar { height: 10px; min-wi
 <div class="totals"><div><b>${totalCalls}</b>calls</div><div><b>${totalErrors}</b>errors</div>${totalExpected > 0 ? `<div><b>${totalExpected}</b>expected errors</div>` : ''}<div><b>${stats.length}</b>functions</div></div>
 <h2>Functions</h2>
 <table id="stats">
-<thead><tr>${STATS_HEADERS.map(h => `<th>${h}</th>`).join('')}</tr></thead>
+<thead><tr>${FUNCTION_STATS_HEADERS.map(h => `<th>${h}</th>`).join('')}</tr></thead>
 <tbody>
 ${rows}
 </tbody>

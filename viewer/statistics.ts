@@ -77,6 +77,20 @@ const COUNT_COLUMNS = `count(*) AS calls, count(*) FILTER (WHERE c.status = 'ERR
 const PERCENTILE_COLUMNS = `percentile(c.duration_ns, 50) / 1000.0 AS p50Us, percentile(c.duration_ns, 95) / 1000.0 AS p95Us,
   percentile(c.duration_ns, 99) / 1000.0 AS p99Us`;
 
+/** The columns of a FunctionStats table, as `stats` and the report print them. */
+export const FUNCTION_STATS_HEADERS = [
+  'Function',
+  'Calls',
+  'Dropped',
+  'Errors',
+  'Error rate',
+  'p50',
+  'p95',
+  'p99',
+  'Max',
+  'Last seen (UTC)',
+] as const;
+
 export class TraceStatistics {
   private readonly cache: ResultCache;
 

@@ -3,21 +3,9 @@ import { parseSince } from '../duration';
 import { formatDuration, formatPercent, formatTable, formatTimestamp } from '../format';
 import { readExpected } from '../expected-errors';
 import { dropWarning, ringNote, totalDropped } from '../recording-notes';
-import { TraceStatistics } from '../statistics';
+import { FUNCTION_STATS_HEADERS, TraceStatistics } from '../statistics';
 import { type Command, option } from './command';
 
-const STATS_HEADERS = [
-  'Function',
-  'Calls',
-  'Dropped',
-  'Errors',
-  'Error rate',
-  'p50',
-  'p95',
-  'p99',
-  'Max',
-  'Last seen (UTC)',
-];
 /** Shown only when some function has spans OpenTelemetry did not receive, so that a file without export reads as before. */
 const NOT_EXPORTED_HEADER = 'Not exported';
 /** Shown only when some function failed as expected: those failures are not among its Errors. */
@@ -42,7 +30,7 @@ export const statsCommand: Command = {
         return void out.write('No calls recorded' + (since ? ` in the last ${since}` : '') + '.\n');
       const exporting = stats.some(s => s.dropped.export_failed > 0);
       const expecting = stats.some(s => s.expected > 0);
-      const headers = [...STATS_HEADERS];
+      const headers: string[] = [...FUNCTION_STATS_HEADERS];
       if (expecting) headers.splice(headers.indexOf('Error rate') + 1, 0, EXPECTED_HEADER);
       out.write(
         formatTable(
