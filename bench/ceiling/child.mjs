@@ -1,9 +1,10 @@
 // How fast `add` calls can be stored in SQLite at all on this machine, one way per process:
 // `node child.mjs <case> <calls> <dbPath>`; prints one JSON line `{ calls, ms, bytesPerCall }`.
 //
-//   engine              SQLite alone: add-shaped rows of the schema 3 layout (one calls row per call, its values
-//                       packed in it), built in JavaScript and bound to multi-row INSERTs of 64 calls, as the
-//                       writer does, into the real schema with its three indexes
+//   engine              SQLite alone: add-shaped rows of the schema's layout (one calls row per call, its values
+//                       packed in it), built in JavaScript and bound through the writer's own multi-row INSERTs
+//                       (BatchedInsert, with the columns a returned call binds), into the real schema with its
+//                       three indexes
 //   engine-no-<index>   the same without that one index (calls_by_function_time, calls_by_time, calls_by_trace),
 //                       to tell what each index costs a call
 //   engine-bare         the same with no secondary index at all
@@ -51,8 +52,6 @@ const ADD = {
 };
 
 const INDEXES = ['calls_by_function_time', 'calls_by_time', 'calls_by_trace'];
-const ROWS_PER_INSERT = 64;
-const CALL_COLUMNS = 13;
 
 function engine(dropped) {
   const { configureConnection, migrate } = runtime('schema.js');
@@ -67,36 +66,27 @@ function engine(dropped) {
   db.prepare(
     `INSERT INTO processes VALUES (1, '00c0ffee00c0ffee00c0ffee00c0ffee', 1, 0, 0, '[]', 67108864, 0, 0)`,
   ).run();
-  const insert = db.prepare(
-    `INSERT INTO calls (id, function_id, trace, parent, depth, start_us, duration_ns, status, error_type, error_message,
-                        error_stack, inputs, outputs)
-     VALUES ${Array.from({ length: ROWS_PER_INSERT }, () => `(${Array(CALL_COLUMNS).fill('?').join(', ')})`).join(', ')}`,
-  );
+  const { BatchedInsert } = runtime('store/batched-insert.js');
+  const { CALL_COLUMNS, RETURNED_CALL } = runtime('store/writer.js');
+  const insert = new BatchedInsert(db, 'calls', CALL_COLUMNS, RETURNED_CALL);
   // The instance's calls are numbered from 1 in its half of the id space; each `add` call is a root.
-  const params = [];
   const write = db.transaction(first => {
-    for (let at = first; at < first + BATCH; at += ROWS_PER_INSERT) {
-      params.length = 0;
-      for (let number = at; number < at + ROWS_PER_INSERT; number++) {
-        const id = 2 ** 32 + number;
-        params.push(
-          id,
-          1,
-          id,
-          null,
-          0,
-          1_700_000_000_000_000 + number,
-          200 + (number % 50),
-          'OK',
-          null,
-          null,
-          null,
-          `[${number},1]`,
-          `[${number + 1}]`,
-        );
-      }
-      insert.run(params);
+    for (let number = first; number < first + BATCH; number++) {
+      const id = 2 ** 32 + number;
+      insert.params.push(
+        id,
+        1,
+        id,
+        null,
+        0,
+        1_700_000_000_000_000 + number,
+        200 + (number % 50),
+        `[${number},1]`,
+        `[${number + 1}]`,
+      );
+      insert.endRow();
     }
+    insert.flush();
   });
   const start = performance.now();
   for (let first = 1; first <= calls; first += BATCH) write.immediate(first);

@@ -3,7 +3,9 @@
  *
  * Each better-sqlite3 `run` crosses from JavaScript into SQLite and back; for the small rows of a trace that
  * crossing cost about as much as SQLite's own work, so rows are handed over ROWS_PER_STATEMENT at a time.
- * Callers push one row's values onto `params` and call `endRow`; `flush` writes what is left.
+ * Callers push one row's values onto `params` and call `endRow`; `flush` writes what is left. A column whose
+ * value is the same in every row is written into the statement (`fixed`) rather than bound row after row:
+ * each bound parameter costs the crossing a little more.
  */
 import type { Database, Statement } from 'better-sqlite3';
 
@@ -19,12 +21,12 @@ export class BatchedInsert {
   /** Statements by number of rows: the full one, and the shorter ones that end a batch. */
   private readonly statements = new Map<number, Statement>();
 
-  /** `head` is `INSERT INTO table (col, ...)` naming `columns` columns. */
-  constructor(db: Database, head: string, columns: number) {
+  /** Rows of `table`: one parameter per column of `columns`, and each column of `fixed` set to its SQL literal. */
+  constructor(db: Database, table: string, columns: readonly string[], fixed: Readonly<Record<string, string>> = {}) {
     this.db = db;
-    this.head = head;
-    this.columns = columns;
-    this.row = `(${new Array(columns).fill('?').join(', ')})`;
+    this.head = `INSERT INTO ${table} (${[...columns, ...Object.keys(fixed)].join(', ')})`;
+    this.columns = columns.length;
+    this.row = `(${[...columns.map(() => '?'), ...Object.values(fixed)].join(', ')})`;
   }
 
   endRow(): void {
