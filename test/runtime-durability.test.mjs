@@ -365,11 +365,13 @@ console.log(JSON.stringify({ calls: i, committed: (producer.headWord - producer.
 // The same limit in wait mode: the call that finds the ring full waits the 60 s stall limit for room that
 // cannot come while the loop runs, and is then counted as write_failed. The loop stops at that count. The
 // test takes a minute, asleep; no speed of the machine can shorten or lengthen what it shows.
-test('in wait mode, a call that finds the ring full under a dead writer waits out the stall limit, then is counted as write_failed', async t => {
+test('in wait mode, a call that finds the ring full under a dead writer waits out the stall limit, then is counted as write_failed, and so is every later call at once until the writer releases room', async t => {
+  // The 1,000 calls after the first that gave up would each wait 60 s again; the kill limit would end the program.
   const prog = program(`${OK_AND_BAD}${RECORDING}
 let i = 0;
 while (!recording.writer.running) ok(i++);
 while (recording.dropTotals().length === 0) ok(i++);
+for (let later = 0; later < 1000; later++) ok(i++);
 console.log(i);
 `);
   const env = { OBSERVATORY_BUFFER_MB: '0.0625', OBSERVATORY_ON_FULL: 'wait', OBSERVATORY_TEST_WORKER_CRASHES: '1' };
@@ -378,7 +380,7 @@ console.log(i);
   t.regex(result.stderr, /the writer released no room in the ring for 60000 ms; calls are counted as write_failed/);
   const calls = Number(result.stdout);
   t.true(calls > 1);
-  t.deepEqual(accounting(prog.dbPath), { ok: { rows: calls - 1, write_failed: 1 } });
+  t.deepEqual(accounting(prog.dbPath), { ok: { rows: calls - 1001, write_failed: 1001 } });
 });
 
 test('a batch the database refuses is counted as write_failed, and recording goes on', async t => {

@@ -72,6 +72,12 @@ export class Recording {
   /** performance.now() of the last Drops record. */
   private dropsWrittenAt = 0;
   /**
+   * Tail as it was when a call last gave up waiting for room; null once the writer has released room since.
+   * While Tail has not moved, a call that finds the ring full is counted at once instead of waiting as long
+   * again: a program whose writer is gone must go on, not stop for the stall limit at every call.
+   */
+  private stalledAtTail: number | null = null;
+  /**
    * Set by the exit path once it has committed the ring (lifecycle.ts): a call that completes after that (in a
    * program's own 'exit' listener) is committed, or counted, by this hook before the process ends.
    */
@@ -217,10 +223,17 @@ export class Recording {
         return this.writeWithoutValues(call, asRoot);
       }
       const now = performance.now();
-      if (waitedSince === 0) waitedSince = now;
+      if (waitedSince === 0) {
+        if (this.stalledAtTail !== null) {
+          if (producer.tailWord === this.stalledAtTail) return this.countDrop(call.fn, DropCode.WriteFailed);
+          this.stalledAtTail = null;
+        }
+        waitedSince = now;
+      }
       const limit = this.writer.running ? this.stallMs : STARTUP_MS;
       if (now - waitedSince >= limit || this.writer.stopped) {
         this.countDrop(call.fn, DropCode.WriteFailed);
+        this.stalledAtTail = producer.tailWord;
         warn(
           'OBSERVATORY_WRITE',
           `the writer released no room in the ring for ${this.stallMs} ms; calls are counted as write_failed until it does`,

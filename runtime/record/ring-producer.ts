@@ -64,6 +64,11 @@ export class RingProducer {
     return this.head | 0;
   }
 
+  /** Tail as it is stored in the control word: it moves whenever the writer releases room. */
+  get tailWord(): number {
+    return Atomics.load(this.control, Control.Tail);
+  }
+
   /** Reads Tail: how much the writer has released. */
   refresh(): void {
     const tail = Atomics.load(this.control, Control.Tail);
