@@ -1,19 +1,28 @@
-// Every way to build and run the shop program records exactly the rows tspc's build records: the bundler
-// and dev-server plugins (ts-observatory/vite, /rollup, /esbuild, /webpack, /rspack, each with a source map
+// Every way to build and run the shop program records exactly the rows tspc's build records: `tspc --watch`
+// before and after an edit, ts-node with ts-patch's compiler (and, with -T, all but what it says it cannot
+// type), the bundler and dev-server plugins (ts-observatory/vite, /rollup, /esbuild, /webpack, /rspack, each with a source map
 // that leads back into the TypeScript), vitest with the vite plugin, and jest with ts-jest and
 // ts-observatory/ts-jest, the Node loader (ts-observatory/register), alone and with tsx, in CommonJS and ES
-// module packages, and a project whose own compiler is TypeScript 7. The bundlers, tsx and TypeScript 7 come
-// from test/integrations (installed by .ci/run); vite, vitest, jest and ts-jest from the repository's own
+// module packages, and a project whose own compiler is TypeScript 7. The bundlers, ts-node, tsx and TypeScript 7
+// come from test/integrations (installed by .ci/run); vite, vitest, jest and ts-jest from the repository's own
 // devDependencies.
 import test from 'ava';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { SourceMap } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot, scratchDir } from './helpers/compile.mjs';
 import { summarize } from './helpers/fixture-run.mjs';
-import { assertIntegrationsInstalled, runShop, SHOP_TEST, tspcBuild, writeShopProject } from './helpers/checkout.mjs';
+import {
+  assertIntegrationsInstalled,
+  runShop,
+  runShopProcess,
+  SHOP_TEST,
+  tspc,
+  tspcBuild,
+  writeShopProject,
+} from './helpers/checkout.mjs';
 import { integrationsDir as integrations } from './helpers/integrations.mjs';
 import { readCalls } from './helpers/trace.mjs';
 
@@ -47,6 +56,118 @@ test.serial('the tspc build records the five calls with their values, typed from
     ['tax', 'OUTPUT', 'number', 1],
   ]);
   t.is(quote.parent, 'Cart.total');
+});
+
+/** Past this, a `tspc --watch` under test is killed, so that a watcher that never reports fails its test. */
+const WATCH_KILL_LIMIT_MS = 180_000;
+
+/**
+ * Starts `tspc --watch` on the project in `dir`. `build(n)` resolves with the watcher's report of its n-th
+ * build (`Found 0 errors. Watching for file changes.`), which tsc prints once the build's files are written,
+ * and rejects if the watcher exits first; `stop()` ends it.
+ */
+function startTspcWatch(dir) {
+  const watcher = spawn(process.execPath, [tspc, '--watch', '-p', dir], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const killLimit = setTimeout(() => watcher.kill('SIGKILL'), WATCH_KILL_LIMIT_MS);
+  let output = '';
+  watcher.stdout.setEncoding('utf8').on('data', chunk => (output += chunk));
+  watcher.stderr.setEncoding('utf8').on('data', chunk => (output += chunk));
+  const reports = () => output.match(/Found \d+ errors?\. Watching for file changes\./g) ?? [];
+  const exited = new Promise(resolve => watcher.once('close', resolve));
+  return {
+    build: n =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          if (reports().length < n) return;
+          watcher.stdout.off('data', check);
+          resolve(reports()[n - 1]);
+        };
+        watcher.stdout.on('data', check);
+        exited.then(code => reject(new Error(`tspc --watch ended (${code}) before build ${n}:\n${output}`)));
+        check();
+      }),
+    stop: () => {
+      clearTimeout(killLimit);
+      watcher.kill();
+      return exited;
+    },
+  };
+}
+
+test.serial(
+  'tspc --watch records as tspc does, rebuilds an edited file, and the next run records the edit',
+  async t => {
+    const dir = shopProject('tspc-watch');
+    const watch = startTspcWatch(dir);
+    try {
+      t.is(await watch.build(1), 'Found 0 errors. Watching for file changes.');
+      const main = path.join(dir, 'dist', 'main.js');
+      t.deepEqual(runShop(t, main), tspcRows);
+
+      // A renamed parameter changes the name of quote's input rows, and nothing the program prints.
+      const pricing = path.join(dir, 'src', 'pricing.ts');
+      fs.writeFileSync(pricing, fs.readFileSync(pricing, 'utf8').replace(/\bunits\b/g, 'count'));
+      t.is(await watch.build(2), 'Found 0 errors. Watching for file changes.');
+      const renamed = tspcRows.map(row =>
+        row.fn === 'quote'
+          ? { ...row, values: row.values.map(([name, ...rest]) => [name === 'units' ? 'count' : name, ...rest]) }
+          : row,
+      );
+      t.deepEqual(runShop(t, main), renamed);
+    } finally {
+      await watch.stop();
+    }
+  },
+);
+
+const tsNode = path.join(integrations, 'node_modules', 'ts-node', 'dist', 'bin.js');
+
+/** A shop project whose tsconfig.json has ts-node compile with ts-patch's compiler, which applies the plugin. */
+function tsNodeShopProject(label) {
+  const dir = shopProject(label);
+  const tsconfig = path.join(dir, 'tsconfig.json');
+  const config = JSON.parse(fs.readFileSync(tsconfig, 'utf8'));
+  fs.writeFileSync(tsconfig, JSON.stringify({ ...config, 'ts-node': { compiler: 'ts-patch/compiler' } }));
+  return dir;
+}
+
+test.serial('ts-node with compiler "ts-patch/compiler" runs the TypeScript and records the rows of tspc', t => {
+  const dir = tsNodeShopProject('ts-node');
+  const { run, rows } = runShopProcess(t, path.join(dir, 'src', 'main.ts'), { nodeArgs: [tsNode] });
+  t.is(run.stderr, '');
+  t.deepEqual(rows, tspcRows);
+});
+
+test.serial('ts-node -T records the rows of tspc but the output split it cannot type, and says so in one line', t => {
+  const dir = tsNodeShopProject('ts-node-transpile-only');
+  const { run, rows } = runShopProcess(t, path.join(dir, 'src', 'main.ts'), { nodeArgs: [tsNode, '-T'] });
+  const lines = run.stderr.trim().split('\n');
+  t.is(lines.length, 1, run.stderr);
+  t.regex(
+    lines[0],
+    /^ts-observatory: this build compiles each file alone \(transpile-only\).*declared in another file.*one `result` row/,
+  );
+  // Cart.total returns Quote, declared in pricing.ts, which cart.ts compiled alone cannot see into: its
+  // output is the one `result` row the line names. quote, in pricing.ts itself, keeps net and tax.
+  const whole = ({ values }) =>
+    Object.fromEntries(
+      values.filter(([, direction]) => direction === 'OUTPUT').map(([name, , , value]) => [name, value]),
+    );
+  const expected = tspcRows.map(row =>
+    row.fn === 'Cart.total'
+      ? {
+          ...row,
+          values: [
+            ...row.values.filter(([, direction]) => direction === 'INPUT'),
+            ['result', 'OUTPUT', 'Quote', whole(row)],
+          ],
+        }
+      : row,
+  );
+  t.deepEqual(rows, expected);
 });
 
 /** The generated position of `needle` in `file`, mapped back through `file`.map. */

@@ -29,6 +29,6 @@ process.stdout.write(outputText);
   t.is(lines.length, 1, run.stderr);
   t.regex(
     lines[0],
-    /^ts-observatory: this build compiles each file alone \(transpile-only\), without types: .*`result` row/,
+    /^ts-observatory: this build compiles each file alone \(transpile-only\), without types from other files: .*`result` row/,
   );
 });

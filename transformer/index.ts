@@ -95,7 +95,15 @@ export function createTransformer(
   };
 }
 
+/**
+ * Warnings on stderr are said once per process: a transpile-only tool (ts-node -T) makes a program per file,
+ * and `tspc --watch` one per rebuild, each of which would say them again.
+ */
+const printedWarnings = new Set<string>();
+
 function warnOnStderr(message: string): void {
+  if (printedWarnings.has(message)) return;
+  printedWarnings.add(message);
   process.stderr.write(`ts-observatory: ${message}\n`);
 }
 

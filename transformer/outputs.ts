@@ -117,7 +117,7 @@ export function describeOutputs(
  */
 function dataPropertiesOf(tsInstance: typeof ts, program: ts.Program, type: ts.Type): ts.Symbol[] | undefined {
   const checker = program.getTypeChecker();
-  if (!(type.flags & tsInstance.TypeFlags.Object) || checker.isArrayLikeType(type)) return undefined;
+  if (!(type.flags & tsInstance.TypeFlags.Object) || isArrayLike(checker, program, type)) return undefined;
   if (type.getCallSignatures().length > 0 || type.getConstructSignatures().length > 0) return undefined;
   const declarations = type.getSymbol()?.getDeclarations() ?? [];
   if (declarations.some(declaration => program.isSourceFileDefaultLibrary(declaration.getSourceFile()))) {
@@ -127,6 +127,16 @@ function dataPropertiesOf(tsInstance: typeof ts, program: ts.Program, type: ts.T
     .getPropertiesOfType(type)
     .filter(property => !(property.flags & (tsInstance.SymbolFlags.Method | tsInstance.SymbolFlags.Accessor)))
     .filter(property => !property.name.startsWith('__@') && !property.name.startsWith('#'));
+}
+
+/**
+ * Arrays and tuples, and the types that are one. Without the standard library (a transpile-only build, which
+ * compiles each file alone), TypeScript stands an empty type in for ReadonlyArray, and every object type is
+ * assignable to it: there only the array and tuple types themselves count.
+ */
+function isArrayLike(checker: ts.TypeChecker, program: ts.Program, type: ts.Type): boolean {
+  if (program.getCompilerOptions().noLib === true) return checker.isArrayType(type) || checker.isTupleType(type);
+  return checker.isArrayLikeType(type);
 }
 
 function isGeneratorFunction(tsInstance: typeof ts, fn: ts.SignatureDeclaration): boolean {

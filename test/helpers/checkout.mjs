@@ -47,14 +47,22 @@ export function assertIntegrationsInstalled() {
   }
 }
 
-/** Runs a built shop entry (main.js) recording into traces.db beside it; asserts it ran cleanly, returns its rows. */
-export function runShop(t, file, { nodeArgs = [] } = {}) {
+/**
+ * Runs a shop entry (main.js, or main.ts under a loader in `nodeArgs`) recording into traces.db beside it;
+ * asserts it ran cleanly and printed the total; returns the process result and its rows.
+ */
+export function runShopProcess(t, file, { nodeArgs = [] } = {}) {
   const dbPath = path.join(path.dirname(file), 'traces.db');
+  // A fresh database for each run: a watch test runs the same entry again after a rebuild.
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${dbPath}${suffix}`, { force: true });
   const run = runNode(file, { dbPath, nodeArgs });
   t.is(run.status, 0, `node ${file}\n${run.stdout}\n${run.stderr}`);
   t.is(run.stdout, SHOP_OUTPUT);
-  return summarize(readCalls(dbPath));
+  return { run, rows: summarize(readCalls(dbPath)) };
 }
+
+/** The rows of runShopProcess. */
+export const runShop = (t, file, options) => runShopProcess(t, file, options).rows;
 
 /** The test file the test-runner paths run: the same calls as main.ts. */
 export const SHOP_TEST = imports => `${imports}

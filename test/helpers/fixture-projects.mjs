@@ -25,6 +25,11 @@ export function isModuleFixture(name) {
  */
 export function writeFixtureProjects(dir, names) {
   const entries = new Map();
+  // One workspace for them all, so that each fixture's functions are known by its directory: standalone
+  // projects that write one database keep paths from their own directory (transformer/project.ts), and
+  // sampling's input.ts `risky` and source-map's would be one function, with one of their parameter lists.
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ private: true, workspaces: ['*'] }));
   for (const name of names) {
     const { files, entry } = fixtureFiles(name);
     const projectDir = path.join(dir, name);

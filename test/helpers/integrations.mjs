@@ -1,4 +1,4 @@
-// The bundlers, tsx and TypeScript 7 that the build-path tests install a program with come from
+// The bundlers, ts-node, tsx and TypeScript 7 that the build-path tests install a program with come from
 // test/integrations, with its own lock file, so that the package's own dependencies stay lean. `npm test` runs
 // this first: on a fresh clone it installs them (about a minute, once); afterwards it does nothing.
 import { spawnSync } from 'node:child_process';
