@@ -1,24 +1,14 @@
 // `observatory tag --all` over a tree holding every fixture, so every function shape the transformer supports:
 // built with `select: "tagged"`, the tagged tree must monitor and record exactly what the untagged tree records
 // when built with `select: "all"`. The same tree checks that tagging twice changes nothing the second time,
-// and that `untag` gives back every byte, CRLF, byte order mark and tab indentation included. Each tree is built
-// as one program per set of fixture options, and one process runs all its fixtures, each in a worker thread
-// (helpers/fixture-runner.mjs): the same for both trees, and a fifth of the time of a compile and a process
-// per fixture.
+// and that `untag` gives back every byte, CRLF, byte order mark and tab indentation included. Both trees are
+// built and run the same way, all their fixtures in one go (helpers/fixture-batch.mjs).
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  compile,
-  fixtureFiles,
-  fixtureNames,
-  fixturesDir,
-  readFixtureOptions,
-  repoRoot,
-  scratchDir,
-} from './helpers/compile.mjs';
-import { isModuleFixture, runFixtureBuilds } from './helpers/fixture-projects.mjs';
+import { fixtureNames, fixturesDir, readFixtureOptions, repoRoot, scratchDir } from './helpers/compile.mjs';
+import { buildAndRunFixtures } from './helpers/fixture-batch.mjs';
 import { summarize } from './helpers/fixture-run.mjs';
 
 const cli = path.join(repoRoot, 'dist', 'viewer', 'cli.js');
@@ -137,41 +127,19 @@ function masked(text) {
 
 const comparable = calls => JSON.parse(masked(JSON.stringify(summarize(calls))));
 
-/**
- * Builds every case of the tree at `root` with `plugin`'s options over each fixture's own, one program per set
- * of fixture options, and runs them all in one process. Returns, by case, its emitted text by file name, its
- * exit code, what it printed and its calls.
- */
-function buildAndRun(root, plugin) {
-  const outDir = scratchDir(`tagging-shapes-${plugin.select}`);
-  const groups = new Map();
-  for (const each of cases) {
-    const key = JSON.stringify(readFixtureOptions(each.name));
-    groups.set(key, [...(groups.get(key) ?? []), each]);
-  }
-  const emitted = new Map();
-  const entries = new Map();
-  for (const group of groups.values()) {
-    const { compilerOptions, plugin: fixturePlugin } = readFixtureOptions(group[0].name);
-    const files = group.flatMap(({ name, dir }) => fixtureFiles(name, path.join(root, dir)).files);
-    const build = compile({ rootDir: root, files, outDir, compilerOptions, plugin: { ...fixturePlugin, ...plugin } });
-    if (build.diagnostics) throw new Error(`the ${plugin.select} build did not compile:\n${build.diagnostics}`);
-    for (const { name, dir } of group) {
-      const caseDir = path.join(outDir, dir);
-      emitted.set(dir, new Map([...build.emitted].filter(([file]) => file.startsWith(caseDir + path.sep))));
-      entries.set(dir, path.join(caseDir, fixtureFiles(name, path.join(root, dir)).entry));
-      if (isModuleFixture(name)) fs.writeFileSync(path.join(caseDir, 'package.json'), '{ "type": "module" }\n');
-    }
-  }
-  const { fixtures } = runFixtureBuilds(entries, path.join(outDir, 'traces.db'));
-  return new Map(cases.map(({ dir }) => [dir, { emitted: emitted.get(dir), ...fixtures.get(dir) }]));
-}
-
 let all;
 let tagged;
 test.before(() => {
-  all = buildAndRun(tree.untagged, { select: 'all' });
-  tagged = buildAndRun(tree.tagged, { select: 'tagged' });
+  ({ fixtures: all } = buildAndRunFixtures(cases, {
+    root: tree.untagged,
+    plugin: { select: 'all' },
+    label: 'tagging-shapes-all',
+  }));
+  ({ fixtures: tagged } = buildAndRunFixtures(cases, {
+    root: tree.tagged,
+    plugin: { select: 'tagged' },
+    label: 'tagging-shapes-tagged',
+  }));
 });
 
 for (const { dir } of cases) {
