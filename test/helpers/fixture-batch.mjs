@@ -1,11 +1,11 @@
 // Many fixtures built and run in one go: one program per set of fixture options (options.json) instead of one
-// per fixture (a program's set-up is most of a small compile's cost), and one process that runs each fixture in
+// per fixture (compile.mjs groupByFixtureOptions), and one process that runs each fixture in
 // a worker thread of its own (helpers/fixture-runner.mjs) instead of a process each. Rooted above the
 // fixtures, a build gives each function the default group `<dir>/input`, where a fixture's own build gives
 // `input`.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { compile, fixtureFiles, readFixtureOptions, scratchDir } from './compile.mjs';
+import { compile, fixtureFiles, groupByFixtureOptions, readFixtureOptions, scratchDir } from './compile.mjs';
 import { isModuleFixture, runFixtureBuilds } from './fixture-projects.mjs';
 
 /**
@@ -16,14 +16,9 @@ import { isModuleFixture, runFixtureBuilds } from './fixture-projects.mjs';
  */
 export function buildAndRunFixtures(cases, { root, plugin = {}, label }) {
   const outDir = scratchDir(label);
-  const programs = new Map();
-  for (const each of cases) {
-    const key = JSON.stringify(readFixtureOptions(each.name));
-    programs.set(key, [...(programs.get(key) ?? []), each]);
-  }
   const emitted = new Map();
   const entries = new Map();
-  for (const group of programs.values()) {
+  for (const group of groupByFixtureOptions(cases, ({ name }) => name)) {
     const { compilerOptions, plugin: fixturePlugin } = readFixtureOptions(group[0].name);
     const files = group.flatMap(({ name, dir }) => fixtureFiles(name, path.join(root, dir)).files);
     const build = compile({ rootDir: root, files, outDir, compilerOptions, plugin: { ...fixturePlugin, ...plugin } });
