@@ -21,8 +21,9 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
       ],
       // require() is how this project loads heavy or optional modules only when they are needed (OpenTelemetry,
-      // ts-morph, the writer's code at exit, the TypeScript a bundler plugin brings), with `import type` for
-      // their types; a static import would load them for every program.
+      // ts-morph, the writer's code at exit, the TypeScript a bundler plugin brings, the dashboard's server for
+      // `observatory serve`), with `import type` for their types; a static import would load them for every
+      // program.
       '@typescript-eslint/no-require-imports': 'off',
       // Escaping control characters for a terminal or a page is the point of the expressions that match them.
       'no-control-regex': 'off',

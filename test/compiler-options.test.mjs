@@ -8,6 +8,8 @@ import {
   compile,
   fixtureFiles,
   fixtureNames,
+  fixturesDir,
+  groupByFixtureOptions,
   plainTypeScript,
   readFixtureOptions,
   repoRoot,
@@ -30,23 +32,58 @@ function compileFixture(name, { plugin = {}, compilerOptions = {}, compiler, bef
 const emittedText = ({ emitted }) =>
   Object.fromEntries([...emitted].map(([file, text]) => [path.basename(file), text]));
 
-// One test per fixture, each compiling it three ways with declarations on: plain tsc, the plugin disabled, and
-// the plugin instrumenting.
+// Each fixture compiled three ways with declarations on: plain tsc, the plugin disabled, and the plugin
+// instrumenting. The fixtures that share their options (options.json) are compiled in one program
+// (groupByFixtureOptions); emit is per file, so each fixture's test reads its own files' part.
+const noInstrumentedBuild = new Set(['invalid-tag-options', 'misplaced-tags']);
+const threeWays = { plain: new Map(), disabled: new Map(), instrumented: new Map() };
+
+test.before(() => {
+  for (const names of groupByFixtureOptions(fixtureNames())) {
+    const { compilerOptions, plugin } = readFixtureOptions(names[0]);
+    const build = (built, { compiler, enabled = {} }, only = names) => {
+      const result = compile({
+        rootDir: fixturesDir,
+        files: only.flatMap(name => fixtureFiles(name).files),
+        compilerOptions: { ...compilerOptions, declaration: true },
+        plugin: { ...plugin, ...enabled },
+        compiler,
+      });
+      for (const name of only) {
+        const dir = path.join(fixturesDir, name) + path.sep;
+        built.set(name, {
+          files: emittedText({ emitted: [...result.emitted].filter(([file]) => file.startsWith(dir)) }),
+          diagnostics: result.diagnostics.split('\n').filter(line => line.startsWith(`fixtures/${name}/`)),
+        });
+      }
+    };
+    build(threeWays.plain, { compiler: plainTypeScript });
+    build(threeWays.disabled, { enabled: { enabled: false } });
+    build(
+      threeWays.instrumented,
+      {},
+      names.filter(name => !noInstrumentedBuild.has(name)),
+    );
+  }
+});
+
 for (const name of fixtureNames()) {
   test(`${name}: enabled: false emits byte for byte what plain tsc emits, and instrumenting leaves declarations alone`, t => {
-    const declaration = { declaration: true };
-    const plainResult = compileFixture(name, { compilerOptions: declaration, compiler: plainTypeScript });
-    const plain = emittedText(plainResult);
-    t.deepEqual(emittedText(compileFixture(name, { compilerOptions: declaration, plugin: { enabled: false } })), plain);
-    if (name === 'invalid-tag-options' || name === 'misplaced-tags') return;
+    const plain = threeWays.plain.get(name);
+    t.true(
+      Object.keys(plain.files).some(file => /\.[cm]?js$/.test(file)),
+      'the fixture emitted JavaScript',
+    );
+    t.deepEqual(threeWays.disabled.get(name).files, plain.files);
+    if (noInstrumentedBuild.has(name)) return;
     const declarations = files =>
       Object.fromEntries(Object.entries(files).filter(([file]) => /\.d\.[cm]?ts$/.test(file)));
-    t.deepEqual(declarations(emittedText(compileFixture(name, { compilerOptions: declaration }))), declarations(plain));
+    t.deepEqual(declarations(threeWays.instrumented.get(name).files), declarations(plain.files));
     // TypeScript 6 refuses to emit declarations for some fixtures (an exported class expression with #private
     // members), and says why; TypeScript 5.9 emits them for every fixture. No fixture drops out silently.
-    if (Object.keys(declarations(plain)).length === 0) {
+    if (Object.keys(declarations(plain.files)).length === 0) {
       t.true(plainTypeScript.versionMajorMinor >= '6.0', `no declarations from TypeScript ${plainTypeScript.version}`);
-      t.not(plainResult.diagnostics, '', 'declarations refused without a diagnostic');
+      t.notDeepEqual(plain.diagnostics, [], 'declarations refused without a diagnostic');
     }
   });
 }

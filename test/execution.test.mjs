@@ -2,12 +2,14 @@
 // function was called with and returned. Instrumented or not, the program must print the same thing: what it
 // prints compiled with the plugin disabled is kept in fixtures/<case>/stdout.txt, written by
 // `UPDATE_FIXTURES=1 npm test` from a run of that build (helpers/expected-files.mjs), so a test run compiles
-// and runs each fixture once. That a disabled build is plain tsc's output, recording nothing, is
-// compiler-options.test.mjs's check, for every fixture.
+// and runs each fixture once: all of them in one go (helpers/fixture-batch.mjs), but for the source-map
+// fixtures, which run with Node's --enable-source-maps. That a disabled build is plain tsc's output, recording
+// nothing, is compiler-options.test.mjs's check, for every fixture.
 import test from 'ava';
 import * as path from 'node:path';
 import { fixtureNames, fixturesDir } from './helpers/compile.mjs';
 import { expectedText } from './helpers/expected-files.mjs';
+import { buildAndRunFixtures } from './helpers/fixture-batch.mjs';
 import { runFixture, summarize } from './helpers/fixture-run.mjs';
 
 /** What fixtures/<name> prints when compiled with the plugin disabled. */
@@ -421,10 +423,17 @@ const expectations = {
   ],
 };
 
+let built;
+let runnerStderr;
+test.before(() => {
+  const cases = Object.keys(expectations).map(name => ({ name, dir: name }));
+  ({ fixtures: built, stderr: runnerStderr } = buildAndRunFixtures(cases, { root: fixturesDir, label: 'execution' }));
+});
+
 for (const [name, expected] of Object.entries(expectations)) {
   test(`execution ${name}: rows and program output`, t => {
-    const traced = runFixture(name);
-    t.is(traced.status, 0, traced.stderr);
+    const traced = built.get(name);
+    t.is(traced.exitCode, 0, runnerStderr);
     t.deepEqual(summarize(traced.calls), expected);
     t.is(traced.stdout, plainStdout(t, name), 'the instrumented program prints what the plain one prints');
   });
@@ -446,7 +455,7 @@ for (const [name, line, column] of [
 }
 
 test('execution async-finally: a call lasts until its own finally blocks are done', t => {
-  const { calls } = runFixture('async-finally');
+  const { calls } = built.get('async-finally');
   const byName = name => calls.find(call => call.fn === name);
   t.true(byName('withCleanup').durationUs >= byName('audit').durationUs, 'the awaited cleanup is inside the call');
 });
@@ -457,6 +466,8 @@ test('OBSERVATORY_SAMPLE=0 records only failures', t => {
   t.deepEqual(summarize(calls), [err('parseAmount', 'TypeError: not a number: abc', [input('text', 'string', 'abc')])]);
 });
 
+// Built alone: a fixture's default group is its file's path from the project's root, which a build of all
+// fixtures at once moves.
 test('tag options name= and group= set the recorded process name', t => {
   const { calls } = runFixture('tag-options');
   t.deepEqual(calls.map(call => `${call.group}.${call.fn}`).slice(0, 2), ['trading.Pricing.quote', 'input.token']);

@@ -1,13 +1,15 @@
 // `observatory tag --all` over a tree holding every fixture, so every function shape the transformer supports:
 // built with `select: "tagged"`, the tagged tree must monitor and record exactly what the untagged tree records
 // when built with `select: "all"`. The same tree checks that tagging twice changes nothing the second time,
-// and that `untag` gives back every byte, CRLF, byte order mark and tab indentation included.
+// and that `untag` gives back every byte, CRLF, byte order mark and tab indentation included. Both trees are
+// built and run the same way, all their fixtures in one go (helpers/fixture-batch.mjs).
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fixtureNames, fixturesDir, readFixtureOptions, repoRoot, scratchDir } from './helpers/compile.mjs';
-import { runFixture, summarize } from './helpers/fixture-run.mjs';
+import { buildAndRunFixtures } from './helpers/fixture-batch.mjs';
+import { summarize } from './helpers/fixture-run.mjs';
 
 const cli = path.join(repoRoot, 'dist', 'viewer', 'cli.js');
 
@@ -125,16 +127,28 @@ function masked(text) {
 
 const comparable = calls => JSON.parse(masked(JSON.stringify(summarize(calls))));
 
-// Serial, and each one first gives ava's reporter a turn: a compile and a run block the process for a while.
-for (const { name, dir } of cases) {
-  test.serial(`${dir}: built with select "tagged" after tag --all, it records what select "all" records`, async t => {
-    await new Promise(resolve => setImmediate(resolve));
-    const all = runFixture(name, { from: path.join(tree.untagged, dir), plugin: { select: 'all' } });
-    const tagged = runFixture(name, { from: path.join(tree.tagged, dir), plugin: { select: 'tagged' } });
-    t.true(registrations(all.emitted).length > 0);
-    t.deepEqual(registrations(tagged.emitted), registrations(all.emitted));
-    t.is(tagged.status, all.status);
-    t.is(masked(tagged.stdout), masked(all.stdout));
-    t.deepEqual(comparable(tagged.calls), comparable(all.calls));
+let all;
+let tagged;
+test.before(() => {
+  ({ fixtures: all } = buildAndRunFixtures(cases, {
+    root: tree.untagged,
+    plugin: { select: 'all' },
+    label: 'tagging-shapes-all',
+  }));
+  ({ fixtures: tagged } = buildAndRunFixtures(cases, {
+    root: tree.tagged,
+    plugin: { select: 'tagged' },
+    label: 'tagging-shapes-tagged',
+  }));
+});
+
+for (const { dir } of cases) {
+  test(`${dir}: built with select "tagged" after tag --all, it records what select "all" records`, t => {
+    const [fromAll, fromTagged] = [all.get(dir), tagged.get(dir)];
+    t.true(registrations(fromAll.emitted).length > 0);
+    t.deepEqual(registrations(fromTagged.emitted), registrations(fromAll.emitted));
+    t.is(fromTagged.exitCode, fromAll.exitCode);
+    t.is(masked(fromTagged.stdout), masked(fromAll.stdout));
+    t.deepEqual(comparable(fromTagged.calls), comparable(fromAll.calls));
   });
 }

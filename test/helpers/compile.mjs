@@ -103,6 +103,19 @@ export function readFixtureOptions(name) {
 }
 
 /**
+ * `items` grouped by their fixture's options (options.json), for building the fixtures that share them as one
+ * program: a program's set-up is most of a small compile's cost. `nameOf(item)` is the item's fixture.
+ */
+export function groupByFixtureOptions(items, nameOf = item => item) {
+  const groups = new Map();
+  for (const item of items) {
+    const key = JSON.stringify(readFixtureOptions(nameOf(item)));
+    groups.set(key, [...(groups.get(key) ?? []), item]);
+  }
+  return [...groups.values()];
+}
+
+/**
  * A fixture's files: `input.ts` (or .mts/.cts), an optional `driver.ts` that imports it and makes the calls
  * when the input cannot call itself (an anonymous default export), and any other module the input imports
  * (`runtime.ts`, a wrapper named by the `runtime` plugin option). `entry` is the emitted file to run. `dir`

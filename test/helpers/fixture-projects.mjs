@@ -56,7 +56,8 @@ const runner = path.join(import.meta.dirname, 'fixture-runner.mjs');
 
 /**
  * Runs each built fixture (`files`: its emitted entry by name) in a worker thread of its own, one process for
- * them all, recording into `dbPath`; returns, by name, the worker's exit code and the calls made on its thread.
+ * them all, recording into `dbPath`; returns, by name, the worker's exit code, what it printed and the calls
+ * made on its thread.
  */
 export function runFixtureBuilds(files, dbPath, { nodeArgs = [] } = {}) {
   const run = spawnSync(process.execPath, [...nodeArgs, runner], {
@@ -70,9 +71,9 @@ export function runFixtureBuilds(files, dbPath, { nodeArgs = [] } = {}) {
   return {
     stderr: run.stderr,
     fixtures: new Map(
-      Object.entries(workers).map(([name, { exitCode, threadId }]) => [
+      Object.entries(workers).map(([name, { exitCode, threadId, stdout }]) => [
         name,
-        { exitCode, calls: calls.filter(call => call.threadId === threadId) },
+        { exitCode, stdout, calls: calls.filter(call => call.threadId === threadId) },
       ]),
     ),
   };

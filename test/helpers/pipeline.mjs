@@ -1,8 +1,9 @@
 // The whole pipeline on the project's own examples/: compile through ts-patch, run, record into SQLite.
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
-import { compile, repoRoot, scratchDir } from './compile.mjs';
+import { compile, plainTypeScript, repoRoot, scratchDir } from './compile.mjs';
 import { runNode } from './trace.mjs';
 
 export const examplesDir = path.join(repoRoot, 'examples');
@@ -26,8 +27,52 @@ export function recordProject(projectDir, dbPath, { plugin = {}, times = 1, env 
   return { ...result, outDir };
 }
 
-/** Compiles such a project's src/ with the plugin (and any extra plugin options); the output directory. */
+/**
+ * Compiles such a project's src/ with the plugin (and any extra plugin options); the output directory. The
+ * projects kept in the repository are compiled once for all test files: loading ts-patch's compiler and
+ * parsing the standard library for a build costs each test process several seconds of CPU. Their output is
+ * kept in `.test-out/compiled-<project>-<options>-<hash>/`, the hash of everything it is made from (sources,
+ * tsconfig.json, plugin options, the built transformer, the TypeScript version, these helpers); a build with
+ * another hash for the same project and options is stale, and removed when the new one is put in place.
+ */
 export function compileProject(projectDir, plugin = {}) {
+  if (projectDir.startsWith(path.join(repoRoot, '.test-out') + path.sep)) return build(projectDir, plugin);
+  const base = path.join(repoRoot, '.test-out');
+  const variant = createHash('sha256').update(JSON.stringify(plugin)).digest('hex').slice(0, 8);
+  const prefix = `compiled-${path.basename(projectDir)}-${variant}-`;
+  const kept = path.join(base, prefix + buildHash(projectDir, plugin));
+  if (fs.existsSync(kept)) return kept;
+  // Built aside and renamed into place, so that no process ever runs a half-written build; a process that
+  // finds another's build already in place uses that one.
+  const built = build(projectDir, plugin);
+  try {
+    fs.renameSync(built, kept);
+  } catch (error) {
+    if (!fs.existsSync(kept)) throw error;
+  }
+  for (const stale of fs.readdirSync(base).filter(name => name.startsWith(prefix) && name !== path.basename(kept)))
+    fs.rmSync(path.join(base, stale), { recursive: true, force: true });
+  return kept;
+}
+
+/** Everything a build of the project depends on, hashed. */
+function buildHash(projectDir, plugin) {
+  const hash = createHash('sha256').update(JSON.stringify({ plugin, typescript: plainTypeScript.version }));
+  const files = dir => fs.readdirSync(dir, { recursive: true }).map(file => path.join(dir, file));
+  for (const file of [
+    ...files(path.join(projectDir, 'src')),
+    path.join(projectDir, 'tsconfig.json'),
+    ...files(path.join(repoRoot, 'dist', 'transformer')),
+    path.join(repoRoot, 'node_modules', 'ts-patch', 'package.json'),
+    path.join(import.meta.dirname, 'compile.mjs'),
+    import.meta.filename,
+  ].sort()) {
+    if (fs.statSync(file).isFile()) hash.update(`${file}\0`).update(fs.readFileSync(file)).update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+function build(projectDir, plugin) {
   const outDir = scratchDir(path.basename(projectDir));
   const srcDir = path.join(projectDir, 'src');
   const tsconfig = JSON.parse(fs.readFileSync(path.join(projectDir, 'tsconfig.json'), 'utf8'));

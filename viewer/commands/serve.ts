@@ -3,7 +3,6 @@ import { openReadOnly } from '../database';
 import { UsageError } from '../errors';
 import { readInteger } from '../filter';
 import { TraceQueries } from '../queries';
-import { createDashboardServer } from '../server';
 import { defaultSourceRoot } from '../source-root';
 import { TraceStatistics } from '../statistics';
 import { type Command, option } from './command';
@@ -29,6 +28,8 @@ export const serveCommand: Command = {
           queries.functions().map(fn => fn.file),
         ),
     );
+    // The server parses sources with TypeScript, most of a command's start: only `serve` loads it.
+    const { createDashboardServer } = require('../server') as typeof import('../server');
     const server = createDashboardServer({
       queries,
       statistics: new TraceStatistics(db),
