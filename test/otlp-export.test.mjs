@@ -232,9 +232,12 @@ test('retries on 429, 502, 503 and 504 (honouring Retry-After) deliver every spa
   );
   t.teardown(() => receiver.close());
   const prog = compileProgram();
+  // The exporter's own backoff (1 s, then about 1.5, 2.3 and 3.4 s) is wall time; in a run beside two CPU hogs
+  // the fifth request did not come within a 60 s export timeout and exit deadline. Both are generous here.
   const result = await runProgram(prog, {
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-    OTEL_EXPORTER_OTLP_TIMEOUT: '60000',
+    OBSERVATORY_EXIT_TIMEOUT_MS: '180000',
+    OTEL_EXPORTER_OTLP_TIMEOUT: '180000',
   });
   t.is(result.status, 0, result.stderr);
   t.deepEqual(
