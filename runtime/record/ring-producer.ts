@@ -71,8 +71,7 @@ export class RingProducer {
 
   /** Reads Tail: how much the writer has released. */
   refresh(): void {
-    const tail = Atomics.load(this.control, Control.Tail);
-    this.free = this.size - ((this.head - tail) >>> 0);
+    this.free = this.size - ((this.head - this.tailWord) >>> 0);
   }
 
   /** Starts a record at Head, with the free bytes up to the end of the data to write it in. */
