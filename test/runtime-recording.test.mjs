@@ -722,17 +722,19 @@ job().then(() => {
 });
 
 // README, Known limits: `await using` declarations' implicit awaits are not bracketed. The compiler adds the
-// await that disposes the resource after the plugin has run. A disposal that waits past the turn of the event
-// loop (closing a socket does) leaves the function current when the turn ends: the turn check counts it as
-// unfinished, though it still completes and is recorded, and a monitored call made after the block starts a
-// trace of its own, as after an unmonitored function's await.
-test('await using: after a disposal that waits past the turn, the function is counted unfinished and the next call starts a new trace', async t => {
-  const prog = compiled(
+// await that disposes the resource after the plugin has run, so the function stays current while it waits.
+// The turn check first looks once the stack has emptied and, finding a call current, looks again at the end
+// of the turn: a disposal that is over by then (one that awaits a microtask or an immediate) changes nothing;
+// one that waits into the next turn (closing a socket does) is counted unfinished, though the function still
+// completes and is recorded, and a monitored call made after the block starts a trace of its own, as after an
+// unmonitored function's await.
+/** A program whose `await using` block disposes with `disposal`, a statement of an async function. */
+function awaitUsingProgram(disposal) {
+  return compiled(
     `
-/** A connection whose disposal awaits, as closing a socket does. */
 class Connection {
   async [Symbol.asyncDispose](): Promise<void> {
-    await new Promise(resolve => setImmediate(resolve));
+    ${disposal}
   }
 }
 /** @monitor */
@@ -752,24 +754,43 @@ job().then(result => console.log(result));
 `,
     { compilerOptions: { lib: ['es2023', 'esnext.disposable'] } },
   );
-  const result = await run(prog);
-  t.is(result.status, 0, result.stderr);
-  t.is(result.stdout, 'after\n');
-  const calls = readCalls(prog.dbPath);
-  t.deepEqual(
-    calls.map(call => [call.fn, call.values.find(value => value[0] === 'step')?.[3] ?? null, call.parent]),
-    [
-      ['job', null, null],
-      ['leaf', 'before', 'job'],
-      ['leaf', 'inside', 'job'],
-      ['leaf', 'after', null],
-    ],
-  );
-  const [job, , , after] = calls;
-  t.not(after.trace_id, job.trace_id);
-  t.deepEqual(valuesOf(calls, 'job'), { result: 'after' });
-  t.deepEqual(
-    query(prog.dbPath, 'SELECT f.name, d.reason, d.count FROM drops d JOIN functions f ON f.id = d.function_id'),
-    [{ name: 'job', reason: 'unfinished', count: 1 }],
-  );
-});
+}
+
+for (const { disposal, waits, afterParent, drops } of [
+  {
+    disposal: 'await new Promise(resolve => setImmediate(resolve));',
+    waits: 'within the turn, the call tree is untouched',
+    afterParent: 'job',
+    drops: [],
+  },
+  {
+    disposal: 'await new Promise(resolve => setImmediate(() => setImmediate(resolve)));',
+    waits: 'into the next turn, the function is counted unfinished and the next call starts a new trace',
+    afterParent: null,
+    drops: [{ name: 'job', reason: 'unfinished', count: 1 }],
+  },
+]) {
+  test(`await using: after a disposal that waits ${waits}`, async t => {
+    const prog = awaitUsingProgram(disposal);
+    const result = await run(prog);
+    t.is(result.status, 0, result.stderr);
+    t.is(result.stdout, 'after\n');
+    const calls = readCalls(prog.dbPath);
+    t.deepEqual(
+      calls.map(call => [call.fn, call.values.find(value => value[0] === 'step')?.[3] ?? null, call.parent]),
+      [
+        ['job', null, null],
+        ['leaf', 'before', 'job'],
+        ['leaf', 'inside', 'job'],
+        ['leaf', 'after', afterParent],
+      ],
+    );
+    const [job, , , after] = calls;
+    t.is(after.trace_id === job.trace_id, afterParent === 'job');
+    t.deepEqual(valuesOf(calls, 'job'), { result: 'after' });
+    t.deepEqual(
+      query(prog.dbPath, 'SELECT f.name, d.reason, d.count FROM drops d JOIN functions f ON f.id = d.function_id'),
+      drops,
+    );
+  });
+}
