@@ -304,7 +304,7 @@ export class ValueEncoder {
     for (; taken < keys.length && taken < this.limits.maxEntries && this.budget > 0; taken++) {
       const key = keys[taken]!;
       this.budget -= key.length + 3;
-      if (key === '$type') typeKey = true;
+      if (key.length === 5 && key === '$type') typeKey = true;
       // A key is text like any other: a 1 MB key must not take 1 MB of the ring, nor reach the redaction rules.
       this.out.string(clip(key, this.limits.maxStringLength));
       this.copyProperty(object, key, depth);
@@ -506,8 +506,12 @@ export class ValueEncoder {
     } catch (error) {
       return this.marker('unreadable', 'error', errorText(error));
     }
-    if (value === NOT_OWN) return this.out.op(Op.Undefined);
-    if (value === ACCESSOR) return this.marker('accessor');
+    // Tested by type first: a value of unknown type compared with a symbol takes the engine's generic
+    // comparison, which profiles of a small object's copy showed on every property.
+    if (typeof value === 'symbol') {
+      if (value === NOT_OWN) return this.out.op(Op.Undefined);
+      if (value === ACCESSOR) return this.marker('accessor');
+    }
     this.copy(value, depth);
   }
 
