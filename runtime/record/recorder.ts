@@ -85,19 +85,23 @@ function rootCall(fn: FunctionHandle, args: unknown[]): Call {
   return call;
 }
 
-/** The decision a root call makes for its whole trace. */
+/**
+ * The decision a root call makes for its whole trace. The sampling question is asked only when a rate or a
+ * joined trace can say no, in a function of its own, so that what V8 inlines into every instrumented function
+ * stays small (see rootContext).
+ */
 function rootMode(fn: FunctionHandle, context: RootContext): TraceMode {
-  if (!context.forced && !fn.forced) {
-    const link = context.link;
-    if (link !== null) {
-      // As OpenTelemetry's ParentBased(TraceIdRatioBased): every process decides the same for one trace.
-      if (!context.sampled || !traceIdPasses(link.words, fn.rootSampleRate)) return TraceMode.NotSampled;
-    } else if (fn.rootSampleRate < 1 && !(Math.random() < fn.rootSampleRate)) {
-      return TraceMode.NotSampled;
-    }
-  }
+  if ((fn.rootSampleRate < 1 || context.link !== null) && sampledOut(fn, context)) return TraceMode.NotSampled;
   if (shedsTraces && recording.tooFull()) return TraceMode.Shed;
   return TraceMode.Recorded;
+}
+
+function sampledOut(fn: FunctionHandle, context: RootContext): boolean {
+  if (context.forced || fn.forced) return false;
+  const link = context.link;
+  // As OpenTelemetry's ParentBased(TraceIdRatioBased): every process decides the same for one trace.
+  if (link !== null) return !context.sampled || !traceIdPasses(link.words, fn.rootSampleRate);
+  return !(Math.random() < fn.rootSampleRate);
 }
 
 /**
@@ -123,14 +127,14 @@ export function done(call: Call): void {
   if (call === INERT) return;
   const end = performance.now();
   handBack(call);
+  if (call.fn.async) completeAsync(call, end);
+  else complete(call, end);
+}
+
+/** An async function's call: over now, unless the body returned a promise, which the function's own adopts. */
+function completeAsync(call: Call, end: number): void {
   const value = call.value;
-  if (
-    call.fn.async &&
-    call.status === CallStatus.Ok &&
-    typeof value === 'object' &&
-    value !== null &&
-    util.types.isPromise(value)
-  ) {
+  if (call.status === CallStatus.Ok && typeof value === 'object' && value !== null && util.types.isPromise(value)) {
     call.end = end;
     settleLater(call, value as Promise<unknown>);
   } else {
