@@ -167,7 +167,7 @@ export class RingProducer {
     // count, a paced producer woke the writer at every crossing, about 10 µs of its own time each, and the
     // writer committed a few hundred calls per transaction instead of a flush interval's worth.
     if (
-      this.size - this.free >= this.wakeAbove &&
+      this.used >= this.wakeAbove &&
       ((this.head - length) ^ this.head) >>> 0 >= WAKE_CHECK_BYTES &&
       Atomics.load(control, Control.WriterWaiting) === 1
     ) {

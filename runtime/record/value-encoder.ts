@@ -304,6 +304,7 @@ export class ValueEncoder {
     for (; taken < keys.length && taken < this.limits.maxEntries && this.budget > 0; taken++) {
       const key = keys[taken]!;
       this.budget -= key.length + 3;
+      // The length first, for the reason copyProperty tests a read's type first: off the generic comparison.
       if (key.length === 5 && key === '$type') typeKey = true;
       // A key is text like any other: a 1 MB key must not take 1 MB of the ring, nor reach the redaction rules.
       this.out.string(clip(key, this.limits.maxStringLength));
