@@ -132,6 +132,19 @@ for (let i = 0; i < 50000; i++) root(i);
   t.true(ring.buffer_high_water <= 65536);
 });
 
+test('the ring takes memory as it fills: a few calls through a 512 MB ring leave the process far below 512 MB resident', async t => {
+  const prog = program(`${OK_AND_BAD}
+ok(1);
+// Once flush() resolves, the writer thread has started and mapped the pages ahead of what was written.
+__observatory.flush().then(() => console.log(process.memoryUsage().rss));
+`);
+  const result = await run(prog, { env: { OBSERVATORY_BUFFER_MB: '512' } });
+  t.is(result.status, 0, result.stderr);
+  t.deepEqual(accounting(prog.dbPath), { ok: { rows: 1 } });
+  const residentMb = Number(result.stdout) / 2 ** 20;
+  t.true(residentMb < 256, `${residentMb.toFixed(0)} MB resident`);
+});
+
 test('a call whose values are larger than the whole ring keeps its row, without its values', async t => {
   const prog = program(`${OK_AND_BAD}
 ok('x'.repeat(50000));
