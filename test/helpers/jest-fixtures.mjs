@@ -10,6 +10,7 @@ import { fixturesDir, repoRoot } from './compile.mjs';
 import { isModuleFixture } from './fixture-projects.mjs';
 
 const jest = path.join(repoRoot, 'node_modules', 'jest', 'bin', 'jest.js');
+const sharedRegistryTypeScript = path.join(import.meta.dirname, 'shared-registry-typescript.cjs');
 
 /** Past this a fixture's test fails: a kill limit only, since a test ends on its fixture's last output. */
 const TEST_KILL_LIMIT_MS = 120_000;
@@ -77,6 +78,7 @@ export function runFixturesUnderJest(dir, entries, outputOf = fixtureOutput) {
           'ts-jest',
           {
             tsconfig: path.join(projectDir, 'tsconfig.json'),
+            compiler: sharedRegistryTypeScript,
             useESM: esModule,
             astTransformers: { before: ['ts-observatory/ts-jest'] },
           },
