@@ -542,7 +542,9 @@ test.serial(
       const [, number, unit] = /^([\d.]+) (µs|ms|s)$/.exec(tick);
       return Number(number) * { µs: 1, ms: 1e3, s: 1e6 }[unit];
     });
-    t.true(micros.length >= 2, ticks.join(' '));
+    // About four steps of the trace's length, rounded up to 1, 2 or 5: a trace a little under twice a round
+    // step (9.9 ms, steps of 5 ms) has one label past 0, so the recorded trace's length decides how many.
+    t.true(micros.length >= 1, ticks.join(' '));
     const step = micros[0];
     t.true([1, 2, 5].includes(Number((step / 10 ** Math.floor(Math.log10(step))).toPrecision(3))), ticks.join(' '));
     micros.forEach((us, i) =>
