@@ -5,11 +5,10 @@ const path = require('node:path');
 
 function linkSelf() {
   const link = path.join(__dirname, '..', 'node_modules', 'ts-observatory');
-  if (fs.existsSync(link)) return;
   try {
     fs.symlinkSync('..', link, 'dir');
   } catch (error) {
-    // Test files start two at a time, and each links: the other one may have made the same link just now.
+    // Made already: by an earlier run, or just now by the test file that started beside this one.
     if (error.code !== 'EEXIST') throw error;
   }
 }

@@ -1,9 +1,9 @@
-// Where the suite's CPU goes, process by process: with `NODE_OPTIONS="--require ./test/helpers/suite-cpu.cjs"`
-// and SUITE_CPU_LOG set to a file, every Node process the suite starts (ava's, each test file's, and what they
-// spawn) appends one JSON line when it exits: its pid, its parent's, the test file it ran when it is ava's
-// process for one, its command line, and the CPU seconds of all its threads. helpers/suite-cpu-report.mjs adds
-// them up by test file. A process killed by a signal writes nothing; processes that are not Node (Chromium,
-// esbuild's binary) are not counted.
+// Where the suite's CPU goes, process by process: with `NODE_OPTIONS="--require $PWD/test/helpers/suite-cpu.cjs"` (a
+// full path: the suite's processes start in other directories) and SUITE_CPU_LOG set to a file, every Node process
+// the suite starts (ava's, each test file's, and what they spawn) appends one JSON line when it exits: its pid, its
+// parent's, the test file it ran when it is ava's process for one, its command line, and the CPU seconds of all its
+// threads. helpers/suite-cpu-report.mjs adds them up by test file. A process killed by a signal writes nothing;
+// processes that are not Node (Chromium, esbuild's binary) are not counted.
 const fs = require('node:fs');
 const { isMainThread } = require('node:worker_threads');
 
