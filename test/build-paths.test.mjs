@@ -269,6 +269,17 @@ test.serial('jest with ts-jest and compiler "ts-patch/compiler" records the call
 
 const tsx = pathToFileURL(path.join(integrations, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
+/** A preload that appends `<threadId> <url>` to `log` for every module.register call, in every thread. */
+const LOG_REGISTRATIONS = log => `const fs = require('node:fs');
+const nodeModule = require('node:module');
+const { threadId } = require('node:worker_threads');
+const register = nodeModule.register;
+nodeModule.register = (specifier, ...rest) => {
+  fs.appendFileSync(${JSON.stringify(log)}, threadId + ' ' + specifier + '\\n');
+  return register(specifier, ...rest);
+};
+`;
+
 for (const type of ['commonjs', 'module']) {
   for (const withTsx of [false, true]) {
     const command = `node ${withTsx ? '--import tsx ' : ''}--import ts-observatory/register src/main.ts`;
@@ -276,7 +287,24 @@ for (const type of ['commonjs', 'module']) {
       const dir = shopProject(`register-${type}${withTsx ? '-tsx' : ''}`);
       fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'shop', private: true, type }));
       const imports = [...(withTsx ? ['--import', tsx] : []), '--import', 'ts-observatory/register'];
-      t.deepEqual(runShop(t, path.join(dir, 'src', 'main.ts'), { nodeArgs: imports }), tspcRows);
+      // Which threads register module hooks: the program's, never the runtime's writer thread, which inherits
+      // the program's --import options and runs no TypeScript.
+      const log = path.join(dir, 'hooks-registered.log');
+      const logRegistrations = path.join(dir, 'log-registrations.cjs');
+      fs.writeFileSync(logRegistrations, LOG_REGISTRATIONS(log));
+      t.deepEqual(
+        runShop(t, path.join(dir, 'src', 'main.ts'), { nodeArgs: ['-r', logRegistrations, ...imports] }),
+        tspcRows,
+      );
+      const registrations = fs
+        .readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .map(line => line.split(' '));
+      t.deepEqual(
+        registrations.filter(([, url]) => url.endsWith('/loader/hooks.js')).map(([threadId]) => threadId),
+        ['0'],
+      );
     });
   }
 }

@@ -15,6 +15,7 @@
  */
 import * as path from 'node:path';
 import type { Piscina } from 'piscina';
+import { WRITER_THREAD_ENV } from '../contract';
 import { Control, WriterState, type RingHandle } from '../ring';
 import type { FlushTask } from '../store/worker';
 import { requireFromPackage, runtimeFile } from './installed-package';
@@ -42,6 +43,7 @@ export class WriterThread {
       maxThreads: 1,
       idleTimeout: Number.POSITIVE_INFINITY,
       atomics: 'disabled',
+      env: { ...process.env, [WRITER_THREAD_ENV]: '1' },
       workerData: this.handle,
     });
     // An error of the pool (a writer thread that died) must never reach the program as an unhandled 'error'

@@ -10,22 +10,27 @@
 import * as path from 'node:path';
 import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { WRITER_THREAD_ENV } from '../../runtime/contract';
 import { instrumentForNode, isInstrumentable } from './node-output';
 
 interface CompilableModule {
   _compile(code: string, fileName: string): void;
 }
 
-const extensions = require.extensions as unknown as Record<
-  string,
-  (module: CompilableModule, fileName: string) => void
->;
-for (const extension of ['.ts', '.cts', '.tsx']) {
-  const previous = extensions[extension];
-  extensions[extension] = (module, fileName) => {
-    if (!isInstrumentable(fileName) && previous) return previous(module, fileName);
-    module._compile(instrumentForNode(fileName), fileName);
-  };
-}
+// The runtime's writer thread inherits `--import ts-observatory/register` and runs no TypeScript (contract.ts).
+if (!process.env[WRITER_THREAD_ENV]) installLoader();
 
-register(pathToFileURL(path.join(__dirname, 'hooks.js')).href);
+function installLoader(): void {
+  const extensions = require.extensions as unknown as Record<
+    string,
+    (module: CompilableModule, fileName: string) => void
+  >;
+  for (const extension of ['.ts', '.cts', '.tsx']) {
+    const previous = extensions[extension];
+    extensions[extension] = (module, fileName) => {
+      if (!isInstrumentable(fileName) && previous) return previous(module, fileName);
+      module._compile(instrumentForNode(fileName), fileName);
+    };
+  }
+  register(pathToFileURL(path.join(__dirname, 'hooks.js')).href);
+}
