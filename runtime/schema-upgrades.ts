@@ -3,7 +3,7 @@
  * n to version n + 1, converting its rows. The steps to versions 1 and 2 are kept as they were released: they
  * upgrade version 1 files on their way, and the tests build old files with them to upgrade.
  */
-import { ERROR_DETAIL, SPANS_VIEW, TABLES, TRACE_LINKS, VIEWS } from './schema';
+import { CHILDREN_BY_TRACE, ERROR_DETAIL, SPANS_VIEW, TABLES, TRACE_LINKS, VIEWS } from './schema';
 
 /** The views of versions 1 and 2, over their tables; the upgrade to version 3 replaces them. */
 const VERSION_2_VIEWS = `
@@ -298,8 +298,13 @@ function version2To3(): string {
   `;
 }
 
+/** Version 6 rebuilds calls_by_trace without the root calls; no row changes. */
+function version5To6(): string {
+  return CHILDREN_BY_TRACE;
+}
+
 /** The SQL that takes a file from `version` to `version + 1`. */
 export function upgradeSql(version: number): string {
   // A function, not a list: version2To3 reads the current tables from schema.ts, which imports this file.
-  return [CREATE_VERSION_1, VERSION_1_TO_2, version2To3(), version3To4(), version4To5()][version]!;
+  return [CREATE_VERSION_1, VERSION_1_TO_2, version2To3(), version3To4(), version4To5(), version5To6()][version]!;
 }

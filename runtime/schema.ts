@@ -12,7 +12,7 @@
 import type { Database } from 'better-sqlite3';
 import { upgradeSql } from './schema-upgrades';
 
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /**
  * Version 4: the OpenTelemetry trace a trace joined (record/trace-link.ts), one row per joined trace of an
@@ -45,8 +45,31 @@ export const ERROR_DETAIL = `
 `;
 
 /**
- * The tables and indexes of version 4, for a new file (with ERROR_DETAIL, which makes them version 5's) and for
- * the version 2 to 3 upgrade alike.
+ * Version 6: calls_by_trace holds only calls that have a parent. A root call's id is its trace's (calls.trace =
+ * calls.id), so the root is found through the table's own key, and an index entry for it cost every root call
+ * time and 22 bytes of the file for nothing. A trace's calls are selected with traceCallsSql, which takes each half from its
+ * own index; a call's children (`parent = ?`) imply a parent, so SQLite uses the index for them as before.
+ * Measured on a quiet machine (bench/ceiling, 400,000 root `add` calls; bench/e2e, 2,000,000 in wait mode; runs
+ * of each, lowest to highest): SQLite alone 185,000–280,000 calls/s and 142 bytes per call before, 328,000–359,000
+ * and 120 after; end to end 181,000–216,000 committed calls/s before, 258,000–284,000 after.
+ */
+export const CHILDREN_BY_TRACE = `
+  DROP INDEX calls_by_trace;
+  CREATE INDEX calls_by_trace ON calls (trace, parent) WHERE parent IS NOT NULL;
+`;
+
+/**
+ * The calls of one trace: `(alias.id = trace OR (alias.trace = trace AND alias.parent IS NOT NULL))`, where
+ * `trace` is an SQL expression (`?` is bound twice). Written so for calls_by_trace of version 6, which leaves
+ * out the roots; on older files, whose index has them, it selects the same rows.
+ */
+export function traceCallsSql(alias: string, trace: string): string {
+  return `(${alias}.id = ${trace} OR (${alias}.trace = ${trace} AND ${alias}.parent IS NOT NULL))`;
+}
+
+/**
+ * The tables and indexes of version 4, for a new file (with ERROR_DETAIL and CHILDREN_BY_TRACE, which make them
+ * version 6's) and for the version 2 to 3 upgrade alike.
  */
 export const TABLES = `
   CREATE TABLE functions (
@@ -104,7 +127,7 @@ export const TABLES = `
   CREATE INDEX calls_by_function_time ON calls (function_id, start_us, duration_ns, status);
   -- Listing across functions by time, time slices, first and last call.
   CREATE INDEX calls_by_time ON calls (start_us, duration_ns, status);
-  -- A trace's calls, and a call's children (always in its trace).
+  -- A trace's calls, and a call's children (always in its trace); version 6 leaves out the roots (CHILDREN_BY_TRACE).
   CREATE INDEX calls_by_trace ON calls (trace, parent);
 
   -- Calls not recorded, per function, instance and reason: running totals of that instance. No CHECK on the
@@ -226,7 +249,7 @@ export function migrate(db: Database, target: number = SCHEMA_VERSION): void {
     // IMMEDIATE takes the write lock first, so two processes opening a new file cannot both create the tables.
     db.transaction(() => {
       const current = readSchemaVersion(db);
-      if (current === 0 && target === SCHEMA_VERSION) db.exec(TABLES + ERROR_DETAIL + VIEWS);
+      if (current === 0 && target === SCHEMA_VERSION) db.exec(TABLES + ERROR_DETAIL + CHILDREN_BY_TRACE + VIEWS);
       else for (let next = current; next < target; next++) db.exec(upgradeSql(next));
       if (current < target) db.pragma(`user_version = ${target}`);
       const broken = db.pragma('foreign_key_check') as unknown[];

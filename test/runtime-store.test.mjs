@@ -53,6 +53,42 @@ function functionMeta(fields = {}) {
   };
 }
 
+/** A database path in a directory of its own, removed after the test. */
+function scratchDatabase(t, prefix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return path.join(dir, 'traces.db');
+}
+
+/**
+ * A CallRecord as the drain hands it to the writer: call `id` of function 0, a root unless `fields` say otherwise,
+ * 1 ms long, with no inputs, returning its id.
+ */
+function callRecord({ id, start = 1, ...fields }) {
+  return {
+    fn: 0,
+    id,
+    parent: 0,
+    root: id,
+    depth: 0,
+    start,
+    end: start + 1,
+    inputs: [],
+    outputs: [id],
+    outputFallback: false,
+    yielded: -1,
+    error: null,
+    ...fields,
+  };
+}
+
+/** Writes `records` in one transaction. */
+function writeCalls(writer, info, meta, records) {
+  writer.begin();
+  writer.write({ calls: new CallTexts(info).prepare(records, () => meta), drops: [], highWater: 0 }, () => meta);
+  writer.commit();
+}
+
 test('the writer thread loads nothing of the recording side', async t => {
   const code = `
     const { parentPort } = require('node:worker_threads');
@@ -75,31 +111,14 @@ test('the writer thread loads nothing of the recording side', async t => {
 });
 
 test('an instance past 2^32 calls continues under a second processes row, and its ids never collide', t => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'observatory-store-'));
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const dbPath = path.join(dir, 'traces.db');
+  const dbPath = scratchDatabase(t, 'observatory-store-');
   const token = 'ab'.repeat(16);
   const info = recordingProcess({ token, pid: 42, timeOrigin: Date.now() });
   const meta = functionMeta({ params: ['x'], paramTypes: ['number'] });
-  const call = (id, parent, root, x) => ({
-    fn: 0,
-    id,
-    parent,
-    root,
-    depth: parent === 0 ? 0 : 1,
-    start: 1,
-    end: 2,
-    inputs: [x],
-    outputs: [x],
-    outputFallback: false,
-    yielded: -1,
-    error: null,
-  });
+  const call = (id, parent, root, x) =>
+    callRecord({ id, parent, root, depth: parent === 0 ? 0 : 1, inputs: [x], outputs: [x] });
   const writer = new TraceWriter(dbPath, info, 1 << 20);
-  writer.begin();
-  const calls = new CallTexts(info).prepare([call(5, 0, 5, 1), call(2 ** 32 + 7, 5, 5, 2)], () => meta);
-  writer.write({ calls, drops: [], highWater: 0 }, () => meta);
-  writer.commit();
+  writeCalls(writer, info, meta, [call(5, 0, 5, 1), call(2 ** 32 + 7, 5, 5, 2)]);
   writer.close();
 
   const db = new Database(dbPath, { readonly: true });
@@ -123,34 +142,18 @@ test('an instance past 2^32 calls continues under a second processes row, and it
 });
 
 test('the writer prunes past the retention period at most once a minute, by the clock it is given', t => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'observatory-prune-'));
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const dbPath = path.join(dir, 'traces.db');
+  const dbPath = scratchDatabase(t, 'observatory-prune-');
   const hour = 3_600_000;
   const now = Date.now();
   // Calls 1 and 2 started 3 h ago, call 3 30 s short of the 2 hours kept (start is milliseconds after timeOrigin).
   const info = recordingProcess({ token: 'cd'.repeat(16), timeOrigin: now - 3 * hour, retentionHours: 2 });
-  const meta = functionMeta();
-  const call = (id, start) => ({
-    fn: 0,
-    id,
-    parent: 0,
-    root: id,
-    depth: 0,
-    start,
-    end: start + 1,
-    inputs: [],
-    outputs: [id],
-    outputFallback: false,
-    yielded: -1,
-    error: null,
-  });
   const writer = new TraceWriter(dbPath, info, 1 << 20);
   t.teardown(() => writer.close());
-  writer.begin();
-  const calls = new CallTexts(info).prepare([call(1, 0), call(2, 0), call(3, hour + 30_000)], () => meta);
-  writer.write({ calls, drops: [], highWater: 0 }, () => meta);
-  writer.commit();
+  writeCalls(writer, info, functionMeta(), [
+    callRecord({ id: 1, start: 0 }),
+    callRecord({ id: 2, start: 0 }),
+    callRecord({ id: 3, start: hour + 30_000 }),
+  ]);
   const db = new Database(dbPath, { readonly: true });
   t.teardown(() => db.close());
   const ids = () => db.prepare('SELECT id & 0xffffffff AS n FROM calls ORDER BY id').pluck().all();
@@ -165,43 +168,41 @@ test('the writer prunes past the retention period at most once a minute, by the 
   t.is(db.prepare('SELECT count(*) FROM functions').pluck().get(), 1, 'functions rows stay');
 });
 
-test('a retention of 0 hours never prunes', t => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'observatory-prune-'));
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const dbPath = path.join(dir, 'traces.db');
-  const info = recordingProcess({ token: 'ef'.repeat(16), timeOrigin: 0 });
-  const meta = functionMeta();
+test("a joined trace's link stays while any of its calls does: its root pruned, a child kept", t => {
+  const dbPath = scratchDatabase(t, 'observatory-prune-links-');
+  const hour = 3_600_000;
+  const now = Date.now();
+  const info = recordingProcess({ token: 'ab'.repeat(16), timeOrigin: now - 3 * hour, retentionHours: 2 });
+  const link = traceId => ({ traceId, parentSpanId: '1'.repeat(16) });
+  // Trace A: its root 3 h old, its child 30 s inside the 2 hours kept. Trace B: one call, 3 h old.
+  const a = 'a'.repeat(32);
+  const b = 'b'.repeat(32);
   const writer = new TraceWriter(dbPath, info, 1 << 20);
   t.teardown(() => writer.close());
-  writer.begin();
+  writeCalls(writer, info, functionMeta(), [
+    callRecord({ id: 2, parent: 1, root: 1, depth: 1, start: hour + 30_000, link: link(a) }),
+    callRecord({ id: 1, start: 0, link: link(a) }),
+    callRecord({ id: 3, start: 0, link: link(b) }),
+  ]);
+  const db = new Database(dbPath, { readonly: true });
+  t.teardown(() => db.close());
+  const links = () => db.prepare('SELECT trace_id FROM trace_links ORDER BY trace_id').pluck().all();
+  t.deepEqual(links(), [a, b]);
+
+  writer.pruneNowAndThen(now);
+  t.deepEqual(db.prepare('SELECT id & 0xffffffff FROM calls').pluck().all(), [2]);
+  t.deepEqual(links(), [a], "the root's link stays with its child");
+  writer.pruneNowAndThen(now + 60_000);
+  t.deepEqual(links(), []);
+});
+
+test('a retention of 0 hours never prunes', t => {
+  const dbPath = scratchDatabase(t, 'observatory-prune-');
+  const info = recordingProcess({ token: 'ef'.repeat(16), timeOrigin: 0 });
+  const writer = new TraceWriter(dbPath, info, 1 << 20);
+  t.teardown(() => writer.close());
   // Started at the epoch: 56 years old.
-  writer.write(
-    {
-      calls: new CallTexts(info).prepare(
-        [
-          {
-            fn: 0,
-            id: 1,
-            parent: 0,
-            root: 1,
-            depth: 0,
-            start: 0,
-            end: 1,
-            inputs: [],
-            outputs: [1],
-            outputFallback: false,
-            yielded: -1,
-            error: null,
-          },
-        ],
-        () => meta,
-      ),
-      drops: [],
-      highWater: 0,
-    },
-    () => meta,
-  );
-  writer.commit();
+  writeCalls(writer, info, functionMeta(), [callRecord({ id: 1, start: 0 })]);
   writer.pruneNowAndThen(Date.now());
   const db = new Database(dbPath, { readonly: true });
   t.teardown(() => db.close());

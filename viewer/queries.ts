@@ -8,6 +8,7 @@
  */
 import {
   PROCESS_NAME_SQL,
+  traceCallsSql,
   type CallValueRow,
   type FunctionRow,
   type SpanRow,
@@ -186,7 +187,9 @@ export class TraceQueries {
       const trace = idFromHex(hex.slice(16));
       const found =
         trace !== undefined &&
-        this.db.prepare('SELECT 1 FROM spans c WHERE c.trace = ? AND c.trace_id = ? LIMIT 1').get(trace, hex);
+        this.db
+          .prepare(`SELECT 1 FROM spans c WHERE ${traceCallsSql('c', '?')} AND c.trace_id = ? LIMIT 1`)
+          .get(trace, trace, hex);
       return found ? { kind: 'trace', traceId: hex } : undefined;
     }
     const id = /^[0-9a-f]{16}$/.test(hex) ? idFromHex(hex) : /^\d+$/.test(text) ? Number(text) : null;
@@ -323,9 +326,15 @@ export class TraceQueries {
     const rows = this.db
       .prepare(
         `SELECT ${this.callColumns} FROM ${CALLS_FROM}
-          WHERE c.trace = ? ${traceRef.traceId ? 'AND c.trace_id = ?' : ''} ORDER BY c.start_us, c.id LIMIT ?`,
+          WHERE ${traceCallsSql('c', '?')} ${traceRef.traceId ? 'AND c.trace_id = ?' : ''}
+          ORDER BY c.start_us, c.id LIMIT ?`,
       )
-      .all(traceRef.trace, ...(traceRef.traceId ? [traceRef.traceId] : []), TRACE_CALL_LIMIT + 1) as Call[];
+      .all(
+        traceRef.trace,
+        traceRef.trace,
+        ...(traceRef.traceId ? [traceRef.traceId] : []),
+        TRACE_CALL_LIMIT + 1,
+      ) as Call[];
     if (rows.length === 0) return undefined;
     const truncated = rows.length > TRACE_CALL_LIMIT;
     const calls = truncated ? rows.slice(0, TRACE_CALL_LIMIT) : rows;

@@ -8,6 +8,9 @@
 //   engine-no-<index>   the same without that one index (calls_by_function_time, calls_by_time, calls_by_trace),
 //                       to tell what each index costs a call
 //   engine-bare         the same with no secondary index at all
+//   engine-sql          the same rows made by SQLite itself, in one INSERT ... SELECT per transaction over a
+//                       recursive counter: no JavaScript and no binding per row, so what this stores is SQLite's own
+//                       ceiling for this schema on this machine, above anything a writer thread can reach
 //   writer              the runtime's own writer (TraceWriter, dist/runtime/store/writer.js) on this thread, fed
 //                       `add` CallRecords as the writer thread's drain decodes them from the ring, prepared before
 //                       each batch is timed, in batches of 8192 calls, each inside begin()/write()/commit(): the
@@ -53,7 +56,7 @@ const ADD = {
 
 const INDEXES = ['calls_by_function_time', 'calls_by_time', 'calls_by_trace'];
 
-function engine(dropped) {
+function engine(dropped, made) {
   const { configureConnection, migrate } = runtime('schema.js');
   const db = new Database(dbPath);
   configureConnection(db);
@@ -66,11 +69,23 @@ function engine(dropped) {
   db.prepare(
     `INSERT INTO processes VALUES (1, '00c0ffee00c0ffee00c0ffee00c0ffee', 1, 0, 0, '[]', 67108864, 0, 0)`,
   ).run();
+  const write = made === 'sql' ? writeInSql(db) : writeBound(db);
+  const start = performance.now();
+  for (let first = 1; first <= calls; first += BATCH) write.immediate(first);
+  const ms = performance.now() - start;
+  const stored = Math.ceil(calls / BATCH) * BATCH;
+  const bytes = checkpointedBytes(db);
+  db.close();
+  return { calls: stored, ms, bytesPerCall: bytes / stored };
+}
+
+/** Rows built in JavaScript and bound through the writer's own multi-row INSERTs. */
+function writeBound(db) {
   const { BatchedInsert } = runtime('store/batched-insert.js');
   const { CALL_COLUMNS, RETURNED_CALL } = runtime('store/writer.js');
   const insert = new BatchedInsert(db, 'calls', CALL_COLUMNS, RETURNED_CALL);
   // The instance's calls are numbered from 1 in its half of the id space; each `add` call is a root.
-  const write = db.transaction(first => {
+  return db.transaction(first => {
     for (let number = first; number < first + BATCH; number++) {
       const id = 2 ** 32 + number;
       insert.params.push(
@@ -88,13 +103,18 @@ function engine(dropped) {
     }
     insert.flush();
   });
-  const start = performance.now();
-  for (let first = 1; first <= calls; first += BATCH) write.immediate(first);
-  const ms = performance.now() - start;
-  const stored = Math.ceil(calls / BATCH) * BATCH;
-  const bytes = checkpointedBytes(db);
-  db.close();
-  return { calls: stored, ms, bytesPerCall: bytes / stored };
+}
+
+/** The same rows, made by SQLite from a counter: `add(n, 1)` returning n + 1, each a root. */
+function writeInSql(db) {
+  const insert = db.prepare(
+    `INSERT INTO calls (id, function_id, trace, parent, depth, start_us, duration_ns, inputs, outputs, status)
+     WITH RECURSIVE numbers (number) AS (SELECT @first UNION ALL SELECT number + 1 FROM numbers WHERE number < @last)
+     SELECT 4294967296 + number, 1, 4294967296 + number, NULL, 0, 1700000000000000 + number, 200 + number % 50,
+            '[' || number || ',1]', '[' || (number + 1) || ']', 'OK'
+       FROM numbers`,
+  );
+  return db.transaction(first => insert.run({ first, last: first + BATCH - 1 }));
 }
 
 function writer() {
@@ -156,5 +176,10 @@ const droppedIndexes = {
   'engine-bare': INDEXES,
   ...Object.fromEntries(INDEXES.map(index => [`engine-no-${index}`, [index]])),
 };
-const result = caseName === 'writer' ? writer() : engine(droppedIndexes[caseName]);
+const result =
+  caseName === 'writer'
+    ? writer()
+    : caseName === 'engine-sql'
+      ? engine([], 'sql')
+      : engine(droppedIndexes[caseName], 'bound');
 process.stdout.write(`${JSON.stringify(result)}\n`);

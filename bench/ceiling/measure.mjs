@@ -15,6 +15,7 @@ export const ceilingCases = [
   'engine-no-calls_by_time',
   'engine-no-calls_by_trace',
   'engine-bare',
+  'engine-sql',
   'writer',
 ];
 

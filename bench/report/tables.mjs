@@ -121,6 +121,7 @@ const ceilingLabels = {
   'engine-no-calls_by_time': 'SQLite alone, the same without calls_by_time',
   'engine-no-calls_by_trace': 'SQLite alone, the same without calls_by_trace',
   'engine-bare': 'SQLite alone, the same rows with no secondary index',
+  'engine-sql': 'SQLite alone, the same rows into this schema made by SQLite itself (INSERT ... SELECT, no JavaScript)',
   writer: "the runtime's writer alone (TraceWriter fed prepared CallRecords, 8,192 per transaction), no ring",
 };
 

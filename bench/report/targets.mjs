@@ -63,7 +63,8 @@ function endToEndTargets(endToEnd, ceiling) {
       target: 'end to end at least 500,000 calls/s on an otherwise quiet machine',
       measured:
         `${rate(sustained)} (${load}); SQLite alone, multi-row INSERTs: ${rate(ceiling.engine.median)} into this schema, ` +
-        `${rate(ceiling['engine-bare'].median)} with no secondary index`,
+        `${rate(ceiling['engine-bare'].median)} with no secondary index; SQLite making the rows itself: ` +
+        `${rate(ceiling['engine-sql'].median)}`,
       met: sustained >= 500_000,
     },
     {

@@ -21,7 +21,7 @@ import type { DropTotal, RecordingProcess } from '../ring';
 import { BatchedInsert } from './batched-insert';
 import type { PreparedCall } from './function-values';
 import type { CallIds } from './span-export';
-import { configureConnection, migrate } from '../schema';
+import { configureConnection, migrate, traceCallsSql } from '../schema';
 
 /** A call as the ring carried it, its values rebuilt (drain.ts). */
 export interface CallRecord {
@@ -156,7 +156,7 @@ export class TraceWriter implements CallIds {
       'INSERT OR IGNORE INTO trace_links (trace, trace_id, parent_span_id) VALUES (?, ?, ?)',
     );
     this.pruneLinks = db.prepare(
-      'DELETE FROM trace_links WHERE NOT EXISTS (SELECT 1 FROM calls WHERE calls.trace = trace_links.trace)',
+      `DELETE FROM trace_links WHERE NOT EXISTS (SELECT 1 FROM calls WHERE ${traceCallsSql('calls', 'trace_links.trace')})`,
     );
     this.insertReturned = new BatchedInsert(db, 'calls', CALL_COLUMNS, RETURNED_CALL);
     this.insertFailed = new BatchedInsert(db, 'calls', [...CALL_COLUMNS, ...FAILED_CALL_COLUMNS]);
