@@ -131,8 +131,9 @@ export const RUNTIME_CALLS = {
 
 /**
  * Set in the environment of the runtime's writer thread, where the Node loader (ts-observatory/register) does
- * nothing. A worker thread inherits the program's `--import` options, so the writer would load the loader too,
- * and on Node 20 start a hooks thread of its own: about 0.3 s of CPU in every program run through the loader, for a
+ * nothing. The writer thread starts without the program's `--import` options (record/writer-thread.ts), but Node
+ * reads NODE_OPTIONS again for every worker thread, so `NODE_OPTIONS="--import ts-observatory/register"` still
+ * reaches it; there the loader would register its hooks and, on Node 20, start a hooks thread of its own, for a
  * thread that runs only this package's JavaScript. Not a contract version matter: emitted code never reads it.
  */
 export const WRITER_THREAD_ENV = 'OBSERVATORY_WRITER_THREAD';

@@ -269,16 +269,50 @@ test.serial('jest with ts-jest and compiler "ts-patch/compiler" records the call
 
 const tsx = pathToFileURL(path.join(integrations, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
-/** A preload that appends `<threadId> <url>` to `log` for every module.register call, in every thread. */
+/**
+ * A preload for NODE_OPTIONS, which Node reads again for every thread, the runtime's writer thread included: it
+ * appends `loaded <threadId>` to `log` as it loads, and `register <threadId> <url>` for every module.register call.
+ */
 const LOG_REGISTRATIONS = log => `const fs = require('node:fs');
 const nodeModule = require('node:module');
 const { threadId } = require('node:worker_threads');
+fs.appendFileSync(${JSON.stringify(log)}, 'loaded ' + threadId + '\\n');
 const register = nodeModule.register;
 nodeModule.register = (specifier, ...rest) => {
-  fs.appendFileSync(${JSON.stringify(log)}, threadId + ' ' + specifier + '\\n');
+  fs.appendFileSync(${JSON.stringify(log)}, 'register ' + threadId + ' ' + specifier + '\\n');
   return register(specifier, ...rest);
 };
 `;
+
+/**
+ * Runs the shop's src/main.ts with the loader `imports` (--import options) or, with `nodeOptions`, the loader in
+ * NODE_OPTIONS, as an environment can set it for every node process. Only the program's thread registers module
+ * hooks: the runtime's writer thread, which the preload also reaches, starts without the program's --import
+ * options, and ts-observatory/register does nothing there.
+ */
+function runShopThroughLoader(t, dir, { imports = [], nodeOptions = [] }) {
+  const log = path.join(dir, 'hooks-registered.log');
+  const logRegistrations = path.join(dir, 'log-registrations.cjs');
+  fs.writeFileSync(logRegistrations, LOG_REGISTRATIONS(log));
+  const env = {
+    NODE_OPTIONS: [process.env.NODE_OPTIONS ?? '', ...nodeOptions, `--require "${logRegistrations}"`].join(' '),
+  };
+  const rows = runShop(t, path.join(dir, 'src', 'main.ts'), { nodeArgs: imports, env });
+  const lines = fs
+    .readFileSync(log, 'utf8')
+    .trim()
+    .split('\n')
+    .map(line => line.split(' '));
+  const loadedIn = lines.filter(([event]) => event === 'loaded').map(([, threadId]) => threadId);
+  t.true(loadedIn.includes('0') && loadedIn.some(threadId => threadId !== '0'), `loaded in threads ${loadedIn}`);
+  const registrations = lines.filter(([event]) => event === 'register');
+  t.true(registrations.some(([, , url]) => url.endsWith('/loader/hooks.js')));
+  t.deepEqual(
+    registrations.filter(([, threadId]) => threadId !== '0'),
+    [],
+  );
+  return rows;
+}
 
 for (const type of ['commonjs', 'module']) {
   for (const withTsx of [false, true]) {
@@ -287,27 +321,15 @@ for (const type of ['commonjs', 'module']) {
       const dir = shopProject(`register-${type}${withTsx ? '-tsx' : ''}`);
       fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'shop', private: true, type }));
       const imports = [...(withTsx ? ['--import', tsx] : []), '--import', 'ts-observatory/register'];
-      // Which threads register module hooks: the program's, never the runtime's writer thread, which inherits
-      // the program's --import options and runs no TypeScript.
-      const log = path.join(dir, 'hooks-registered.log');
-      const logRegistrations = path.join(dir, 'log-registrations.cjs');
-      fs.writeFileSync(logRegistrations, LOG_REGISTRATIONS(log));
-      t.deepEqual(
-        runShop(t, path.join(dir, 'src', 'main.ts'), { nodeArgs: ['-r', logRegistrations, ...imports] }),
-        tspcRows,
-      );
-      const registrations = fs
-        .readFileSync(log, 'utf8')
-        .trim()
-        .split('\n')
-        .map(line => line.split(' '));
-      t.deepEqual(
-        registrations.filter(([, url]) => url.endsWith('/loader/hooks.js')).map(([threadId]) => threadId),
-        ['0'],
-      );
+      t.deepEqual(runShopThroughLoader(t, dir, { imports }), tspcRows);
     });
   }
 }
+
+test.serial('NODE_OPTIONS="--import ts-observatory/register" node src/main.ts: the rows of the tspc build', t => {
+  const dir = shopProject('register-node-options');
+  t.deepEqual(runShopThroughLoader(t, dir, { nodeOptions: ['--import ts-observatory/register'] }), tspcRows);
+});
 
 test.serial(
   'a TypeScript 7 project builds with the esbuild plugin and runs under the loader, with the TypeScript API ts-observatory brings',

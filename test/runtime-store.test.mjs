@@ -110,6 +110,35 @@ test('the writer thread loads nothing of the recording side', async t => {
   );
 });
 
+test('the writer thread gets the reporting options of the program, none that load code, and Node takes them all', async t => {
+  const { writerExecArgv } = require(path.join(distRuntime, 'record', 'writer-thread.js'));
+  const profiles = fs.mkdtempSync(path.join(os.tmpdir(), 'observatory-profiles-'));
+  t.teardown(() => fs.rmSync(profiles, { recursive: true, force: true }));
+  const reporting = [
+    '--enable-source-maps',
+    '--no-warnings',
+    '--disable-warning=ExperimentalWarning',
+    '--unhandled-rejections=strict',
+    '--cpu-prof',
+    '--cpu-prof-dir',
+    profiles,
+  ];
+  const loaders = ['--import', 'tsx', '-r', 'ts-node/register', '--require=./setup.js', '--loader', 'ts-node/esm'];
+  const refusedInWorkers = ['--max-old-space-size=4096', '--stack-size=2000', '--title=shop'];
+  const kept = writerExecArgv([...loaders, refusedInWorkers[0], ...reporting, ...refusedInWorkers.slice(1)]);
+  t.deepEqual(kept, reporting);
+  // Node refuses a worker whose execArgv holds an option it does not take there; these it takes.
+  const execArgv = await new Promise((resolve, reject) => {
+    const worker = new Worker('require("node:worker_threads").parentPort.postMessage(process.execArgv)', {
+      eval: true,
+      execArgv: kept,
+    });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  t.deepEqual(execArgv, kept);
+});
+
 test('an instance past 2^32 calls continues under a second processes row, and its ids never collide', t => {
   const dbPath = scratchDatabase(t, 'observatory-store-');
   const token = 'ab'.repeat(16);

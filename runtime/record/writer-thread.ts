@@ -12,6 +12,10 @@
  * would block the thread's event loop between tasks, and the drain runs on that loop.
  *
  * The thread starts with the first record, so a program that records nothing never starts one.
+ *
+ * It starts with only the program's Node options that say how to report (writerExecArgv), never those that load
+ * code: a worker inherits all of them by default, so `--import tsx` or `-r ts-node/register` ran the program's
+ * TypeScript loader in the writer thread too, which runs only this package's JavaScript.
  */
 import * as path from 'node:path';
 import type { Piscina } from 'piscina';
@@ -22,6 +26,29 @@ import { requireFromPackage, runtimeFile } from './installed-package';
 
 /** Times a flush is retried on a new thread after the writer thread died under it. */
 const FLUSH_RETRIES = 5;
+
+/**
+ * Options about warnings, deprecations, profiles and source maps. An allow-list rather than a list of the options
+ * that load code: Node refuses most others in a worker's execArgv (V8's, and those of the whole process).
+ */
+const REPORTING_OPTION =
+  /^--(?:no-warnings|disable-warning|redirect-warnings|trace-warnings|no-deprecation|trace-deprecation|throw-deprecation|pending-deprecation|unhandled-rejections|enable-source-maps|trace-uncaught|cpu-prof|heap-prof|diagnostic-dir)(?:[-=]|$)/;
+
+/** The entries of `execArgv` that are reporting options, each with its value when that is the next entry. */
+export function writerExecArgv(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  let keepValue = false;
+  for (const entry of execArgv) {
+    // An entry that is not an option is the value of the one before it.
+    if (!entry.startsWith('-')) {
+      if (keepValue) kept.push(entry);
+      continue;
+    }
+    keepValue = REPORTING_OPTION.test(entry);
+    if (keepValue) kept.push(entry);
+  }
+  return kept;
+}
 
 export class WriterThread {
   private readonly handle: RingHandle;
@@ -43,6 +70,7 @@ export class WriterThread {
       maxThreads: 1,
       idleTimeout: Number.POSITIVE_INFINITY,
       atomics: 'disabled',
+      execArgv: writerExecArgv(process.execArgv),
       env: { ...process.env, [WRITER_THREAD_ENV]: '1' },
       workerData: this.handle,
     });

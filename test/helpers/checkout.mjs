@@ -51,11 +51,11 @@ export function assertIntegrationsInstalled() {
  * Runs a shop entry (main.js, or main.ts under a loader in `nodeArgs`) recording into traces.db beside it;
  * asserts it ran cleanly and printed the total; returns the process result and its rows.
  */
-export function runShopProcess(t, file, { nodeArgs = [] } = {}) {
+export function runShopProcess(t, file, { nodeArgs = [], env = {} } = {}) {
   const dbPath = path.join(path.dirname(file), 'traces.db');
   // A fresh database for each run: a watch test runs the same entry again after a rebuild.
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${dbPath}${suffix}`, { force: true });
-  const run = runNode(file, { dbPath, nodeArgs });
+  const run = runNode(file, { dbPath, nodeArgs, env });
   t.is(run.status, 0, `node ${file}\n${run.stdout}\n${run.stderr}`);
   t.is(run.stdout, SHOP_OUTPUT);
   return { run, rows: summarize(readCalls(dbPath)) };

@@ -17,7 +17,7 @@ interface CompilableModule {
   _compile(code: string, fileName: string): void;
 }
 
-// The runtime's writer thread inherits `--import ts-observatory/register` and runs no TypeScript (contract.ts).
+// The runtime's writer thread runs no TypeScript; NODE_OPTIONS can still bring this loader there (contract.ts).
 if (!process.env[WRITER_THREAD_ENV]) installLoader();
 
 function installLoader(): void {
