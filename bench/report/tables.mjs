@@ -292,7 +292,7 @@ function saturationTable(saturation) {
 function targetsTable(targets) {
   return markdownTable(
     ['target', 'measured', 'met'],
-    targets.map(t => [t.target, t.measured, t.met ? 'yes' : '**no**']),
+    targets.map(t => [t.target, t.measured, t.met === null ? '**not judged**' : t.met ? 'yes' : '**no**']),
   );
 }
 

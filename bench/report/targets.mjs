@@ -11,19 +11,36 @@ export function costOver(micro, shape, variant) {
 const rate = value => `${count(value)} calls/s`;
 const nsText = value => `${value.toFixed(0)} ns`;
 
-function pacedTargets(mainThread) {
+/**
+ * Whether a paced run could tell the floor apart from the noise: the floor is the same few instructions in the
+ * hot-path samples and in the paced run, so when the two disagree by more than twice, the paced run's loop and
+ * pacing (hundreds of ns of timer work per call, varying from process to process on a shared machine) swamped
+ * what it meant to compare, and a ratio to that floor says nothing.
+ */
+function pacedFloorAgrees(pacedFloor, hotPathFloor) {
+  return pacedFloor >= hotPathFloor / 2 && pacedFloor <= hotPathFloor * 2;
+}
+
+function pacedTargets(mainThread, micro) {
   const add = mainThread.add;
   const ours = add.observatory.aboveBaseline;
   const floor = add.floor.aboveBaseline;
   const otel = add.otel.aboveBaseline;
   const pino = add.pino.aboveBaseline;
   const order = mainThread.order.observatory.aboveBaseline;
+  const hotPathFloor = costOver(micro, 'add', 'floor');
   const at = `at ${rate(mainThread.rate)}, main-thread CPU per call above the uninstrumented loop`;
   return [
     {
       target: `paced add: ts-observatory at most 2.5x the hand-written floor (${at})`,
-      measured: `${(ours / floor).toFixed(2)}x the floor (${nsText(ours)} vs ${nsText(floor)})`,
-      met: ours <= 2.5 * floor,
+      measured:
+        `${(ours / floor).toFixed(2)}x the floor (${nsText(ours)} vs ${nsText(floor)})` +
+        (pacedFloorAgrees(floor, hotPathFloor)
+          ? ''
+          : `; not judged: the same floor costs ${nsText(hotPathFloor)} in the hot-path samples, so this run's ` +
+            'pacing noise swamped it'),
+      // null: not judged (pacedFloorAgrees).
+      met: pacedFloorAgrees(floor, hotPathFloor) ? ours <= 2.5 * floor : null,
     },
     {
       target: 'paced add: at least 8x less than an OpenTelemetry span (BatchSpanProcessor, serializing exporter)',
@@ -111,5 +128,5 @@ function hotPathTargets(micro) {
 }
 
 export function checkTargets({ micro, endToEnd, mainThread, ceiling }) {
-  return [...pacedTargets(mainThread), ...endToEndTargets(endToEnd, ceiling), ...hotPathTargets(micro)];
+  return [...pacedTargets(mainThread, micro), ...endToEndTargets(endToEnd, ceiling), ...hotPathTargets(micro)];
 }
