@@ -47,8 +47,8 @@ export const ERROR_DETAIL = `
 /**
  * Version 6: calls_by_trace holds only calls that have a parent. A root call's id is its trace's (calls.trace =
  * calls.id), so the root is found through the table's own key, and an index entry for it cost every root call
- * time and 22 bytes of the file for nothing. A trace's calls are selected with traceCallsSql, which takes each half from its
- * own index; a call's children (`parent = ?`) imply a parent, so SQLite uses the index for them as before.
+ * time and 22 bytes of the file for nothing. A trace's calls are selected with traceCallsSql, which takes each
+ * half from its own index; a call's children (`parent = ?`) imply a parent, so SQLite uses the index for them.
  * Measured on a quiet machine (bench/ceiling, 400,000 root `add` calls; bench/e2e, 2,000,000 in wait mode; runs
  * of each, lowest to highest): SQLite alone 185,000–280,000 calls/s and 142 bytes per call before, 328,000–359,000
  * and 120 after; end to end 181,000–216,000 committed calls/s before, 258,000–284,000 after.

@@ -56,7 +56,7 @@ const ADD = {
 
 const INDEXES = ['calls_by_function_time', 'calls_by_time', 'calls_by_trace'];
 
-function engine(dropped, made) {
+function engine(dropped, makeWrite) {
   const { configureConnection, migrate } = runtime('schema.js');
   const db = new Database(dbPath);
   configureConnection(db);
@@ -69,7 +69,7 @@ function engine(dropped, made) {
   db.prepare(
     `INSERT INTO processes VALUES (1, '00c0ffee00c0ffee00c0ffee00c0ffee', 1, 0, 0, '[]', 67108864, 0, 0)`,
   ).run();
-  const write = made === 'sql' ? writeInSql(db) : writeBound(db);
+  const write = makeWrite(db);
   const start = performance.now();
   for (let first = 1; first <= calls; first += BATCH) write.immediate(first);
   const ms = performance.now() - start;
@@ -180,6 +180,6 @@ const result =
   caseName === 'writer'
     ? writer()
     : caseName === 'engine-sql'
-      ? engine([], 'sql')
-      : engine(droppedIndexes[caseName], 'bound');
+      ? engine([], writeInSql)
+      : engine(droppedIndexes[caseName], writeBound);
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -31,8 +31,24 @@ const FLUSH_RETRIES = 5;
  * Options about warnings, deprecations, profiles and source maps. An allow-list rather than a list of the options
  * that load code: Node refuses most others in a worker's execArgv (V8's, and those of the whole process).
  */
-const REPORTING_OPTION =
-  /^--(?:no-warnings|disable-warning|redirect-warnings|trace-warnings|no-deprecation|trace-deprecation|throw-deprecation|pending-deprecation|unhandled-rejections|enable-source-maps|trace-uncaught|cpu-prof|heap-prof|diagnostic-dir)(?:[-=]|$)/;
+const REPORTING_OPTIONS = [
+  'no-warnings',
+  'disable-warning',
+  'redirect-warnings',
+  'trace-warnings',
+  'no-deprecation',
+  'trace-deprecation',
+  'throw-deprecation',
+  'pending-deprecation',
+  'unhandled-rejections',
+  'enable-source-maps',
+  'trace-uncaught',
+  'cpu-prof',
+  'heap-prof',
+  'diagnostic-dir',
+];
+/** One of them, alone, with `=value`, or a longer option of the same family (`--cpu-prof-dir`). */
+const REPORTING_OPTION = new RegExp(`^--(?:${REPORTING_OPTIONS.join('|')})(?:[-=]|$)`);
 
 /** The entries of `execArgv` that are reporting options, each with its value when that is the next entry. */
 export function writerExecArgv(execArgv: readonly string[]): string[] {
