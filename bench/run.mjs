@@ -11,6 +11,7 @@ import { describeEnvironment } from './environment.mjs';
 import { measurePerCall } from './micro/measure.mjs';
 import { modes } from './modes.mjs';
 import { measurePropertyReads } from './property-reads/measure.mjs';
+import { measureStartup } from './startup/measure.mjs';
 import { benchDir, repoRoot, resultsDir, scratchDir } from './paths.mjs';
 import { renderReport } from './report/tables.mjs';
 import { checkTargets } from './report/targets.mjs';
@@ -42,6 +43,8 @@ log(`async context (${elapsed()})`);
 const asyncContext = measureAsyncContext(settings.asyncContext, log);
 log(`property reads without getters (${elapsed()})`);
 const propertyReads = measurePropertyReads(settings.propertyReads, log);
+log(`a short program, whole (${elapsed()})`);
+const startup = measureStartup(settings.startup, log);
 log(`storage ceiling (${elapsed()})`);
 const ceiling = measureCeiling({ ...settings.ceiling, writerCalls: settings.endToEnd.calls }, log);
 log(`end to end, OBSERVATORY_ON_FULL=wait (${elapsed()})`);
@@ -63,6 +66,7 @@ const results = {
   scaling,
   asyncContext,
   propertyReads,
+  startup,
   ceiling,
   endToEnd,
   mainThread,

@@ -101,6 +101,20 @@ function propertyReadsTable(propertyReads) {
   );
 }
 
+function startupTable(startup) {
+  const labels = { baseline: 'uninstrumented', observatory: 'ts-observatory' };
+  return markdownTable(
+    ['build', 'process CPU ms (all threads)', 'above uninstrumented', 'wall ms, spawn to exit', 'calls not committed'],
+    Object.entries(labels).map(([name, label]) => [
+      label,
+      spread(startup[name].cpuMs, count),
+      name === 'baseline' ? '–' : `${startup.recordingCpuMs.toFixed(0)} ms`,
+      spread(startup[name].wallMs, count),
+      name === 'baseline' ? '–' : count(startup[name].missing),
+    ]),
+  );
+}
+
 function asyncContextTable(asyncContext) {
   const plus = (name, base) => ns(asyncContext[name].median - asyncContext[base].median);
   return markdownTable(
@@ -305,6 +319,7 @@ export function renderReport(results) {
     scaling,
     asyncContext,
     propertyReads,
+    startup,
     ceiling,
     endToEnd,
     mainThread,
@@ -331,6 +346,9 @@ export function renderReport(results) {
     '### Reading a small object without running its getters',
     `\`{ id, items: [1, 2, 3] }\`: its two keys and three elements read one by one, each read three ways in one process, interleaved, ${settings.propertyReads.rounds} rounds of ${settings.propertyReads.samples} samples of ${count(settings.propertyReads.calls)} objects; the main thread's own CPU time, ns per object, median (lowest–highest). The value copy pays this for every property of every object argument and result: it is why a small object costs far more than a number.`,
     propertyReadsTable(propertyReads),
+    `### A short program: ${startup.calls} calls, then exit`,
+    `bench/src/short-program.ts, uninstrumented and instrumented, ${settings.startup.rounds} runs each, alternating, each a process of its own; CPU time of the whole process, every thread, to the millisecond (bash's \`times\`), median (lowest–highest). What a command-line tool, or one test file's process, pays for recording: loading the runtime, starting its writer thread, opening the database, and committing at exit.`,
+    startupTable(startup),
     '### Storage ceiling: how fast `add` calls can be stored at all',
     `\`add\` calls (one call row each, its values packed in it), in transactions of 8,192 calls, ${settings.ceiling.rounds} round(s); bytes per call are the file's pages after a checkpoint.`,
     ceilingTable(ceiling),

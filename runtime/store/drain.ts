@@ -50,12 +50,17 @@ const BUSY_SLICE_MS = 250;
 /** The smallest page Linux maps; where pages are larger, touching every 4 KB touches each of them too. */
 const PAGE_BYTES = 4096;
 /**
- * How far past Head the writer maps the ring's pages (touchAhead): more than a paced program publishes between
- * two wakes of the writer, by far. A loop calling flat out can outrun it while the writer commits a large
+ * How far past Head the writer maps the ring's pages (touchAhead), at most: more than a paced program publishes
+ * between two wakes of the writer, by far. A loop calling flat out can outrun it while the writer commits a large
  * transaction and then takes some faults itself: 1,000,000 `add` calls in wait mode took about 2,000 of the
  * ring's 8,192 faults on the recording thread, with no change measured in its CPU time (bench/README.md).
  */
 const TOUCH_AHEAD_BYTES = 8 * 1024 * 1024;
+/**
+ * How far past Head the writer maps at least: what the recording thread publishes before it wakes the writer
+ * (ring-producer.ts, wakeAbove), so that a program that has published little has little mapped for it.
+ */
+const MIN_TOUCH_AHEAD_BYTES = 256 * 1024;
 
 interface Waiter {
   head: number;
@@ -177,20 +182,23 @@ export class RingDrain {
   }
 
   /**
-   * Takes the page faults of the ring's first pass on this thread, TOUCH_AHEAD_BYTES ahead of `head`. Until a
-   * page of the ring is first written the kernel has not mapped it, and the thread that writes it first pays
-   * the fault (a few microseconds, zeroing the page included): left to the recording thread, that was one every
-   * 40 or so `add` calls, on the user's own time. Touching only ahead of Head, not the whole ring at once, keeps
-   * a short program from paying for pages it never writes (32 MB by default: 8,192 faults, about 60 ms of this
-   * thread and 32 MB of memory). Each page gets an atomic add of 0, a write that changes nothing even where the
-   * recording thread is writing a record at that moment. Head counts bytes from 0, so through the first pass it
-   * is also the offset reached; a replacement writer, which may find Head further on, touches again pages that
-   * are already mapped, which costs no fault.
+   * Takes the page faults of the ring's first pass on this thread, ahead of `head`. Until a page of the ring is
+   * first written the kernel has not mapped it, and the thread that writes it first pays the fault (a few
+   * microseconds, zeroing the page included): left to the recording thread, that was one every 40 or so `add`
+   * calls, on the user's own time. Touching only ahead of Head, not the whole ring at once, keeps a short program
+   * from paying for pages it never writes (32 MB by default: 8,192 faults, about 60 ms of this thread and 32 MB of
+   * memory). The lead grows with Head, from MIN_TOUCH_AHEAD_BYTES to TOUCH_AHEAD_BYTES: a fixed 8 MB lead was
+   * still 2,048 faults for every program, most of what the writer thread of a short one spent. Each page gets an
+   * atomic add of 0, a write that changes nothing even where the recording thread is writing a record at that
+   * moment. Head counts bytes from 0, so through the first pass it is also the offset reached; a replacement
+   * writer, which may find Head further on, touches again pages that are already mapped, which costs no fault.
    */
   private touchAhead(head: number): void {
     const size = this.mask + 1;
     if (this.touched >= size) return;
-    const until = Math.min(size, (head >>> 0) + TOUCH_AHEAD_BYTES);
+    const reached = head >>> 0;
+    const lead = Math.min(TOUCH_AHEAD_BYTES, Math.max(MIN_TOUCH_AHEAD_BYTES, reached));
+    const until = Math.min(size, reached + lead);
     const i32 = this.i32;
     for (; this.touched < until; this.touched += PAGE_BYTES) Atomics.add(i32, this.touched >> 2, 0);
   }

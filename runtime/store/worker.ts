@@ -8,7 +8,9 @@
  * This module and what it imports never load the recording side (record/): the thread holds a database
  * connection and the ring's layout, nothing else.
  */
-import { workerData } from 'piscina';
+// piscina hands the pool's workerData to Node as it is; reading it from worker_threads spares this thread loading
+// piscina's pool module, which only the recording side uses.
+import { workerData } from 'node:worker_threads';
 import type { RingHandle } from '../ring';
 import { Control, WriterState } from '../ring';
 import { setTimeout as sleep } from 'node:timers/promises';
