@@ -25,7 +25,7 @@ const quick = {
   },
   asyncContext: { rounds: 3, sampling: { warmupSamples: 20, samples: 12, sampleCalls: 4096 } },
   propertyReads: { rounds: 3, samples: 9, calls: 100_000 },
-  startup: { rounds: 6 },
+  startup: { rounds: 3 },
   // The writer-alone case stores as many calls as the end-to-end run (run.mjs), the SQLite-alone cases these.
   ceiling: { calls: 200_000, rounds: 1 },
   endToEnd: { calls: 2_000_000, rounds: 1 },
@@ -72,7 +72,7 @@ const full = {
   },
   asyncContext: { rounds: 7, sampling: { warmupSamples: 40, samples: 40, sampleCalls: 4096 } },
   propertyReads: { rounds: 7, samples: 21, calls: 100_000 },
-  startup: { rounds: 15 },
+  startup: { rounds: 9 },
   ceiling: { calls: 1_000_000, rounds: 3 },
   endToEnd: { calls: 2_000_000, rounds: 3 },
   mainThread: { ...quick.mainThread, warmupMs: 1000, durationMs: 5000, rounds: 5 },

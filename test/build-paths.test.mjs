@@ -18,13 +18,14 @@ import {
   assertIntegrationsInstalled,
   runShop,
   runShopProcess,
+  SHOP_OUTPUT,
   SHOP_TEST,
   tspc,
   tspcBuild,
   writeShopProject,
 } from './helpers/checkout.mjs';
 import { integrationsDir as integrations } from './helpers/integrations.mjs';
-import { readCalls } from './helpers/trace.mjs';
+import { readCalls, runNode } from './helpers/trace.mjs';
 
 const vitest = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
 const jest = path.join(repoRoot, 'node_modules', 'jest', 'bin', 'jest.js');
@@ -330,6 +331,75 @@ test.serial('NODE_OPTIONS="--import ts-observatory/register" node src/main.ts: t
   const dir = shopProject('register-node-options');
   t.deepEqual(runShopThroughLoader(t, dir, { nodeOptions: ['--import ts-observatory/register'] }), tspcRows);
 });
+
+/**
+ * A preload for NODE_OPTIONS: as each thread of the program ends, it appends `<threadId> typescript` to `log` when
+ * that thread loaded the TypeScript compiler, `<threadId> none` when it did not.
+ */
+const LOG_TYPESCRIPT = log => `const fs = require('node:fs');
+const { threadId } = require('node:worker_threads');
+process.on('exit', () => {
+  const loaded = Object.keys(require.cache).some(file => /[\\\\/]typescript(-api)?[\\\\/]lib[\\\\/]typescript\\.js$/.test(file));
+  fs.appendFileSync(${JSON.stringify(log)}, threadId + (loaded ? ' typescript' : ' none') + '\\n');
+});
+`;
+
+/** The shop run in the main thread, then in worker threads started from TypeScript files, and one file that does not compile. */
+const THREADS_MAIN = `import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import './main';
+
+for (const file of ['shop-thread.ts', 'shop-thread.ts', 'shop-thread.ts', 'bad-tag.ts']) {
+  new Worker(path.join(__dirname, file)).on('error', error => console.error(\`\${file}: \${error.message}\`));
+}
+`;
+
+test.serial(
+  'worker threads under the loader: each thread records the rows of tspc, a tag error names its file, line and column, and no thread of the program loads TypeScript',
+  t => {
+    const dir = shopProject('register-threads');
+    fs.writeFileSync(path.join(dir, 'src', 'threads.ts'), THREADS_MAIN);
+    fs.writeFileSync(path.join(dir, 'src', 'shop-thread.ts'), "import './main';\n");
+    fs.writeFileSync(path.join(dir, 'src', 'bad-tag.ts'), '/** @monitor */\nexport const limit = 10;\n');
+    const log = path.join(dir, 'typescript-loaded.log');
+    const logTypeScript = path.join(dir, 'log-typescript.cjs');
+    fs.writeFileSync(logTypeScript, LOG_TYPESCRIPT(log));
+    const dbPath = path.join(dir, 'traces.db');
+    const run = runNode(path.join(dir, 'src', 'threads.ts'), {
+      dbPath,
+      nodeArgs: ['--import', 'ts-observatory/register'],
+      env: { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require "${logTypeScript}"` },
+    });
+    t.is(run.status, 0, run.stderr);
+    t.is(run.stdout, SHOP_OUTPUT.repeat(4));
+    t.regex(
+      run.stderr,
+      /bad-tag\.ts: bad-tag\.ts\(1,5\): error TS990001: @monitor must stand directly before a function/,
+    );
+
+    const byThread = new Map();
+    for (const call of readCalls(dbPath)) byThread.set(call.threadId, [...(byThread.get(call.threadId) ?? []), call]);
+    t.is(byThread.size, 4);
+    for (const calls of byThread.values()) t.deepEqual(summarize(calls), tspcRows);
+
+    // The loader's compiler thread (which NODE_OPTIONS does not reach) compiled every file; the program's own
+    // threads, each of which would otherwise have loaded TypeScript and parsed the standard library, did not.
+    const threads = fs
+      .readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map(line => line.split(' '));
+    const ended = threads.map(([threadId]) => threadId);
+    t.true(
+      ended.includes('0') && ended.filter(threadId => threadId !== '0').length >= 3,
+      `threads that ended: ${ended}`,
+    );
+    t.deepEqual(
+      threads.filter(([, loaded]) => loaded !== 'none'),
+      [],
+    );
+  },
+);
 
 test.serial(
   'a TypeScript 7 project builds with the esbuild plugin and runs under the loader, with the TypeScript API ts-observatory brings',

@@ -1,13 +1,20 @@
-// What recording costs a short program: bench/src/short-program.ts (100 monitored calls, then exit), built
-// uninstrumented and instrumented, each run a process of its own, the two alternating. Each run's CPU time is the
-// whole process's, every thread included (the writer thread's too), as bash's `times` reports for its child, to
-// the millisecond; its wall time runs from spawn to exit. After each instrumented run the database must hold all
-// 100 calls.
+// What recording costs a program that starts, makes a few calls and ends. Each case is a process of its own,
+// the cases rotating from round to round; a run's CPU time is the whole process's, every thread included (the
+// writer thread's, the loader's compiler thread's), as bash's `times` reports for its child, to the millisecond,
+// and its wall time runs from spawn to exit. After each recording run the database must hold every call.
+//
+//   baseline, observatory   bench/src/short-program.ts (100 `add` calls, then exit), built uninstrumented and
+//                           instrumented: what recording adds to a command-line tool or one test file's process
+//   loader, loader-threads  the checkout program (test/programs/checkout) run from its TypeScript through
+//                           `node --import ts-observatory/register`, in the main thread alone, then also in three
+//                           worker threads started from TypeScript files: what each further thread costs when one
+//                           compiler serves the process
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { writeShopProject } from '../../test/helpers/checkout.mjs';
 import { variants } from '../micro/variants.mjs';
 import { buildOutput, scratchDir } from '../paths.mjs';
 import { median, summarize } from '../stats.mjs';
@@ -15,8 +22,34 @@ import { median, summarize } from '../stats.mjs';
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3');
 
-export const startupVariants = ['baseline', 'observatory'];
-const CALLS = 100;
+const WORKER_THREADS = 3;
+/** The checkout program's calls in one thread. */
+const CHECKOUT_CALLS = 5;
+
+/** The checkout program, which runs itself in the main thread and then in BENCH_WORKER_THREADS worker threads. */
+const THREADS_PROGRAM = `import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import './main';
+
+for (let i = 0; i < Number(process.env.BENCH_WORKER_THREADS); i++) new Worker(path.join(__dirname, 'main.ts'));
+`;
+
+function startupCases() {
+  const shop = writeShopProject(path.join(scratchDir, 'startup-shop'));
+  fs.writeFileSync(path.join(shop, 'src', 'threads.ts'), THREADS_PROGRAM);
+  const shortProgram = build => [path.join(buildOutput(build), 'short-program.js')];
+  const threadsProgram = ['--import', 'ts-observatory/register', path.join(shop, 'src', 'threads.ts')];
+  return {
+    baseline: { args: shortProgram('baseline'), env: variants.baseline.env, calls: 0 },
+    observatory: { args: shortProgram('observatory'), env: variants.observatory.env, calls: 100 },
+    loader: { args: threadsProgram, env: { BENCH_WORKER_THREADS: '0' }, calls: CHECKOUT_CALLS },
+    'loader-threads': {
+      args: threadsProgram,
+      env: { BENCH_WORKER_THREADS: String(WORKER_THREADS) },
+      calls: CHECKOUT_CALLS * (1 + WORKER_THREADS),
+    },
+  };
+}
 
 /** `times` prints the shell's own user and system time, then its children's: `0m0.312s 0m0.041s`. */
 function childCpuMs(timesOutput) {
@@ -28,6 +61,7 @@ function childCpuMs(timesOutput) {
 }
 
 function committedCalls(database) {
+  if (!fs.existsSync(database)) return 0;
   const db = new Database(database, { readonly: true });
   try {
     return db.prepare('SELECT count(*) AS calls FROM calls').get().calls;
@@ -36,42 +70,42 @@ function committedCalls(database) {
   }
 }
 
-function runOnce(variantName, database) {
+function runOnce(name, { args, env, calls }, database) {
   for (const file of [database, `${database}-wal`, `${database}-shm`]) fs.rmSync(file, { force: true });
-  const program = path.join(buildOutput(variantName), 'short-program.js');
   const started = performance.now();
-  const run = spawnSync('bash', ['-c', '"$0" "$1" && times', process.execPath, program], {
-    env: { ...process.env, ...variants[variantName].env, OBSERVATORY_DB: database },
+  // Output goes to /dev/null, so that only `times` reaches stdout.
+  const run = spawnSync('bash', ['-c', '"$@" > /dev/null && times', 'bash', process.execPath, ...args], {
+    env: { ...process.env, ...env, OBSERVATORY_DB: database },
     encoding: 'utf8',
   });
   const wallMs = performance.now() - started;
-  if (run.status !== 0) throw new Error(`${variantName} short program failed:\n${run.stderr}`);
-  const missing = variants[variantName].records ? CALLS - committedCalls(database) : 0;
-  return { cpuMs: childCpuMs(run.stdout), wallMs, missing };
+  if (run.status !== 0) throw new Error(`${name} failed:\n${run.stderr}`);
+  return { cpuMs: childCpuMs(run.stdout), wallMs, missing: calls - committedCalls(database) };
 }
 
 export function measureStartup({ rounds }, log) {
   const database = path.join(scratchDir, 'startup.db');
-  const runs = Object.fromEntries(startupVariants.map(name => [name, { cpuMs: [], wallMs: [], missing: 0 }]));
+  const cases = startupCases();
+  const names = Object.keys(cases);
+  const runs = Object.fromEntries(names.map(name => [name, { cpuMs: [], wallMs: [], missing: 0 }]));
   for (let round = 0; round < rounds; round++) {
-    const order = round % 2 === 0 ? startupVariants : [...startupVariants].reverse();
+    const order = [...names.slice(round % names.length), ...names.slice(0, round % names.length)];
     for (const name of order) {
-      const { cpuMs, wallMs, missing } = runOnce(name, database);
+      const { cpuMs, wallMs, missing } = runOnce(name, cases[name], database);
       runs[name].cpuMs.push(cpuMs);
       runs[name].wallMs.push(wallMs);
       runs[name].missing += missing;
     }
-    log(
-      `  round ${round + 1}/${rounds}: ${order.map(name => `${name} ${runs[name].cpuMs.at(-1).toFixed(0)} ms`).join(', ')}`,
-    );
+    log(`  round ${round + 1}/${rounds}: ${names.map(name => `${name} ${runs[name].cpuMs.at(-1)} ms`).join(', ')}`);
   }
   const result = Object.fromEntries(
-    startupVariants.map(name => [
+    names.map(name => [
       name,
       { cpuMs: summarize(runs[name].cpuMs), wallMs: summarize(runs[name].wallMs), missing: runs[name].missing },
     ]),
   );
-  result.calls = CALLS;
+  result.workerThreads = WORKER_THREADS;
   result.recordingCpuMs = median(runs.observatory.cpuMs) - median(runs.baseline.cpuMs);
+  result.perWorkerThreadCpuMs = (median(runs['loader-threads'].cpuMs) - median(runs.loader.cpuMs)) / WORKER_THREADS;
   return result;
 }

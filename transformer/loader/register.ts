@@ -5,22 +5,28 @@
  * handles the project's TypeScript files first).
  *
  * `require` of a TypeScript file goes through the extension hook below, on the program's thread; `import`
- * through the module hooks of hooks.ts, on Node's hooks thread.
+ * through the module hooks of hooks.ts, on Node's hooks thread. Both have the file compiled by the loader's
+ * compiler thread, which the main thread starts (shared-compiler.ts).
  */
 import * as path from 'node:path';
 import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import { WRITER_THREAD_ENV } from '../../runtime/contract';
 import { instrumentForNode, isInstrumentable } from './node-output';
+import { COMPILER_THREAD_ENV, startCompilerThread } from './shared-compiler';
 
 interface CompilableModule {
   _compile(code: string, fileName: string): void;
 }
 
-// The runtime's writer thread runs no TypeScript; NODE_OPTIONS can still bring this loader there (contract.ts).
-if (!process.env[WRITER_THREAD_ENV]) installLoader();
+// The runtime's writer thread and the loader's compiler thread run no TypeScript of the program; NODE_OPTIONS can
+// still bring this loader there (contract.ts, shared-compiler.ts).
+if (!process.env[WRITER_THREAD_ENV] && !process.env[COMPILER_THREAD_ENV]) installLoader();
 
 function installLoader(): void {
+  // Before the hooks thread and any worker thread start: they find the compiler thread in the environment data.
+  if (isMainThread) startCompilerThread();
   const extensions = require.extensions as unknown as Record<
     string,
     (module: CompilableModule, fileName: string) => void
