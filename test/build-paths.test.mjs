@@ -344,62 +344,81 @@ process.on('exit', () => {
 });
 `;
 
-/** The shop run in the main thread, then in worker threads started from TypeScript files, and one file that does not compile. */
-const THREADS_MAIN = `import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
-import './main';
+/**
+ * The shop run in the main thread, then in worker threads started from TypeScript files: three more shops, one
+ * file that does not compile, and one whose instrumented output, source map included, is larger than the 64 KB a
+ * thread's first answer from the compiler thread holds.
+ */
+const THREADS_MAIN = type => `import { Worker } from 'node:worker_threads';
+${type === 'module' ? '' : "import * as path from 'node:path';\n"}import './main';
 
-for (const file of ['shop-thread.ts', 'shop-thread.ts', 'shop-thread.ts', 'bad-tag.ts']) {
-  new Worker(path.join(__dirname, file)).on('error', error => console.error(\`\${file}: \${error.message}\`));
+for (const file of ['shop-thread.ts', 'shop-thread.ts', 'shop-thread.ts', 'bad-tag.ts', 'large.ts']) {
+  const worker = new Worker(${type === 'module' ? 'new URL(file, import.meta.url)' : 'path.join(__dirname, file)'});
+  worker.on('error', error => console.error(\`\${file}: \${error.message}\`));
 }
 `;
 
-test.serial(
-  'worker threads under the loader: each thread records the rows of tspc, a tag error names its file, line and column, and no thread of the program loads TypeScript',
-  t => {
-    const dir = shopProject('register-threads');
-    fs.writeFileSync(path.join(dir, 'src', 'threads.ts'), THREADS_MAIN);
-    fs.writeFileSync(path.join(dir, 'src', 'shop-thread.ts'), "import './main';\n");
-    fs.writeFileSync(path.join(dir, 'src', 'bad-tag.ts'), '/** @monitor */\nexport const limit = 10;\n');
-    const log = path.join(dir, 'typescript-loaded.log');
-    const logTypeScript = path.join(dir, 'log-typescript.cjs');
-    fs.writeFileSync(logTypeScript, LOG_TYPESCRIPT(log));
-    const dbPath = path.join(dir, 'traces.db');
-    const run = runNode(path.join(dir, 'src', 'threads.ts'), {
-      dbPath,
-      nodeArgs: ['--import', 'ts-observatory/register'],
-      env: { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require "${logTypeScript}"` },
-    });
-    t.is(run.status, 0, run.stderr);
-    t.is(run.stdout, SHOP_OUTPUT.repeat(4));
-    t.regex(
-      run.stderr,
-      /bad-tag\.ts: bad-tag\.ts\(1,5\): error TS990001: @monitor must stand directly before a function/,
-    );
+/** 200 tagged functions, never called: their registrations and the source map make the output large. */
+const LARGE_FILE = `${Array.from(
+  { length: 200 },
+  (_, i) =>
+    `/** @monitor */\nexport function part${i}(width: number, height: number): number {\n  return width * height + ${i};\n}\n`,
+).join('\n')}
+console.error('large.ts compiled');
+`;
 
-    const byThread = new Map();
-    for (const call of readCalls(dbPath)) byThread.set(call.threadId, [...(byThread.get(call.threadId) ?? []), call]);
-    t.is(byThread.size, 4);
-    for (const calls of byThread.values()) t.deepEqual(summarize(calls), tspcRows);
+for (const type of ['commonjs', 'module']) {
+  test.serial(
+    `worker threads under the loader, package type ${type}: each thread records the rows of tspc, a tag error names its file, line and column, and no thread of the program loads TypeScript`,
+    t => {
+      const dir = shopProject(`register-threads-${type}`);
+      fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'shop', private: true, type }));
+      fs.writeFileSync(path.join(dir, 'src', 'threads.ts'), THREADS_MAIN(type));
+      fs.writeFileSync(path.join(dir, 'src', 'shop-thread.ts'), "import './main';\n");
+      fs.writeFileSync(path.join(dir, 'src', 'bad-tag.ts'), '/** @monitor */\nexport const limit = 10;\n');
+      fs.writeFileSync(path.join(dir, 'src', 'large.ts'), LARGE_FILE);
+      const log = path.join(dir, 'typescript-loaded.log');
+      const logTypeScript = path.join(dir, 'log-typescript.cjs');
+      fs.writeFileSync(logTypeScript, LOG_TYPESCRIPT(log));
+      const dbPath = path.join(dir, 'traces.db');
+      const run = runNode(path.join(dir, 'src', 'threads.ts'), {
+        dbPath,
+        nodeArgs: ['--import', 'ts-observatory/register'],
+        env: { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require "${logTypeScript}"` },
+      });
+      t.is(run.status, 0, run.stderr);
+      t.is(run.stdout, SHOP_OUTPUT.repeat(4));
+      t.regex(
+        run.stderr,
+        /bad-tag\.ts: bad-tag\.ts\(1,5\): error TS990001: @monitor must stand directly before a function/,
+      );
+      t.regex(run.stderr, /^large\.ts compiled$/m);
 
-    // The loader's compiler thread (which NODE_OPTIONS does not reach) compiled every file; the program's own
-    // threads, each of which would otherwise have loaded TypeScript and parsed the standard library, did not.
-    const threads = fs
-      .readFileSync(log, 'utf8')
-      .trim()
-      .split('\n')
-      .map(line => line.split(' '));
-    const ended = threads.map(([threadId]) => threadId);
-    t.true(
-      ended.includes('0') && ended.filter(threadId => threadId !== '0').length >= 3,
-      `threads that ended: ${ended}`,
-    );
-    t.deepEqual(
-      threads.filter(([, loaded]) => loaded !== 'none'),
-      [],
-    );
-  },
-);
+      const byThread = new Map();
+      for (const call of readCalls(dbPath)) byThread.set(call.threadId, [...(byThread.get(call.threadId) ?? []), call]);
+      t.is(byThread.size, 4);
+      for (const calls of byThread.values()) t.deepEqual(summarize(calls), tspcRows);
+
+      // The loader's compiler thread (which NODE_OPTIONS does not reach) compiled every file; none of the threads
+      // that recorded, each of which would otherwise have loaded TypeScript and parsed the standard library, did.
+      const loaded = new Map(
+        fs
+          .readFileSync(log, 'utf8')
+          .trim()
+          .split('\n')
+          .map(line => line.split(' ')),
+      );
+      t.deepEqual(
+        [...byThread.keys()].map(threadId => [threadId, loaded.get(String(threadId))]),
+        [...byThread.keys()].map(threadId => [threadId, 'none']),
+      );
+      t.deepEqual(
+        [...loaded].filter(([, typescript]) => typescript !== 'none'),
+        [],
+      );
+    },
+  );
+}
 
 test.serial(
   'a TypeScript 7 project builds with the esbuild plugin and runs under the loader, with the TypeScript API ts-observatory brings',

@@ -107,14 +107,15 @@ function startupTable(startup) {
     observatory: '`short-program.ts`, ts-observatory',
     loader: 'checkout through the loader, main thread',
     'loader-threads': `checkout through the loader, main thread and ${startup.workerThreads} worker threads`,
+    node: '`node -e 0`',
+    'loader-idle': '`node --import ts-observatory/register -e 0`',
   };
   return markdownTable(
-    ['program', 'process CPU ms (all threads)', 'wall ms, spawn to exit', 'calls not committed'],
+    ['program', 'process CPU ms (all threads)', 'wall ms, spawn to exit'],
     Object.entries(labels).map(([name, label]) => [
       label,
       spread(startup[name].cpuMs, count),
       spread(startup[name].wallMs, count),
-      name === 'baseline' ? '–' : count(startup[name].missing),
     ]),
   );
 }
@@ -351,7 +352,7 @@ export function renderReport(results) {
     `\`{ id, items: [1, 2, 3] }\`: its two keys and three elements read one by one, each read three ways in one process, interleaved, ${settings.propertyReads.rounds} rounds of ${settings.propertyReads.samples} samples of ${count(settings.propertyReads.calls)} objects; the main thread's own CPU time, ns per object, median (lowest–highest). The value copy pays this for every property of every object argument and result: it is why a small object costs far more than a number.`,
     propertyReadsTable(propertyReads),
     '### A short program, whole',
-    `Each program a process of its own, ${settings.startup.rounds} runs each, the programs rotating; CPU time of the whole process, every thread, to the millisecond (bash's \`times\`), median (lowest–highest). Recording adds ${count(startup.recordingCpuMs)} ms to \`short-program.ts\` (100 calls, then exit): loading the runtime, starting its writer thread, opening the database and committing at exit. Under the Node loader, each worker thread that runs the checkout program from its TypeScript adds ${count(startup.perWorkerThreadCpuMs)} ms: the loader's compiler thread compiles for every thread of the process.`,
+    `Each program a process of its own, ${settings.startup.rounds} runs each, the programs rotating; CPU time of the whole process, every thread, to the millisecond (bash's \`times\`), median (lowest–highest). Recording adds ${count(startup.recordingCpuMs)} ms to \`short-program.ts\` (100 calls, then exit): loading the runtime, starting its writer thread, opening the database and committing at exit. Under the Node loader, each worker thread that runs the checkout program from its TypeScript adds ${count(startup.perWorkerThreadCpuMs)} ms: the loader's compiler thread compiles for every thread of the process. Installing the loader costs a process that runs no TypeScript ${count(startup.idleLoaderCpuMs)} ms (its hooks thread and compiler thread). Every recording run committed all of its calls.`,
     startupTable(startup),
     '### Storage ceiling: how fast `add` calls can be stored at all',
     `\`add\` calls (one call row each, its values packed in it), in transactions of 8,192 calls, ${settings.ceiling.rounds} round(s); bytes per call are the file's pages after a checkpoint.`,

@@ -1,7 +1,8 @@
 // What recording costs a program that starts, makes a few calls and ends. Each case is a process of its own,
 // the cases rotating from round to round; a run's CPU time is the whole process's, every thread included (the
 // writer thread's, the loader's compiler thread's), as bash's `times` reports for its child, to the millisecond,
-// and its wall time runs from spawn to exit. After each recording run the database must hold every call.
+// and its wall time runs from spawn to exit. After each recording run the database must hold every call, or the
+// measurement stops.
 //
 //   baseline, observatory   bench/src/short-program.ts (100 `add` calls, then exit), built uninstrumented and
 //                           instrumented: what recording adds to a command-line tool or one test file's process
@@ -9,6 +10,9 @@
 //                           `node --import ts-observatory/register`, in the main thread alone, then also in three
 //                           worker threads started from TypeScript files: what each further thread costs when one
 //                           compiler serves the process
+//   node, loader-idle       `node -e 0`, alone and through the loader: what installing the loader costs a process
+//                           that runs no TypeScript (NODE_OPTIONS brings it to every node process): its hooks
+//                           thread and its compiler thread
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -48,6 +52,8 @@ function startupCases() {
       env: { BENCH_WORKER_THREADS: String(WORKER_THREADS) },
       calls: CHECKOUT_CALLS * (1 + WORKER_THREADS),
     },
+    node: { args: ['-e', '0'], env: {}, calls: 0 },
+    'loader-idle': { args: ['--import', 'ts-observatory/register', '-e', '0'], env: {}, calls: 0 },
   };
 }
 
@@ -80,32 +86,33 @@ function runOnce(name, { args, env, calls }, database) {
   });
   const wallMs = performance.now() - started;
   if (run.status !== 0) throw new Error(`${name} failed:\n${run.stderr}`);
-  return { cpuMs: childCpuMs(run.stdout), wallMs, missing: calls - committedCalls(database) };
+  const missing = calls - committedCalls(database);
+  if (missing !== 0) throw new Error(`${name}: ${missing} of its ${calls} calls were not committed`);
+  return { cpuMs: childCpuMs(run.stdout), wallMs };
 }
 
 export function measureStartup({ rounds }, log) {
   const database = path.join(scratchDir, 'startup.db');
   const cases = startupCases();
   const names = Object.keys(cases);
-  const runs = Object.fromEntries(names.map(name => [name, { cpuMs: [], wallMs: [], missing: 0 }]));
+  const runs = Object.fromEntries(names.map(name => [name, { cpuMs: [], wallMs: [] }]));
   for (let round = 0; round < rounds; round++) {
     const order = [...names.slice(round % names.length), ...names.slice(0, round % names.length)];
     for (const name of order) {
-      const { cpuMs, wallMs, missing } = runOnce(name, cases[name], database);
+      const { cpuMs, wallMs } = runOnce(name, cases[name], database);
       runs[name].cpuMs.push(cpuMs);
       runs[name].wallMs.push(wallMs);
-      runs[name].missing += missing;
     }
-    log(`  round ${round + 1}/${rounds}: ${names.map(name => `${name} ${runs[name].cpuMs.at(-1)} ms`).join(', ')}`);
+    log(
+      `  round ${round + 1}/${rounds}: ${names.map(name => `${name} ${runs[name].cpuMs.at(-1).toFixed(0)} ms`).join(', ')}`,
+    );
   }
   const result = Object.fromEntries(
-    names.map(name => [
-      name,
-      { cpuMs: summarize(runs[name].cpuMs), wallMs: summarize(runs[name].wallMs), missing: runs[name].missing },
-    ]),
+    names.map(name => [name, { cpuMs: summarize(runs[name].cpuMs), wallMs: summarize(runs[name].wallMs) }]),
   );
   result.workerThreads = WORKER_THREADS;
   result.recordingCpuMs = median(runs.observatory.cpuMs) - median(runs.baseline.cpuMs);
   result.perWorkerThreadCpuMs = (median(runs['loader-threads'].cpuMs) - median(runs.loader.cpuMs)) / WORKER_THREADS;
+  result.idleLoaderCpuMs = median(runs['loader-idle'].cpuMs) - median(runs.node.cpuMs);
   return result;
 }

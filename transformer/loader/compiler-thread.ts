@@ -4,7 +4,6 @@
  * project for them all.
  */
 import { BroadcastChannel, workerData } from 'node:worker_threads';
-import { instrumentInThisThread } from './node-output';
 import {
   ANSWER_HEADER_BYTES,
   AnswerState,
@@ -17,35 +16,40 @@ import {
 
 const handle = workerData as CompilerHandle;
 const state = new Int32Array(handle.state);
-
-const channel = new BroadcastChannel(handle.channel);
-channel.onmessage = event => answer((event as MessageEvent).data as CompileRequest);
-Atomics.store(state, 0, CompilerState.Ready);
-Atomics.notify(state, 0);
 // However this thread ends, a thread waiting for an answer stops waiting and compiles on its own.
 process.on('exit', () => {
   Atomics.store(state, 0, CompilerState.Gone);
   Atomics.notify(state, 0);
 });
 
+// The compiler loads with the first request, where a failure to load is that request's answer.
+type NodeOutput = typeof import('./node-output');
+let nodeOutput: NodeOutput | null = null;
+
+const channel = new BroadcastChannel(handle.channel);
+channel.onmessage = event => answer((event as MessageEvent).data as CompileRequest);
+// Not over a Gone that a thread which gave up waiting for the start set.
+Atomics.compareExchange(state, 0, CompilerState.Starting, CompilerState.Ready);
+Atomics.notify(state, 0);
+
 function answer({ fileName, answer }: CompileRequest): void {
   let compiled: CompiledFile | FailedFile;
   let outcome = AnswerState.Compiled;
   try {
     const warnings: string[] = [];
-    compiled = { code: instrumentInThisThread(fileName, message => warnings.push(message)), warnings };
+    nodeOutput ??= require('./node-output') as NodeOutput;
+    compiled = { code: nodeOutput.instrumentInThisThread(fileName, message => warnings.push(message)), warnings };
   } catch (error) {
     outcome = AnswerState.Failed;
     compiled = { message: error instanceof Error ? error.message : String(error) };
   }
   const text = Buffer.from(JSON.stringify(compiled), 'utf8');
-  try {
-    if (ANSWER_HEADER_BYTES + text.length > answer.byteLength) answer.grow(ANSWER_HEADER_BYTES + text.length);
-    reply(answer, outcome, text);
-  } catch (error) {
-    const message = `ts-observatory: the instrumented ${fileName} does not fit an answer (${(error as Error).message})`;
-    reply(answer, AnswerState.Failed, Buffer.from(JSON.stringify({ message } satisfies FailedFile), 'utf8'));
+  const needed = ANSWER_HEADER_BYTES + text.length;
+  if (needed > answer.byteLength) {
+    if (needed > answer.maxByteLength) return reply(answer, AnswerState.TooLarge, Buffer.alloc(0));
+    answer.grow(needed);
   }
+  reply(answer, outcome, text);
 }
 
 function reply(answer: SharedArrayBuffer, outcome: AnswerState, text: Buffer): void {

@@ -7,12 +7,26 @@
 import { fileURLToPath } from 'node:url';
 import { isRelativeSpecifier, typeScriptNamesFor } from '../typescript-specifiers';
 import { instrumentForNode, isInstrumentable, moduleFormatOf } from './node-output';
+import { useCompilerThread, type CompilerHandle } from './shared-compiler';
 
 interface ResolveContext {
   parentURL?: string;
 }
 type NextResolve = (specifier: string, context: ResolveContext) => Promise<{ url: string }>;
 type NextLoad = (url: string, context: object) => Promise<{ format?: string; source?: unknown }>;
+
+/** What register.ts hands this thread: the compiler thread, when its main thread started one. */
+export interface HooksData {
+  compiler?: CompilerHandle;
+}
+
+/**
+ * Runs once on the hooks thread, with register.ts's data. A hooks thread that another loader's registration
+ * started (`--import tsx` first) began before the compiler thread was published, so it is handed it here.
+ */
+export function initialize(data: HooksData | undefined): void {
+  if (data?.compiler) useCompilerThread(data.compiler);
+}
 
 export async function resolve(
   specifier: string,

@@ -14,19 +14,21 @@ import { pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import { WRITER_THREAD_ENV } from '../../runtime/contract';
 import { instrumentForNode, isInstrumentable } from './node-output';
-import { COMPILER_THREAD_ENV, startCompilerThread } from './shared-compiler';
+import type { HooksData } from './hooks';
+import { COMPILER_THREAD_ENV, publishedCompilerThread, startCompilerThread } from './shared-compiler';
 
 interface CompilableModule {
   _compile(code: string, fileName: string): void;
 }
 
-// The runtime's writer thread and the loader's compiler thread run no TypeScript of the program; NODE_OPTIONS can
-// still bring this loader there (contract.ts, shared-compiler.ts).
+// The runtime's writer thread and the loader's compiler thread run no TypeScript of the program. NODE_OPTIONS can
+// still bring this loader to the writer thread (contract.ts); the compiler thread starts without it, and the check
+// keeps it so wherever Node reads the options again (shared-compiler.ts).
 if (!process.env[WRITER_THREAD_ENV] && !process.env[COMPILER_THREAD_ENV]) installLoader();
 
 function installLoader(): void {
-  // Before the hooks thread and any worker thread start: they find the compiler thread in the environment data.
-  if (isMainThread) startCompilerThread();
+  // Before any worker thread starts: worker threads find the compiler thread in the environment data.
+  const compiler = isMainThread ? startCompilerThread() : publishedCompilerThread();
   const extensions = require.extensions as unknown as Record<
     string,
     (module: CompilableModule, fileName: string) => void
@@ -38,5 +40,5 @@ function installLoader(): void {
       module._compile(instrumentForNode(fileName), fileName);
     };
   }
-  register(pathToFileURL(path.join(__dirname, 'hooks.js')).href);
+  register(pathToFileURL(path.join(__dirname, 'hooks.js')).href, { data: { compiler } satisfies HooksData });
 }
