@@ -130,13 +130,14 @@ export const RUNTIME_CALLS = {
 } as const;
 
 /**
- * Set in the environment of the runtime's writer thread, where the Node loader (ts-observatory/register) does
- * nothing. The writer thread starts without the program's `--import` options (record/writer-thread.ts), but Node
- * reads NODE_OPTIONS again for every worker thread, so `NODE_OPTIONS="--import ts-observatory/register"` still
- * reaches it; there the loader would register its hooks and, on Node 20, start a hooks thread of its own, for a
- * thread that runs only this package's JavaScript. Not a contract version matter: emitted code never reads it.
+ * Set in the environment of the threads this package starts for itself, the runtime's writer thread and the
+ * loader's compiler thread, where the Node loader (ts-observatory/register) does nothing. They start without the
+ * program's `--import` options (record/writer-thread.ts, transformer/loader/shared-compiler.ts), but Node reads
+ * NODE_OPTIONS again for every worker thread, so `NODE_OPTIONS="--import ts-observatory/register"` still reaches
+ * the writer thread; there the loader would register its hooks and, on Node 20, start a hooks thread of its own,
+ * for a thread that runs only this package's JavaScript. Not a contract version matter: emitted code never reads it.
  */
-export const WRITER_THREAD_ENV = 'OBSERVATORY_WRITER_THREAD';
+export const OWN_THREAD_ENV = 'OBSERVATORY_OWN_THREAD';
 
 /** The module specifier emitted code imports the runtime from, unless the plugin option `runtime` says otherwise. */
 export const DEFAULT_RUNTIME_SPECIFIER = 'ts-observatory/runtime';

@@ -194,6 +194,12 @@ export const enum Op {
 /** The `reason` of a truncated marker; the order is the wire code. */
 export const TRUNCATION_REASONS = ['length', 'entries', 'size'] as const;
 
+/**
+ * Bytes the recording thread publishes before it wakes the writer (ring-producer.ts, at most an eighth of the
+ * ring), and so the least the writer maps ahead of Head (store/drain.ts, touchAhead).
+ */
+export const WAKE_WRITER_BYTES = 256 * 1024;
+
 /** Record lengths, like record starts, are multiples of this. */
 export const RECORD_ALIGNMENT = 8;
 

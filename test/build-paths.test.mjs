@@ -286,6 +286,16 @@ nodeModule.register = (specifier, ...rest) => {
 `;
 
 /**
+ * NODE_OPTIONS that keep this process's, add `nodeOptions`, and preload `source`, written to `dir/file`: the one
+ * way into every thread of a program, the runtime's writer thread included.
+ */
+function withPreload(dir, file, source, nodeOptions = []) {
+  const preload = path.join(dir, file);
+  fs.writeFileSync(preload, source);
+  return [process.env.NODE_OPTIONS ?? '', ...nodeOptions, `--require "${preload}"`].join(' ');
+}
+
+/**
  * Runs the shop's src/main.ts with the loader `imports` (--import options) or, with `nodeOptions`, the loader in
  * NODE_OPTIONS, as an environment can set it for every node process. Only the program's thread registers module
  * hooks: the runtime's writer thread, which the preload also reaches, starts without the program's --import
@@ -293,11 +303,7 @@ nodeModule.register = (specifier, ...rest) => {
  */
 function runShopThroughLoader(t, dir, { imports = [], nodeOptions = [] }) {
   const log = path.join(dir, 'hooks-registered.log');
-  const logRegistrations = path.join(dir, 'log-registrations.cjs');
-  fs.writeFileSync(logRegistrations, LOG_REGISTRATIONS(log));
-  const env = {
-    NODE_OPTIONS: [process.env.NODE_OPTIONS ?? '', ...nodeOptions, `--require "${logRegistrations}"`].join(' '),
-  };
+  const env = { NODE_OPTIONS: withPreload(dir, 'log-registrations.cjs', LOG_REGISTRATIONS(log), nodeOptions) };
   const rows = runShop(t, path.join(dir, 'src', 'main.ts'), { nodeArgs: imports, env });
   const lines = fs
     .readFileSync(log, 'utf8')
@@ -378,13 +384,11 @@ for (const type of ['commonjs', 'module']) {
       fs.writeFileSync(path.join(dir, 'src', 'bad-tag.ts'), '/** @monitor */\nexport const limit = 10;\n');
       fs.writeFileSync(path.join(dir, 'src', 'large.ts'), LARGE_FILE);
       const log = path.join(dir, 'typescript-loaded.log');
-      const logTypeScript = path.join(dir, 'log-typescript.cjs');
-      fs.writeFileSync(logTypeScript, LOG_TYPESCRIPT(log));
       const dbPath = path.join(dir, 'traces.db');
       const run = runNode(path.join(dir, 'src', 'threads.ts'), {
         dbPath,
         nodeArgs: ['--import', 'ts-observatory/register'],
-        env: { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require "${logTypeScript}"` },
+        env: { NODE_OPTIONS: withPreload(dir, 'log-typescript.cjs', LOG_TYPESCRIPT(log)) },
       });
       t.is(run.status, 0, run.stderr);
       t.is(run.stdout, SHOP_OUTPUT.repeat(4));

@@ -15,16 +15,13 @@
 //                           thread and its compiler thread
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { writeShopProject } from '../../test/helpers/checkout.mjs';
+import { countCommitted, removeDatabase } from '../e2e/database.mjs';
 import { variants } from '../micro/variants.mjs';
 import { buildOutput, scratchDir } from '../paths.mjs';
 import { median, summarize } from '../stats.mjs';
-
-const require = createRequire(import.meta.url);
-const Database = require('better-sqlite3');
 
 const WORKER_THREADS = 3;
 /** The checkout program's calls in one thread. */
@@ -66,18 +63,8 @@ function childCpuMs(timesOutput) {
   return (userMinutes * 60 + userSeconds + systemMinutes * 60 + systemSeconds) * 1000;
 }
 
-function committedCalls(database) {
-  if (!fs.existsSync(database)) return 0;
-  const db = new Database(database, { readonly: true });
-  try {
-    return db.prepare('SELECT count(*) AS calls FROM calls').get().calls;
-  } finally {
-    db.close();
-  }
-}
-
 function runOnce(name, { args, env, calls }, database) {
-  for (const file of [database, `${database}-wal`, `${database}-shm`]) fs.rmSync(file, { force: true });
+  removeDatabase(database);
   const started = performance.now();
   // Output goes to /dev/null, so that only `times` reaches stdout.
   const run = spawnSync('bash', ['-c', '"$@" > /dev/null && times', 'bash', process.execPath, ...args], {
@@ -86,7 +73,7 @@ function runOnce(name, { args, env, calls }, database) {
   });
   const wallMs = performance.now() - started;
   if (run.status !== 0) throw new Error(`${name} failed:\n${run.stderr}`);
-  const missing = calls - committedCalls(database);
+  const missing = calls - countCommitted(database).calls;
   if (missing !== 0) throw new Error(`${name}: ${missing} of its ${calls} calls were not committed`);
   return { cpuMs: childCpuMs(run.stdout), wallMs };
 }

@@ -11,7 +11,15 @@
  * Positions are byte counters that only grow; the control words hold them modulo 2^32, so the bytes in use
  * are `(head - tail) >>> 0` whatever either has wrapped to.
  */
-import { alignRecord, Control, RecordHeader, RecordKind, REGISTRY_INITIAL_BYTES, REGISTRY_MAX_BYTES } from '../ring';
+import {
+  alignRecord,
+  Control,
+  RecordHeader,
+  RecordKind,
+  REGISTRY_INITIAL_BYTES,
+  REGISTRY_MAX_BYTES,
+  WAKE_WRITER_BYTES,
+} from '../ring';
 import { OpWriter } from './op-writer';
 
 /** Record lengths are stored in a u32 at the start; a Pad needs only that and its kind. */
@@ -46,7 +54,7 @@ export class RingProducer {
     this.size = size;
     this.free = size;
     this.shedAbove = size / 2;
-    this.wakeAbove = Math.min(256 * 1024, size / 8);
+    this.wakeAbove = Math.min(WAKE_WRITER_BYTES, size / 8);
     this.control = new Int32Array(this.controlMemory);
     this.data = new SharedArrayBuffer(size);
     this.out = new OpWriter(this.data);

@@ -19,7 +19,7 @@
  */
 import * as path from 'node:path';
 import type { Piscina } from 'piscina';
-import { WRITER_THREAD_ENV } from '../contract';
+import { OWN_THREAD_ENV } from '../contract';
 import { Control, WriterState, type RingHandle } from '../ring';
 import type { FlushTask } from '../store/worker';
 import { requireFromPackage, runtimeFile } from './installed-package';
@@ -87,7 +87,7 @@ export class WriterThread {
       idleTimeout: Number.POSITIVE_INFINITY,
       atomics: 'disabled',
       execArgv: writerExecArgv(process.execArgv),
-      env: { ...process.env, [WRITER_THREAD_ENV]: '1' },
+      env: { ...process.env, [OWN_THREAD_ENV]: '1' },
       workerData: this.handle,
     });
     // An error of the pool (a writer thread that died) must never reach the program as an unhandled 'error'

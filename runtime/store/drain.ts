@@ -31,6 +31,7 @@ import {
   RecordHeader,
   RecordKind,
   RECORD_ALIGNMENT,
+  WAKE_WRITER_BYTES,
   WriterState,
   type DropTotal,
   type RingHandle,
@@ -56,11 +57,6 @@ const PAGE_BYTES = 4096;
  * ring's 8,192 faults on the recording thread, with no change measured in its CPU time (bench/README.md).
  */
 const TOUCH_AHEAD_BYTES = 8 * 1024 * 1024;
-/**
- * How far past Head the writer maps at least: what the recording thread publishes before it wakes the writer
- * (ring-producer.ts, wakeAbove), so that a program that has published little has little mapped for it.
- */
-const MIN_TOUCH_AHEAD_BYTES = 256 * 1024;
 
 interface Waiter {
   head: number;
@@ -187,7 +183,7 @@ export class RingDrain {
    * microseconds, zeroing the page included): left to the recording thread, that was one every 40 or so `add`
    * calls, on the user's own time. Touching only ahead of Head, not the whole ring at once, keeps a short program
    * from paying for pages it never writes (32 MB by default: 8,192 faults, about 60 ms of this thread and 32 MB of
-   * memory). The lead grows with Head, from MIN_TOUCH_AHEAD_BYTES to TOUCH_AHEAD_BYTES: a fixed 8 MB lead was
+   * memory). The lead grows with Head, from WAKE_WRITER_BYTES to TOUCH_AHEAD_BYTES: a fixed 8 MB lead was
    * still 2,048 faults for every program, most of what the writer thread of a short one spent. Each page gets an
    * atomic add of 0, a write that changes nothing even where the recording thread is writing a record at that
    * moment. Head counts bytes from 0, so through the first pass it is also the offset reached; a replacement
@@ -197,7 +193,7 @@ export class RingDrain {
     const size = this.mask + 1;
     if (this.touched >= size) return;
     const reached = head >>> 0;
-    const lead = Math.min(TOUCH_AHEAD_BYTES, Math.max(MIN_TOUCH_AHEAD_BYTES, reached));
+    const lead = Math.min(TOUCH_AHEAD_BYTES, Math.max(WAKE_WRITER_BYTES, reached));
     const until = Math.min(size, reached + lead);
     const i32 = this.i32;
     for (; this.touched < until; this.touched += PAGE_BYTES) Atomics.add(i32, this.touched >> 2, 0);

@@ -12,19 +12,18 @@ import * as path from 'node:path';
 import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
-import { WRITER_THREAD_ENV } from '../../runtime/contract';
+import { OWN_THREAD_ENV } from '../../runtime/contract';
 import { instrumentForNode, isInstrumentable } from './node-output';
 import type { HooksData } from './hooks';
-import { COMPILER_THREAD_ENV, publishedCompilerThread, startCompilerThread } from './shared-compiler';
+import { publishedCompilerThread, startCompilerThread } from './shared-compiler';
 
 interface CompilableModule {
   _compile(code: string, fileName: string): void;
 }
 
-// The runtime's writer thread and the loader's compiler thread run no TypeScript of the program. NODE_OPTIONS can
-// still bring this loader to the writer thread (contract.ts); the compiler thread starts without it, and the check
-// keeps it so wherever Node reads the options again (shared-compiler.ts).
-if (!process.env[WRITER_THREAD_ENV] && !process.env[COMPILER_THREAD_ENV]) installLoader();
+// The package's own threads (the runtime's writer thread, the loader's compiler thread) run no TypeScript of the
+// program; NODE_OPTIONS can still bring this loader there (contract.ts).
+if (!process.env[OWN_THREAD_ENV]) installLoader();
 
 function installLoader(): void {
   // Before any worker thread starts: worker threads find the compiler thread in the environment data.

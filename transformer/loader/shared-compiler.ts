@@ -15,12 +15,7 @@
  */
 import * as path from 'node:path';
 import { BroadcastChannel, getEnvironmentData, setEnvironmentData, Worker } from 'node:worker_threads';
-
-/**
- * Set in the compiler thread's environment, where the loader (register.ts) does nothing. The thread starts
- * without the program's execArgv and NODE_OPTIONS; this holds wherever Node reads them again regardless.
- */
-export const COMPILER_THREAD_ENV = 'OBSERVATORY_LOADER_COMPILER_THREAD';
+import { OWN_THREAD_ENV } from '../../runtime/contract';
 
 /** Where the handle is published: a key naming this file, so that another installed copy has a compiler of its own. */
 const HANDLE_KEY = `ts-observatory loader compiler ${__filename}`;
@@ -88,7 +83,7 @@ export function startCompilerThread(): CompilerHandle {
     workerData: handle,
     // None of the program's loaders or preloads: this thread runs this package's JavaScript and TypeScript only.
     execArgv: [],
-    env: { ...env, [COMPILER_THREAD_ENV]: '1' },
+    env: { ...env, [OWN_THREAD_ENV]: '1' },
   });
   const state = new Int32Array(handle.state);
   const gone = (): void => {
