@@ -1,5 +1,5 @@
 // How fast `add` calls can be stored in SQLite at all on this machine, one way per process:
-// `node child.mjs <case> <calls> <dbPath>`; prints one JSON line `{ calls, ms, bytesPerCall }`.
+// `node child.mjs <case> <calls> <dbPath>`; prints one JSON line `{ calls, ms, bytesPerCall, callsPerTransaction }`.
 //
 //   engine              SQLite alone: add-shaped rows of the schema's layout (one calls row per call, its values
 //                       packed in it), built in JavaScript and bound through the writer's own multi-row INSERTs
@@ -13,10 +13,10 @@
 //                       ceiling for this schema on this machine, above anything a writer thread can reach
 //   writer              the runtime's own writer (TraceWriter, dist/runtime/store/writer.js) on this thread, fed
 //                       `add` CallRecords as the writer thread's drain decodes them from the ring, prepared before
-//                       each batch is timed, in batches of 8192 calls, each inside begin()/write()/commit(): the
+//                       each batch is timed, in batches of BATCH calls, each inside begin()/write()/commit(): the
 //                       JavaScript path of the writer thread without the ring
 //
-// Each writes in transactions of 8192 calls, what the writer thread commits at most at once
+// Each writes in transactions of as many calls as the writer thread commits at most at once
 // (MAX_CALLS_PER_TRANSACTION in runtime/store/drain.ts). Bytes per call are the file's pages after a checkpoint
 // over the calls stored.
 import { randomBytes } from 'node:crypto';
@@ -30,7 +30,7 @@ const runtime = file => require(path.join(repoRoot, 'dist', 'runtime', file));
 const Database = require('better-sqlite3');
 const [caseName, callsText, dbPath] = process.argv.slice(2);
 const calls = Number(callsText);
-const BATCH = 8192;
+const BATCH = runtime('store/drain.js').MAX_CALLS_PER_TRANSACTION;
 
 const ADD = {
   name: 'add',
@@ -182,4 +182,4 @@ const result =
     : caseName === 'engine-sql'
       ? engine([], writeInSql)
       : engine(droppedIndexes[caseName], writeBound);
-process.stdout.write(`${JSON.stringify(result)}\n`);
+process.stdout.write(`${JSON.stringify({ ...result, callsPerTransaction: BATCH })}\n`);

@@ -25,6 +25,7 @@ export function measureCeiling({ calls, writerCalls, rounds }, log) {
     const caseCalls = name === 'writer' ? writerCalls : calls;
     const rates = [];
     const bytesPerCall = [];
+    let callsPerTransaction;
     for (let round = 0; round < rounds; round++) {
       const dbPath = path.join(scratchDir, `ceiling-${name}.db`);
       removeDatabase(dbPath);
@@ -34,8 +35,14 @@ export function measureCeiling({ calls, writerCalls, rounds }, log) {
       removeDatabase(dbPath);
       rates.push(run.calls / (run.ms / 1000));
       bytesPerCall.push(run.bytesPerCall);
+      callsPerTransaction = run.callsPerTransaction;
     }
-    results[name] = { ...summarize(rates), calls: caseCalls, bytesPerCall: summarize(bytesPerCall).median };
+    results[name] = {
+      ...summarize(rates),
+      calls: caseCalls,
+      bytesPerCall: summarize(bytesPerCall).median,
+      callsPerTransaction,
+    };
     log(
       `  ${name}: ${Math.round(results[name].median).toLocaleString('en-US')} calls/s, ${Math.round(results[name].bytesPerCall)} bytes/call`,
     );

@@ -141,7 +141,7 @@ const ceilingLabels = {
   'engine-no-calls_by_trace': 'SQLite alone, the same without calls_by_trace',
   'engine-bare': 'SQLite alone, the same rows with no secondary index',
   'engine-sql': 'SQLite alone, the same rows into this schema made by SQLite itself (INSERT ... SELECT, no JavaScript)',
-  writer: "the runtime's writer alone (TraceWriter fed prepared CallRecords, 8,192 per transaction), no ring",
+  writer: "the runtime's writer alone (TraceWriter fed prepared CallRecords), no ring",
 };
 
 // Schema 3 stores one row per call, so calls/s are rows/s.
@@ -355,7 +355,7 @@ export function renderReport(results) {
     `Each program a process of its own, ${settings.startup.rounds} runs each, the programs rotating; CPU time of the whole process, every thread, to the millisecond (bash's \`times\`), median (lowest–highest). Recording adds ${count(startup.recordingCpuMs)} ms to \`short-program.ts\` (100 calls, then exit): loading the runtime, starting its writer thread, opening the database and committing at exit. Under the Node loader, each worker thread that runs the checkout program from its TypeScript adds ${count(startup.perWorkerThreadCpuMs)} ms: the loader's compiler thread compiles for every thread of the process. Installing the loader costs a process that runs no TypeScript ${count(startup.idleLoaderCpuMs)} ms (its hooks thread and compiler thread). Every recording run committed all of its calls.`,
     startupTable(startup),
     '### Storage ceiling: how fast `add` calls can be stored at all',
-    `\`add\` calls (one call row each, its values packed in it), in transactions of 8,192 calls, ${settings.ceiling.rounds} round(s); bytes per call are the file's pages after a checkpoint.`,
+    `\`add\` calls (one call row each, its values packed in it), in transactions of ${count(ceiling.writer.callsPerTransaction)} calls (what the writer thread commits at most at once), ${settings.ceiling.rounds} round(s); bytes per call are the file's pages after a checkpoint.`,
     ceilingTable(ceiling),
     `### End to end: ${count(endToEnd.calls)} \`add\` calls in a synchronous loop, OBSERVATORY_ON_FULL=wait, until every call is committed`,
     `${settings.endToEnd.rounds} run(s); committed calls per second over the time from the first call until \`shutdown()\` resolved; rows counted after the process exited; bytes per call are the file's pages after a checkpoint over the calls made. The 1-minute load average is read as each run ends; near or above ${environment.cores} (the cores of this machine), other work was sharing it.`,
