@@ -328,8 +328,10 @@ export class RingDrain {
       if (failed)
         values.splice(inputCount, ERROR_VALUES, 'unreadable', 'the recorded error could not be decoded', null, null);
     }
-    const inputs = (flags & CallFlags.InputsCaptured) !== 0 ? values.slice(0, inputCount) : null;
-    const rest = values.slice(inputs === null ? 0 : inputCount);
+    // The values split in place: what follows the inputs moves out, and the array keeps the inputs.
+    const inputsCaptured = (flags & CallFlags.InputsCaptured) !== 0;
+    const rest = values.splice(inputsCaptured ? inputCount : 0);
+    const inputs = inputsCaptured ? values : null;
     return {
       fn: this.i32[(at + RecordHeader.Function) >> 2]!,
       id: this.f64[(at + RecordHeader.Id) >> 3]!,

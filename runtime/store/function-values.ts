@@ -20,8 +20,13 @@ export class FunctionValues {
   /** Where the rest parameter's elements begin among the inputs, -1 without one. */
   private readonly restIndex: number;
   private readonly maxValueSize: number;
-  /** By index in `params`: destructured from a property path with a sensitive key (FunctionMeta.paramKeys). */
-  private readonly secretKeys: boolean[];
+  /**
+   * By index in `params` and in `outputs`: stored as REDACTED_JSON, for its name or, for a parameter, for the
+   * property path it was destructured from (FunctionMeta.paramKeys). Decided once per function rather than for
+   * every value: asking the redactor, even from its cache, was about 1% of the writer thread's time on `add` calls.
+   */
+  private readonly hiddenParams: boolean[];
+  private readonly hiddenOutputs: boolean[];
 
   /** `recording` gives the names redacted or allowed in every function, and the value size limit. */
   constructor(meta: FunctionMeta, recording: Pick<RecordingProcess, 'redact' | 'redactAllow' | 'maxValueSize'>) {
@@ -30,9 +35,12 @@ export class FunctionValues {
     this.redactor = redactor;
     this.restIndex = meta.rest ? meta.params.length - 1 : -1;
     this.maxValueSize = recording.maxValueSize;
-    this.secretKeys = (meta.paramKeys ?? []).map(
-      path => path !== '' && path.split('.').some(key => redactor.matches(key)),
-    );
+    const paramKeys = meta.paramKeys ?? [];
+    this.hiddenParams = meta.params.map((name, i) => {
+      const path = paramKeys[i] ?? '';
+      return redactor.matches(name) || (path !== '' && path.split('.').some(key => redactor.matches(key)));
+    });
+    this.hiddenOutputs = meta.outputs.map(name => redactor.matches(name));
   }
 
   /**
@@ -47,16 +55,29 @@ export class FunctionValues {
   /** Input `i` as stored text: redacted by its name, or by the property it was destructured from. */
   input(i: number, value: unknown): string {
     const param = this.restIndex >= 0 && i >= this.restIndex ? this.restIndex : i;
-    return this.secretKeys[param] === true ? REDACTED_JSON : this.json(this.inputName(i), value);
+    const hidden = this.hiddenParams[param];
+    if (hidden === undefined) return this.json(this.inputName(i), value);
+    return hidden ? REDACTED_JSON : this.text(value);
   }
 
   outputName(i: number): string {
     return this.meta.outputs[i] ?? `return_${i}`;
   }
 
+  /** Output `i` (in outputs_json order) as stored text, redacted by its name. */
+  output(i: number, value: unknown): string {
+    const hidden = this.hiddenOutputs[i];
+    if (hidden === undefined) return this.json(this.outputName(i), value);
+    return hidden ? REDACTED_JSON : this.text(value);
+  }
+
   /** `value`, named `name`, as the JSON text that is stored. */
   json(name: string, value: unknown): string {
-    if (this.redactor.matches(name)) return REDACTED_JSON;
+    return this.redactor.matches(name) ? REDACTED_JSON : this.text(value);
+  }
+
+  /** `value` as JSON text, with json.ts's limits, redaction of what it holds and markers. */
+  private text(value: unknown): string {
     // The common values need none of json.ts's limits and markers.
     if (typeof value === 'number' && Number.isFinite(value) && !Object.is(value, -0)) return String(value);
     if (typeof value === 'boolean') return value ? 'true' : 'false';
@@ -123,7 +144,7 @@ export class CallTexts {
 
 function outputTextsOf(values: FunctionValues, call: CallRecord, outputs: unknown[]): string[] {
   if (call.outputFallback) return [values.json('result', outputs[0])];
-  return outputs.map((value, i) => values.json(values.outputName(i), value));
+  return outputs.map((value, i) => values.output(i, value));
 }
 
 /**
