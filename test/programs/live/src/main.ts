@@ -1,7 +1,9 @@
 /**
- * A till that takes its requests from stdin, one per line, and answers each on stdout once its calls have
- * returned: the program the live tests record while they follow the database. `hold` leaves an order running
- * (its callee already returned) until `release`, so the caller's row is written after rows with higher ids.
+ * A till that takes its requests from stdin, one per line, and answers each on stdout once its calls are
+ * committed (`flush()`): the program the live tests record while they follow the database. (Answered when the
+ * calls had returned, a test could open the dashboard before the writer thread had created the file.) `hold`
+ * leaves an order running (its callee already returned) until `release`, so the caller's row is written after
+ * rows with higher ids.
  *
  *   order USER SKU QTY   an order, which prices its line
  *   decline USER         an order whose payment is declined
@@ -11,6 +13,7 @@
  * The program ends when stdin does.
  */
 import * as readline from 'node:readline';
+import { flush } from 'ts-observatory/runtime';
 
 class PaymentDeclinedError extends Error {
   constructor(readonly amount: number) {
@@ -59,5 +62,7 @@ lines.on('line', async line => {
     release();
     await held;
   }
-  if (command !== 'hold') console.log(`done ${command}`);
+  if (command === 'hold') return;
+  await flush();
+  console.log(`done ${command}`);
 });
