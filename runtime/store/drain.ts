@@ -4,7 +4,7 @@
  *   look      Head against Tail; nothing new: say so (WriterWaiting) and wait on Head with Atomics.waitAsync
  *             for at most the flush interval, so this thread's event loop stays free for piscina's tasks
  *   read      the records from Tail, at most MAX_CALLS_PER_TRANSACTION calls, values rebuilt (value-decoder.ts)
- *             and their JSON text made (writer.ts prepare), before the write lock is taken
+ *             and their JSON text made (function-values.ts, CallTexts.prepare), before the write lock is taken
  *   commit    one transaction (writer.ts); only then is Tail stored, and a producer waiting for room woken
  *
  * The commit is bracketed by the Writer state word: Running -> Committing -> Running. The exit path stops the
