@@ -191,8 +191,20 @@ export const enum Op {
   Truncated,
 }
 
-/** The `reason` of a truncated marker; the order is the wire code. */
-export const TRUNCATION_REASONS = ['length', 'entries', 'size'] as const;
+/**
+ * The `reason` of a truncated marker; the order is the wire code. `overload`: the value was held to
+ * OVERLOAD_VALUE_SIZE because the ring was more than three quarters full (OBSERVATORY_ON_FULL=drop).
+ */
+export const TRUNCATION_REASONS = ['length', 'entries', 'size', 'overload'] as const;
+
+/**
+ * Characters of JSON text a value may take while the ring is more than three quarters full, in drop mode.
+ * A trace already started must finish whole, so its calls wait for room when the ring is full. Calls that
+ * pass large values (a parser's syntax nodes, say) can fill the rest of the ring with one trace, and the
+ * program then waits for SQLite. Held to this size, such a trace keeps every call, its numbers, booleans and
+ * short strings, and the beginning of everything else.
+ */
+export const OVERLOAD_VALUE_SIZE = 256;
 
 /**
  * Bytes the recording thread publishes before it wakes the writer (ring-producer.ts, at most an eighth of the

@@ -47,6 +47,36 @@ setImmediate(() => {
 });
 `;
 
+// The overflow can come anywhere in the runtime's own work: in `enter`, in the copy of an object argument at
+// `done`, in counting what could not be recorded. Starting the recursion from 60 stack depths moves where the
+// limit falls relative to those frames; at each, every call whose body ran must be a row or a count, exactly.
+test("a stack overflow anywhere in the runtime's own work leaves every call a row or counted unfinished, exactly", async t => {
+  const prog = compiled(`
+let entered = 0;
+/** @monitor */
+function dive(n: number, node: { a: { b: { c: number[] } } }): number {
+  entered++;
+  try {
+    return dive(n + 1, node);
+  } catch {
+    return n;
+  }
+}
+function startBelow(frames: number): number {
+  return frames === 0 ? dive(0, { a: { b: { c: [1, 2, 3] } } }) : startBelow(frames - 1) + 0;
+}
+for (let frames = 0; frames < 60; frames++) startBelow(frames);
+console.log(JSON.stringify({ entered }));
+`);
+  const { stdout } = await runOk(prog, { OBSERVATORY_ON_FULL: 'wait' });
+  const { entered } = JSON.parse(stdout);
+  const rows = query(prog.dbPath, 'SELECT count(*) AS n FROM calls')[0].n;
+  // A call that could not be recorded at the limit is counted, never written: the children it had already
+  // written keep pointing at it (README, "The stack limit").
+  t.deepEqual(dropsOf(prog.dbPath), { 'dive unfinished': entered - rows });
+  t.true(entered - rows > 0, `${entered - rows} unfinished of ${entered}`);
+});
+
 for (const [label, sample] of [
   ['recorded', ''],
   ['sampled out', 'sample=0.001'],

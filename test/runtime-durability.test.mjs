@@ -487,6 +487,60 @@ process.exit(0);
   t.deepEqual(accounting(prog.dbPath), { ok: { rows: 1000 } });
 });
 
+// The lock keeps the writer from committing, so the ring only fills: whatever the machine's speed, the trace passes
+// three quarters of the 64 KB ring at the same call. The program tells the test when it is exiting, which then
+// releases the lock, and the exit commits everything.
+test('in drop mode, a trace that fills the ring past three quarters keeps every call, its values held small from there, with reason overload', async t => {
+  const prog = program(`${OK_AND_BAD}
+const __root = __observatory.register(2, meta('root', { params: ['n'], paramTypes: ['number'] }));
+function root(n) {
+  const __call = __observatory.enter(__root, [n]);
+  try {
+    let length = 0;
+    for (let k = 0; k < n; k++) length += ok('x'.repeat(1000) + k).length;
+    return __observatory.exit(__call, length);
+  } catch (__error) { throw __observatory.fail(__call, __error); } finally { __observatory.done(__call); }
+}
+root(20);
+console.log('exiting');
+process.exit(0);
+`);
+  const release = holdWriteLock(prog.dbPath);
+  const result = await run(prog, {
+    env: { OBSERVATORY_BUFFER_MB: '0.0625', OBSERVATORY_EXIT_TIMEOUT_MS: '60000' },
+    onStdout: out => out === 'exiting\n' && release(),
+  });
+  t.is(result.status, 0, result.stderr);
+  t.deepEqual(accounting(prog.dbPath), { ok: { rows: 20 }, root: { rows: 1 } });
+  t.is(orphans(prog.dbPath), 0);
+  const calls = readCalls(prog.dbPath);
+  t.deepEqual(
+    calls.filter(call => call.fn === 'root').map(call => call.values),
+    [
+      [
+        ['n', 'INPUT', 'number', 20],
+        ['result', 'OUTPUT', 'unknown', 20 * 1000 + 10 + 10 * 2],
+      ],
+    ],
+  );
+  // Each ok call's input and output, whole or held: the first calls whole, every one after the ring passed three
+  // quarters held to OVERLOAD_VALUE_SIZE (256 characters), its kind and length still the original's.
+  const forms = calls
+    .filter(call => call.fn === 'ok')
+    .map((call, k) => {
+      const whole = 'x'.repeat(1000) + k;
+      const [[, , , input], [, , , output]] = call.values;
+      t.deepEqual(output, input);
+      if (input === whole) return 'whole';
+      t.like(input, { $type: 'truncated', reason: 'overload', kind: 'string', length: whole.length });
+      t.true(whole.startsWith(input.value) && input.value.length <= 256, `${input.value.length} characters kept`);
+      return 'held';
+    });
+  const held = forms.indexOf('held');
+  t.true(held > 0, forms.join(' '));
+  t.deepEqual(forms.slice(held), Array(forms.length - held).fill('held'));
+});
+
 test('two processes write one database at the same time', async t => {
   const first = program(`${OK_AND_BAD}
 for (let round = 0; round < 20; round++) setTimeout(() => { for (let i = 0; i < 1000; i++) ok(round * 1000 + i); }, round);

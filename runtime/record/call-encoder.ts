@@ -24,6 +24,16 @@ import { MAX_NAME_LENGTH } from './intrinsics';
 import { describeThrown } from './thrown';
 import { clip, ValueEncoder } from './value-encoder';
 
+/** How much of a call's inputs and outputs goes into its record. */
+export const enum CallValues {
+  /** Each value within the value limits. */
+  Whole,
+  /** Each value held to OVERLOAD_VALUE_SIZE (ring.ts): the ring is more than three quarters full. */
+  HeldToOverloadSize,
+  /** None: the call's values do not fit in the whole ring. */
+  None,
+}
+
 /** A function's inputs, copied at entry (tag option `snapshot`). */
 export interface Snapshot {
   bytes: Uint8Array;
@@ -43,11 +53,13 @@ export class CallEncoder {
 
   /**
    * Writes `call` at `out.pos`. A call written `asRoot` has its link to its caller cut: it is a failure kept
-   * from a trace that is not recorded, and must not point at a parent that has no row. Without `withValues`,
-   * its inputs and outputs are left out (a call whose values do not fit in the whole ring).
+   * from a trace that is not recorded, and must not point at a parent that has no row. `values` says how much
+   * of its inputs and outputs goes in.
    */
-  encode(call: Call, out: OpWriter, asRoot: boolean, withValues = true): void {
+  encode(call: Call, out: OpWriter, asRoot: boolean, values = CallValues.Whole): void {
     const at = out.pos;
+    const withValues = values !== CallValues.None;
+    this.values.holdToOverloadSize(values === CallValues.HeldToOverloadSize);
     if (!out.room(RecordHeader.CallValues)) return;
     const fn = call.fn;
     // The header's fields are aligned: word and double indexes (see op-writer.ts for why not a DataView).
@@ -116,6 +128,7 @@ export class CallEncoder {
 
   /** The inputs of a call tagged `snapshot`, copied now, at its entry. */
   encodeSnapshot(fn: FunctionHandle, args: unknown[]): Snapshot {
+    this.values.holdToOverloadSize(false);
     for (;;) {
       const scratch = this.scratch;
       scratch.reset(0, scratch.u8.length);

@@ -42,6 +42,12 @@ const promiseThen = Promise.prototype.then;
 let current: Call | null = null;
 /** The last call number handed out; numbers start at 1 so that 0 can mean "no parent". */
 let lastId = 0;
+/**
+ * Calls that are over but were neither recorded nor counted, linked through `saved` (theirs is no longer
+ * needed): set aside at the stack limit, where counting them would be a call too many, and counted as
+ * unfinished by countUnfinished with a later call, or at the turn's end.
+ */
+let unfinished: Call | null = null;
 /** A check that `current` is back to null once the stack has emptied is scheduled. */
 let turnCheckScheduled = false;
 /** Settled once; checks hang from it as microtasks. */
@@ -172,28 +178,42 @@ function handBack(call: Call): void {
 }
 
 /**
- * `call` is stepping off the stack, but a deeper call is current. If `call` is among its callers, the calls in between are over
- * (their frames are gone) but their `done` never ran: they are counted as unfinished and `call` hands back its
- * own saved pointer. Otherwise the current call is another trace's (a generator closed without resuming) and
- * nothing is wrong. The walk is at most as long as the depth between the two calls.
+ * `call` is stepping off the stack, but a deeper call is current. If `call` is among its callers, the calls in
+ * between are over (their frames are gone) but their `done` never ran: they are set aside as unfinished and
+ * `call` hands back its own saved pointer. Otherwise the current call is another trace's (a generator closed
+ * without resuming) and nothing is wrong. The walk is at most as long as the depth between the two calls.
+ *
+ * Nothing here counts: at the stack limit a count is a call too many. Should the limit stop this function or
+ * setAside before they begin, `current` is unchanged and the `done` of a shallower caller heals it instead.
  */
 function abandonAbove(call: Call): void {
-  try {
-    let caller: Call | null = current;
-    for (let steps = current!.depth - call.depth; caller !== null && caller !== call && steps > 0; steps--)
-      caller = caller.saved;
-    if (caller !== call) return;
-    abandon(current!, call);
-    current = call.saved;
-  } catch {
-    // Still too near the stack limit; the `done` of a shallower caller, or the turn check, heals it instead.
+  let caller: Call | null = current;
+  for (let steps = current!.depth - call.depth; caller !== null && caller !== call && steps > 0; steps--)
+    caller = caller.saved;
+  if (caller !== call) return;
+  setAside(current, call);
+  current = call.saved;
+}
+
+/** Moves `stale` and its saved chain up to (not including) `until` onto `unfinished`; stores only. */
+function setAside(stale: Call | null, until: Call | null): void {
+  while (stale !== null && stale !== until) {
+    const next: Call | null = stale.saved;
+    stale.saved = unfinished;
+    unfinished = stale;
+    stale = next;
   }
 }
 
-/** Counts `stale` and its saved chain up to (not including) `until` as unfinished. */
-function abandon(stale: Call, until: Call | null): void {
-  for (let call: Call | null = stale; call !== null && call !== until; call = call.saved) {
+/**
+ * Counts the calls set aside as unfinished. Each leaves the list only once counted (countDrop adds last), so
+ * one that fails at the stack limit has counted nothing, and the rest wait for the next call.
+ */
+function countUnfinished(): void {
+  while (unfinished !== null) {
+    const call: Call = unfinished;
     recording.countDrop(call.fn, DropCode.Unfinished);
+    unfinished = call.saved;
   }
 }
 
@@ -217,9 +237,9 @@ function checkStackEmptied(): void {
 /** Between two turns of the event loop no call is running: a call still current never completed. */
 function checkTurnEnded(): void {
   turnCheckScheduled = false;
-  if (current === null) return;
-  abandon(current, null);
+  setAside(current, null);
   current = null;
+  countUnfinished();
 }
 
 function complete(call: Call, end: number): void {
@@ -227,8 +247,22 @@ function complete(call: Call, end: number): void {
   try {
     recording.complete(call);
   } catch (error) {
-    // A fault of the runtime's own must never reach the program through its `finally`.
-    recording.lose(call, error);
+    // A fault of the runtime's own must never reach the program through its `finally`. At the stack limit
+    // (a RangeError) nothing more can be called: the call is set aside, a store and no call, and counted with
+    // a later one.
+    if (error instanceof RangeError) {
+      call.saved = unfinished;
+      unfinished = call;
+    } else {
+      recording.lose(call, error);
+    }
+  }
+  if (unfinished !== null) {
+    try {
+      countUnfinished();
+    } catch {
+      // Still at the stack limit: the calls left are counted with the next call, or at the turn's end.
+    }
   }
   try {
     recording.afterCall(end);

@@ -38,7 +38,7 @@ import {
   type RingHandle,
 } from '../ring';
 import { CallStatus, TraceMode, type Call } from './call';
-import { CallEncoder, type Snapshot } from './call-encoder';
+import { CallEncoder, CallValues, type Snapshot } from './call-encoder';
 import { announceRing } from './child-threads';
 import { FunctionHandle } from './function-handle';
 import { RingProducer } from './ring-producer';
@@ -66,6 +66,8 @@ export class Recording {
   readonly functions: FunctionHandle[] = [];
   private readonly encoder = new CallEncoder(settings.capture);
   private readonly stallMs: number;
+  /** OBSERVATORY_ON_FULL=drop: values are held small when the ring is nearly full (see write). */
+  private readonly cutsValues = settings.onFull === 'drop';
   /** Functions whose drop totals changed since the last Drops record. */
   private unsentDrops: FunctionHandle[] = [];
   /** performance.now() of the last Drops record. */
@@ -156,21 +158,24 @@ export class Recording {
   }
 
   /**
-   * The runtime failed to record `call`: at the stack limit (a RangeError), counted as unfinished like a call
-   * whose `done` could not run; anything else is a bug of its own, counted as write_failed and told once.
+   * The runtime failed to record `call` for a fault of its own, not the stack limit (recorder.ts sets those
+   * calls aside as unfinished): counted as write_failed and told.
    */
   lose(call: Call, error: unknown): void {
-    if (error instanceof RangeError) return this.countDrop(call.fn, DropCode.Unfinished);
     this.countDrop(call.fn, DropCode.WriteFailed);
     warn('OBSERVATORY_WRITE', `a call could not be recorded and is counted as write_failed: ${String(error)}`);
   }
 
+  /**
+   * Adds `calls` to a function's running total for `code`. The total is added last, so that a count that
+   * fails at the stack limit has counted nothing and can be made again.
+   */
   countDrop(fn: FunctionHandle, code: DropCode, calls = 1): void {
-    fn.dropped[code]! += calls;
     if (!fn.dropsUnsent) {
-      fn.dropsUnsent = true;
       this.unsentDrops.push(fn);
+      fn.dropsUnsent = true;
     }
+    fn.dropped[code]! += calls;
   }
 
   /** Every function's running totals of calls not recorded, by reason. */
@@ -211,10 +216,13 @@ export class Recording {
     // Started at registration; again here after shutdown() stopped it (a test runner's setup file does, then
     // the next test file of the same worker records more).
     if (!this.writer.started) this.writer.start();
+    // In drop mode a trace already started waits for room rather than lose calls: its values are held small
+    // before it comes to that (OVERLOAD_VALUE_SIZE). Wait mode keeps every value whole.
+    const values = this.cutsValues && producer.valuesCut() ? CallValues.HeldToOverloadSize : CallValues.Whole;
     let waitedSince = 0;
     for (;;) {
       producer.begin();
-      this.encoder.encode(call, producer.out, asRoot);
+      this.encoder.encode(call, producer.out, asRoot, values);
       if (producer.publish()) return;
       if (producer.makeRoom()) continue;
       if (producer.used === 0) {
@@ -247,7 +255,7 @@ export class Recording {
   private writeWithoutValues(call: Call, asRoot: boolean): void {
     const producer = this.producer;
     producer.begin();
-    this.encoder.encode(call, producer.out, asRoot, false);
+    this.encoder.encode(call, producer.out, asRoot, CallValues.None);
     if (!producer.publish()) this.countDrop(call.fn, DropCode.WriteFailed);
   }
 

@@ -36,6 +36,8 @@ export class RingProducer {
   readonly size: number;
   /** When fewer bytes than this are free, new traces are shed (OBSERVATORY_ON_FULL=drop). */
   readonly shedAbove: number;
+  /** When fewer bytes than this are free, values are held to OVERLOAD_VALUE_SIZE (OBSERVATORY_ON_FULL=drop). */
+  readonly cutValuesAbove: number;
   /** The writer is woken once this many bytes wait, instead of at its next look (flush interval). */
   private readonly wakeAbove: number;
   /** Bytes published, as a number that does not wrap. */
@@ -54,6 +56,7 @@ export class RingProducer {
     this.size = size;
     this.free = size;
     this.shedAbove = size / 2;
+    this.cutValuesAbove = size / 4;
     this.wakeAbove = Math.min(WAKE_WRITER_BYTES, size / 8);
     this.control = new Int32Array(this.controlMemory);
     this.data = new SharedArrayBuffer(size);
@@ -128,6 +131,13 @@ export class RingProducer {
     return this.free < this.shedAbove;
   }
 
+  /** Whether values should be held to OVERLOAD_VALUE_SIZE: more than three quarters of the ring is in use. */
+  valuesCut(): boolean {
+    if (this.free >= this.cutValuesAbove) return false;
+    this.refresh();
+    return this.free < this.cutValuesAbove;
+  }
+
   /**
    * Blocks this thread until the writer releases bytes or `timeoutMs` passes; false on timeout. The writer is
    * woken first, in case it is waiting for a batch to build up.
@@ -179,10 +189,15 @@ export class RingProducer {
       ((this.head - length) ^ this.head) >>> 0 >= WAKE_CHECK_BYTES &&
       Atomics.load(control, Control.WriterWaiting) === 1
     ) {
-      this.refresh();
-      if (this.used >= this.wakeAbove) {
-        Atomics.store(control, Control.WriterWaiting, 0);
-        Atomics.notify(control, Control.Head);
+      try {
+        this.refresh();
+        if (this.used >= this.wakeAbove) {
+          Atomics.store(control, Control.WriterWaiting, 0);
+          Atomics.notify(control, Control.Head);
+        }
+      } catch {
+        // The record is published: nothing after this may throw, or a call at the stack limit would be both a
+        // row and counted unfinished. A writer not woken here wakes at its flush interval.
       }
     }
   }

@@ -59,13 +59,14 @@ import {
 } from './intrinsics';
 import { readStack } from './thrown';
 import type { OpWriter } from './op-writer';
-import { Op } from '../ring';
+import { Op, OVERLOAD_VALUE_SIZE } from '../ring';
 
 /** Wire codes of TRUNCATION_REASONS (ring.ts). */
 const enum Reason {
   Length,
   Entries,
   Size,
+  Overload,
 }
 
 /** Copies values within per-value limits. One instance per thread, reused for every value. */
@@ -73,12 +74,26 @@ export class ValueEncoder {
   private readonly limits: CaptureLimits;
   /** Characters of JSON text the current value may still use. */
   private budget = 0;
+  /** Characters of JSON text each value may use: the size limit, or OVERLOAD_VALUE_SIZE (holdToOverloadSize). */
+  private valueSize: number;
+  private overloaded = false;
   /** Objects on the path from the root of the current value to the object being copied. */
   private readonly ancestors: object[] = [];
   private out!: OpWriter;
 
   constructor(limits: CaptureLimits) {
     this.limits = limits;
+    this.valueSize = limits.maxValueSize;
+  }
+
+  /**
+   * Holds the values written from now on to OVERLOAD_VALUE_SIZE (the ring is more than three quarters full), or
+   * back to the size limit. What a value loses to it is cut with reason `overload`, not `size`.
+   */
+  holdToOverloadSize(overloaded: boolean): void {
+    if (overloaded === this.overloaded) return;
+    this.overloaded = overloaded;
+    this.valueSize = overloaded ? Math.min(OVERLOAD_VALUE_SIZE, this.limits.maxValueSize) : this.limits.maxValueSize;
   }
 
   /** Writes one value (an argument or one output) within the limits of one value. */
@@ -91,8 +106,7 @@ export class ValueEncoder {
       case 'undefined':
         return out.primitive(value);
       case 'string':
-        if (value.length <= this.limits.maxStringLength && value.length <= this.limits.maxValueSize)
-          return out.string(value);
+        if (value.length <= this.limits.maxStringLength && value.length <= this.valueSize) return out.string(value);
         break;
       case 'object':
         if (value === null) return out.op(Op.Null);
@@ -128,7 +142,7 @@ export class ValueEncoder {
 
   private start(out: OpWriter): void {
     this.out = out;
-    this.budget = this.limits.maxValueSize;
+    this.budget = this.valueSize;
     // A copy pops what it pushed; only one that threw leaves ancestors behind.
     if (this.ancestors.length !== 0) this.ancestors.length = 0;
   }
@@ -181,7 +195,11 @@ export class ValueEncoder {
     this.budget -= Math.min(text.length, max) + 2;
     if (text.length <= max) return this.out.string(text);
     this.out.string(text.slice(0, max));
-    this.truncated(Reason.Length, 'string', text.length);
+    this.truncated(
+      this.overloaded && max < this.limits.maxStringLength ? Reason.Overload : Reason.Length,
+      'string',
+      text.length,
+    );
   }
 
   private copyObject(object: object, depth: number): void {
@@ -372,7 +390,7 @@ export class ValueEncoder {
     out.string(base64);
     out.counted(Op.Fields, 3);
     this.withClass(className, 'Buffer');
-    if (shown < length) this.truncated(byBudget < byStringLimit ? Reason.Size : Reason.Length, 'Buffer', length);
+    if (shown < length) this.truncated(byBudget < byStringLimit ? this.sizeReason() : Reason.Length, 'Buffer', length);
   }
 
   private copyMap(map: Map<unknown, unknown>, className: string | null, depth: number): void {
@@ -550,7 +568,13 @@ export class ValueEncoder {
 
   /** The form just written is wrapped in a truncated marker when the limits kept fewer than all its entries. */
   private truncateIfCut(kind: string, length: number, taken: number): void {
-    if (taken < length) this.truncated(taken >= this.limits.maxEntries ? Reason.Entries : Reason.Size, kind, length);
+    if (taken < length)
+      this.truncated(taken >= this.limits.maxEntries ? Reason.Entries : this.sizeReason(), kind, length);
+  }
+
+  /** Why the size budget cut a value: the size limit, or the overload size that held it (holdToOverloadSize). */
+  private sizeReason(): Reason {
+    return this.overloaded ? Reason.Overload : Reason.Size;
   }
 
   private truncated(reason: Reason, kind: string, length: number): void {

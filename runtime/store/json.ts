@@ -50,7 +50,8 @@
  * own enumerable properties of a plain object, class instance or error (of an error, those in `fields`).
  * `value` is what was kept, in the form the value would have had; a depth marker has none. The reasons are
  * the limits of config.ts: "length" (OBSERVATORY_MAX_STRING; for a Buffer, its base64 text), "entries"
- * (OBSERVATORY_MAX_ENTRIES), "depth" (OBSERVATORY_MAX_DEPTH) and "size" (OBSERVATORY_MAX_VALUE_SIZE).
+ * (OBSERVATORY_MAX_ENTRIES), "depth" (OBSERVATORY_MAX_DEPTH) and "size" (OBSERVATORY_MAX_VALUE_SIZE); and
+ * "overload", the smaller size a value is held to while the ring is nearly full (ring.ts OVERLOAD_VALUE_SIZE).
  *
  * The size limit is exact here: the text of one value is at most maxValueSize bytes of UTF-8. value-encoder.ts
  * already cut the value to about that many characters; when escapes or multi-byte characters still make it
