@@ -132,9 +132,17 @@ export function fail(call: Call, error: unknown): unknown {
 export function done(call: Call): void {
   if (call === INERT) return;
   const end = performance.now();
+  // Until the call has handed back, a failure at the stack limit leaves it current, for a caller to set aside.
   handBack(call);
-  if (call.fn.async) completeAsync(call, end);
-  else complete(call, end);
+  try {
+    if (call.fn.async) completeAsync(call, end);
+    else complete(call, end);
+  } catch {
+    // The stack limit again, before complete could begin (it throws nothing of its own once it has): the call
+    // is no longer current, so it is set aside here, with stores only.
+    call.saved = unfinished;
+    unfinished = call;
+  }
 }
 
 /** An async function's call: over now, unless the body returned a promise, which the function's own adopts. */
@@ -254,7 +262,11 @@ function complete(call: Call, end: number): void {
       call.saved = unfinished;
       unfinished = call;
     } else {
-      recording.lose(call, error);
+      try {
+        recording.lose(call, error);
+      } catch {
+        // Its count is made or not; a bug of the runtime's own at the stack limit is not worth a second guess.
+      }
     }
   }
   if (unfinished !== null) {
