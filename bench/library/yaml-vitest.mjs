@@ -8,9 +8,9 @@
 //   npm run build && node bench/library/yaml-vitest.mjs <dir>
 //
 // The suite's yaml-test-suite and JSONTestSuite files read git submodules; a clone without them leaves those
-// two files out. The checkout gets two config files and a ts-observatory link in its node_modules; both are
-// removed at the end. Measured once each, on whatever else the machine is doing: a record of what happened,
-// not a comparison to within a few percent.
+// two files out. The checkout gets two config files, a ts-observatory link in its node_modules and a
+// .observatory-bench folder (the database and vitest's report); all are removed at the end. Measured once each,
+// on whatever else the machine is doing: a record of what happened, not a comparison to within a few percent.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -45,7 +45,8 @@ export default {
 };
 const link = path.join(checkout, 'node_modules', 'ts-observatory');
 const made = Object.keys(configs).map(name => path.join(checkout, name));
-const dbPath = path.join(checkout, '.observatory', 'yaml-vitest.db');
+const scratch = path.join(checkout, '.observatory-bench');
+const dbPath = path.join(scratch, 'yaml-vitest.db');
 
 function removeDatabase() {
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(dbPath + suffix, { force: true });
@@ -53,7 +54,7 @@ function removeDatabase() {
 
 /** One run of the suite; its wall time and vitest's JSON report's counts. */
 function runSuite(config, env) {
-  const report = path.join(checkout, '.observatory', 'vitest-report.json');
+  const report = path.join(scratch, 'vitest-report.json');
   const start = performance.now();
   spawnSync(
     process.execPath,
@@ -68,9 +69,17 @@ function runSuite(config, env) {
     { cwd: checkout, env: { ...process.env, ...env }, stdio: 'ignore' },
   );
   const seconds = (performance.now() - start) / 1000;
-  const { numPassedTests, numFailedTests } = JSON.parse(fs.readFileSync(report, 'utf8'));
+  const { numPassedTests, testResults } = JSON.parse(fs.readFileSync(report, 'utf8'));
   fs.rmSync(report);
-  return { seconds, passed: numPassedTests, failed: numFailedTests };
+  const failed = testResults.flatMap(file =>
+    file.assertionResults.filter(test => test.status === 'failed').map(test => test.fullName),
+  );
+  return { seconds, passed: numPassedTests, failed };
+}
+
+/** How many tests failed, and which. */
+function failures(run) {
+  return run.failed.length === 0 ? '0 failed' : `${run.failed.length} failed (${run.failed.join('; ')})`;
 }
 
 function readDatabase() {
@@ -97,6 +106,7 @@ function readDatabase() {
 }
 
 try {
+  fs.mkdirSync(scratch);
   for (const [name, text] of Object.entries(configs)) fs.writeFileSync(path.join(checkout, name), text);
   if (!fs.existsSync(link)) {
     fs.symlinkSync(repoRoot, link, 'dir');
@@ -104,17 +114,17 @@ try {
   }
   if (submoduleFiles.length > 0) console.log(`left out (no submodule data): ${submoduleFiles.join(', ')}`);
   const plain = runSuite('vitest.plain.config.mjs', {});
-  console.log(`plain: ${plain.seconds.toFixed(1)} s, ${plain.passed} passed, ${plain.failed} failed`);
+  console.log(`plain: ${plain.seconds.toFixed(1)} s, ${plain.passed} passed, ${failures(plain)}`);
   for (const onFull of ['drop', 'wait']) {
     removeDatabase();
     const run = runSuite('vitest.observatory.config.mjs', { OBSERVATORY_DB: dbPath, OBSERVATORY_ON_FULL: onFull });
     const stored = readDatabase();
     console.log(
       `${onFull}: ${run.seconds.toFixed(1)} s (${(run.seconds / plain.seconds).toFixed(1)}x), ` +
-        `${run.passed} passed, ${run.failed} failed; ${JSON.stringify(stored)}`,
+        `${run.passed} passed, ${failures(run)}; ${JSON.stringify(stored)}`,
     );
   }
 } finally {
-  removeDatabase();
+  fs.rmSync(scratch, { recursive: true, force: true });
   for (const file of made) fs.rmSync(file, { force: true });
 }
