@@ -17,6 +17,14 @@ export const SHOP_OUTPUT = '{"net":11,"tax":2}\n';
 /** Writes the shop's sources and a tsconfig.json that names the plugin for tspc into `dir`. */
 export function writeShopProject(dir, manifest) {
   fs.cpSync(shopSources, path.join(dir, 'src'), { recursive: true });
+  writeProjectConfig(dir);
+  if (manifest)
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'shop', private: true, ...manifest }));
+  return dir;
+}
+
+/** Writes a tsconfig.json for the project in `dir`, its sources in src/, that names the plugin for tspc. */
+export function writeProjectConfig(dir) {
   const compilerOptions = {
     target: 'es2022',
     module: 'commonjs',
@@ -30,9 +38,6 @@ export function writeShopProject(dir, manifest) {
     plugins: [{ transform: 'ts-observatory/transformer' }],
   };
   fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['src'] }));
-  if (manifest)
-    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'shop', private: true, ...manifest }));
-  return dir;
 }
 
 /** Builds the project in `dir` with the real `tspc` command; returns the process result. */

@@ -3,9 +3,20 @@
  * the transformer sees the same types, names and return shapes as under `tspc`, and a rebuild in watch or
  * dev mode re-checks only what changed.
  *
- * A file's text is what the bundler handed to the plugin when it has done so, and the disk's otherwise;
- * versions are counted per text and, for files read from disk, taken from their modification time, so a
- * type-only dependency the bundler never loads is still read again when it changes.
+ * A file's text is what the bundler handed to the plugin when that differs from the disk's, and the disk's
+ * otherwise; versions are counted per text and, for files read from disk, taken from their modification time,
+ * so a type-only dependency the bundler never loads is still read again when it changes. A bundler hands most
+ * files as they are on disk: the program then stays the same from one file to the next, and so does its type
+ * checker, which has already worked out the types the files share.
+ *
+ * TypeScript lists a union's members in the order their types were made (`A | B` or `B | A`). A checker shared
+ * by files emitted in the bundler's order, which varies from build to build, would print one order in one build
+ * and the other in the next. So the project's files are type-checked in the program's own order, up to the
+ * file being emitted, before it is emitted: the order `tspc` checks them in before it emits, whatever order the
+ * bundler asks for them in. A file the project's program does not hold (a test outside its `include`) goes to
+ * a second program, made again as each such file is added, and is typed as it comes; so is every file emitted
+ * once an edit has changed the project's program (watch or dev mode), so that an edit costs what its own file
+ * needs and not the project's whole check.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -45,9 +56,16 @@ function emitOptions(tsInstance: typeof ts, options: ts.CompilerOptions, format:
 
 export class ProjectService {
   private readonly handed = new Map<string, { text: string; version: number }>();
-  private readonly rootNames: Set<string>;
+  private readonly projectFiles: string[];
+  private readonly outsideFiles = new Set<string>();
   private readonly options: ts.CompilerOptions;
-  private readonly service: ts.LanguageService;
+  /** The project's files, as its tsconfig.json lists them. */
+  private readonly project: ts.LanguageService;
+  /** The project's files and every file handed that the project's program does not hold. */
+  private readonly outside: ts.LanguageService;
+  /** The project's first program, and how many of its files are checked, in its order (see the top). */
+  private firstProgram: ts.Program | undefined;
+  private checkedFiles = 0;
 
   constructor(
     /** The compiler API this project is built with (typescript-api.ts). */
@@ -59,10 +77,48 @@ export class ProjectService {
   ) {
     const parsed = configFile ? readConfig(tsInstance, configFile) : { options: {}, fileNames: [] };
     this.options = emitOptions(tsInstance, parsed.options, format);
-    this.rootNames = new Set(parsed.fileNames);
-    const host: ts.LanguageServiceHost = {
+    this.projectFiles = parsed.fileNames;
+    this.project = tsInstance.createLanguageService(
+      this.host(() => this.projectFiles),
+      documentRegistry,
+    );
+    this.outside = tsInstance.createLanguageService(
+      this.host(() => [...this.projectFiles, ...this.outsideFiles]),
+      documentRegistry,
+    );
+  }
+
+  /** The program with `fileName` holding `text`, as the bundler sees it now. */
+  programWith(fileName: string, text: string): { program: ts.Program; sourceFile: ts.SourceFile } {
+    const known = this.handed.get(fileName);
+    if (known ? known.text !== text : text !== this.tsInstance.sys.readFile(fileName)) {
+      this.handed.set(fileName, { text, version: (known?.version ?? 0) + 1 });
+    }
+    const program = this.project.getProgram()!;
+    const sourceFile = program.getSourceFile(fileName);
+    if (sourceFile && !sourceFile.isDeclarationFile) {
+      this.firstProgram ??= program;
+      if (program === this.firstProgram) this.checkThrough(program, sourceFile);
+      return { program, sourceFile };
+    }
+    this.outsideFiles.add(fileName);
+    const outsideProgram = this.outside.getProgram()!;
+    return { program: outsideProgram, sourceFile: outsideProgram.getSourceFile(fileName)! };
+  }
+
+  /** Type-checks the files of `program` in its own order, up to and including `sourceFile`. */
+  private checkThrough(program: ts.Program, sourceFile: ts.SourceFile): void {
+    const files = program.getSourceFiles();
+    const last = files.indexOf(sourceFile);
+    for (; this.checkedFiles <= last; this.checkedFiles++) program.getSemanticDiagnostics(files[this.checkedFiles]);
+  }
+
+  private host(getScriptFileNames: () => string[]): ts.LanguageServiceHost {
+    const tsInstance = this.tsInstance;
+    const configFile = this.configFile;
+    return {
       getCompilationSettings: () => this.options,
-      getScriptFileNames: () => [...this.rootNames],
+      getScriptFileNames,
       getScriptVersion: fileName => this.versionOf(fileName),
       getScriptSnapshot: fileName => {
         const text = this.handed.get(fileName)?.text ?? tsInstance.sys.readFile(fileName);
@@ -78,16 +134,6 @@ export class ProjectService {
       realpath: tsInstance.sys.realpath,
       useCaseSensitiveFileNames: () => tsInstance.sys.useCaseSensitiveFileNames,
     };
-    this.service = tsInstance.createLanguageService(host, documentRegistry);
-  }
-
-  /** The program with `fileName` holding `text`, as the bundler sees it now. */
-  programWith(fileName: string, text: string): { program: ts.Program; sourceFile: ts.SourceFile } {
-    const known = this.handed.get(fileName);
-    if (known?.text !== text) this.handed.set(fileName, { text, version: (known?.version ?? 0) + 1 });
-    this.rootNames.add(fileName);
-    const program = this.service.getProgram()!;
-    return { program, sourceFile: program.getSourceFile(fileName)! };
   }
 
   private versionOf(fileName: string): string {
