@@ -108,19 +108,40 @@ test.serial(
       const main = path.join(dir, 'dist', 'main.js');
       t.deepEqual(runShop(t, main), tspcRows);
 
-      // A renamed parameter changes the name of quote's input rows, and nothing the program prints.
       const pricing = path.join(dir, 'src', 'pricing.ts');
       fs.writeFileSync(pricing, fs.readFileSync(pricing, 'utf8').replace(/\bunits\b/g, 'count'));
       t.is(await watch.build(2), 'Found 0 errors. Watching for file changes.');
-      const renamed = tspcRows.map(row =>
-        row.fn === 'quote'
-          ? { ...row, values: row.values.map(([name, ...rest]) => [name === 'units' ? 'count' : name, ...rest]) }
-          : row,
-      );
-      t.deepEqual(runShop(t, main), renamed);
+      t.deepEqual(runShop(t, main), withUnitsRenamed(tspcRows));
     } finally {
       await watch.stop();
     }
+  },
+);
+
+/** The edit of the rebuild tests: a renamed parameter changes the name of quote's input rows, and nothing printed. */
+function withUnitsRenamed(rows) {
+  return rows.map(row =>
+    row.fn === 'quote'
+      ? { ...row, values: row.values.map(([name, ...rest]) => [name === 'units' ? 'count' : name, ...rest]) }
+      : row,
+  );
+}
+
+test.serial(
+  'rollup with ts-observatory/rollup, built again after an edit as watch mode builds, records the edit',
+  t => {
+    const dir = shopProject('rollup-rebuild');
+    const outDir = path.join(dir, 'bundle');
+    const pricing = path.join(dir, 'src', 'pricing.ts');
+    check(
+      t,
+      'rollup rebuild',
+      spawnSync(process.execPath, [path.join(integrations, 'rebuild.mjs'), dir, outDir, pricing, 'units', 'count'], {
+        encoding: 'utf8',
+      }),
+    );
+    t.deepEqual(runShop(t, path.join(outDir, 'before.js')), tspcRows);
+    t.deepEqual(runShop(t, path.join(outDir, 'after.js')), withUnitsRenamed(tspcRows));
   },
 );
 

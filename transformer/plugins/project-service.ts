@@ -3,11 +3,11 @@
  * the transformer sees the same types, names and return shapes as under `tspc`, and a rebuild in watch or
  * dev mode re-checks only what changed.
  *
- * A file's text is what the bundler handed to the plugin when that differs from the disk's, and the disk's
- * otherwise; versions are counted per text and, for files read from disk, taken from their modification time,
- * so a type-only dependency the bundler never loads is still read again when it changes. A bundler hands most
- * files as they are on disk: the program then stays the same from one file to the next, and so does its type
- * checker, which has already worked out the types the files share.
+ * A file's text is what the bundler handed to the plugin when it has done so, and the disk's otherwise; a
+ * new text handed is a new version, and a file read from disk takes its version from its modification time,
+ * so a type-only dependency the bundler never loads is still read again when it changes. A file first handed
+ * as it is on disk keeps the version the program read it at: the program then stays the same from one file
+ * to the next, and so does its type checker, which has already worked out the types the files share.
  *
  * TypeScript lists a union's members in the order their types were made (`A | B` or `B | A`). A checker shared
  * by files emitted in the bundler's order, which varies from build to build, would print one order in one build
@@ -55,7 +55,8 @@ function emitOptions(tsInstance: typeof ts, options: ts.CompilerOptions, format:
 }
 
 export class ProjectService {
-  private readonly handed = new Map<string, { text: string; version: number }>();
+  private readonly handed = new Map<string, { text: string; version: string }>();
+  private handedTexts = 0;
   private readonly projectFiles: string[];
   private readonly outsideFiles = new Set<string>();
   private readonly options: ts.CompilerOptions;
@@ -91,8 +92,9 @@ export class ProjectService {
   /** The program with `fileName` holding `text`, as the bundler sees it now. */
   programWith(fileName: string, text: string): { program: ts.Program; sourceFile: ts.SourceFile } {
     const known = this.handed.get(fileName);
-    if (known ? known.text !== text : text !== this.tsInstance.sys.readFile(fileName)) {
-      this.handed.set(fileName, { text, version: (known?.version ?? 0) + 1 });
+    if (known?.text !== text) {
+      const asOnDisk = known === undefined && text === this.tsInstance.sys.readFile(fileName);
+      this.handed.set(fileName, { text, version: asOnDisk ? diskVersion(fileName) : `handed:${++this.handedTexts}` });
     }
     const program = this.project.getProgram()!;
     const sourceFile = program.getSourceFile(fileName);
@@ -119,7 +121,7 @@ export class ProjectService {
     return {
       getCompilationSettings: () => this.options,
       getScriptFileNames,
-      getScriptVersion: fileName => this.versionOf(fileName),
+      getScriptVersion: fileName => this.handed.get(fileName)?.version ?? diskVersion(fileName),
       getScriptSnapshot: fileName => {
         const text = this.handed.get(fileName)?.text ?? tsInstance.sys.readFile(fileName);
         return text === undefined ? undefined : tsInstance.ScriptSnapshot.fromString(text);
@@ -135,17 +137,15 @@ export class ProjectService {
       useCaseSensitiveFileNames: () => tsInstance.sys.useCaseSensitiveFileNames,
     };
   }
+}
 
-  private versionOf(fileName: string): string {
-    const handed = this.handed.get(fileName);
-    if (handed) return `handed:${handed.version}`;
-    // Libraries and the standard library do not change during a build.
-    if (fileName.includes('/node_modules/')) return 'library';
-    try {
-      return `disk:${fs.statSync(fileName).mtimeMs}`;
-    } catch {
-      return 'missing';
-    }
+/** The version of a file read from disk. Libraries and the standard library do not change during a build. */
+function diskVersion(fileName: string): string {
+  if (fileName.includes('/node_modules/')) return 'library';
+  try {
+    return `disk:${fs.statSync(fileName).mtimeMs}`;
+  } catch {
+    return 'missing';
   }
 }
 
