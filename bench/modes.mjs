@@ -28,7 +28,8 @@ const quick = {
   startup: { rounds: 3 },
   // The writer-alone case stores as many calls as the end-to-end run (run.mjs), the SQLite-alone cases these.
   ceiling: { calls: 200_000, rounds: 1 },
-  endToEnd: { calls: 2_000_000, rounds: 1 },
+  endToEnd: { shape: 'add', calls: 2_000_000, rounds: 1 },
+  endToEndLargeValues: { shape: 'tree', calls: 50_000, rounds: 1 },
   mainThread: {
     rate: 50_000,
     warmupMs: 500,
@@ -74,7 +75,8 @@ const full = {
   propertyReads: { rounds: 7, samples: 21, calls: 100_000 },
   startup: { rounds: 9 },
   ceiling: { calls: 1_000_000, rounds: 3 },
-  endToEnd: { calls: 2_000_000, rounds: 3 },
+  endToEnd: { shape: 'add', calls: 2_000_000, rounds: 3 },
+  endToEndLargeValues: { shape: 'tree', calls: 200_000, rounds: 3 },
   mainThread: { ...quick.mainThread, warmupMs: 1000, durationMs: 5000, rounds: 5 },
   saturation: {
     rates: [100_000, 150_000, 200_000, 250_000, 300_000, 350_000, 400_000, 500_000, 600_000, 800_000, 1_000_000],

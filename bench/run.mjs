@@ -49,6 +49,8 @@ log(`storage ceiling (${elapsed()})`);
 const ceiling = measureCeiling({ ...settings.ceiling, writerCalls: settings.endToEnd.calls }, log);
 log(`end to end, OBSERVATORY_ON_FULL=wait (${elapsed()})`);
 const endToEnd = measureEndToEnd(settings.endToEnd, log);
+log(`end to end, large values, OBSERVATORY_ON_FULL=wait (${elapsed()})`);
+const endToEndLargeValues = measureEndToEnd(settings.endToEndLargeValues, log);
 log(`main-thread CPU per call at ${settings.mainThread.rate.toLocaleString('en-US')} calls/s (${elapsed()})`);
 const mainThread = measureMainThreadAtRate(settings.mainThread, log);
 log(`saturation, OBSERVATORY_ON_FULL=drop (${elapsed()})`);
@@ -69,6 +71,7 @@ const results = {
   startup,
   ceiling,
   endToEnd,
+  endToEndLargeValues,
   mainThread,
   saturation,
 };

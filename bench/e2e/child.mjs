@@ -1,6 +1,6 @@
 // One end-to-end run of one shape under one variant (micro/variants.mjs), alone in this process:
 // `node child.mjs <variant> <plan>`. The plan is JSON with the shape (`add`: `add(i, 1)`; `order`:
-// `itemCount({ id, items: [1, 2, 3] })`) and either `{ calls }`, that many calls in one synchronous loop that
+// `itemCount({ id, items: [1, 2, 3] })`; `tree`: `nodeEnd(node)`, a syntax tree of 13 nodes) and either `{ calls }`, that many calls in one synchronous loop that
 // never yields, or `{ rate, durationMs, chunk }`, calls at `rate` per second in bursts every millisecond, each
 // burst catching up with the schedule, for `durationMs`, after `warmupMs` paced the same way and not counted
 // (so that what is measured is the steady state, not the compiler's first look at the code).
@@ -19,6 +19,13 @@ const fns = variant.load();
 
 /** Eight preallocated orders, so that the shape measures passing a small object, not allocating one. */
 const orders = Array.from({ length: 8 }, (_, i) => ({ id: i, items: [1, 2, 3] }));
+/** Eight preallocated syntax trees, a node with three children with three children each: about 2 KB of JSON. */
+const trees = Array.from({ length: 8 }, (_, i) => syntaxTree(2, i));
+
+function syntaxTree(depth, offset) {
+  const items = depth === 0 ? [] : [1, 2, 3].map(step => syntaxTree(depth - 1, offset + step));
+  return { type: 'map', offset, source: `key: value ${offset}`, range: [offset, offset + 5, offset + 9], items };
+}
 
 const loops = {
   add: (first, count) => {
@@ -31,6 +38,12 @@ const loops = {
     const itemCount = fns.itemCount;
     let sum = 0;
     for (let i = first; i < first + count; i++) sum += itemCount(orders[i & 7]);
+    return sum;
+  },
+  tree: (first, count) => {
+    const nodeEnd = fns.nodeEnd;
+    let sum = 0;
+    for (let i = first; i < first + count; i++) sum += nodeEnd(trees[i & 7]);
     return sum;
   },
 };

@@ -46,13 +46,13 @@ function summarizeRuns(runs, fields) {
 }
 
 /**
- * `add` called `calls` times in one synchronous loop that never yields, with OBSERVATORY_ON_FULL=wait, so
- * that every call must be committed: calls per second are committed calls over the time from the first call
- * until shutdown() resolved.
+ * `shape` (child.mjs: `add`, or `tree` for large values) called `calls` times in one synchronous loop that never
+ * yields, with OBSERVATORY_ON_FULL=wait, so that every call must be committed: calls per second are committed
+ * calls over the time from the first call until shutdown() resolved.
  */
-export function measureEndToEnd({ calls, rounds }, log) {
+export function measureEndToEnd({ shape, calls, rounds }, log) {
   const runs = Array.from({ length: rounds }, () => {
-    const run = runOnce('observatory', { shape: 'add', calls }, { OBSERVATORY_ON_FULL: 'wait' });
+    const run = runOnce('observatory', { shape, calls }, { OBSERVATORY_ON_FULL: 'wait' });
     const missing = run.allCalls - run.committedCalls;
     log(
       `  ${rate(run.callsPerSecond)} committed, ${Math.round(run.bytesPerCall)} bytes/call, ` +
@@ -64,6 +64,7 @@ export function measureEndToEnd({ calls, rounds }, log) {
     return { ...run, missing };
   });
   return {
+    shape,
     calls,
     ...summarizeRuns(runs, [
       'callsPerSecond',

@@ -204,40 +204,26 @@ function scalingTable(scaling) {
   );
 }
 
-function endToEndTable(endToEnd, ceiling) {
+/** One end-to-end case; with `writerAlone` (calls/s), its ratio to the writer alone as well. */
+function endToEndTable(endToEnd, writerAlone) {
+  const columns = [
+    ['calls', count(endToEnd.calls)],
+    ['committed calls/s', spread(endToEnd.callsPerSecond, count)],
+    ...(writerAlone === undefined ? [] : [['x writer alone', ratio(endToEnd.callsPerSecond.median / writerAlone)]]),
+    ['1-minute load average', spread(endToEnd.loadAverage, value => value.toFixed(2))],
+    ['bytes per call', spread(endToEnd.bytesPerCall, count)],
+    ['main thread CPU ns/call', spread(endToEnd.mainCpuNsPerCall)],
+    ['all threads CPU ns/call', spread(endToEnd.processCpuNsPerCall)],
+    ['call loop ms', spread(endToEnd.callLoopMs, count)],
+    ['until shutdown() resolved ms', spread(endToEnd.totalMs, count)],
+    ['peak RSS MB', spread(endToEnd.peakRssMB, count)],
+    ['ring high water MB', (endToEnd.ringHighWater / 2 ** 20).toFixed(1)],
+    ['drops', count(endToEnd.drops)],
+    ['missing', count(endToEnd.missing)],
+  ];
   return markdownTable(
-    [
-      'calls',
-      'committed calls/s',
-      'x writer alone',
-      '1-minute load average',
-      'bytes per call',
-      'main thread CPU ns/call',
-      'all threads CPU ns/call',
-      'call loop ms',
-      'until shutdown() resolved ms',
-      'peak RSS MB',
-      'ring high water MB',
-      'drops',
-      'missing',
-    ],
-    [
-      [
-        count(endToEnd.calls),
-        spread(endToEnd.callsPerSecond, count),
-        ratio(endToEnd.callsPerSecond.median / ceiling.writer.median),
-        spread(endToEnd.loadAverage, value => value.toFixed(2)),
-        spread(endToEnd.bytesPerCall, count),
-        spread(endToEnd.mainCpuNsPerCall),
-        spread(endToEnd.processCpuNsPerCall),
-        spread(endToEnd.callLoopMs, count),
-        spread(endToEnd.totalMs, count),
-        spread(endToEnd.peakRssMB, count),
-        (endToEnd.ringHighWater / 2 ** 20).toFixed(1),
-        count(endToEnd.drops),
-        count(endToEnd.missing),
-      ],
-    ],
+    columns.map(([heading]) => heading),
+    [columns.map(([, cell]) => cell)],
   );
 }
 
@@ -327,6 +313,7 @@ export function renderReport(results) {
     startup,
     ceiling,
     endToEnd,
+    endToEndLargeValues,
     mainThread,
     saturation,
     targets,
@@ -359,7 +346,10 @@ export function renderReport(results) {
     ceilingTable(ceiling),
     `### End to end: ${count(endToEnd.calls)} \`add\` calls in a synchronous loop, OBSERVATORY_ON_FULL=wait, until every call is committed`,
     `${settings.endToEnd.rounds} run(s); committed calls per second over the time from the first call until \`shutdown()\` resolved; rows counted after the process exited; bytes per call are the file's pages after a checkpoint over the calls made. The 1-minute load average is read as each run ends; near or above ${environment.cores} (the cores of this machine), other work was sharing it.`,
-    endToEndTable(endToEnd, ceiling),
+    endToEndTable(endToEnd, ceiling.writer.median),
+    `### End to end, large values: ${count(endToEndLargeValues.calls)} \`nodeEnd(node)\` calls, OBSERVATORY_ON_FULL=wait`,
+    `The same measurement with one argument a syntax tree of 13 nodes (about 2 KB of JSON each; \`bench/e2e/child.mjs\`), as a parser's functions hand them around: what the writer thread does with large values (decoding them, their JSON text, the rows), ${settings.endToEndLargeValues.rounds} run(s).`,
+    endToEndTable(endToEndLargeValues),
     `### Main thread at ${count(mainThread.rate)} calls/s: its own CPU time per call`,
     `Calls paced in bursts every millisecond, ${count(mainThread.warmupMs)} ms of warm-up then ${count(mainThread.durationMs)} ms measured, ${settings.mainThread.rounds} run(s) per row, interleaved. CPU time the main thread itself ran (\`/proc/self/task/<pid>/schedstat\`, ns) from the first measured call until the recorder had handed off everything (flush), per call; the teardown after that (\`shutdown()\`) is shown apart.`,
     mainThreadTable(mainThread),
