@@ -172,6 +172,18 @@ export function scratchDir(label) {
 }
 
 /**
+ * Removes what earlier test processes left in .test-out/, but the entries `keep` names: a process ended by a
+ * signal (ava's timeout, Ctrl-C) never runs the exit hook above. For before the suite, when no test runs.
+ */
+export function removeLeftoverScratchDirs(keep) {
+  const base = path.join(repoRoot, '.test-out');
+  if (!fs.existsSync(base)) return;
+  for (const name of fs.readdirSync(base)) {
+    if (!keep(name)) fs.rmSync(path.join(base, name), { recursive: true, force: true });
+  }
+}
+
+/**
  * A fresh scratch directory outside the repository, where nothing resolves through the repository's
  * node_modules: for projects that must install ts-observatory as a user would. Removed with the others.
  */

@@ -27,6 +27,9 @@ export function recordProject(projectDir, dbPath, { plugin = {}, times = 1, env 
   return { ...result, outDir };
 }
 
+/** Whether a name in .test-out/ is one of the builds compileProject keeps from run to run. */
+export const isKeptBuild = name => /^compiled-.+-[0-9a-f]{8}-[0-9a-f]{16}$/.test(name);
+
 /**
  * Compiles such a project's src/ with the plugin (and any extra plugin options); the output directory. The
  * projects kept in the repository are compiled once for all test files: loading ts-patch's compiler and
