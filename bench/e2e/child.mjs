@@ -1,9 +1,10 @@
 // One end-to-end run of one shape under one variant (micro/variants.mjs), alone in this process:
 // `node child.mjs <variant> <plan>`. The plan is JSON with the shape (`add`: `add(i, 1)`; `order`:
-// `itemCount({ id, items: [1, 2, 3] })`; `tree`: `nodeEnd(node)`, a syntax tree of 13 nodes) and either `{ calls }`, that many calls in one synchronous loop that
-// never yields, or `{ rate, durationMs, chunk }`, calls at `rate` per second in bursts every millisecond, each
-// burst catching up with the schedule, for `durationMs`, after `warmupMs` paced the same way and not counted
-// (so that what is measured is the steady state, not the compiler's first look at the code).
+// `itemCount({ id, items: [1, 2, 3] })`; `tree`: `nodeEnd(node)`, a syntax tree of 13 nodes) and either
+// `{ calls }`, that many calls in one synchronous loop that never yields, or `{ rate, durationMs, chunk }`,
+// calls at `rate` per second in bursts every millisecond, each burst catching up with the schedule, for
+// `durationMs`, after `warmupMs` paced the same way and not counted (so that what is measured is the steady
+// state, not the compiler's first look at the code).
 // Prints one JSON line of timings and main-thread CPU times; the parent counts the committed rows after this
 // process has exited.
 import * as os from 'node:os';
