@@ -3,7 +3,7 @@
  * n to version n + 1, converting its rows. The steps to versions 1 and 2 are kept as they were released: they
  * upgrade version 1 files on their way, and the tests build old files with them to upgrade.
  */
-import { CHILDREN_BY_TRACE, ERROR_DETAIL, SPANS_VIEW, TABLES, TRACE_LINKS, VIEWS } from './schema';
+import { CHILDREN_BY_TRACE, ERROR_DETAIL, SPANS_VIEW, TABLES, TRACE_LINKS, VIEWS, WITHOUT_TIME_INDEX } from './schema';
 
 /** The views of versions 1 and 2, over their tables; the upgrade to version 3 replaces them. */
 const VERSION_2_VIEWS = `
@@ -303,8 +303,15 @@ function version5To6(): string {
   return CHILDREN_BY_TRACE;
 }
 
+/** Version 7 drops calls_by_time; no row changes. */
+function version6To7(): string {
+  return WITHOUT_TIME_INDEX;
+}
+
 /** The SQL that takes a file from `version` to `version + 1`. */
 export function upgradeSql(version: number): string {
   // A function, not a list: version2To3 reads the current tables from schema.ts, which imports this file.
-  return [CREATE_VERSION_1, VERSION_1_TO_2, version2To3(), version3To4(), version4To5(), version5To6()][version]!;
+  return [CREATE_VERSION_1, VERSION_1_TO_2, version2To3(), version3To4(), version4To5(), version5To6(), version6To7()][
+    version
+  ]!;
 }

@@ -3,13 +3,13 @@
 // path the error took, and stats, errors, the API and the report count expected failures apart from errors.
 import test from 'ava';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
 import { chromium } from 'playwright-core';
 import { repoRoot, scratchDir } from './helpers/compile.mjs';
 import { recordProject } from './helpers/pipeline.mjs';
+import { databaseAtVersion } from './helpers/schema-version.mjs';
 import { startDashboard } from './helpers/serve.mjs';
 import { observatoryOn } from './helpers/shop.mjs';
 import { query } from './runtime-harness.mjs';
@@ -203,35 +203,28 @@ test('the API and the charts count expected failures apart, and the report marks
 });
 
 test('a version 4 file is upgraded in place: its failures keep their rows, with no detail and not expected', t => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'observatory-v4-'));
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const db = new Database(path.join(dir, 'traces.db'));
-  try {
-    migrate(db, 4);
-    db.exec(`
-      INSERT INTO functions VALUES (1, 'g', 'f', 'a.ts', 1, 1, 'function', '[]', '[]', 'void', 'void', 5);
-      INSERT INTO processes VALUES (1, '${'a'.repeat(32)}', 10, 0, 5, '[]', 0, 0, 5);
-      INSERT INTO calls (id, function_id, trace, parent, depth, start_us, duration_ns, status, error_type, error_message,
-                         error_stack, inputs, outputs)
-        VALUES (${2 ** 32 + 1}, 1, ${2 ** 32 + 1}, NULL, 0, 100, 5, 'ERR', 'Error', 'boom', 'Error: boom', '[]', NULL);
-    `);
-    const before = db.prepare('SELECT * FROM calls').all();
-    migrate(db);
-    t.is(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
-    t.deepEqual(
-      db.prepare('SELECT * FROM calls').all(),
-      before.map(row => ({ ...row, error_detail: null, error_expected: 0 })),
-    );
-    t.truthy(db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'calls_failed'").get());
-    // The same columns, in the same order, as a file made at this version.
-    const fresh = new Database(':memory:');
-    migrate(fresh);
-    const columns = handle => handle.prepare('PRAGMA table_info(calls)').all();
-    t.deepEqual(columns(db), columns(fresh));
-    fresh.close();
-  } finally {
-    db.close();
-  }
+  const db = databaseAtVersion(t, 4);
+  db.exec(`
+    INSERT INTO functions VALUES (1, 'g', 'f', 'a.ts', 1, 1, 'function', '[]', '[]', 'void', 'void', 5);
+    INSERT INTO processes VALUES (1, '${'a'.repeat(32)}', 10, 0, 5, '[]', 0, 0, 5);
+    INSERT INTO calls (id, function_id, trace, parent, depth, start_us, duration_ns, status, error_type, error_message,
+                       error_stack, inputs, outputs)
+      VALUES (${2 ** 32 + 1}, 1, ${2 ** 32 + 1}, NULL, 0, 100, 5, 'ERR', 'Error', 'boom', 'Error: boom', '[]', NULL);
+  `);
+  const before = db.prepare('SELECT * FROM calls').all();
+  migrate(db);
+  t.is(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+  t.deepEqual(
+    db.prepare('SELECT * FROM calls').all(),
+    before.map(row => ({ ...row, error_detail: null, error_expected: 0 })),
+  );
+  t.truthy(db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'calls_failed'").get());
+  // The same columns, in the same order, as a file made at this version.
+  const fresh = new Database(':memory:');
+  migrate(fresh);
+  const columns = handle => handle.prepare('PRAGMA table_info(calls)').all();
+  t.deepEqual(columns(db), columns(fresh));
+  fresh.close();
 });
 
 test("the dashboard shows each group's fields and cause chain, expected groups last and marked, and a failed call's chain", async t => {

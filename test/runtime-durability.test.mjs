@@ -9,9 +9,13 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { databaseAtVersion } from './helpers/schema-version.mjs';
 import { program, query, readCalls, run } from './runtime-harness.mjs';
 
-const { migrate, SCHEMA_VERSION, traceCallsSql } = createRequire(import.meta.url)('../dist/runtime/schema.js');
+const require = createRequire(import.meta.url);
+const { migrate, SCHEMA_VERSION, traceCallsSql } = require('../dist/runtime/schema.js');
+const { filterClause } = require('../dist/viewer/where.js');
+const { acrossFunctions, firstAndLastStart, newestCallIds } = require('../dist/viewer/time-order.js');
 
 /** `ok(i)` returns i, `bad(i)` throws; both in emitted form. */
 const OK_AND_BAD = `
@@ -895,48 +899,90 @@ test('a new file and a version 1 file upgraded to version 3 have the same tables
 });
 
 test('a version 5 file is upgraded in place: calls_by_trace leaves out root calls, and a trace still reads whole through it', t => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'observatory-v5-'));
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const db = new Database(path.join(dir, 'traces.db'));
-  try {
-    migrate(db, 5);
-    // Two traces of instance 1: a root with a child and a grandchild, and a root alone.
-    const id = n => 2 ** 32 + n;
-    db.exec(`
-      INSERT INTO functions VALUES (1, 'g', 'f', 'a.ts', 1, 1, 'function', '[]', '[]', 'void', 'void', 5);
-      INSERT INTO processes VALUES (1, '${'a'.repeat(32)}', 10, 0, 5, '[]', 0, 0, 5);
-      INSERT INTO calls (id, function_id, trace, parent, depth, start_us, duration_ns, status) VALUES
-        (${id(1)}, 1, ${id(1)}, NULL, 0, 100, 9, 'OK'), (${id(2)}, 1, ${id(1)}, ${id(1)}, 1, 101, 5, 'OK'),
-        (${id(3)}, 1, ${id(1)}, ${id(2)}, 2, 102, 1, 'OK'), (${id(4)}, 1, ${id(4)}, NULL, 0, 200, 1, 'OK');
-    `);
-    const before = db.prepare('SELECT * FROM calls ORDER BY id').all();
-    migrate(db);
-    t.is(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
-    t.deepEqual(db.prepare('SELECT * FROM calls ORDER BY id').all(), before);
-    t.is(
-      db.prepare("SELECT sql FROM sqlite_master WHERE name = 'calls_by_trace'").pluck().get(),
-      'CREATE INDEX calls_by_trace ON calls (trace, parent) WHERE parent IS NOT NULL',
-    );
-    // The index holds the two children only; each trace reads whole, its root by id and the rest by the index.
-    t.deepEqual(db.prepare('SELECT id FROM calls INDEXED BY calls_by_trace WHERE parent IS NOT NULL').pluck().all(), [
-      id(2),
-      id(3),
-    ]);
-    const traceSql = `SELECT id FROM calls c WHERE ${traceCallsSql('c', '?')} ORDER BY id`;
-    t.deepEqual(db.prepare(traceSql).pluck().all(id(1), id(1)), [id(1), id(2), id(3)]);
-    t.deepEqual(db.prepare(traceSql).pluck().all(id(4), id(4)), [id(4)]);
-    const plan = db
-      .prepare(`EXPLAIN QUERY PLAN ${traceSql}`)
-      .all(id(1), id(1))
-      .map(row => row.detail);
-    t.true(plan.includes('SEARCH c USING INTEGER PRIMARY KEY (rowid=?)'), plan.join('\n'));
-    t.true(
-      plan.some(step => step.startsWith('SEARCH c USING COVERING INDEX calls_by_trace')),
-      plan.join('\n'),
-    );
-  } finally {
-    db.close();
-  }
+  const db = databaseAtVersion(t, 5);
+  // Two traces of instance 1: a root with a child and a grandchild, and a root alone.
+  const id = n => 2 ** 32 + n;
+  db.exec(`
+    INSERT INTO functions VALUES (1, 'g', 'f', 'a.ts', 1, 1, 'function', '[]', '[]', 'void', 'void', 5);
+    INSERT INTO processes VALUES (1, '${'a'.repeat(32)}', 10, 0, 5, '[]', 0, 0, 5);
+    INSERT INTO calls (id, function_id, trace, parent, depth, start_us, duration_ns, status) VALUES
+      (${id(1)}, 1, ${id(1)}, NULL, 0, 100, 9, 'OK'), (${id(2)}, 1, ${id(1)}, ${id(1)}, 1, 101, 5, 'OK'),
+      (${id(3)}, 1, ${id(1)}, ${id(2)}, 2, 102, 1, 'OK'), (${id(4)}, 1, ${id(4)}, NULL, 0, 200, 1, 'OK');
+  `);
+  const before = db.prepare('SELECT * FROM calls ORDER BY id').all();
+  migrate(db);
+  t.is(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+  t.deepEqual(db.prepare('SELECT * FROM calls ORDER BY id').all(), before);
+  t.is(
+    db.prepare("SELECT sql FROM sqlite_master WHERE name = 'calls_by_trace'").pluck().get(),
+    'CREATE INDEX calls_by_trace ON calls (trace, parent) WHERE parent IS NOT NULL',
+  );
+  // The index holds the two children only; each trace reads whole, its root by id and the rest by the index.
+  t.deepEqual(db.prepare('SELECT id FROM calls INDEXED BY calls_by_trace WHERE parent IS NOT NULL').pluck().all(), [
+    id(2),
+    id(3),
+  ]);
+  const traceSql = `SELECT id FROM calls c WHERE ${traceCallsSql('c', '?')} ORDER BY id`;
+  t.deepEqual(db.prepare(traceSql).pluck().all(id(1), id(1)), [id(1), id(2), id(3)]);
+  t.deepEqual(db.prepare(traceSql).pluck().all(id(4), id(4)), [id(4)]);
+  const plan = db
+    .prepare(`EXPLAIN QUERY PLAN ${traceSql}`)
+    .all(id(1), id(1))
+    .map(row => row.detail);
+  t.true(plan.includes('SEARCH c USING INTEGER PRIMARY KEY (rowid=?)'), plan.join('\n'));
+  t.true(
+    plan.some(step => step.startsWith('SEARCH c USING COVERING INDEX calls_by_trace')),
+    plan.join('\n'),
+  );
+});
+
+test("a version 6 file is upgraded in place: calls_by_time is dropped, and all functions' calls by time are read function by function", t => {
+  const db = databaseAtVersion(t, 6);
+  // Two functions whose calls interleave in time, two of them at the same microsecond.
+  const id = n => 2 ** 32 + n;
+  db.exec(`
+    INSERT INTO functions VALUES (1, 'g', 'f', 'a.ts', 1, 1, 'function', '[]', '[]', 'void', 'void', 5),
+                                 (2, 'g', 'h', 'a.ts', 9, 1, 'function', '[]', '[]', 'void', 'void', 5);
+    INSERT INTO processes VALUES (1, '${'a'.repeat(32)}', 10, 0, 5, '[]', 0, 0, 5);
+    INSERT INTO calls (id, function_id, trace, parent, depth, start_us, duration_ns, status) VALUES
+      (${id(1)}, 1, ${id(1)}, NULL, 0, 100, 9, 'OK'), (${id(2)}, 2, ${id(2)}, NULL, 0, 150, 5, 'ERR'),
+      (${id(3)}, 1, ${id(3)}, NULL, 0, 200, 1, 'OK'), (${id(4)}, 2, ${id(4)}, NULL, 0, 200, 1, 'OK'),
+      (${id(5)}, 1, ${id(5)}, NULL, 0, 300, 1, 'ERR');
+  `);
+  t.truthy(db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'calls_by_time'").get());
+  const before = db.prepare('SELECT * FROM calls ORDER BY id').all();
+  migrate(db);
+  t.is(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+  t.deepEqual(db.prepare('SELECT * FROM calls ORDER BY id').all(), before);
+  t.falsy(db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'calls_by_time'").get());
+
+  // Newest first across both functions, ties by id, from a cursor on, and failures only: a merge of each
+  // function's newest, the same as sorting every call.
+  t.deepEqual(newestCallIds(db, filterClause({}), 3), [id(5), id(4), id(3)]);
+  const cursor = { sql: ['(c.start_us, c.id) < (?, ?)'], params: [200, id(4)] };
+  t.deepEqual(newestCallIds(db, cursor, 5), [id(3), id(2), id(1)]);
+  t.deepEqual(newestCallIds(db, filterClause({ status: 'ERR' }), 5), [id(5), id(2)]);
+  t.deepEqual(newestCallIds(db, filterClause({ functionIds: [2] }), 5, { functionIds: [2] }), [id(4), id(2)]);
+  t.deepEqual(newestCallIds(db, filterClause({ functionIds: [1, 2] }), 2, { functionIds: [1, 2] }), [id(5), id(4)]);
+  t.deepEqual(firstAndLastStart(db), { firstUs: 100, lastUs: 300 });
+
+  // A time range over all functions is read from calls_by_function_time, never by scanning the table.
+  const since = acrossFunctions(filterClause({ sinceUs: 150 }), { sinceUs: 150 });
+  const plan = db
+    .prepare(`EXPLAIN QUERY PLAN SELECT count(*) FROM calls c WHERE ${since.sql.join(' AND ')}`)
+    .all(...since.params)
+    .map(row => row.detail);
+  t.true(
+    plan.some(step => step.startsWith('SEARCH c USING COVERING INDEX calls_by_function_time')),
+    plan.join('\n'),
+  );
+  t.is(
+    db
+      .prepare(`SELECT count(*) FROM calls c WHERE ${since.sql.join(' AND ')}`)
+      .pluck()
+      .get(...since.params),
+    4,
+  );
 });
 
 test('rows older than the retention period are pruned by the writer', async t => {

@@ -14,6 +14,7 @@ import { PROCESS_NAME_SQL } from '../runtime/schema';
 import type { Connection } from './database';
 import { expectedTerm, storesErrorDetail } from './expected-errors';
 import { parseValue } from './format';
+import { acrossFunctions } from './time-order';
 import { filterClause, whereSql } from './where';
 
 export interface ErrorGroup {
@@ -75,7 +76,7 @@ export function errorGroups(
   functionIds?: number[],
   expected: readonly string[] = [],
 ): { groups: ErrorGroup[]; truncated: boolean } {
-  const where = filterClause({ status: 'ERR', sinceUs, functionIds });
+  const where = acrossFunctions(filterClause({ status: 'ERR', sinceUs, functionIds }), { sinceUs, functionIds });
   const expectedColumn = expectedTerm(db, expected);
   const detail = storesErrorDetail(db) ? 'c.error_detail' : 'NULL';
   // A failed child with the same error means the call only passed it on; calls_by_trace finds the children.

@@ -6,6 +6,7 @@
 import { escapeHtml, formatArguments, formatDuration, formatTimestamp } from './format';
 import type { TraceNode, TraceQueries } from './queries';
 import type { FunctionStats } from './statistics';
+import { acrossFunctions } from './time-order';
 import { filterClause, whereSql } from './where';
 
 /** Rows of the timeline; a trace with more says how many were left out. */
@@ -21,7 +22,7 @@ export function findP99Call(
   stats: FunctionStats[],
   sinceUs: number | undefined,
 ): { id: number; stats: FunctionStats } | undefined {
-  const range = filterClause({ sinceUs });
+  const range = acrossFunctions(filterClause({ sinceUs }), { sinceUs });
   const root = queries.db
     .prepare(
       `SELECT c.function_id FROM calls c ${whereSql([...range.sql, 'c.parent IS NULL'])}

@@ -20,6 +20,7 @@ import type { Connection } from './database';
 import { UsageError } from './errors';
 import { storesErrorDetail } from './expected-errors';
 import type { CamelCased } from './rows';
+import { acrossFunctions, newestCallIds, type TimeScope } from './time-order';
 import { type CallFilter, filterClause, type Where, whereSql } from './where';
 
 export type { CallFilter };
@@ -211,18 +212,24 @@ export class TraceQueries {
       : { sql: [], params: [] };
     where.sql.push(...cursor.sql);
     where.params.push(...cursor.params);
-    const ordered = `ORDER BY c.${column} DESC, c.id DESC`;
-    const calls = (
+    // Where the page's calls can be: the filter's functions and times, and before a cursor in time.
+    const scope: TimeScope = {
+      functionIds: filter.functionIds,
+      sinceUs: filter.sinceUs,
+      untilUs: order === 'time' && after ? Math.min(after.key, filter.untilUs ?? after.key) : filter.untilUs,
+    };
+    const ids =
       filter.value || filter.where?.length
-        ? this.db
-            .prepare(
-              `SELECT ${this.callColumns} FROM ${CALLS_FROM} WHERE c.id IN (SELECT value FROM json_each(?)) ${ordered}`,
-            )
-            .all(JSON.stringify(this.searchIds(where, cursor, order, limit + 1)))
-        : this.db
-            .prepare(`SELECT ${this.callColumns} FROM ${CALLS_FROM} ${whereSql(where.sql)} ${ordered} LIMIT ?`)
-            .all(...where.params, limit + 1)
-    ) as Call[];
+        ? this.searchIds(where, cursor, order, limit + 1, scope)
+        : order === 'time'
+          ? newestCallIds(this.db, where, limit + 1, scope)
+          : this.slowestIds(acrossFunctions(where, filter), limit + 1);
+    const calls = this.db
+      .prepare(
+        `SELECT ${this.callColumns} FROM ${CALLS_FROM} WHERE c.id IN (SELECT value FROM json_each(?))
+          ORDER BY c.${column} DESC, c.id DESC`,
+      )
+      .all(JSON.stringify(ids)) as Call[];
     const more = calls.length > limit;
     const page = more ? calls.slice(0, limit) : calls;
     const last = page[page.length - 1];
@@ -233,36 +240,59 @@ export class TraceQueries {
   }
 
   /**
+   * The ids of the calls `where` matches, slowest first, ties by id: a sort of them all, as no index holds
+   * durations first. Ids first, rows after: SQLite sorts the whole rows otherwise, and reads them in the order
+   * of the index it picks for the functions' join, which is not the table's.
+   */
+  private slowestIds(where: Where, count: number): number[] {
+    return this.db
+      .prepare(`SELECT c.id FROM calls c ${whereSql(where.sql)} ORDER BY c.duration_ns DESC, c.id DESC LIMIT ?`)
+      .pluck()
+      .all(...where.params, count) as number[];
+  }
+
+  /**
    * The ids of the first `count` calls a search by value matches, in the list's order (`cursor` is the part of
    * `where` that says where the page starts).
    *
-   * A search reads the JSON of every row it examines. Walked in time order through calls_by_time, those reads
-   * jump about the file: about twice the cost of a scan in table order when few calls match (bench/viewer's
-   * search-plans.mjs). But a value that many calls hold fills a page within the newest rows, where the walk in
-   * time order stops at once and a scan would read everything. So the newest SEARCH_WINDOW calls are searched
-   * in time order first, and only a page they do not fill scans the table, where `+` keeps SQLite from walking
-   * an index for the ORDER BY, and sorts what matched.
+   * A search reads the JSON of every row it examines. Walked in time order, those reads jump about the file:
+   * about twice the cost of a scan in table order when few calls match (bench/viewer's search-plans.mjs). But a
+   * value that many calls hold fills a page within the newest rows, where the walk in time order stops at once
+   * and a scan would read everything. So the newest SEARCH_WINDOW calls of the filter's functions and times are
+   * searched in time order first, and only a page they do not fill scans the table, where `+` keeps SQLite
+   * from walking an index for the ORDER BY, and sorts what matched.
    */
-  private searchIds(where: Where, cursor: Where, order: CallOrder, count: number): number[] {
-    const select = (terms: string[], params: Where['params'], sortKey: string) =>
-      this.db
-        .prepare(`SELECT c.id FROM calls c ${whereSql(terms)} ORDER BY ${sortKey} DESC, c.id DESC LIMIT ?`)
-        .pluck()
-        .all(...params, count) as number[];
+  private searchIds(where: Where, cursor: Where, order: CallOrder, count: number, scope: TimeScope): number[] {
     if (order === 'time') {
-      const boundary = this.db
-        .prepare(
-          `SELECT c.start_us FROM calls c ${whereSql(cursor.sql)} ORDER BY c.start_us DESC, c.id DESC LIMIT 1 OFFSET ?`,
-        )
-        .pluck()
-        .get(...cursor.params, SEARCH_WINDOW) as number | undefined;
-      if (boundary !== undefined) {
-        const newest = select([...where.sql, 'c.start_us >= ?'], [...where.params, boundary], 'c.start_us');
+      const bounds = filterClause(scope);
+      const window = newestCallIds(
+        this.db,
+        { sql: [...bounds.sql, ...cursor.sql], params: [...bounds.params, ...cursor.params] },
+        SEARCH_WINDOW + 1,
+        scope,
+      );
+      if (window.length > SEARCH_WINDOW) {
+        const boundary = this.db
+          .prepare('SELECT start_us FROM calls WHERE id = ?')
+          .pluck()
+          .get(window.at(-1)) as number;
+        const newest = newestCallIds(
+          this.db,
+          { sql: [...where.sql, 'c.start_us >= ?'], params: [...where.params, boundary] },
+          count,
+          { ...scope, sinceUs: Math.max(boundary, scope.sinceUs ?? boundary) },
+        );
         // Every call the window left out is older than all it holds, so a full window is the page.
         if (newest.length === count) return newest;
       }
     }
-    return select(where.sql, where.params, `+c.${ORDER_COLUMNS[order].column}`);
+    const bounded = acrossFunctions(where, scope);
+    return this.db
+      .prepare(
+        `SELECT c.id FROM calls c ${whereSql(bounded.sql)} ORDER BY +c.${ORDER_COLUMNS[order].column} DESC, c.id DESC LIMIT ?`,
+      )
+      .pluck()
+      .all(...bounded.params, count) as number[];
   }
 
   /**
@@ -290,7 +320,7 @@ export class TraceQueries {
 
   /** How many calls match, counting at most `cap` so that a count never scans a million rows. */
   countCalls(filter: CallFilter, cap: number): { count: number; capped: boolean } {
-    const where = filterClause(filter);
+    const where = acrossFunctions(filterClause(filter), filter);
     const { count } = this.db
       .prepare(`SELECT count(*) AS count FROM (SELECT 1 FROM calls c ${whereSql(where.sql)} LIMIT ?)`)
       .get(...where.params, cap + 1) as { count: number };
@@ -375,12 +405,16 @@ export class TraceQueries {
 
   /** Recent failures, newest first, with their stacks. */
   errors(limit: number, sinceUs?: number, functionIds?: number[]): Call[] {
-    const where = filterClause({ status: 'ERR', sinceUs, functionIds });
+    const ids = newestCallIds(this.db, filterClause({ status: 'ERR', sinceUs, functionIds }), limit, {
+      functionIds,
+      sinceUs,
+    });
     return this.db
       .prepare(
-        `SELECT ${this.callColumns} FROM ${CALLS_FROM} ${whereSql(where.sql)} ORDER BY c.start_us DESC, c.id DESC LIMIT ?`,
+        `SELECT ${this.callColumns} FROM ${CALLS_FROM} WHERE c.id IN (SELECT value FROM json_each(?))
+          ORDER BY c.start_us DESC, c.id DESC`,
       )
-      .all(...where.params, limit) as Call[];
+      .all(JSON.stringify(ids)) as Call[];
   }
 
   /** The calls with their recorded values (only those in `direction` when given), in the calls' order. */

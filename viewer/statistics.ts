@@ -12,6 +12,7 @@ import type { Connection } from './database';
 import { ResultCache } from './result-cache';
 import type { CamelCased } from './rows';
 import { expectedTerm } from './expected-errors';
+import { acrossFunctions, firstAndLastStart } from './time-order';
 import { filterClause, whereSql } from './where';
 
 /** Calls not recorded, by reason. */
@@ -191,13 +192,10 @@ export class TraceStatistics {
    * for a database without calls.
    */
   timeRange(sinceUs?: number, untilUs?: number): TimeRange | undefined {
-    // Two subqueries, because SQLite answers a lone min() or max() from the index end but scans for both at once.
-    const row = this.db
-      .prepare('SELECT (SELECT min(start_us) FROM calls) AS fromUs, (SELECT max(start_us) FROM calls) AS toUs')
-      .get() as { fromUs: number | null; toUs: number | null };
-    if (row.fromUs === null || row.toUs === null) return undefined;
-    const fromUs = sinceUs === undefined ? row.fromUs : Math.max(sinceUs, row.fromUs);
-    const toUs = untilUs === undefined ? row.toUs : Math.min(untilUs - 1, row.toUs);
+    const { firstUs, lastUs } = firstAndLastStart(this.db);
+    if (firstUs === null || lastUs === null) return undefined;
+    const fromUs = sinceUs === undefined ? firstUs : Math.max(sinceUs, firstUs);
+    const toUs = untilUs === undefined ? lastUs : Math.min(untilUs - 1, lastUs);
     return { fromUs, toUs: Math.max(fromUs, toUs) };
   }
 
@@ -227,7 +225,7 @@ export class TraceStatistics {
     key: string,
     functionIds?: number[],
   ) {
-    const where = filterClause({ status: 'ERR', ...bounds, functionIds });
+    const where = acrossFunctions(filterClause({ status: 'ERR', ...bounds, functionIds }), { ...bounds, functionIds });
     const expected = expectedTerm(this.db, types);
     const rows = this.db
       .prepare(
@@ -261,7 +259,7 @@ export class TraceStatistics {
         `(c.start_us - ${range.fromUs}) / ${width}`,
         functionIds,
       );
-      const where = filterClause({ functionIds });
+      const where = acrossFunctions(filterClause({ functionIds }), { functionIds, sinceUs: range.fromUs });
       where.sql.push('c.start_us >= ?', 'c.start_us < ?');
       const slice = this.db.prepare(`SELECT ${columns} FROM calls c ${whereSql(where.sql)}`);
       return Array.from({ length: buckets }, (_, index) => {
@@ -276,8 +274,8 @@ export class TraceStatistics {
   /** `sinceUs`, or undefined when it is no later than the first call and so asks about all of it. */
   private effectiveSince(sinceUs: number | undefined): number | undefined {
     if (sinceUs === undefined) return undefined;
-    const first = this.db.prepare('SELECT min(start_us) AS fromUs FROM calls').get() as { fromUs: number | null };
-    return first.fromUs !== null && sinceUs <= first.fromUs ? undefined : sinceUs;
+    const { firstUs } = firstAndLastStart(this.db);
+    return firstUs !== null && sinceUs <= firstUs ? undefined : sinceUs;
   }
 }
 

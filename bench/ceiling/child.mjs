@@ -4,8 +4,8 @@
 //   engine              SQLite alone: add-shaped rows of the schema's layout (one calls row per call, its values
 //                       packed in it), built in JavaScript and bound through the writer's own multi-row INSERTs
 //                       (BatchedInsert, with the columns a returned call binds), into the real schema with its
-//                       three indexes
-//   engine-no-<index>   the same without that one index (calls_by_function_time, calls_by_time, calls_by_trace),
+//                       indexes
+//   engine-no-<index>   the same without that one index (calls_by_function_time, calls_by_trace),
 //                       to tell what each index costs a call
 //   engine-bare         the same with no secondary index at all
 //   engine-sql          the same rows made by SQLite itself, in one INSERT ... SELECT per transaction over a
@@ -54,7 +54,7 @@ const ADD = {
   snapshot: false,
 };
 
-const INDEXES = ['calls_by_function_time', 'calls_by_time', 'calls_by_trace'];
+const INDEXES = ['calls_by_function_time', 'calls_by_trace'];
 
 function engine(dropped, makeWrite) {
   const { configureConnection, migrate } = runtime('schema.js');

@@ -12,7 +12,6 @@ const childScript = path.join(import.meta.dirname, 'child.mjs');
 export const ceilingCases = [
   'engine',
   'engine-no-calls_by_function_time',
-  'engine-no-calls_by_time',
   'engine-no-calls_by_trace',
   'engine-bare',
   'engine-sql',

@@ -135,9 +135,8 @@ function asyncContextTable(asyncContext) {
 }
 
 const ceilingLabels = {
-  engine: 'SQLite alone: multi-row INSERTs of 64 calls, this schema and its three indexes',
+  engine: 'SQLite alone: multi-row INSERTs of 64 calls, this schema and its indexes',
   'engine-no-calls_by_function_time': 'SQLite alone, the same without calls_by_function_time',
-  'engine-no-calls_by_time': 'SQLite alone, the same without calls_by_time',
   'engine-no-calls_by_trace': 'SQLite alone, the same without calls_by_trace',
   'engine-bare': 'SQLite alone, the same rows with no secondary index',
   'engine-sql': 'SQLite alone, the same rows into this schema made by SQLite itself (INSERT ... SELECT, no JavaScript)',

@@ -1,7 +1,7 @@
 // How a search by value reads the calls table: the same search, side by side in one run, read in time order
-// through calls_by_time (SQLite's own plan for ORDER BY start_us), in table order with the matches sorted
-// afterwards (`+c.start_us`), and as queries.ts does it (the newest 20,000 calls in time order, then table order
-// when they do not fill the page, ids only), on the database synthetic-db.mjs writes.
+// function by function through calls_by_function_time (time-order.ts, newestCallIds), in table order with the
+// matches sorted afterwards (`+c.start_us`), and as queries.ts does it (the newest 20,000 calls in time order,
+// then table order when they do not fill the page, ids only), on the database synthetic-db.mjs writes.
 //
 //   node bench/viewer/search-plans.mjs <file.db> [repeats=5]
 //
@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 
 const require = createRequire(import.meta.url);
 const { TraceQueries } = require('../../dist/viewer/queries.js');
+const { newestCallIds } = require('../../dist/viewer/time-order.js');
 
 const [file, repeatsText = '5'] = process.argv.slice(2);
 if (!file) {
@@ -23,8 +24,8 @@ const sql = statement => text => db.prepare(statement).all(`%${text}%`, `%${text
 const queries = new TraceQueries(db);
 const plans = [
   [
-    'time order (calls_by_time)',
-    sql(`SELECT c.id FROM calls c WHERE ${match} ORDER BY c.start_us DESC, c.id DESC LIMIT 51`),
+    'time order, function by function',
+    text => newestCallIds(db, { sql: [match], params: [`%${text}%`, `%${text}%`] }, 51),
   ],
   [
     'table order, then sorted',

@@ -2,6 +2,8 @@ import { openReadWrite } from '../database';
 import { parseDuration } from '../duration';
 import { UsageError } from '../errors';
 import { formatTimestamp, plural } from '../format';
+import { acrossFunctions } from '../time-order';
+import { whereSql } from '../where';
 import { type Command, option } from './command';
 
 /** Calls deleted per transaction: small enough that a running program's writer never waits long for the lock. */
@@ -20,11 +22,14 @@ export const pruneCommand: Command = {
     const cutoffUs = Date.now() * 1000 - parseDuration(olderThan);
     const db = openReadWrite(databasePath);
     try {
-      // The writer's own retention (schema 3): calls by start time, a batch at a time through calls_by_time.
-      const deleteBatch = db.prepare('DELETE FROM calls WHERE id IN (SELECT id FROM calls WHERE start_us < ? LIMIT ?)');
+      // The writer's own retention (schema 3): calls by start time, a batch at a time, each function's oldest first.
+      const older = acrossFunctions({ sql: ['c.start_us < ?'], params: [cutoffUs] }, { untilUs: cutoffUs });
+      const deleteBatch = db.prepare(
+        `DELETE FROM calls WHERE id IN (SELECT c.id FROM calls c ${whereSql(older.sql)} LIMIT ?)`,
+      );
       let deleted = 0;
       for (;;) {
-        const { changes } = deleteBatch.run(cutoffUs, BATCH);
+        const { changes } = deleteBatch.run(...older.params, BATCH);
         deleted += changes;
         if (changes < BATCH) break;
       }
