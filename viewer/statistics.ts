@@ -259,6 +259,7 @@ export class TraceStatistics {
         `(c.start_us - ${range.fromUs}) / ${width}`,
         functionIds,
       );
+      // Each slice bounds the time: of every function's calls when none is named, one range per function.
       const where = acrossFunctions(filterClause({ functionIds }), { functionIds, sinceUs: range.fromUs });
       where.sql.push('c.start_us >= ?', 'c.start_us < ?');
       const slice = this.db.prepare(`SELECT ${columns} FROM calls c ${whereSql(where.sql)}`);
