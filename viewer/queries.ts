@@ -40,8 +40,10 @@ export type Found =
 export const CALL_ORDERS = ['time', 'duration'] as const;
 export type CallOrder = (typeof CALL_ORDERS)[number];
 
+type OrderColumn = 'start_us' | 'duration_ns';
+
 /** The column each order sorts by, descending, with calls.id breaking ties. */
-const ORDER_COLUMNS: Record<CallOrder, { column: 'start_us' | 'duration_ns'; field: 'startUs' | 'durationNs' }> = {
+const ORDER_COLUMNS: Record<CallOrder, { column: OrderColumn; field: 'startUs' | 'durationNs' }> = {
   time: { column: 'start_us', field: 'startUs' },
   duration: { column: 'duration_ns', field: 'durationNs' },
 };
@@ -224,12 +226,7 @@ export class TraceQueries {
         : order === 'time'
           ? newestCallIds(this.db, where, limit + 1, scope)
           : this.slowestIds(acrossFunctions(where, filter), limit + 1);
-    const calls = this.db
-      .prepare(
-        `SELECT ${this.callColumns} FROM ${CALLS_FROM} WHERE c.id IN (SELECT value FROM json_each(?))
-          ORDER BY c.${column} DESC, c.id DESC`,
-      )
-      .all(JSON.stringify(ids)) as Call[];
+    const calls = this.callsByIds(ids, column);
     const more = calls.length > limit;
     const page = more ? calls.slice(0, limit) : calls;
     const last = page[page.length - 1];
@@ -237,6 +234,16 @@ export class TraceQueries {
       calls: this.withValues(page, filter.direction),
       next: more && last ? { key: last[field], id: last.id } : null,
     };
+  }
+
+  /** The calls `ids`, in a list's order: by `column`, descending, ties by id. */
+  private callsByIds(ids: number[], column: OrderColumn): Call[] {
+    return this.db
+      .prepare(
+        `SELECT ${this.callColumns} FROM ${CALLS_FROM} WHERE c.id IN (SELECT value FROM json_each(?))
+          ORDER BY c.${column} DESC, c.id DESC`,
+      )
+      .all(JSON.stringify(ids)) as Call[];
   }
 
   /**
@@ -409,12 +416,7 @@ export class TraceQueries {
       functionIds,
       sinceUs,
     });
-    return this.db
-      .prepare(
-        `SELECT ${this.callColumns} FROM ${CALLS_FROM} WHERE c.id IN (SELECT value FROM json_each(?))
-          ORDER BY c.start_us DESC, c.id DESC`,
-      )
-      .all(JSON.stringify(ids)) as Call[];
+    return this.callsByIds(ids, 'start_us');
   }
 
   /** The calls with their recorded values (only those in `direction` when given), in the calls' order. */

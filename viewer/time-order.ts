@@ -12,6 +12,12 @@
 import type { Connection } from './database';
 import { type CallFilter, type Where, whereSql } from './where';
 
+/**
+ * Where the calls a question's terms match can be: the functions the terms keep to, and no call they match
+ * started before `sinceUs` or after `untilUs`. The helpers below look only there.
+ */
+export type TimeScope = Pick<CallFilter, 'functionIds' | 'sinceUs' | 'untilUs'>;
+
 /** Every function's id, as a term on `calls c`: what lets SQLite read a time range function by function. */
 const EVERY_FUNCTION = 'c.function_id IN (SELECT id FROM functions)';
 
@@ -20,7 +26,7 @@ const EVERY_FUNCTION = 'c.function_id IN (SELECT id FROM functions)';
  * functions: SQLite answers that with a scan of the whole table otherwise. Without a bound, a scan in table
  * order is the better plan, and is left to SQLite.
  */
-export function acrossFunctions(where: Where, filter: Pick<CallFilter, 'functionIds' | 'sinceUs' | 'untilUs'>): Where {
+export function acrossFunctions(where: Where, filter: TimeScope): Where {
   if (filter.functionIds || (filter.sinceUs === undefined && filter.untilUs === undefined)) return where;
   return { sql: [EVERY_FUNCTION, ...where.sql], params: where.params };
 }
@@ -29,16 +35,6 @@ export function acrossFunctions(where: Where, filter: Pick<CallFilter, 'function
 const FIRST_WINDOW_US = 1_000_000;
 /** How much each window of newestCallIds is wider than the one before. */
 const WINDOW_GROWTH = 8;
-
-/** Where the calls a question's terms match can be; newestCallIds looks only there. */
-export interface TimeScope {
-  /** The terms keep to these functions (`c.function_id IN ...`, filterClause). */
-  functionIds?: number[];
-  /** No call it matches started before this, */
-  sinceUs?: number;
-  /** or after this. */
-  untilUs?: number;
-}
 
 /**
  * The ids of the newest `count` calls `where` matches (terms on `calls c`), newest first, ties by id.
