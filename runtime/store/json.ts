@@ -86,6 +86,26 @@ const hasOwn = Object.prototype.hasOwnProperty;
 const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 /**
+ * `"key":` for the keys written lately. A program's values share a few shapes, so the same keys come back with
+ * every call, and a large value repeats them within itself. Only short keys are kept, so that keys a program
+ * makes up (a 4 KB key is possible) cannot make the cache large.
+ */
+const keyTexts = new Map<string, string>();
+const MAX_CACHED_KEYS = 10_000;
+const MAX_CACHED_KEY_LENGTH = 64;
+
+function keyText(key: string): string {
+  let text = keyTexts.get(key);
+  if (text === undefined) {
+    text = `${JSON.stringify(key)}:`;
+    if (key.length > MAX_CACHED_KEY_LENGTH) return text;
+    if (keyTexts.size >= MAX_CACHED_KEYS) keyTexts.clear();
+    keyTexts.set(key, text);
+  }
+  return text;
+}
+
+/**
  * The stored text of one value, at most `maxValueSize` bytes: the recording thread's limit, which comes with
  * the ring's RecordingProcess, so that the writer cuts exactly where value-encoder.ts did.
  */
@@ -237,7 +257,7 @@ function writeFields(fields: Record<string, unknown>, redactor: Redactor, room: 
   const keys = Object.keys(fields);
   return join('{', '}', keys.length, room, (i, fieldRoom) => {
     const key = keys[i]!;
-    const name = `${JSON.stringify(key)}:`;
+    const name = keyText(key);
     return name + (redactor.matches(key) ? REDACTED_JSON : writeIn(fields[key], roomAfter(fieldRoom, name), redactor));
   });
 }
@@ -252,7 +272,7 @@ function writeMarker(marker: Record<string, unknown>, redactor: Redactor, room: 
   const entriesKey = room === Infinity ? undefined : entriesKeyOf(marker);
   return join('{', '}', keys.length, room, (i, partRoom) => {
     const key = keys[i]!;
-    const name = `${JSON.stringify(key)}:`;
+    const name = keyText(key);
     return name + writePart(marker, key, key === entriesKey, roomAfter(partRoom, name), redactor);
   });
 }

@@ -74,20 +74,22 @@ export class ValueDecoder {
           at = (at + 3) & ~3;
           const count = i32[at >> 2]!;
           at += 4;
-          const pairs = stack.splice(stack.length - count * 2, count * 2);
+          // The pairs are read where they lie on the stack, which then drops them: no array of them is made.
+          const first = stack.length - count * 2;
           const object: Record<string, unknown> = {};
-          for (let i = 0; i < pairs.length; i += 2) {
-            const key = pairs[i] as string;
+          for (let i = first; i < stack.length; i += 2) {
+            const key = stack[i] as string;
             // Assigning `__proto__` would set the prototype; an own `__proto__` key (JSON.parse makes them) is a field.
             if (key === '__proto__')
               defineProperty(object, key, {
-                value: pairs[i + 1],
+                value: stack[i + 1],
                 enumerable: true,
                 writable: true,
                 configurable: true,
               });
-            else object[key] = pairs[i + 1];
+            else object[key] = stack[i + 1];
           }
+          stack.length = first;
           stack.push(object);
           break;
         }
