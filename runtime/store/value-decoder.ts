@@ -74,8 +74,9 @@ export class ValueDecoder {
           at = (at + 3) & ~3;
           const count = i32[at >> 2]!;
           at += 4;
-          // The pairs are read where they lie on the stack, which then drops them: no array of them is made.
-          const first = stack.length - count * 2;
+          // The pairs are read where they lie on the stack, which then drops them: no array of them is made. A
+          // count larger than the stack is a record written wrong; its call loses its values (drain.ts), not the batch.
+          const first = Math.max(0, stack.length - count * 2);
           const object: Record<string, unknown> = {};
           for (let i = first; i < stack.length; i += 2) {
             const key = stack[i] as string;
