@@ -11,6 +11,8 @@ const require = createRequire(import.meta.url);
 const distRuntime = path.resolve(import.meta.dirname, '..', 'dist', 'runtime');
 const { TraceWriter } = require(path.join(distRuntime, 'store', 'writer.js'));
 const { CallTexts } = require(path.join(distRuntime, 'store', 'function-values.js'));
+const { ValueDecoder } = require(path.join(distRuntime, 'store', 'value-decoder.js'));
+const { OpWriter } = require(path.join(distRuntime, 'record', 'op-writer.js'));
 
 /** A FunctionMeta as the transformer emits it, for `f(): number` in g.ts. */
 /** A RecordingProcess as the runtime hands it to the writer, for pid 7 with no retention. */
@@ -137,6 +139,23 @@ test('the writer thread gets the reporting options of the program, none that loa
     worker.once('error', reject);
   });
   t.deepEqual(execArgv, kept);
+});
+
+// Short strings are taken from those decoded before (store/value-decoder.ts); many more than its slots, so that
+// strings share slots, each read back exactly: lone surrogates, and strings of the same length and code units in
+// another order among them.
+test('the decoder gives back every string as it was written, short strings that share a slot of its cache included', t => {
+  const strings = [];
+  for (let i = 0; i < 5000; i++) strings.push(i.toString(36), `k${i % 97}`, String.fromCharCode(0xd800 + (i % 64)));
+  strings.push('ab', 'ba', '', 'x'.repeat(16), 'x'.repeat(17), 'é€😀');
+  const memory = new SharedArrayBuffer(1 << 20);
+  const out = new OpWriter(memory);
+  out.reset(0, memory.byteLength);
+  for (const text of strings) out.string(text);
+  t.false(out.overflow);
+  const decoder = new ValueDecoder(memory);
+  t.deepEqual(decoder.decode(0, out.pos), strings);
+  t.deepEqual(decoder.decode(0, out.pos), strings, 'and again, when every short string is found in the cache');
 });
 
 test('an instance past 2^32 calls continues under a second processes row, and its ids never collide', t => {

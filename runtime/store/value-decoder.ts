@@ -7,15 +7,27 @@ import { Op, TRUNCATION_REASONS } from '../ring';
 
 const defineProperty = Object.defineProperty;
 
+/** Strings up to this many code units are looked up among those decoded before (ShortStrings). */
+const SHORT_STRING = 16;
+/** Slots of ShortStrings, a power of two. */
+const SHORT_STRING_SLOTS = 1024;
+
 export class ValueDecoder {
   private readonly u8: Uint8Array;
+  private readonly u16: Uint16Array;
   private readonly i32: Int32Array;
   private readonly f64: Float64Array;
   private readonly bytes: Buffer;
   private readonly stack: unknown[] = [];
+  /**
+   * Short strings decoded before, by a hash of their code units, one per slot: keys and small values come back
+   * with every call, and taking the string already made spares making another, and collecting it.
+   */
+  private readonly shortStrings: (string | undefined)[] = new Array(SHORT_STRING_SLOTS).fill(undefined);
 
   constructor(memory: SharedArrayBuffer) {
     this.u8 = new Uint8Array(memory);
+    this.u16 = new Uint16Array(memory);
     this.i32 = new Int32Array(memory);
     this.f64 = new Float64Array(memory);
     this.bytes = Buffer.from(memory);
@@ -58,7 +70,10 @@ export class ValueDecoder {
         case Op.BigInt: {
           at = (at + 3) & ~3;
           const length = i32[at >> 2]!;
-          const text = this.bytes.toString('utf16le', at + 4, at + 4 + length * 2);
+          const text =
+            length <= SHORT_STRING
+              ? this.shortString(at + 4, length)
+              : this.bytes.toString('utf16le', at + 4, at + 4 + length * 2);
           at += 4 + length * 2;
           stack.push(op === Op.String ? text : BigInt(text));
           break;
@@ -115,5 +130,23 @@ export class ValueDecoder {
       }
     }
     return stack.splice(0, stack.length);
+  }
+
+  /** The `length` code units at byte `at`, as the string decoded before when it is the same. */
+  private shortString(at: number, length: number): string {
+    const u16 = this.u16;
+    const first = at >> 1;
+    let hash = length;
+    for (let i = 0; i < length; i++) hash = Math.imul(hash ^ u16[first + i]!, 0x01000193);
+    const slot = (hash >>> 0) & (SHORT_STRING_SLOTS - 1);
+    const known = this.shortStrings[slot];
+    if (known !== undefined && known.length === length) {
+      let same = true;
+      for (let i = 0; i < length && same; i++) same = known.charCodeAt(i) === u16[first + i];
+      if (same) return known;
+    }
+    const text = this.bytes.toString('utf16le', at, at + length * 2);
+    this.shortStrings[slot] = text;
+    return text;
   }
 }
