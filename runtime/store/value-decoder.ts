@@ -7,9 +7,9 @@ import { Op, TRUNCATION_REASONS } from '../ring';
 
 const defineProperty = Object.defineProperty;
 
-/** Strings up to this many code units are looked up among those decoded before (ShortStrings). */
+/** Strings up to this many code units are looked up among those decoded before (`shortStrings`). */
 const SHORT_STRING = 16;
-/** Slots of ShortStrings, a power of two. */
+/** Slots of `shortStrings`, a power of two. */
 const SHORT_STRING_SLOTS = 1024;
 
 export class ValueDecoder {
