@@ -54,6 +54,17 @@ async function statsTotal(page) {
   return cells.reduce((sum, text) => sum + Number(text.replace(/,/g, '')), 0);
 }
 
+/**
+ * Does what changes the page's address, then waits until the page has drawn the view the new address names:
+ * the hash changes before the page's hashchange handler runs, so the old view can still be read for a moment.
+ */
+async function redrawn(page, change) {
+  const old = await page.$('#view > *');
+  await change();
+  await page.waitForFunction(element => !element.isConnected, old);
+  await page.waitForFunction(() => document.getElementById('last-updated').textContent.startsWith('Last updated'));
+}
+
 function rangeOf(page) {
   const params = new URLSearchParams(new URL(page.url()).hash.split('?')[1]);
   return { since: params.get('since'), until: params.get('until'), params };
@@ -80,11 +91,14 @@ test('a custom range is entered in the zone the page shows, and the statistics c
   t.is(await page.locator('.zone-note').first().textContent(), 'Times in UTC');
 
   // Typed in UTC, since the page shows UTC: 10:02 to 10:04 is two calls.
-  await page.locator('#stats-since-to').fill('2026-01-01T10:04:00');
-  await page.waitForURL(/until=2026-01-01T10%3A04%3A00/);
-  await page.locator('#stats-since-from').fill('2026-01-01T10:02:00');
-  await page.waitForURL(/since=2026-01-01T10%3A02%3A00/);
-  await page.locator('#stats-table tbody tr').first().waitFor();
+  await redrawn(page, async () => {
+    await page.locator('#stats-since-to').fill('2026-01-01T10:04:00');
+    await page.waitForURL(/until=2026-01-01T10%3A04%3A00/);
+  });
+  await redrawn(page, async () => {
+    await page.locator('#stats-since-from').fill('2026-01-01T10:02:00');
+    await page.waitForURL(/since=2026-01-01T10%3A02%3A00/);
+  });
   t.is(await statsTotal(page), 2);
   t.is(countBetween(T0 + 2 * MINUTE, T0 + 4 * MINUTE), 2);
   await page.close();
@@ -117,8 +131,10 @@ test('clicking a chart bucket opens its calls; dragging across a chart zooms the
     await page.locator('.charts .panel').first().locator('.zoom-band').isVisible(),
     'the span is shown while dragging',
   );
-  await page.mouse.up();
-  await page.waitForURL(/#\/functions\?since=/);
+  await redrawn(page, async () => {
+    await page.mouse.up();
+    await page.waitForURL(/#\/functions\?since=/);
+  });
   const zoomed = rangeOf(page);
   const [sinceUs, untilUs] = [micros(zoomed.since), micros(zoomed.until)];
   const [{ lo, hi }] = query(dbPath, 'SELECT min(start_us) AS lo, max(start_us) AS hi FROM calls');
