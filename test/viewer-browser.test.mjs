@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 import { chromiumPath, missingChromium } from './helpers/chromium.mjs';
+import { redrawn } from './helpers/dashboard-page.mjs';
 import { scratchDir } from './helpers/compile.mjs';
 import { examplesDir, recordExamples, squeezedCopy } from './helpers/pipeline.mjs';
 import { startDashboard } from './helpers/serve.mjs';
@@ -136,18 +137,23 @@ test.serial('filter to a function, open a call, check its values and parent, ope
   );
   await page.screenshot({ path: path.join(screenshots, 'dashboard-calls.png'), fullPage: true });
 
-  await page.locator('#filter-status').selectOption('ERR');
-  await page.waitForFunction(() => location.hash.includes('status=ERR'));
+  await redrawn(page, async () => {
+    await page.locator('#filter-status').selectOption('ERR');
+    await page.waitForFunction(() => location.hash.includes('status=ERR'));
+  });
   await page.locator('#calls-summary', { hasText: 'Calls 1–' }).waitFor();
   const failedRows = page.locator('#calls-table tbody tr.first');
   t.is(await failedRows.count(), calls.filter(call => call.status === 'ERR').length);
   t.is(await page.locator('#calls-table tbody tr.first.err').count(), await failedRows.count());
-  await page.locator('#filter-status').selectOption('');
+  await redrawn(page, async () => {
+    await page.locator('#filter-status').selectOption('');
+    await page.waitForFunction(() => !location.hash.includes('status=ERR'));
+  });
 
-  await page.locator('#filter-fn').selectOption('src/pricing.calculatePrice');
-  await page.waitForFunction(
-    () => location.hash.includes('fn=src%2Fpricing.calculatePrice') && !location.hash.includes('status=ERR'),
-  );
+  await redrawn(page, async () => {
+    await page.locator('#filter-fn').selectOption('src/pricing.calculatePrice');
+    await page.waitForFunction(() => location.hash.includes('fn=src%2Fpricing.calculatePrice'));
+  });
   const link = page.locator(`#calls-table tr[data-call="${target.id}"] a.call-link`);
   await link.waitFor();
   const processes = await page.locator('#calls-table tr.first td.proc').allTextContents();

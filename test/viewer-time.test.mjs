@@ -5,6 +5,7 @@ import test from 'ava';
 import Database from 'better-sqlite3';
 import { chromium } from 'playwright-core';
 import { chromiumPath } from './helpers/chromium.mjs';
+import { redrawn } from './helpers/dashboard-page.mjs';
 import { startDashboard } from './helpers/serve.mjs';
 import { recordShop, shopDir } from './helpers/shop.mjs';
 import { query } from './runtime-harness.mjs';
@@ -52,17 +53,6 @@ async function statsTotal(page) {
   await page.locator('#stats-table tbody tr').first().waitFor();
   const cells = await page.locator('#stats-table tbody tr td:nth-child(2)').allTextContents();
   return cells.reduce((sum, text) => sum + Number(text.replace(/,/g, '')), 0);
-}
-
-/**
- * Does what changes the page's address, then waits until the page has drawn the view the new address names:
- * the hash changes before the page's hashchange handler runs, so the old view can still be read for a moment.
- */
-async function redrawn(page, change) {
-  const old = await page.$('#view > *');
-  await change();
-  await page.waitForFunction(element => !element.isConnected, old);
-  await page.waitForFunction(() => document.getElementById('last-updated').textContent.startsWith('Last updated'));
 }
 
 function rangeOf(page) {
