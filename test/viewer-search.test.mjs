@@ -5,6 +5,7 @@ import test from 'ava';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 import { scratchDir } from './helpers/compile.mjs';
+import { redrawn } from './helpers/dashboard-page.mjs';
 import { observatoryOn, recordShop, shopDir as shop } from './helpers/shop.mjs';
 import { startDashboard } from './helpers/serve.mjs';
 import { query } from './runtime-harness.mjs';
@@ -361,8 +362,9 @@ test.serial(
     t.is(await page.locator('#last-updated').textContent(), 'Not found', 'no stale "Last updated" from the calls page');
     t.is(await page.locator('#calls-table').count(), 0);
 
+    // The page before was a Not found page too: wait for this one's own text.
     await page.goto(`${dashboard.url}#/call/12345`);
-    await page.locator('#not-found').waitFor();
+    await page.locator('#not-found', { hasText: 'no call "12345"' }).waitFor();
     t.regex(await page.locator('#not-found').innerText(), /no call "12345" in this database/);
     await page.screenshot({ path: path.join(screenshots, 'not-found.png'), fullPage: true });
     t.deepEqual(errors, []);
@@ -412,8 +414,8 @@ test.serial(
     t.true(tableHeight / rows.length < 32, `${Math.round(tableHeight / rows.length)} px per call`);
     await page.screenshot({ path: path.join(screenshots, 'calls-one-row-per-call.png'), fullPage: true });
 
-    await page.goto(`${dashboard.url}#/calls?layout=calls&fn=src%2Forders.placeOrder`);
-    await page.locator('#calls-table tr.call-row').first().waitFor();
+    // Only the address's hash changes, so goto returns before the page has drawn the new view.
+    await redrawn(page, () => page.goto(`${dashboard.url}#/calls?layout=calls&fn=src%2Forders.placeOrder`));
     t.deepEqual(await page.locator('#calls-table th').allTextContents(), [
       'Time',
       'Trace',
@@ -598,6 +600,38 @@ test.serial(
   },
 );
 
+test.serial('an answer that comes after the page has moved to another view changes nothing on the new one', async t => {
+  const page = await newPage();
+  // When the page has read the late answer and every step the page takes from it has run (they follow it in the
+  // same task's microtasks), the next task sets lateAnswerRead.
+  await page.addInitScript(() => {
+    const fetchFirst = window.fetch;
+    window.fetch = async (...args) => {
+      const response = await fetchFirst(...args);
+      if (String(args[0]).startsWith('/api/stats')) {
+        const json = response.json.bind(response);
+        response.json = () => json().finally(() => setTimeout(() => (window.lateAnswerRead = true)));
+      }
+      return response;
+    };
+  });
+  // The Functions page's statistics are held until the page shows Errors, then refused.
+  let answer;
+  const held = new Promise(resolve => (answer = resolve));
+  await page.route('**/api/stats*', async route => {
+    await held;
+    await route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":"the late answer"}' });
+  });
+  await Promise.all([page.waitForRequest('**/api/stats*'), page.goto(`${dashboard.url}#/functions`)]);
+  await redrawn(page, () => page.goto(`${dashboard.url}#/errors`));
+  answer();
+  await page.waitForFunction(() => window.lateAnswerRead);
+  t.is(await page.locator('.error-banner').count(), 0);
+  t.regex(await page.locator('#last-updated').textContent(), /^Last updated /);
+  t.is(await page.locator('#errors-table').count(), 1);
+  await page.close();
+});
+
 test.serial('recorded times say their zone, and the UTC switch shows them in UTC instead of local time', async t => {
   await newPage();
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, timezoneId: 'Asia/Kolkata' });
@@ -617,7 +651,8 @@ test.serial('recorded times say their zone, and the UTC switch shows them in UTC
   await page.reload();
   await page.locator(`#calls-table tr[data-call="${newest.id}"]`).first().waitFor();
   t.is(await firstTime(), utc, 'the choice is remembered');
-  await page.goto(`${dashboard.url}#/errors`);
+  await redrawn(page, () => page.goto(`${dashboard.url}#/errors`));
+  t.is(await page.locator('#errors-table').count(), 1);
   t.is(await page.locator('.zone-note').textContent(), 'Times in UTC');
   await page.uncheck('#utc');
   await page.close();

@@ -9,6 +9,6 @@
 export async function redrawn(page, change) {
   const old = await page.$('#view > *');
   await change();
-  await page.waitForFunction(element => !element.isConnected, old);
+  await page.waitForFunction(element => !element?.isConnected, old);
   await page.waitForFunction(() => document.getElementById('last-updated').textContent.startsWith('Last updated'));
 }

@@ -42,11 +42,21 @@ export function route(views: Record<string, View>, fallback: View): void {
 }
 
 export function refresh(): void {
-  if (!state.load) return;
-  state.load().then(() => {
-    state.lastUpdated = new Date();
-    updateStamp();
-  }, showError);
+  const load = state.load;
+  if (!load) return;
+  // A load that ends after the page has moved to another view says nothing about the view shown now: its
+  // "Last updated", or its error banner, would be about a page that is gone.
+  const current = () => state.load === load;
+  load().then(
+    () => {
+      if (!current()) return;
+      state.lastUpdated = new Date();
+      updateStamp();
+    },
+    error => {
+      if (current()) showError(error);
+    },
+  );
 }
 
 export function showError(error: unknown): void {
