@@ -42,7 +42,12 @@ export default tseslint.config(
   },
   {
     // Browser code: the browser tests' page.evaluate callbacks and the dashboard's page script.
-    files: ['test/viewer-*.test.mjs', 'test/errors-as-issues.test.mjs', 'viewer/page/browser/**'],
+    files: [
+      'test/viewer-*.test.mjs',
+      'test/errors-as-issues.test.mjs',
+      'test/helpers/dashboard-page.mjs',
+      'viewer/page/browser/**',
+    ],
     languageOptions: { globals: { ...globals.browser } },
   },
 );
