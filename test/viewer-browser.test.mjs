@@ -273,10 +273,14 @@ for (let i = 0; i < 5000; i++) tick(i);
 
     // A second run adds a newer call above it; the refresh redraws the table and keeps the value open and whole.
     // Whether Live or the button redraws it first, the value shown before leaves the page.
-    const before = await text.locator('pre').elementHandle();
-    await record();
-    await page.locator('#refresh').click();
-    await page.waitForFunction(element => !element.isConnected, before);
+    await redrawn(
+      page,
+      async () => {
+        await record();
+        await page.locator('#refresh').click();
+      },
+      text.locator('pre'),
+    );
     await page.locator('#calls-table tr.first').nth(3).waitFor();
     t.true(await text.locator('pre').isVisible());
     t.is(await text.locator('pre').textContent(), quoted);
