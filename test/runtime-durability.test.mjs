@@ -136,6 +136,21 @@ for (let i = 0; i < 50000; i++) root(i);
   t.true(ring.buffer_high_water <= 65536);
 });
 
+test('a writer far behind in wait mode checkpoints on a thread of its own; every call is a row, and the WAL is gone at exit', async t => {
+  // 50,000 traces of four calls, as fast as a loop makes them: about a hundred transactions that each end at
+  // their limit with more waiting, so the writer hands its checkpoints to its thread (store/checkpointer.ts),
+  // which must neither hold up the exit nor leave the WAL behind.
+  const prog = program(`${OK_AND_BAD}${TRACES}
+for (let i = 0; i < 50000; i++) root(i);
+`);
+  const result = await run(prog, { env: { OBSERVATORY_ON_FULL: 'wait' } });
+  t.is(result.status, 0, result.stderr);
+  // Before anything here opens the file: the last connection to close takes the WAL with it.
+  t.false(fs.existsSync(`${prog.dbPath}-wal`));
+  t.deepEqual(accounting(prog.dbPath), { root: { rows: 50000 }, ok: { rows: 150000 } });
+  t.is(orphans(prog.dbPath), 0);
+});
+
 test('the ring takes memory as it fills: a few calls through a 512 MB ring leave the process far below 512 MB resident', async t => {
   const prog = program(`${OK_AND_BAD}
 ok(1);

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { setTimeout } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 
 const require = createRequire(import.meta.url);
@@ -84,11 +85,11 @@ function callRecord({ id, start = 1, ...fields }) {
   };
 }
 
-/** Writes `records` in one transaction. */
-function writeCalls(writer, info, meta, records) {
+/** Writes `records` in one transaction; `behind` as the drain says it (more than this batch was waiting). */
+function writeCalls(writer, info, meta, records, behind = false) {
   writer.begin();
   writer.write({ calls: new CallTexts(info).prepare(records, () => meta), drops: [], highWater: 0 }, () => meta);
-  writer.commit();
+  writer.commit(behind);
 }
 
 test('the writer thread loads nothing of the recording side', async t => {
@@ -187,6 +188,49 @@ test('an instance past 2^32 calls continues under a second processes row, and it
   );
   t.is(spans[0].trace_id, spans[1].trace_id);
   t.is(spans[0].trace_id.slice(0, 16), token.slice(0, 16));
+});
+
+test("a writer that stays behind has its WAL checkpointed by a thread of its own, and SQLite's own checkpoints come back once it has caught up", async t => {
+  const { BACKLOG_COMMITS, Checkpointer } = require(path.join(distRuntime, 'store', 'checkpointer.js'));
+  const dbPath = scratchDatabase(t, 'observatory-store-');
+  const info = recordingProcess({ token: 'cd'.repeat(16), timeOrigin: Date.now() });
+  const meta = functionMeta();
+  const writer = new TraceWriter(dbPath, info, 1 << 20);
+  t.teardown(() => writer.close());
+  const databaseBytes = () => fs.statSync(dbPath).size;
+  // Ten calls a commit leave the WAL far below the 1,000 pages at which SQLite checkpoints in a commit, so
+  // nothing but the checkpoint thread moves pages into the database file.
+  let id = 0;
+  const batch = () => Array.from({ length: 10 }, () => callRecord({ id: ++id }));
+  const before = databaseBytes();
+  for (let commit = 1; commit < BACKLOG_COMMITS; commit++) writeCalls(writer, info, meta, batch(), true);
+  writeCalls(writer, info, meta, batch(), false);
+  for (let commit = 1; commit < BACKLOG_COMMITS; commit++) writeCalls(writer, info, meta, batch(), true);
+  t.is(databaseBytes(), before, 'no checkpoint yet: the writer leaves them to SQLite, which waits for 1,000 pages');
+  writeCalls(writer, info, meta, batch(), true);
+  // The thread starts now and checkpoints after the commit it missed while starting; until then, the file waits.
+  while (databaseBytes() === before) await setTimeout(20);
+  const db = new Database(dbPath, { readonly: true });
+  t.teardown(() => db.close());
+  t.is(db.prepare('SELECT count(*) AS n FROM calls').get().n, id);
+
+  // The connection's own threshold: kept through a backlog too short, or broken by a commit that was not
+  // behind; off while the thread checkpoints; back once the writer is not behind.
+  const connection = new Database(scratchDatabase(t, 'observatory-store-'));
+  t.teardown(() => connection.close());
+  connection.pragma('journal_mode = WAL');
+  const threshold = () => connection.pragma('wal_autocheckpoint', { simple: true });
+  const ownThreshold = threshold();
+  t.true(ownThreshold > 0);
+  const checkpointer = new Checkpointer(connection, connection.name);
+  for (let commit = 1; commit < BACKLOG_COMMITS; commit++) checkpointer.committed(true);
+  checkpointer.committed(false);
+  for (let commit = 1; commit < BACKLOG_COMMITS; commit++) checkpointer.committed(true);
+  t.is(threshold(), ownThreshold);
+  checkpointer.committed(true);
+  t.is(threshold(), 0);
+  checkpointer.committed(false);
+  t.is(threshold(), ownThreshold);
 });
 
 test('the writer prunes past the retention period at most once a minute, by the clock it is given', t => {

@@ -230,7 +230,7 @@ export class RingDrain {
     for (let attempt = 1; ; attempt++) {
       if (Atomics.load(this.control, Control.Writer) === WriterState.Stopped) return false;
       try {
-        if (!this.commit(calls)) return false;
+        if (!this.commit(calls, read.end !== head)) return false;
         break;
       } catch (error) {
         this.writer?.rollback();
@@ -279,8 +279,11 @@ export class RingDrain {
     Atomics.notify(control, Control.Exporting);
   }
 
-  /** One transaction; false, rolled back, when the exit path stopped the writer before it could commit. */
-  private commit(calls: PreparedCall[]): boolean {
+  /**
+   * One transaction; false, rolled back, when the exit path stopped the writer before it could commit. `behind`:
+   * the batch ended at a transaction limit, with more published after it.
+   */
+  private commit(calls: PreparedCall[], behind: boolean): boolean {
     const control = this.control;
     const writer = this.writer;
     writer?.begin();
@@ -296,7 +299,7 @@ export class RingDrain {
       return false;
     }
     try {
-      writer?.commit();
+      writer?.commit(behind);
     } finally {
       Atomics.store(control, Control.Writer, WriterState.Running);
     }

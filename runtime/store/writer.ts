@@ -19,6 +19,7 @@ import Database from 'better-sqlite3';
 import type { FunctionMeta } from '../contract';
 import type { DropTotal, RecordingProcess } from '../ring';
 import { BatchedInsert } from './batched-insert';
+import { Checkpointer } from './checkpointer';
 import type { PreparedCall } from './function-values';
 import type { CallIds } from './span-export';
 import { configureConnection, migrate, traceCallsSql } from '../schema';
@@ -111,6 +112,7 @@ export class TraceWriter implements CallIds {
   private readonly expectedDown: Database.Statement;
   private readonly expectedUp: Database.Statement;
   private readonly pruneStatements: Database.Statement[];
+  private readonly checkpoints: Checkpointer;
   /** Database ids of the instance's functions by index; forgotten when a transaction is rolled back. */
   private readonly functionIds = new Map<number, number>();
   /** This batch's `processes` row ids by epoch of call numbers (see callId). */
@@ -131,6 +133,7 @@ export class TraceWriter implements CallIds {
       throw error;
     }
     const db = this.db;
+    this.checkpoints = new Checkpointer(db, databasePath);
     this.upsertFunction = db.prepare(
       `INSERT INTO functions (group_name, name, file, line, column, kind, params_json, outputs_json, result_type,
                               return_type, first_seen_us)
@@ -241,8 +244,10 @@ export class TraceWriter implements CallIds {
     this.db.exec('BEGIN IMMEDIATE');
   }
 
-  commit(): void {
+  /** `behind`: more than this transaction was waiting, so the WAL's checkpoints go to a thread (checkpointer.ts). */
+  commit(behind = false): void {
     this.db.exec('COMMIT');
+    this.checkpoints.committed(behind);
   }
 
   /** Forgets the transaction: its function rows are gone, and so must be their cached ids. */
