@@ -143,8 +143,10 @@ test('a writer far behind in wait mode checkpoints on a thread of its own; every
   const prog = program(`${OK_AND_BAD}${TRACES}
 for (let i = 0; i < 50000; i++) root(i);
 `);
-  const result = await run(prog, { env: { OBSERVATORY_ON_FULL: 'wait' } });
+  // Node's own debug output names each thread a thread starts.
+  const result = await run(prog, { env: { OBSERVATORY_ON_FULL: 'wait', NODE_DEBUG: 'worker' } });
   t.is(result.status, 0, result.stderr);
+  t.regex(result.stderr, /create new worker \S*checkpointer-thread\.js/);
   // Before anything here opens the file: the last connection to close takes the WAL with it.
   t.false(fs.existsSync(`${prog.dbPath}-wal`));
   t.deepEqual(accounting(prog.dbPath), { root: { rows: 50000 }, ok: { rows: 150000 } });

@@ -89,7 +89,8 @@ function callRecord({ id, start = 1, ...fields }) {
 function writeCalls(writer, info, meta, records, behind = false) {
   writer.begin();
   writer.write({ calls: new CallTexts(info).prepare(records, () => meta), drops: [], highWater: 0 }, () => meta);
-  writer.commit(behind);
+  writer.commit();
+  writer.afterCommit(behind);
 }
 
 test('the writer thread loads nothing of the recording side', async t => {
@@ -231,6 +232,41 @@ test("a writer that stays behind has its WAL checkpointed by a thread of its own
   t.is(threshold(), 0);
   checkpointer.committed(false);
   t.is(threshold(), ownThreshold);
+});
+
+test('a writer that stays behind checkpoints for itself too, so its WAL starts again from the beginning instead of growing', t => {
+  const { BACKLOG_COMMITS, WRITER_CHECKPOINT_COMMITS } = require(path.join(distRuntime, 'store', 'checkpointer.js'));
+  const dbPath = scratchDatabase(t, 'observatory-store-');
+  const info = recordingProcess({ token: 'ef'.repeat(16), timeOrigin: Date.now() });
+  const meta = functionMeta();
+  const writer = new TraceWriter(dbPath, info, 1 << 20);
+  t.teardown(() => writer.close());
+  const walBytes = () => fs.statSync(`${dbPath}-wal`).size;
+  let id = 0;
+  const commitBehind = () =>
+    writeCalls(
+      writer,
+      info,
+      meta,
+      Array.from({ length: 10 }, () => callRecord({ id: ++id })),
+      true,
+    );
+  // Before the backlog is long enough nothing checkpoints (far below SQLite's 1,000 pages): each commit adds
+  // its pages at the WAL's end, which gives what one commit adds.
+  commitBehind();
+  const afterFirst = walBytes();
+  for (let commit = 2; commit <= BACKLOG_COMMITS; commit++) commitBehind();
+  const perCommit = (walBytes() - afterFirst) / (BACKLOG_COMMITS - 1);
+  t.true(perCommit > 0);
+  const commits = BACKLOG_COMMITS + 4 * WRITER_CHECKPOINT_COMMITS;
+  for (let commit = BACKLOG_COMMITS + 1; commit <= commits; commit++) commitBehind();
+  // Never started again, the WAL would hold every commit's pages; started again, at most those of the commits
+  // since its first new beginning, about BACKLOG_COMMITS + WRITER_CHECKPOINT_COMMITS of them.
+  const reached = Math.round((walBytes() - afterFirst) / perCommit);
+  t.true(reached < commits - 2 * WRITER_CHECKPOINT_COMMITS, `the WAL reached ${reached} commits' pages of ${commits}`);
+  const db = new Database(dbPath, { readonly: true });
+  t.teardown(() => db.close());
+  t.is(db.prepare('SELECT count(*) AS n FROM calls').get().n, id);
 });
 
 test('the writer prunes past the retention period at most once a minute, by the clock it is given', t => {

@@ -166,7 +166,8 @@ function writer() {
     const prepared = texts.prepare(batch, meta);
     traceWriter.begin();
     traceWriter.write({ calls: prepared, drops: [], highWater: 0 }, meta);
-    traceWriter.commit(true);
+    traceWriter.commit();
+    traceWriter.afterCommit(true);
     ms += performance.now() - started;
   }
   traceWriter.close();

@@ -12,15 +12,18 @@
  * CHECKPOINT_INTERVAL_MS: it copies pages on the other core while the writer appends more.
  *
  * A WAL starts again from its first page only when a write begins with every page copied, which a thread racing
- * a writer that commits every few milliseconds seldom leaves. So the writer also checkpoints every
- * WRITER_CHECKPOINT_COMMITS commits, finding all but its last few commits copied, and the WAL stays within tens
- * of megabytes. Once the writer has caught up, SQLite's own checkpoints are back.
+ * a writer that commits every few milliseconds seldom leaves. So every WRITER_CHECKPOINT_COMMITS commits the
+ * writer checkpoints too, before waking the thread, finding all but its last few commits copied, and again after
+ * each commit until a checkpoint of its own has left the whole WAL copied: the WAL starts again about every
+ * WRITER_CHECKPOINT_COMMITS commits, unless a reader holds on to old pages (which holds SQLite's own checkpoints
+ * back as well). Once the writer has caught up, SQLite's own checkpoints are back.
  *
  * The thread starts with the first such backlog: a program whose writer never falls that far behind would not
  * have reached SQLite's first checkpoint before exiting either. It is a plain worker of the writer thread, not
- * one of piscina's: it holds nothing that is not committed, so should it die, the writer goes back to
- * checkpointing for itself. It ends with the writer thread, and better-sqlite3 closes its connection then;
- * SQLite's checkpoints are safe to cut short.
+ * one of piscina's: it holds nothing that is not committed. Should it die, the writer hears so at its event
+ * loop's next turn and goes back to SQLite's checkpoints; until then its own checkpoints still let the WAL start
+ * again. It ends with the writer thread, and better-sqlite3 closes its connection then; SQLite's checkpoints are
+ * safe to cut short.
  */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -45,11 +48,20 @@ export const CHECKPOINT_INTERVAL_MS = 10;
  * (bench/README.md), two sittings: every 64 commits stored 521,963-785,593 calls/s with a WAL of at most 7,560
  * pages (30 MB), every 16 commits 481,168-710,799 with 3,786 pages; SQLite's own checkpoints 421,959-669,246.
  */
-const WRITER_CHECKPOINT_COMMITS = 64;
+export const WRITER_CHECKPOINT_COMMITS = 64;
 
 export interface CheckpointerData {
   databasePath: string;
   signal: SharedArrayBuffer;
+}
+
+/** What `PRAGMA wal_checkpoint` answers. */
+interface CheckpointResult {
+  /** 1 when another connection held the checkpoint lock, and nothing was copied. */
+  busy: number;
+  /** Pages in the WAL, and how many of them are in the database file now. */
+  log: number;
+  checkpointed: number;
 }
 
 export class Checkpointer {
@@ -59,11 +71,13 @@ export class Checkpointer {
   private readonly autoCheckpointPages: number;
   private readonly signal = new Int32Array(new SharedArrayBuffer(CheckpointSignal.Size * 4));
   private thread: Worker | null = null;
-  /** The thread failed: the writer checkpoints for itself from then on. */
+  /** Something failed: the writer checkpoints for itself from then on. */
   private failed = false;
   /** Checkpoints are the thread's now. */
   private aside = false;
   private commitsAside = 0;
+  /** The writer's own checkpoint is due: it has not yet left the whole WAL copied. */
+  private restartDue = false;
   /** Commits in a row that found the writer behind. */
   private backlog = 0;
 
@@ -73,15 +87,35 @@ export class Checkpointer {
     this.autoCheckpointPages = db.pragma('wal_autocheckpoint', { simple: true }) as number;
   }
 
-  /** After each commit of the writer; `behind` says whether more than one transaction was waiting. */
+  /**
+   * After each commit of the writer, outside its transaction; `behind` says whether more than that transaction
+   * was waiting. Never throws: the commit is made, and a failure here must not make it look otherwise.
+   */
   committed(behind: boolean): void {
+    try {
+      this.follow(behind);
+    } catch (error) {
+      this.giveBack(error);
+    }
+  }
+
+  private follow(behind: boolean): void {
     this.backlog = behind ? this.backlog + 1 : 0;
     if (this.backlog >= BACKLOG_COMMITS && !this.aside && !this.failed) this.setAside(true);
     else if (!behind && this.aside) this.setAside(false);
     if (!this.aside) return;
+    if (++this.commitsAside % WRITER_CHECKPOINT_COMMITS === 0) this.restartDue = true;
+    // Before the thread is woken, which would hold the checkpoint lock; a checkpoint that found it held, or left
+    // pages a reader still needs, is tried again after the next commit, until the WAL can start again.
+    if (this.restartDue) this.restartDue = !this.checkpointAll();
     Atomics.add(this.signal, CheckpointSignal.Commits, 1);
     Atomics.notify(this.signal, CheckpointSignal.Commits);
-    if (++this.commitsAside % WRITER_CHECKPOINT_COMMITS === 0) this.db.pragma('wal_checkpoint(PASSIVE)');
+  }
+
+  /** A PASSIVE checkpoint on the writer's connection; true when every page of the WAL is in the file now. */
+  private checkpointAll(): boolean {
+    const [result] = this.db.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[];
+    return result !== undefined && result.busy === 0 && result.log === result.checkpointed;
   }
 
   private setAside(aside: boolean): void {
@@ -95,13 +129,26 @@ export class Checkpointer {
     const thread = new Worker(path.join(__dirname, 'checkpointer-thread.js'), { workerData: data });
     // The writer thread ends when its work is done; this one must not keep it.
     thread.unref();
-    thread.once('error', error => {
-      this.failed = true;
-      if (this.aside) this.setAside(false);
-      process.emitWarning(`WAL checkpoints are back on the writer thread: ${error.message}`, {
-        code: 'OBSERVATORY_WRITE',
-      });
-    });
+    thread.once('error', error => this.giveBack(error));
     return thread;
+  }
+
+  /** The writer closes its connection: the thread ends, and nothing it says from now on matters. */
+  close(): void {
+    this.failed = true;
+    void this.thread?.terminate();
+  }
+
+  /** The thread, or a checkpoint, failed: SQLite checkpoints in the writer's commits again, for good. */
+  private giveBack(error: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    try {
+      if (this.aside) this.setAside(false);
+    } catch {
+      // The connection refuses even that: the writer's next commit will say so.
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    process.emitWarning(`WAL checkpoints are back on the writer thread: ${reason}`, { code: 'OBSERVATORY_WRITE' });
   }
 }

@@ -299,10 +299,11 @@ export class RingDrain {
       return false;
     }
     try {
-      writer?.commit(behind);
+      writer?.commit();
     } finally {
       Atomics.store(control, Control.Writer, WriterState.Running);
     }
+    writer?.afterCommit(behind);
     return true;
   }
 

@@ -244,9 +244,16 @@ export class TraceWriter implements CallIds {
     this.db.exec('BEGIN IMMEDIATE');
   }
 
-  /** `behind`: more than this transaction was waiting, so the WAL's checkpoints go to a thread (checkpointer.ts). */
-  commit(behind = false): void {
+  commit(): void {
     this.db.exec('COMMIT');
+  }
+
+  /**
+   * After a commit, outside the transaction and the Committing state the exit path waits on: `behind` says
+   * whether more than that transaction was waiting, which decides where the WAL's checkpoints run
+   * (checkpointer.ts). Never throws.
+   */
+  afterCommit(behind: boolean): void {
     this.checkpoints.committed(behind);
   }
 
@@ -264,6 +271,7 @@ export class TraceWriter implements CallIds {
   }
 
   close(): void {
+    this.checkpoints.close();
     this.db.close();
   }
 
