@@ -234,39 +234,56 @@ test("a writer that stays behind has its WAL checkpointed by a thread of its own
   t.is(threshold(), ownThreshold);
 });
 
-test('a writer that stays behind checkpoints for itself too, so its WAL starts again from the beginning instead of growing', t => {
-  const { BACKLOG_COMMITS, WRITER_CHECKPOINT_COMMITS } = require(path.join(distRuntime, 'store', 'checkpointer.js'));
+test('a writer that stays behind checkpoints for itself every WRITER_CHECKPOINT_COMMITS commits, so its WAL starts again from the beginning instead of growing', t => {
+  const { BACKLOG_COMMITS, WRITER_CHECKPOINT_COMMITS, Checkpointer } = require(
+    path.join(distRuntime, 'store', 'checkpointer.js'),
+  );
   const dbPath = scratchDatabase(t, 'observatory-store-');
-  const info = recordingProcess({ token: 'ef'.repeat(16), timeOrigin: Date.now() });
-  const meta = functionMeta();
-  const writer = new TraceWriter(dbPath, info, 1 << 20);
-  t.teardown(() => writer.close());
-  const walBytes = () => fs.statSync(`${dbPath}-wal`).size;
-  let id = 0;
-  const commitBehind = () =>
-    writeCalls(
-      writer,
-      info,
-      meta,
-      Array.from({ length: 10 }, () => callRecord({ id: ++id })),
-      true,
-    );
-  // Before the backlog is long enough nothing checkpoints (far below SQLite's 1,000 pages): each commit adds
-  // its pages at the WAL's end, which gives what one commit adds.
-  commitBehind();
-  const afterFirst = walBytes();
-  for (let commit = 2; commit <= BACKLOG_COMMITS; commit++) commitBehind();
-  const perCommit = (walBytes() - afterFirst) / (BACKLOG_COMMITS - 1);
-  t.true(perCommit > 0);
-  const commits = BACKLOG_COMMITS + 4 * WRITER_CHECKPOINT_COMMITS;
-  for (let commit = BACKLOG_COMMITS + 1; commit <= commits; commit++) commitBehind();
-  // Never started again, the WAL would hold every commit's pages; started again, at most those of the commits
-  // since its first new beginning, about BACKLOG_COMMITS + WRITER_CHECKPOINT_COMMITS of them.
-  const reached = Math.round((walBytes() - afterFirst) / perCommit);
-  t.true(reached < commits - 2 * WRITER_CHECKPOINT_COMMITS, `the WAL reached ${reached} commits' pages of ${commits}`);
-  const db = new Database(dbPath, { readonly: true });
+  const db = new Database(dbPath);
   t.teardown(() => db.close());
-  t.is(db.prepare('SELECT count(*) AS n FROM calls').get().n, id);
+  db.pragma('journal_mode = WAL');
+  db.exec('CREATE TABLE rows (n INTEGER PRIMARY KEY, text TEXT)');
+  // The thread is given a path it cannot open, so it never holds the checkpoint lock: each checkpoint of the
+  // writer's own finds the lock free, and when the WAL starts again depends on the count of commits alone. (The
+  // thread's own checkpoints are the test above's.)
+  const checkpointer = new Checkpointer(db, path.join(path.dirname(dbPath), 'missing', 'traces.db'));
+  t.teardown(() => checkpointer.close());
+  const insert = db.prepare('INSERT INTO rows (text) VALUES (?)');
+  const commitBehind = db.transaction(() => {
+    for (let row = 0; row < 10; row++) insert.run('x'.repeat(100));
+  });
+  // The WAL header's checkpoint sequence number (bytes 12 to 15, big-endian) grows by one each time the WAL
+  // starts again from its beginning (sqlite.org/fileformat.html, "WAL File Format").
+  const walStarts = () => {
+    const header = Buffer.alloc(16);
+    const fd = fs.openSync(`${dbPath}-wal`, 'r');
+    try {
+      fs.readSync(fd, header, 0, 16, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+    return header.readUInt32BE(12);
+  };
+  let commits = 0;
+  const commitUntil = last => {
+    for (; commits < last;) {
+      commitBehind();
+      commits++;
+      checkpointer.committed(true);
+    }
+  };
+  commitUntil(1);
+  const first = walStarts();
+  // Checkpoints become the thread's at commit BACKLOG_COMMITS, which is the first of WRITER_CHECKPOINT_COMMITS;
+  // the last of them checkpoints everything, and the next commit starts the WAL again.
+  const ownCheckpoint = BACKLOG_COMMITS + WRITER_CHECKPOINT_COMMITS - 1;
+  commitUntil(ownCheckpoint);
+  t.is(walStarts(), first, 'no new beginning before the first checkpoint of its own');
+  commitUntil(ownCheckpoint + 1);
+  t.is(walStarts(), first + 1);
+  commitUntil(ownCheckpoint + 3 * WRITER_CHECKPOINT_COMMITS + 1);
+  t.is(walStarts(), first + 4);
+  t.is(db.prepare('SELECT count(*) AS n FROM rows').get().n, commits * 10);
 });
 
 test('the writer prunes past the retention period at most once a minute, by the clock it is given', t => {
