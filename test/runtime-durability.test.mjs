@@ -53,6 +53,12 @@ function root(i) {
 }
 `;
 
+/** 50,000 traces of four calls in one synchronous loop, and the rows that must come of them in wait mode. */
+const FIFTY_THOUSAND_TRACES = `${OK_AND_BAD}${TRACES}
+for (let i = 0; i < 50000; i++) root(i);
+`;
+const EVERY_TRACE = { root: { rows: 50000 }, ok: { rows: 150000 } };
+
 /** Rows and drops per function: `{ root: { rows, overload, ... } }`. */
 function accounting(dbPath) {
   const result = {};
@@ -123,12 +129,10 @@ for (let i = 0; i < 5000; i++) outer(i);
 });
 
 test('OBSERVATORY_ON_FULL=wait: a synchronous loop through a tiny ring loses nothing, the writer draining while it runs', async t => {
-  const prog = program(`${OK_AND_BAD}${TRACES}
-for (let i = 0; i < 50000; i++) root(i);
-`);
+  const prog = program(FIFTY_THOUSAND_TRACES);
   const result = await run(prog, { env: { OBSERVATORY_BUFFER_MB: '0.0625', OBSERVATORY_ON_FULL: 'wait' } });
   t.is(result.status, 0, result.stderr);
-  t.deepEqual(accounting(prog.dbPath), { root: { rows: 50000 }, ok: { rows: 150000 } });
+  t.deepEqual(accounting(prog.dbPath), EVERY_TRACE);
   t.is(orphans(prog.dbPath), 0);
   // 200,000 calls of about 100 bytes went through 64 KB: the writer committed while the loop ran.
   const [ring] = query(prog.dbPath, 'SELECT buffer_bytes, buffer_high_water FROM processes');
@@ -137,19 +141,17 @@ for (let i = 0; i < 50000; i++) root(i);
 });
 
 test('a writer far behind in wait mode checkpoints on a thread of its own; every call is a row, and the WAL is gone at exit', async t => {
-  // 50,000 traces of four calls, as fast as a loop makes them: about a hundred transactions that each end at
+  // As fast as a loop makes them, the 50,000 traces are about a hundred transactions that each end at
   // their limit with more waiting, so the writer hands its checkpoints to its thread (store/checkpointer.ts),
   // which must neither hold up the exit nor leave the WAL behind.
-  const prog = program(`${OK_AND_BAD}${TRACES}
-for (let i = 0; i < 50000; i++) root(i);
-`);
+  const prog = program(FIFTY_THOUSAND_TRACES);
   // Node's own debug output names each thread a thread starts.
   const result = await run(prog, { env: { OBSERVATORY_ON_FULL: 'wait', NODE_DEBUG: 'worker' } });
   t.is(result.status, 0, result.stderr);
   t.regex(result.stderr, /create new worker \S*checkpointer-thread\.js/);
   // Before anything here opens the file: the last connection to close takes the WAL with it.
   t.false(fs.existsSync(`${prog.dbPath}-wal`));
-  t.deepEqual(accounting(prog.dbPath), { root: { rows: 50000 }, ok: { rows: 150000 } });
+  t.deepEqual(accounting(prog.dbPath), EVERY_TRACE);
   t.is(orphans(prog.dbPath), 0);
 });
 

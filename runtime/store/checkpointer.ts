@@ -71,7 +71,7 @@ export class Checkpointer {
   private readonly autoCheckpointPages: number;
   private readonly signal = new Int32Array(new SharedArrayBuffer(CheckpointSignal.Size * 4));
   private thread: Worker | null = null;
-  /** Something failed: the writer checkpoints for itself from then on. */
+  /** Checkpoints are SQLite's for good: something failed, or the writer has closed. */
   private failed = false;
   /** Checkpoints are the thread's now. */
   private aside = false;
