@@ -94,17 +94,15 @@ function writeBound(db) {
   return db.transaction(first => {
     for (let number = first; number < first + BATCH; number++) {
       const id = 2 ** 32 + number;
-      insert.params.push(
-        id,
-        1,
-        id,
-        null,
-        0,
-        1_700_000_000_000_000 + number,
-        200 + (number % 50),
-        `[${number},1]`,
-        `[${number + 1}]`,
-      );
+      insert.value(id);
+      insert.value(1);
+      insert.value(id);
+      insert.value(null);
+      insert.value(0);
+      insert.value(1_700_000_000_000_000 + number);
+      insert.value(200 + (number % 50));
+      insert.value(`[${number},1]`);
+      insert.value(`[${number + 1}]`);
       insert.endRow();
     }
     insert.flush();

@@ -226,7 +226,7 @@ export class RingDrain {
     const used = (head - tail) >>> 0;
     if (used > this.highWater) this.highWater = used;
     const read = this.read(tail, head);
-    let calls = this.texts.prepare(read.calls, index => this.registry.meta(index));
+    let calls = this.texts.prepare(read.calls, index => this.registry.meta(index), this.exporter !== null);
     for (let attempt = 1; ; attempt++) {
       if (Atomics.load(this.control, Control.Writer) === WriterState.Stopped) return false;
       try {

@@ -209,21 +209,24 @@ export class TraceWriter implements CallIds {
       if (call.link) this.insertLink.run(trace, call.link.traceId, call.link.parentSpanId);
       const error = call.error;
       const insert = error === null ? returned : failed;
-      insert.params.push(
-        id,
-        this.functionId(call.fn, meta, nowUs),
-        trace,
-        call.parent === 0 ? null : this.callId(call.parent, nowUs),
-        call.depth,
-        Math.round((timeOrigin + call.start) * 1000),
-        Math.round((call.end - call.start) * 1e6),
-        inputs,
-        outputs,
-      );
+      insert.value(id);
+      insert.value(this.functionId(call.fn, meta, nowUs));
+      insert.value(trace);
+      insert.value(call.parent === 0 ? null : this.callId(call.parent, nowUs));
+      insert.value(call.depth);
+      insert.value(Math.round((timeOrigin + call.start) * 1000));
+      insert.value(Math.round((call.end - call.start) * 1e6));
+      insert.value(inputs);
+      insert.value(outputs);
       if (error !== null) {
         const expects = meta(call.fn).expected?.includes(error.type) === true;
         failures.push({ id, trace, type: error.type, message: errorMessage, expects });
-        insert.params.push('ERR', error.type, errorMessage, errorStack, errorDetail, expects ? 1 : 0);
+        insert.value('ERR');
+        insert.value(error.type);
+        insert.value(errorMessage);
+        insert.value(errorStack);
+        insert.value(errorDetail);
+        insert.value(expects ? 1 : 0);
       }
       insert.endRow();
     }
