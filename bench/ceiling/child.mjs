@@ -9,8 +9,8 @@
 //                       to tell what each index costs a call
 //   engine-bare         the same with no secondary index at all
 //   engine-sql          the same rows made by SQLite itself, in one INSERT ... SELECT per transaction over a
-//                       recursive counter: no JavaScript and no binding per row, so what this stores is SQLite's own
-//                       ceiling for this schema on this machine, above anything a writer thread can reach
+//                       recursive counter: no JavaScript and no binding per row (the counter and the values' text
+//                       made in SQL have their own cost, so rows bound from JavaScript can store faster)
 //   writer              the runtime's own writer (TraceWriter, dist/runtime/store/writer.js) on this thread, fed
 //                       `add` CallRecords as the writer thread's drain decodes them from the ring, prepared before
 //                       each batch is timed, in batches of BATCH calls, each inside begin()/write()/commit(): the
