@@ -93,7 +93,7 @@ export interface PreparedCall {
   inputTexts: string[] | null;
   /** Each output's text (the one `result` when `record.outputFallback`); null as inputTexts. */
   outputTexts: string[] | null;
-  /** calls.inputs and calls.outputs: JSON made of the texts above. */
+  /** calls.inputs and calls.outputs: JSON made of each value's text, whether or not those are kept above. */
   inputs: string | null;
   outputs: string | null;
   errorMessage: string | null;
