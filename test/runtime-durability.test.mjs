@@ -398,23 +398,37 @@ console.log(JSON.stringify({ calls: i, committed: (producer.headWord - producer.
   t.is(new Set(roots.map(call => call.values[0][3])).size, counts.root.rows, 'no trace written twice');
 });
 
-// The same limit in wait mode: the call that finds the ring full waits the 60 s stall limit for room that
-// cannot come while the loop runs, and is then counted as write_failed. The loop stops at that count. The
-// test takes a minute, asleep; no speed of the machine can shorten or lengthen what it shows.
+// The same limit in wait mode: the call that finds the ring full waits out the stall limit for room that cannot
+// come while the loop runs, and is then counted as write_failed. The loop stops at that count. The test hook sets
+// the limit to 3 s instead of wait mode's 60 s (recording.ts); the wait is timed only from below, which no speed
+// of the machine can break.
 test('in wait mode, a call that finds the ring full under a dead writer waits out the stall limit, then is counted as write_failed, and so is every later call at once until the writer releases room', async t => {
-  // The 1,000 calls after the first that gave up would each wait 60 s again; the kill limit would end the program.
+  // The 1,000 calls after the first that gave up would each wait the limit again; the kill limit would end the program.
   const prog = program(`${OK_AND_BAD}${RECORDING}
+const { performance } = require('node:perf_hooks');
 let i = 0;
-while (!recording.writer.running) ok(i++);
-while (recording.dropTotals().length === 0) ok(i++);
+let longest = 0;
+function timedOk() {
+  const start = performance.now();
+  ok(i++);
+  longest = Math.max(longest, performance.now() - start);
+}
+while (!recording.writer.running) timedOk();
+while (recording.dropTotals().length === 0) timedOk();
 for (let later = 0; later < 1000; later++) ok(i++);
-console.log(i);
+console.log(JSON.stringify({ calls: i, longest }));
 `);
-  const env = { OBSERVATORY_BUFFER_MB: '0.0625', OBSERVATORY_ON_FULL: 'wait', OBSERVATORY_TEST_WORKER_CRASHES: '1' };
+  const env = {
+    OBSERVATORY_BUFFER_MB: '0.0625',
+    OBSERVATORY_ON_FULL: 'wait',
+    OBSERVATORY_TEST_WORKER_CRASHES: '1',
+    OBSERVATORY_TEST_STALL_MS: '3000',
+  };
   const result = await run(prog, { env });
   t.is(result.status, 0, result.stderr);
-  t.regex(result.stderr, /the writer released no room in the ring for 60000 ms; calls are counted as write_failed/);
-  const calls = Number(result.stdout);
+  t.regex(result.stderr, /the writer released no room in the ring for 3000 ms; calls are counted as write_failed/);
+  const { calls, longest } = JSON.parse(result.stdout);
+  t.true(longest >= 3000, `the call that gave up waited ${longest} ms`);
   t.true(calls > 1);
   t.deepEqual(accounting(prog.dbPath), { ok: { rows: calls - 1001, write_failed: 1001 } });
 });

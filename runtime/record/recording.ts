@@ -20,8 +20,9 @@
  * STARTUP_MS: a writer that cannot commit (the file locked for that long) or cannot be started. The call is
  * then counted as `write_failed`, and a warning says so once.
  *
- * Test hook: OBSERVATORY_TEST_WORKER_CRASHES=N makes the writer thread end abruptly, mid-transaction, the
+ * Test hooks: OBSERVATORY_TEST_WORKER_CRASHES=N makes the writer thread end abruptly, mid-transaction, the
  * first N times it is about to commit (store/drain.ts), so that the tests can watch piscina replace it.
+ * OBSERVATORY_TEST_STALL_MS=N sets the stall limit of both modes, so that a test can wait one out in seconds.
  */
 import { performance } from 'node:perf_hooks';
 import { threadId } from 'node:worker_threads';
@@ -98,7 +99,7 @@ export class Recording {
       maxValueSize: settings.capture.maxValueSize,
       flushIntervalMs: settings.flushIntervalMs,
     };
-    this.stallMs = STALL_MS[settings.onFull];
+    this.stallMs = Number(process.env.OBSERVATORY_TEST_STALL_MS) || STALL_MS[settings.onFull];
     Atomics.store(
       this.producer.control,
       Control.CrashesLeft,
